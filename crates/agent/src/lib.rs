@@ -1,0 +1,1 @@
+//! assist-agent: the native sharer app.
