@@ -1,1 +1,94 @@
-//! assist-server
+//! assist-server: the HTTP and WebSocket server of Assist.
+//!
+//! - `api/`: the JSON API (axum handlers, each also described in the OpenAPI document).
+//! - `auth/`: who is calling (cookie or bearer token), passwords, second factor.
+//! - `access/`: permissions and roles (pure), and the `Need<P>` guard every endpoint uses.
+//! - `store/`: SQLite or PostgreSQL behind one `Store`, migrations per backend.
+//! - `ops`: health, metrics, the OpenAPI document, security headers.
+//!
+//! Run loop: `serve` opens the store (running migrations), ensures the tenant and first
+//! administrator, builds the router with `app`, and serves it on tokio, with TLS or without.
+
+pub mod access;
+pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod limits;
+pub mod metrics;
+pub mod ops;
+pub mod ratelimit;
+pub mod secrets;
+pub mod state;
+pub mod store;
+pub mod tls;
+pub mod validate;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use config::Config;
+use state::AppState;
+use std::net::SocketAddr;
+use store::Store;
+
+/// The whole application as a router.
+pub fn app(state: AppState) -> Router {
+    let (api, openapi) = api::router().split_for_parts();
+    Router::new()
+        .merge(api)
+        .merge(ops::router(openapi))
+        .fallback(ops::not_found)
+        .layer(DefaultBodyLimit::max(limits::MAX_JSON_BODY_BYTES))
+        .layer(axum::middleware::from_fn(ops::method_not_allowed))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ops::observe))
+        .with_state(state)
+}
+
+/// The OpenAPI document of every JSON endpoint.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::router().split_for_parts().1
+}
+
+/// A server ready to run: the state and what first start created.
+pub struct Prepared {
+    pub state: AppState,
+    pub first_admin: Option<bootstrap::FirstAdmin>,
+}
+
+/// Opens the data directory and database, and makes sure the tenant and first administrator exist.
+pub async fn prepare(config: Config) -> anyhow::Result<Prepared> {
+    std::fs::create_dir_all(&config.data)
+        .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", config.data.display()))?;
+    let store = Store::open(&config.database_url()).await?;
+    let (tenant, first_admin) =
+        bootstrap::ensure(&store, config.admin_email.as_deref(), config.admin_password.as_deref()).await?;
+    let secure = !matches!(config.tls, config::TlsMode::Off)
+        || config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+    Ok(Prepared { state: AppState::new(store, config, tenant.id, secure), first_admin })
+}
+
+/// Serves on an already bound listener until the process ends. `on_ready` is told the address
+/// and scheme once the server accepts connections.
+pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::Result<()> {
+    let config = state.config.clone();
+    let router = app(state.clone());
+    let make = router.into_make_service_with_connect_info::<SocketAddr>();
+    listener.set_nonblocking(true)?;
+    match tls::cert_files(&config.tls, &config.data)? {
+        Some((cert, key)) => {
+            let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
+                .await
+                .map_err(|e| anyhow::anyhow!("loading TLS certificate {}: {e}", cert.display()))?;
+            axum_server::from_tcp_rustls(listener, tls)?.serve(make).await?;
+        }
+        None => {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            axum::serve(listener, make).await?;
+        }
+    }
+    Ok(())
+}

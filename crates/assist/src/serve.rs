@@ -1,0 +1,125 @@
+//! `assist serve`: configuration layering and start-up.
+
+use anyhow::Context;
+use assist_server::config::{Config, TlsMode};
+use clap::{Args, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// TLS choice on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TlsArg {
+    /// Generate a certificate once and keep it in the data directory (default).
+    SelfSigned,
+    /// Plain HTTP, behind a TLS-terminating reverse proxy.
+    Off,
+}
+
+/// Flags of `assist serve`. Each may also come from an `ASSIST_*` variable or the TOML file;
+/// flags win over variables, variables over the file.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// TOML configuration file (fields as in `docs/configuration.md`).
+    #[arg(long, env = "ASSIST_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address and port to listen on [default: 127.0.0.1:8443].
+    #[arg(long, env = "ASSIST_LISTEN")]
+    listen: Option<SocketAddr>,
+    /// Data directory: SQLite database, certificate [default: ./data].
+    #[arg(long, env = "ASSIST_DATA")]
+    data: Option<PathBuf>,
+    /// Database URL: `postgres://...` for PostgreSQL [default: SQLite in the data directory].
+    #[arg(long, env = "ASSIST_DATABASE")]
+    database: Option<String>,
+    /// Message bus between nodes: `nats://...` [default: in-process, one node].
+    #[arg(long, env = "ASSIST_BUS")]
+    bus: Option<String>,
+    /// TLS mode [default: self-signed].
+    #[arg(long, env = "ASSIST_TLS", value_enum)]
+    tls: Option<TlsArg>,
+    /// PEM certificate chain (with --tls-key).
+    #[arg(long, env = "ASSIST_TLS_CERT", requires = "tls_key", conflicts_with = "tls")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key (with --tls-cert).
+    #[arg(long, env = "ASSIST_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// The address people use to reach the server, e.g. https://help.example.com (for links).
+    #[arg(long, env = "ASSIST_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Email of the first administrator (first start only) [default: admin@assist.local].
+    #[arg(long, env = "ASSIST_ADMIN_EMAIL")]
+    admin_email: Option<String>,
+    /// Password of the first administrator (first start only) [default: generated and printed].
+    #[arg(long, env = "ASSIST_ADMIN_PASSWORD")]
+    admin_password: Option<String>,
+    /// Trust X-Forwarded-For from the reverse proxy in front.
+    #[arg(long, env = "ASSIST_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+}
+
+impl ServeArgs {
+    /// The file's configuration with variables and flags laid over it.
+    fn into_config(self) -> anyhow::Result<Config> {
+        let mut c = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+                toml::from_str(&text).with_context(|| format!("in {}", path.display()))?
+            }
+            None => Config::default(),
+        };
+        if let Some(v) = self.listen {
+            c.listen = v;
+        }
+        if let Some(v) = self.data {
+            c.data = v;
+        }
+        if self.database.is_some() {
+            c.database = self.database;
+        }
+        if self.bus.is_some() {
+            c.bus = self.bus;
+        }
+        match (self.tls, self.tls_cert, self.tls_key) {
+            (_, Some(cert), Some(key)) => c.tls = TlsMode::Files { cert, key },
+            (Some(TlsArg::Off), ..) => c.tls = TlsMode::Off,
+            (Some(TlsArg::SelfSigned), ..) => c.tls = TlsMode::SelfSigned,
+            _ => {}
+        }
+        if self.public_url.is_some() {
+            c.public_url = self.public_url;
+        }
+        if self.admin_email.is_some() {
+            c.admin_email = self.admin_email;
+        }
+        if self.admin_password.is_some() {
+            c.admin_password = self.admin_password;
+        }
+        c.trust_forwarded_for |= self.trust_forwarded_for;
+        Ok(c)
+    }
+}
+
+/// Starts the server and serves until stopped.
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let config = args.into_config()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let listener = std::net::TcpListener::bind(config.listen)
+            .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        let scheme = if matches!(config.tls, TlsMode::Off) { "http" } else { "https" };
+        let prepared = assist_server::prepare(config).await?;
+        if let Some(admin) = &prepared.first_admin {
+            match &admin.generated_password {
+                Some(pw) => println!(
+                    "First start: sign in as the administrator {} with the one-time password {pw}\n\
+                     (it is shown only now; change it after signing in).",
+                    admin.email
+                ),
+                None => println!("First start: sign in as the administrator {} with the password you gave.", admin.email),
+            }
+        }
+        println!("Assist listening on {scheme}://{addr}");
+        assist_server::serve(prepared.state, listener).await
+    })
+}

@@ -1,0 +1,7 @@
+//! Who may do what: permissions and roles (pure), and the request guard that checks them.
+
+pub mod guard;
+pub mod permissions;
+
+pub use guard::Need;
+pub use permissions::{Access, Grant, Permission};

@@ -1,0 +1,150 @@
+//! Groups and their members (administrators).
+
+use super::{Json, Path};
+use crate::access::Need;
+use crate::access::guard::perm;
+use crate::audit;
+use crate::error::{ApiResult, AppError};
+use crate::limits::MAX_DESCRIPTION_CHARS;
+use crate::state::AppState;
+use crate::store::groups::Group;
+use crate::validate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_groups, create_group))
+        .routes(routes!(get_group, update_group, delete_group))
+        .routes(routes!(list_members))
+        .routes(routes!(add_member, remove_member))
+}
+
+/// A new group, or a change to one.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupBody {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+fn checked(body: &GroupBody) -> ApiResult<(String, String)> {
+    let name = validate::name("name", &body.name)?;
+    let desc = validate::optional_text("description", Some(&body.description), MAX_DESCRIPTION_CHARS)?.unwrap_or_default();
+    Ok((name, desc))
+}
+
+#[utoipa::path(get, path = "/api/groups", tag = "groups", responses((status = 200, body = [Group])))]
+async fn list_groups(State(state): State<AppState>, _who: Need<perm::ManageGroups>) -> ApiResult<Json<Vec<Group>>> {
+    Ok(Json(state.store.list_groups(&state.tenant_id).await?))
+}
+
+#[utoipa::path(post, path = "/api/groups", tag = "groups", request_body = GroupBody,
+    responses((status = 201, body = Group), (status = 409, body = crate::error::ErrorBody)))]
+async fn create_group(
+    State(state): State<AppState>,
+    who: Need<perm::ManageGroups>,
+    Json(body): Json<GroupBody>,
+) -> ApiResult<(StatusCode, Json<Group>)> {
+    let (name, desc) = checked(&body)?;
+    let g = state
+        .store
+        .create_group(&state.tenant_id, &name, &desc)
+        .await?
+        .ok_or_else(|| AppError::conflict("name_taken", "a group with this name exists"))?;
+    audit::by(&state, &who, "group.created", Some(&g.id), json!({"name": name})).await?;
+    Ok((StatusCode::CREATED, Json(g)))
+}
+
+#[utoipa::path(get, path = "/api/groups/{id}", tag = "groups", params(("id" = String, Path)),
+    responses((status = 200, body = Group), (status = 404, body = crate::error::ErrorBody)))]
+async fn get_group(State(state): State<AppState>, _who: Need<perm::ManageGroups>, Path(id): Path<String>) -> ApiResult<Json<Group>> {
+    validate::id("id", &id)?;
+    state.store.group(&state.tenant_id, &id).await?.map(Json).ok_or(AppError::NotFound("group"))
+}
+
+#[utoipa::path(put, path = "/api/groups/{id}", tag = "groups", params(("id" = String, Path)), request_body = GroupBody,
+    responses((status = 200, body = Group), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+async fn update_group(
+    State(state): State<AppState>,
+    who: Need<perm::ManageGroups>,
+    Path(id): Path<String>,
+    Json(body): Json<GroupBody>,
+) -> ApiResult<Json<Group>> {
+    validate::id("id", &id)?;
+    let (name, desc) = checked(&body)?;
+    if state.store.group(&state.tenant_id, &id).await?.is_none() {
+        return Err(AppError::NotFound("group"));
+    }
+    let taken = state.store.list_groups(&state.tenant_id).await?.into_iter().any(|g| g.name == name && g.id != id);
+    if taken {
+        return Err(AppError::conflict("name_taken", "a group with this name exists"));
+    }
+    state.store.update_group(&state.tenant_id, &id, &name, &desc).await?;
+    audit::by(&state, &who, "group.updated", Some(&id), json!({"name": name})).await?;
+    state.store.group(&state.tenant_id, &id).await?.map(Json).ok_or(AppError::NotFound("group"))
+}
+
+#[utoipa::path(delete, path = "/api/groups/{id}", tag = "groups", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+async fn delete_group(State(state): State<AppState>, who: Need<perm::ManageGroups>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    validate::id("id", &id)?;
+    if !state.store.delete_group(&state.tenant_id, &id).await? {
+        return Err(AppError::NotFound("group"));
+    }
+    audit::by(&state, &who, "group.deleted", Some(&id), json!({})).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/groups/{id}/members", tag = "groups", params(("id" = String, Path)),
+    responses((status = 200, body = [String], description = "User ids"), (status = 404, body = crate::error::ErrorBody)))]
+async fn list_members(State(state): State<AppState>, _who: Need<perm::ManageGroups>, Path(id): Path<String>) -> ApiResult<Json<Vec<String>>> {
+    validate::id("id", &id)?;
+    if state.store.group(&state.tenant_id, &id).await?.is_none() {
+        return Err(AppError::NotFound("group"));
+    }
+    Ok(Json(state.store.group_members(&id).await?))
+}
+
+#[utoipa::path(put, path = "/api/groups/{id}/members/{user_id}", tag = "groups",
+    params(("id" = String, Path), ("user_id" = String, Path)),
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+async fn add_member(
+    State(state): State<AppState>,
+    who: Need<perm::ManageGroups>,
+    Path((id, user_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    validate::id("id", &id)?;
+    validate::id("user_id", &user_id)?;
+    if state.store.group(&state.tenant_id, &id).await?.is_none() {
+        return Err(AppError::NotFound("group"));
+    }
+    if state.store.user(&state.tenant_id, &user_id).await?.is_none() {
+        return Err(AppError::NotFound("user"));
+    }
+    state.store.add_member(&id, &user_id).await?;
+    audit::by(&state, &who, "group.member_added", Some(&id), json!({"user_id": user_id})).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/groups/{id}/members/{user_id}", tag = "groups",
+    params(("id" = String, Path), ("user_id" = String, Path)),
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+async fn remove_member(
+    State(state): State<AppState>,
+    who: Need<perm::ManageGroups>,
+    Path((id, user_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    validate::id("id", &id)?;
+    validate::id("user_id", &user_id)?;
+    if state.store.group(&state.tenant_id, &id).await?.is_none() || !state.store.remove_member(&id, &user_id).await? {
+        return Err(AppError::NotFound("member"));
+    }
+    audit::by(&state, &who, "group.member_removed", Some(&id), json!({"user_id": user_id})).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

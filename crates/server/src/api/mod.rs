@@ -1,0 +1,99 @@
+//! The JSON API. Every endpoint is registered through `utoipa_axum` so that it also appears in
+//! `GET /api/openapi.json`; the permission it needs is in its signature (`Need<perm::X>`).
+
+pub mod audit;
+pub mod auth;
+pub mod domains;
+pub mod groups;
+pub mod roles;
+pub mod settings;
+pub mod tokens;
+pub mod users;
+
+use crate::error::AppError;
+use crate::limits::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::state::AppState;
+use axum::extract::{FromRequest, FromRequestParts};
+use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+/// A JSON body whose rejections become our JSON errors.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct Json<T>(pub T);
+
+impl<T: Serialize> axum::response::IntoResponse for Json<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// Query parameters, with rejections as our JSON errors.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct Query<T>(pub T);
+
+/// A path parameter, with rejections as our JSON errors.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct Path<T>(pub T);
+
+/// Paging of list endpoints.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Page {
+    /// Rows to return (1 to 500, default 100).
+    pub limit: Option<i64>,
+    /// Rows to skip.
+    pub offset: Option<i64>,
+}
+
+impl Page {
+    /// Checked (limit, offset).
+    pub fn bounds(&self) -> Result<(i64, i64), AppError> {
+        let limit = self.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+        let offset = self.offset.unwrap_or(0);
+        if !(1..=MAX_PAGE_SIZE).contains(&limit) || offset < 0 {
+            return Err(AppError::bad_request("invalid_page", format!("limit must be 1 to {MAX_PAGE_SIZE}, offset ≥ 0")));
+        }
+        Ok((limit, offset))
+    }
+}
+
+/// A page of results.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// The document's frame; paths come from the routers.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Assist", description = "Self-hosted remote help: sessions, access, devices, audit."),
+    components(schemas(crate::error::ErrorBody))
+)]
+pub struct ApiDoc;
+
+/// Every JSON endpoint, with its OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(tokens::router())
+        .merge(users::router())
+        .merge(groups::router())
+        .merge(domains::router())
+        .merge(roles::router())
+        .merge(settings::router())
+        .merge(audit::router())
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`) in PATCH bodies.
+pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}

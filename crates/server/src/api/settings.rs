@@ -1,0 +1,63 @@
+//! Tenant settings for Remote Help.
+
+use super::Json;
+use crate::access::Need;
+use crate::access::guard::perm;
+use crate::audit;
+use crate::auth::Authed;
+use crate::error::{ApiResult, AppError};
+use crate::limits::MAX_SESSION_MINUTES;
+use crate::state::AppState;
+use crate::store::tenants::Settings;
+use axum::extract::State;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_settings, put_settings))
+}
+
+/// A partial update: absent fields keep their value.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsUpdate {
+    pub remote_help_enabled: Option<bool>,
+    pub allow_unenrolled_devices: Option<bool>,
+    pub chat_disabled: Option<bool>,
+    /// 5 to 1440.
+    pub max_session_minutes: Option<i64>,
+}
+
+/// Reads the tenant's settings.
+pub async fn current(state: &AppState) -> ApiResult<Settings> {
+    Ok(state.store.tenant(&state.tenant_id).await?.ok_or_else(|| anyhow::anyhow!("tenant is missing"))?.settings)
+}
+
+#[utoipa::path(get, path = "/api/settings", tag = "settings", responses((status = 200, body = Settings)))]
+async fn get_settings(State(state): State<AppState>, _who: Authed) -> ApiResult<Json<Settings>> {
+    Ok(Json(current(&state).await?))
+}
+
+#[utoipa::path(put, path = "/api/settings", tag = "settings", request_body = SettingsUpdate,
+    responses((status = 200, body = Settings), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+async fn put_settings(
+    State(state): State<AppState>,
+    who: Need<perm::ManageSettings>,
+    Json(req): Json<SettingsUpdate>,
+) -> ApiResult<Json<Settings>> {
+    let mut s = current(&state).await?;
+    if let Some(m) = req.max_session_minutes {
+        if !(5..=MAX_SESSION_MINUTES).contains(&m) {
+            return Err(AppError::bad_request("invalid_field", format!("max_session_minutes must be 5 to {MAX_SESSION_MINUTES}")));
+        }
+        s.max_session_minutes = m;
+    }
+    s.remote_help_enabled = req.remote_help_enabled.unwrap_or(s.remote_help_enabled);
+    s.allow_unenrolled_devices = req.allow_unenrolled_devices.unwrap_or(s.allow_unenrolled_devices);
+    s.chat_disabled = req.chat_disabled.unwrap_or(s.chat_disabled);
+    state.store.save_settings(&state.tenant_id, &s).await?;
+    audit::by(&state, &who, "settings.changed", None, json!(s)).await?;
+    Ok(Json(s))
+}

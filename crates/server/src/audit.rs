@@ -1,0 +1,48 @@
+//! Writing to the audit log from handlers.
+
+use crate::auth::{Authed, ClientAddr};
+use crate::state::AppState;
+use crate::store::audit::AuditEntry;
+
+/// Records an action by an authenticated caller.
+pub async fn by(state: &AppState, who: &Authed, action: &str, target: Option<&str>, detail: serde_json::Value) -> sqlx::Result<()> {
+    state
+        .store
+        .audit(
+            &state.tenant_id,
+            &AuditEntry {
+                actor_id: Some(who.user.id.clone()),
+                actor: who.user.email.clone(),
+                action: action.to_owned(),
+                target: target.map(str::to_owned),
+                address: who.addr.0.map(|a| a.to_string()),
+                detail,
+            },
+        )
+        .await
+}
+
+/// Records an action by someone not (yet) authenticated, e.g. a failed sign-in.
+pub async fn anonymous(
+    state: &AppState,
+    actor: &str,
+    actor_id: Option<&str>,
+    addr: ClientAddr,
+    action: &str,
+    detail: serde_json::Value,
+) -> sqlx::Result<()> {
+    state
+        .store
+        .audit(
+            &state.tenant_id,
+            &AuditEntry {
+                actor_id: actor_id.map(str::to_owned),
+                actor: actor.to_owned(),
+                action: action.to_owned(),
+                target: actor_id.map(str::to_owned),
+                address: addr.0.map(|a| a.to_string()),
+                detail,
+            },
+        )
+        .await
+}

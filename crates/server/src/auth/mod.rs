@@ -1,0 +1,8 @@
+//! Who is calling: sign-in sessions (cookie), API tokens (bearer), passwords, and the extractors
+//! that turn a request into an authenticated user.
+
+pub mod extract;
+pub mod password;
+pub mod totp;
+
+pub use extract::{Authed, ClientAddr, SESSION_COOKIE};

@@ -1,0 +1,175 @@
+//! The one place where errors become HTTP answers: `{"error": {"code", "message"}}` with the right
+//! status. Handlers return `Result<T, AppError>`; storage errors are logged and never leak details.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// An error as the API reports it.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request is malformed or a field is invalid.
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    /// 401: no valid credentials.
+    #[error("sign in first")]
+    Unauthenticated,
+    /// 401 with a specific code (wrong password, second factor needed...).
+    #[error("{message}")]
+    AuthFailed { code: &'static str, message: String },
+    /// 403: signed in, but not allowed.
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
+    /// 404: not found (also what a non-participant sees of a session).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// 409: conflicts with the current state (duplicate, illegal transition).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// 410: gone (expired code or session).
+    #[error("{message}")]
+    Gone { code: &'static str, message: String },
+    /// 413: body too large.
+    #[error("request body is larger than {0} bytes")]
+    TooLarge(usize),
+    /// 415: unsupported media type.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// 429: rate limited; retry after that many seconds.
+    #[error("too many attempts; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// 500: a fault of the server (never caused by client input).
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+/// The JSON body of every error answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// `code` is stable and machine-readable; `message` is for people.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::BadRequest { code, message: message.into() }
+    }
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Forbidden { code, message: message.into() }
+    }
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict { code, message: message.into() }
+    }
+    pub fn gone(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Gone { code, message: message.into() }
+    }
+    pub fn auth_failed(code: &'static str, message: impl Into<String>) -> Self {
+        Self::AuthFailed { code, message: message.into() }
+    }
+
+    /// HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthenticated | Self::AuthFailed { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Gone { .. } => StatusCode::GONE,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &str {
+        match self {
+            Self::BadRequest { code, .. }
+            | Self::AuthFailed { code, .. }
+            | Self::Forbidden { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::Gone { code, .. } => code,
+            Self::Unauthenticated => "unauthenticated",
+            Self::NotFound(_) => "not_found",
+            Self::TooLarge(_) => "body_too_large",
+            Self::UnsupportedMediaType(_) => "unsupported_media_type",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody { error: ErrorDetail { code: self.code().to_owned(), message: self.to_string() } }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(e) = &self {
+            tracing::error!(error = ?e, "internal error");
+        }
+        let mut res = (self.status(), Json(self.body())).into_response();
+        if let Self::RateLimited { retry_after_secs } = self {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
+        }
+        res
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Internal(anyhow::Error::new(e).context("database"))
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::JsonDataError(e) => Self::BadRequest {
+                code: "invalid_body",
+                message: format!("invalid request body: {}", e.body_text()),
+            },
+            JsonRejection::JsonSyntaxError(e) => Self::BadRequest {
+                code: "malformed_json",
+                message: format!("malformed JSON: {}", e.body_text()),
+            },
+            JsonRejection::MissingJsonContentType(_) => {
+                Self::UnsupportedMediaType("expected Content-Type: application/json".into())
+            }
+            JsonRejection::BytesRejection(e) => {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    Self::TooLarge(crate::limits::MAX_JSON_BODY_BYTES)
+                } else {
+                    Self::bad_request("unreadable_body", e.body_text())
+                }
+            }
+            other => Self::bad_request("invalid_body", other.body_text()),
+        }
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(r: PathRejection) -> Self {
+        Self::bad_request("invalid_path", r.body_text())
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(r: QueryRejection) -> Self {
+        Self::bad_request("invalid_query", r.body_text())
+    }
+}
+
+/// Shorthand for handler results.
+pub type ApiResult<T> = Result<T, AppError>;

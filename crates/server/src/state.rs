@@ -1,0 +1,44 @@
+//! The shared application state handed to every handler.
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::ratelimit::RateLimiter;
+use crate::store::Store;
+use std::sync::Arc;
+
+/// Cheap to clone; everything lives behind one `Arc`.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// What the state holds.
+pub struct Inner {
+    pub store: Store,
+    pub config: Config,
+    /// The tenant this server serves.
+    pub tenant_id: String,
+    /// Cookies get the `Secure` attribute (TLS on, or a TLS proxy in front).
+    pub secure_cookies: bool,
+    pub limiter: RateLimiter,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    /// Builds the state.
+    pub fn new(store: Store, config: Config, tenant_id: String, secure_cookies: bool) -> Self {
+        AppState(Arc::new(Inner {
+            store,
+            config,
+            tenant_id,
+            secure_cookies,
+            limiter: RateLimiter::default(),
+            metrics: Metrics::default(),
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

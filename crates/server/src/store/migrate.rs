@@ -1,0 +1,63 @@
+//! Numbered SQL migrations per backend, compiled into the binary, recorded in `schema_version`.
+
+use super::{Backend, Store};
+use sqlx::{Executor, Row};
+
+/// The migrations, in order: (version, sqlite SQL, postgres SQL).
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    include_str!("../../migrations/sqlite/0001_foundation.sql"),
+    include_str!("../../migrations/postgres/0001_foundation.sql"),
+)];
+
+/// The schema version this binary brings.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// The database was written by a newer Assist.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error(
+        "the database schema is version {found}, newer than this binary knows ({known}); \
+         run a newer Assist or restore a backup taken before the upgrade"
+    )]
+    TooNew { found: i64, known: i64 },
+}
+
+pub(super) async fn run(store: &Store) -> anyhow::Result<()> {
+    let pool = store.pool();
+    pool.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+    )
+    .await?;
+    let current: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_version")
+        .fetch_one(pool)
+        .await?
+        .try_get("v")?;
+    if current > SCHEMA_VERSION {
+        return Err(MigrateError::TooNew { found: current, known: SCHEMA_VERSION }.into());
+    }
+    for (version, sqlite, postgres) in MIGRATIONS {
+        if *version <= current {
+            continue;
+        }
+        let sql = match store.backend() {
+            Backend::Sqlite => sqlite,
+            Backend::Postgres => postgres,
+        };
+        let mut tx = pool.begin().await?;
+        // Statements are separated by lines holding only `-- ;;` so that trigger bodies may contain `;`.
+        for stmt in sql.split("\n-- ;;\n").map(str::trim).filter(|s| !s.is_empty()) {
+            tx.execute(stmt)
+                .await
+                .map_err(|e| anyhow::anyhow!("migration {version} failed: {e}\n{stmt}"))?;
+        }
+        sqlx::query("INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)")
+            .bind(version)
+            .bind(crate::clock::now_ms())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(version, "applied database migration");
+    }
+    Ok(())
+}

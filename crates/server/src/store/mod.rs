@@ -1,0 +1,95 @@
+//! Storage: one `Store` over SQLite (embedded default) or PostgreSQL, through sqlx's `Any` driver.
+//! SQL is written once with `$1` placeholders (both backends accept them); what differs between the
+//! backends lives in the numbered migration files of `migrations/{sqlite,postgres}`.
+
+mod migrate;
+
+pub mod audit;
+pub mod groups;
+pub mod roles;
+pub mod sessions;
+pub mod tenants;
+pub mod tokens;
+pub mod users;
+
+pub use migrate::{MigrateError, SCHEMA_VERSION};
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+/// Which database is behind the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database handle, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects and applies pending migrations. Refuses a schema newer than this binary knows.
+    pub async fn open(url: &str) -> anyhow::Result<Store> {
+        install_default_drivers();
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            anyhow::bail!("unsupported database URL (use sqlite://FILE or postgres://...)");
+        };
+        let max = if backend == Backend::Sqlite { 8 } else { 16 };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+        if backend == Backend::Sqlite {
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        let store = Store { pool, backend };
+        migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    /// The connection pool, for the query modules.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A new random identifier (UUID v4, simple form).
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// Booleans are stored as integers on both backends.
+pub fn b(v: bool) -> i64 {
+    i64::from(v)
+}

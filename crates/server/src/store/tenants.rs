@@ -1,0 +1,143 @@
+//! The tenant, its settings and its verified domains.
+
+use super::{Store, b, new_id};
+use crate::clock::now_ms;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// Tenant settings for Remote Help.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema, PartialEq, Eq)]
+pub struct Settings {
+    /// Remote Help is on for the tenant (off by default).
+    pub remote_help_enabled: bool,
+    /// Sessions with devices that are not enrolled are allowed (off by default).
+    pub allow_unenrolled_devices: bool,
+    /// Chat is disabled in sessions (no by default).
+    pub chat_disabled: bool,
+    /// Maximum session length in minutes.
+    pub max_session_minutes: i64,
+}
+
+/// A tenant.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub id: String,
+    pub name: String,
+    pub settings: Settings,
+    /// Key for the security-code HMAC.
+    pub secret: String,
+}
+
+/// A verified domain of the tenant.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Domain {
+    pub id: String,
+    pub domain: String,
+    pub created_at: i64,
+}
+
+fn tenant_from(row: &AnyRow) -> sqlx::Result<Tenant> {
+    Ok(Tenant {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        secret: row.try_get("secret")?,
+        settings: Settings {
+            remote_help_enabled: row.try_get::<i64, _>("remote_help_enabled")? != 0,
+            allow_unenrolled_devices: row.try_get::<i64, _>("allow_unenrolled_devices")? != 0,
+            chat_disabled: row.try_get::<i64, _>("chat_disabled")? != 0,
+            max_session_minutes: row.try_get("max_session_minutes")?,
+        },
+    })
+}
+
+impl Store {
+    /// The first tenant, if one exists.
+    pub async fn first_tenant(&self) -> sqlx::Result<Option<Tenant>> {
+        let row = sqlx::query("SELECT * FROM tenants ORDER BY created_at LIMIT 1")
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(tenant_from).transpose()
+    }
+
+    /// A tenant by id.
+    pub async fn tenant(&self, id: &str) -> sqlx::Result<Option<Tenant>> {
+        let row = sqlx::query("SELECT * FROM tenants WHERE id = $1").bind(id).fetch_optional(self.pool()).await?;
+        row.as_ref().map(tenant_from).transpose()
+    }
+
+    /// Creates a tenant with default settings.
+    pub async fn create_tenant(&self, name: &str) -> sqlx::Result<Tenant> {
+        let id = new_id();
+        sqlx::query("INSERT INTO tenants (id, name, secret, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&id)
+            .bind(name)
+            .bind(crate::secrets::new_token(""))
+            .bind(now_ms())
+            .execute(self.pool())
+            .await?;
+        self.tenant(&id).await?.ok_or(sqlx::Error::RowNotFound)
+    }
+
+    /// Writes the settings.
+    pub async fn save_settings(&self, tenant_id: &str, s: &Settings) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE tenants SET remote_help_enabled = $1, allow_unenrolled_devices = $2, chat_disabled = $3, \
+             max_session_minutes = $4 WHERE id = $5",
+        )
+        .bind(b(s.remote_help_enabled))
+        .bind(b(s.allow_unenrolled_devices))
+        .bind(b(s.chat_disabled))
+        .bind(s.max_session_minutes)
+        .bind(tenant_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The tenant's verified domains.
+    pub async fn domains(&self, tenant_id: &str) -> sqlx::Result<Vec<Domain>> {
+        let rows = sqlx::query("SELECT id, domain, created_at FROM domains WHERE tenant_id = $1 ORDER BY domain")
+            .bind(tenant_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok(Domain { id: r.try_get("id")?, domain: r.try_get("domain")?, created_at: r.try_get("created_at")? }))
+            .collect()
+    }
+
+    /// Adds a verified domain; `None` if it already exists.
+    pub async fn add_domain(&self, tenant_id: &str, domain: &str) -> sqlx::Result<Option<Domain>> {
+        let d = Domain { id: new_id(), domain: domain.to_owned(), created_at: now_ms() };
+        let done = sqlx::query(
+            "INSERT INTO domains (id, tenant_id, domain, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(&d.id)
+        .bind(tenant_id)
+        .bind(&d.domain)
+        .bind(d.created_at)
+        .execute(self.pool())
+        .await?;
+        Ok((done.rows_affected() == 1).then_some(d))
+    }
+
+    /// Removes a verified domain; false if there was none.
+    pub async fn delete_domain(&self, tenant_id: &str, id: &str) -> sqlx::Result<bool> {
+        let done = sqlx::query("DELETE FROM domains WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant_id)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Whether `domain` is one of the tenant's verified domains.
+    pub async fn domain_verified(&self, tenant_id: &str, domain: &str) -> sqlx::Result<bool> {
+        let row = sqlx::query("SELECT 1 AS one FROM domains WHERE tenant_id = $1 AND domain = $2")
+            .bind(tenant_id)
+            .bind(domain)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.is_some())
+    }
+}

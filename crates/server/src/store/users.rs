@@ -1,0 +1,258 @@
+//! User accounts and their trust-screen profile.
+
+use super::{Store, b, new_id};
+use crate::clock::now_ms;
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, Row};
+use sqlx::any::AnyRow;
+
+/// A user as the API shows it (no secrets).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: String,
+    #[serde(skip)]
+    pub tenant_id: String,
+    pub email: String,
+    pub full_name: String,
+    pub job_title: Option<String>,
+    pub company: Option<String>,
+    /// Where the profile picture is served from, if there is one.
+    pub picture_url: Option<String>,
+    pub totp_enabled: bool,
+    pub disabled: bool,
+    /// Signs in with single sign-on.
+    pub sso: bool,
+    pub created_at: i64,
+}
+
+impl User {
+    /// The part of the email after `@`, lower case.
+    pub fn email_domain(&self) -> String {
+        self.email.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()).unwrap_or_default()
+    }
+}
+
+/// Fields of a new user.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub full_name: String,
+    pub job_title: Option<String>,
+    pub company: Option<String>,
+    pub picture_url: Option<String>,
+    pub oidc_subject: Option<String>,
+}
+
+/// Profile fields to change (`None`: keep).
+#[derive(Debug, Clone, Default)]
+pub struct UserUpdate {
+    pub full_name: Option<String>,
+    pub job_title: Option<Option<String>>,
+    pub company: Option<Option<String>>,
+    pub picture_url: Option<Option<String>>,
+    pub disabled: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
+const USER_COLS: &str = "id, tenant_id, email, full_name, job_title, company, picture_url, totp_enabled, disabled, \
+                         oidc_subject, created_at";
+
+fn user_from(r: &AnyRow) -> sqlx::Result<User> {
+    Ok(User {
+        id: r.try_get("id")?,
+        tenant_id: r.try_get("tenant_id")?,
+        email: r.try_get("email")?,
+        full_name: r.try_get("full_name")?,
+        job_title: r.try_get("job_title")?,
+        company: r.try_get("company")?,
+        picture_url: r.try_get("picture_url")?,
+        totp_enabled: r.try_get::<i64, _>("totp_enabled")? != 0,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+        sso: r.try_get::<Option<String>, _>("oidc_subject")?.is_some(),
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+impl Store {
+    /// Creates a user; `None` when the email is taken in the tenant.
+    pub async fn create_user(&self, tenant_id: &str, u: &NewUser) -> sqlx::Result<Option<User>> {
+        let id = new_id();
+        let now = now_ms();
+        let done = sqlx::query(
+            "INSERT INTO users (id, tenant_id, email, password_hash, full_name, job_title, company, picture_url, \
+             oidc_subject, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&id)
+        .bind(tenant_id)
+        .bind(u.email.to_lowercase())
+        .bind(&u.password_hash)
+        .bind(&u.full_name)
+        .bind(&u.job_title)
+        .bind(&u.company)
+        .bind(&u.picture_url)
+        .bind(&u.oidc_subject)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.user(tenant_id, &id).await
+    }
+
+    /// A user of the tenant by id.
+    pub async fn user(&self, tenant_id: &str, id: &str) -> sqlx::Result<Option<User>> {
+        let q = format!("SELECT {USER_COLS} FROM users WHERE tenant_id = $1 AND id = $2");
+        let row = sqlx::query(AssertSqlSafe(q)).bind(tenant_id).bind(id).fetch_optional(self.pool()).await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    /// A user by id in any tenant (for credentials that carry the user id).
+    pub async fn user_by_id(&self, id: &str) -> sqlx::Result<Option<User>> {
+        let q = format!("SELECT {USER_COLS} FROM users WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(q)).bind(id).fetch_optional(self.pool()).await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    /// A user of the tenant by email (case-insensitive).
+    pub async fn user_by_email(&self, tenant_id: &str, email: &str) -> sqlx::Result<Option<User>> {
+        let q = format!("SELECT {USER_COLS} FROM users WHERE tenant_id = $1 AND email = $2");
+        let row = sqlx::query(AssertSqlSafe(q)).bind(tenant_id).bind(email.to_lowercase()).fetch_optional(self.pool()).await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    /// A user of the tenant by single sign-on subject.
+    pub async fn user_by_subject(&self, tenant_id: &str, subject: &str) -> sqlx::Result<Option<User>> {
+        let q = format!("SELECT {USER_COLS} FROM users WHERE tenant_id = $1 AND oidc_subject = $2");
+        let row = sqlx::query(AssertSqlSafe(q)).bind(tenant_id).bind(subject).fetch_optional(self.pool()).await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    /// The stored password hash and TOTP secret of a user.
+    pub async fn credentials(&self, user_id: &str) -> sqlx::Result<(Option<String>, Option<String>)> {
+        let row = sqlx::query("SELECT password_hash, totp_secret FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(self.pool())
+            .await?;
+        match row {
+            Some(r) => Ok((r.try_get("password_hash")?, r.try_get("totp_secret")?)),
+            None => Ok((None, None)),
+        }
+    }
+
+    /// Users of the tenant, filtered by a search over email and name, paged.
+    pub async fn list_users(&self, tenant_id: &str, search: &str, limit: i64, offset: i64) -> sqlx::Result<(Vec<User>, i64)> {
+        let pattern = format!("%{}%", search.to_lowercase());
+        let q = format!(
+            "SELECT {USER_COLS} FROM users WHERE tenant_id = $1 AND (LOWER(email) LIKE $2 OR LOWER(full_name) LIKE $2) \
+             ORDER BY email LIMIT $3 OFFSET $4"
+        );
+        let rows = sqlx::query(AssertSqlSafe(q)).bind(tenant_id).bind(&pattern).bind(limit).bind(offset).fetch_all(self.pool()).await?;
+        let total: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM users WHERE tenant_id = $1 AND (LOWER(email) LIKE $2 OR LOWER(full_name) LIKE $2)",
+        )
+        .bind(tenant_id)
+        .bind(&pattern)
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
+        Ok((rows.iter().map(user_from).collect::<sqlx::Result<_>>()?, total))
+    }
+
+    /// Number of users in all tenants.
+    pub async fn count_users(&self) -> sqlx::Result<i64> {
+        sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(self.pool()).await?.try_get("n")
+    }
+
+    /// Applies a profile update; false if the user does not exist.
+    pub async fn update_user(&self, tenant_id: &str, id: &str, u: &UserUpdate) -> sqlx::Result<bool> {
+        let Some(cur) = self.user(tenant_id, id).await? else { return Ok(false) };
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "UPDATE users SET full_name = $1, job_title = $2, company = $3, picture_url = $4, disabled = $5, \
+             updated_at = $6 WHERE id = $7",
+        )
+        .bind(u.full_name.clone().unwrap_or(cur.full_name))
+        .bind(u.job_title.clone().unwrap_or(cur.job_title))
+        .bind(u.company.clone().unwrap_or(cur.company))
+        .bind(u.picture_url.clone().unwrap_or(cur.picture_url))
+        .bind(b(u.disabled.unwrap_or(cur.disabled)))
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(hash) = &u.password_hash {
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(id).execute(&mut *tx).await?;
+        }
+        if u.disabled == Some(true) {
+            sqlx::query("DELETE FROM web_sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Stores the TOTP secret (`None` removes it) and whether it is confirmed.
+    pub async fn set_totp(&self, user_id: &str, secret: Option<&str>, enabled: bool) -> sqlx::Result<()> {
+        sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled = $2, updated_at = $3 WHERE id = $4")
+            .bind(secret)
+            .bind(b(enabled))
+            .bind(now_ms())
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes a user; false if there was none. Sessions they took part in keep their rows.
+    pub async fn delete_user(&self, tenant_id: &str, id: &str) -> sqlx::Result<bool> {
+        // Accounts that took part in sessions are disabled instead, so reports keep their names.
+        let used: Option<AnyRow> = sqlx::query("SELECT 1 AS one FROM sessions WHERE helper_id = $1 OR sharer_id = $1 LIMIT 1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        if used.is_some() {
+            return self.update_user(tenant_id, id, &UserUpdate { disabled: Some(true), ..Default::default() }).await;
+        }
+        let done = sqlx::query("DELETE FROM users WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant_id)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Stores a profile picture and points the user's picture URL at it.
+    pub async fn set_picture(&self, user_id: &str, content_type: &str, data: &[u8], url: &str) -> sqlx::Result<()> {
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO user_pictures (user_id, content_type, data, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id) DO UPDATE SET content_type = excluded.content_type, data = excluded.data, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(user_id)
+        .bind(content_type)
+        .bind(data.to_vec())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE users SET picture_url = $1, updated_at = $2 WHERE id = $3")
+            .bind(url)
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
+
+    /// A stored profile picture: content type and bytes.
+    pub async fn picture(&self, user_id: &str) -> sqlx::Result<Option<(String, Vec<u8>)>> {
+        let row = sqlx::query("SELECT content_type, data FROM user_pictures WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| Ok((r.try_get("content_type")?, r.try_get("data")?))).transpose()
+    }
+}

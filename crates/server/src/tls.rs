@@ -1,0 +1,40 @@
+//! TLS: a self-signed certificate generated once and kept in the data directory, or given files.
+
+use crate::config::TlsMode;
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+
+/// Paths of the certificate chain and key to serve with, creating a self-signed pair if needed.
+/// `None` when TLS is off.
+pub fn cert_files(mode: &TlsMode, data: &Path) -> anyhow::Result<Option<(PathBuf, PathBuf)>> {
+    match mode {
+        TlsMode::Off => Ok(None),
+        TlsMode::Files { cert, key } => Ok(Some((cert.clone(), key.clone()))),
+        TlsMode::SelfSigned => {
+            let cert = data.join("tls-cert.pem");
+            let key = data.join("tls-key.pem");
+            if !cert.exists() || !key.exists() {
+                let names = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string()];
+                let ck = rcgen::generate_simple_self_signed(names).context("generating a self-signed certificate")?;
+                std::fs::write(&cert, ck.cert.pem()).with_context(|| format!("writing {}", cert.display()))?;
+                write_private(&key, ck.signing_key.serialize_pem().as_bytes())?;
+                tracing::info!(cert = %cert.display(), "generated a self-signed certificate");
+            }
+            Ok(Some((cert, key)))
+        }
+    }
+}
+
+/// Writes a file readable only by its owner.
+pub fn write_private(path: &Path, data: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    opts.mode(0o600);
+    let mut f = opts.open(path).with_context(|| format!("writing {}", path.display()))?;
+    f.write_all(data)?;
+    Ok(())
+}
