@@ -1,0 +1,339 @@
+//! X11 capture: MIT-SHM (or `GetImage`) reads of the root window, limited to one RandR monitor and
+//! to what XDamage says changed.
+
+mod damage;
+mod errors;
+mod format;
+mod monitors;
+mod shm;
+
+use std::time::Instant;
+
+use x11rb::connection::Connection;
+use x11rb::protocol::Event;
+use x11rb::protocol::shm::ConnectionExt as _;
+use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, Window};
+use x11rb::reexports::x11rb_protocol::parse_display::parse_display;
+use x11rb::rust_connection::RustConnection;
+
+use crate::{CaptureError, Capturer, Frame, Monitor, Rect};
+use damage::DamageTracker;
+use shm::SharedSegment;
+
+/// How to set up an [`X11Capturer`].
+#[derive(Debug, Clone)]
+pub struct X11Options {
+    /// The X display (`":0"`); `None` reads `DISPLAY`.
+    pub display: Option<String>,
+    /// Index into [`Capturer::monitors`]; `None` captures the whole root window (every monitor).
+    pub monitor: Option<usize>,
+    /// Use MIT-SHM when the server offers it (it cannot over TCP). Default `true`.
+    pub use_shm: bool,
+    /// Use XDamage to read only what changed. Default `true`; without it every capture reads the
+    /// whole area and reports all of it as changed.
+    pub use_damage: bool,
+}
+
+impl Default for X11Options {
+    fn default() -> Self {
+        X11Options {
+            display: None,
+            monitor: None,
+            use_shm: true,
+            use_damage: true,
+        }
+    }
+}
+
+/// How pixels travel from the X server.
+enum Transport {
+    /// Into a shared memory segment, read back with `pread`.
+    Shm(SharedSegment),
+    /// Inside `GetImage` replies over the socket.
+    GetImage,
+}
+
+/// Captures one monitor (or the whole screen) of an X11 display.
+pub struct X11Capturer {
+    conn: RustConnection,
+    screen_num: usize,
+    root: Window,
+    area: Monitor,
+    frame: Frame,
+    transport: Transport,
+    damage: Option<DamageTracker>,
+    /// The next capture reads the whole area.
+    full_next: bool,
+    /// Changed rectangles of the capture in progress (kept to reuse its allocation).
+    pending: Vec<Rect>,
+    /// Partial reads land here before being copied into the frame.
+    scratch: Vec<u8>,
+}
+
+impl std::fmt::Debug for X11Capturer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("X11Capturer")
+            .field("area", &self.area)
+            .field("shm", &self.uses_shm())
+            .field("damage", &self.uses_damage())
+            .finish_non_exhaustive()
+    }
+}
+
+impl X11Capturer {
+    /// Connects to `display` (`None`: `DISPLAY`) and prepares to capture monitor `monitor`
+    /// (`None`: the whole root window), with shared memory and damage tracking where available.
+    pub fn connect(display: Option<&str>, monitor: Option<usize>) -> Result<Self, CaptureError> {
+        Self::connect_with(X11Options {
+            display: display.map(str::to_owned),
+            monitor,
+            ..X11Options::default()
+        })
+    }
+
+    /// Connects with explicit [`X11Options`].
+    pub fn connect_with(options: X11Options) -> Result<Self, CaptureError> {
+        let display = options.display.as_deref();
+        check_display_name(display)?;
+        let (conn, screen_num) = x11rb::connect(display)?;
+        let screen = conn
+            .setup()
+            .roots
+            .get(screen_num)
+            .ok_or_else(|| CaptureError::Connect("the display has no such screen".into()))?
+            .clone();
+        let format = format::root_format(conn.setup(), &screen)?;
+        let area = match options.monitor {
+            None => monitors::whole_screen(&screen),
+            Some(index) => {
+                let all = monitors::list(&conn, &screen)?;
+                let count = all.len();
+                all.into_iter()
+                    .nth(index)
+                    .ok_or(CaptureError::NoSuchMonitor { index, count })?
+            }
+        };
+        if area.width > u32::from(u16::MAX) || area.height > u32::from(u16::MAX) {
+            return Err(CaptureError::GeometryChanged);
+        }
+        let frame = Frame::new(area.width, area.height, format);
+        let bytes = frame.data.len() as u64;
+        let shm = if options.use_shm && is_local(display) {
+            SharedSegment::attach(&conn, bytes)?
+        } else {
+            None
+        };
+        let transport = shm.map_or(Transport::GetImage, Transport::Shm);
+        let damage = if options.use_damage {
+            DamageTracker::start(&conn, screen.root)?
+        } else {
+            None
+        };
+        Ok(X11Capturer {
+            conn,
+            screen_num,
+            root: screen.root,
+            area,
+            frame,
+            transport,
+            damage,
+            full_next: true,
+            pending: Vec::new(),
+            scratch: Vec::new(),
+        })
+    }
+
+    /// Whether pixels come through shared memory (otherwise through `GetImage` replies).
+    pub fn uses_shm(&self) -> bool {
+        matches!(self.transport, Transport::Shm(_))
+    }
+
+    /// Whether XDamage limits reads to what changed.
+    pub fn uses_damage(&self) -> bool {
+        self.damage.is_some()
+    }
+
+    /// Reads the rectangles in `self.pending` into the frame.
+    fn read_pending(&mut self) -> Result<(), CaptureError> {
+        match &self.transport {
+            Transport::Shm(segment) => read_shm(
+                &self.conn,
+                self.root,
+                &self.area,
+                segment,
+                &self.pending,
+                &mut self.frame,
+                &mut self.scratch,
+            ),
+            Transport::GetImage => read_get_image(
+                &self.conn,
+                self.root,
+                &self.area,
+                &self.pending,
+                &mut self.frame,
+            ),
+        }
+    }
+
+    /// Drops queued events (DamageNotify, one per capture at most); an X error among them is the
+    /// failure of one of our requests and is returned.
+    fn drain_events(&self) -> Result<(), CaptureError> {
+        while let Some(event) = self.conn.poll_for_event()? {
+            if let Event::Error(e) = event {
+                return Err(CaptureError::Protocol(Box::new(
+                    x11rb::errors::ReplyError::from(e),
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Capturer for X11Capturer {
+    fn monitors(&self) -> Result<Vec<Monitor>, CaptureError> {
+        let screen = self
+            .conn
+            .setup()
+            .roots
+            .get(self.screen_num)
+            .ok_or_else(|| CaptureError::Connect("the display has no such screen".into()))?;
+        monitors::list(&self.conn, screen)
+    }
+
+    fn area(&self) -> &Monitor {
+        &self.area
+    }
+
+    fn capture(&mut self) -> Result<&Frame, CaptureError> {
+        match (&self.damage, self.full_next) {
+            (Some(damage), false) => damage.take(&self.conn, &self.area, &mut self.pending)?,
+            (damage, _) => {
+                if let Some(damage) = damage {
+                    damage.discard(&self.conn)?;
+                }
+                self.pending.clear();
+                self.pending.push(self.frame.bounds());
+            }
+        }
+        let captured_at = Instant::now();
+        if !self.pending.is_empty() {
+            self.read_pending()?;
+        }
+        self.drain_events()?;
+        self.full_next = false;
+        std::mem::swap(&mut self.frame.damage, &mut self.pending);
+        self.frame.captured_at = captured_at;
+        self.frame.sequence += 1;
+        Ok(&self.frame)
+    }
+
+    fn invalidate(&mut self) {
+        self.full_next = true;
+    }
+}
+
+/// Refuses display numbers whose TCP port (6000 + n) does not fit in 16 bits: x11rb 0.14 computes
+/// that port with an unchecked addition, which panics in debug builds.
+fn check_display_name(display: Option<&str>) -> Result<(), CaptureError> {
+    match parse_display(display) {
+        Ok(parsed) if parsed.display > u16::MAX - 6000 => Err(CaptureError::Connect(
+            format!("display number {} is out of range", parsed.display).into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Whether the display is reached through a local socket, the only way file descriptors (and so
+/// the shared-memory segment) can be passed.
+fn is_local(display: Option<&str>) -> bool {
+    parse_display(display).is_ok_and(|d| d.host.is_empty() || d.protocol.as_deref() == Some("unix"))
+}
+
+/// The desktop position of frame rectangle `r` as X11 request arguments.
+fn request_rect(area: &Monitor, r: &Rect) -> Result<(i16, i16, u16, u16), CaptureError> {
+    let x = i64::from(area.x) + i64::from(r.x);
+    let y = i64::from(area.y) + i64::from(r.y);
+    match (
+        i16::try_from(x),
+        i16::try_from(y),
+        u16::try_from(r.width),
+        u16::try_from(r.height),
+    ) {
+        (Ok(x), Ok(y), Ok(w), Ok(h)) => Ok((x, y, w, h)),
+        _ => Err(CaptureError::GeometryChanged),
+    }
+}
+
+/// Shared-memory read: every rectangle is requested at once (each to its own place in the
+/// segment, which holds a whole frame and the rectangles do not overlap), then copied in.
+fn read_shm(
+    conn: &RustConnection,
+    root: Window,
+    area: &Monitor,
+    segment: &SharedSegment,
+    rects: &[Rect],
+    frame: &mut Frame,
+    scratch: &mut Vec<u8>,
+) -> Result<(), CaptureError> {
+    let mut requests = Vec::with_capacity(rects.len());
+    let mut offset = 0u64;
+    for r in rects {
+        let (x, y, w, h) = request_rect(area, r)?;
+        let cookie = conn.shm_get_image(
+            root,
+            x,
+            y,
+            w,
+            h,
+            !0,
+            ImageFormat::Z_PIXMAP.into(),
+            segment.seg,
+            u32::try_from(offset).map_err(|_| CaptureError::GeometryChanged)?,
+        )?;
+        requests.push((r, offset, cookie));
+        offset += r.area() * 4;
+    }
+    for (r, offset, cookie) in requests {
+        cookie.reply()?;
+        let bytes = r.area() as usize * 4;
+        if r.x == 0 && r.width == frame.width && frame.stride == frame.width as usize * 4 {
+            // Whole rows: straight into the frame.
+            let start = r.y as usize * frame.stride;
+            segment.read(offset, &mut frame.data[start..start + bytes])?;
+        } else {
+            scratch.resize(bytes, 0);
+            segment.read(offset, scratch)?;
+            frame.blit(*r, scratch);
+        }
+    }
+    Ok(())
+}
+
+/// Socket read: one `GetImage` per rectangle, all requested before the first answer is awaited.
+fn read_get_image(
+    conn: &RustConnection,
+    root: Window,
+    area: &Monitor,
+    rects: &[Rect],
+    frame: &mut Frame,
+) -> Result<(), CaptureError> {
+    let requests = rects
+        .iter()
+        .map(|r| {
+            let (x, y, w, h) = request_rect(area, r)?;
+            Ok((
+                r,
+                conn.get_image(ImageFormat::Z_PIXMAP, root, x, y, w, h, !0)?,
+            ))
+        })
+        .collect::<Result<Vec<_>, CaptureError>>()?;
+    for (r, cookie) in requests {
+        let reply = cookie.reply()?;
+        if !frame.blit(*r, &reply.data) {
+            return Err(CaptureError::Protocol(
+                format!("GetImage returned {} bytes for {r:?}", reply.data.len()).into(),
+            ));
+        }
+    }
+    Ok(())
+}
