@@ -38,7 +38,12 @@ pub struct ServeArgs {
     #[arg(long, env = "ASSIST_TLS", value_enum)]
     tls: Option<TlsArg>,
     /// PEM certificate chain (with --tls-key).
-    #[arg(long, env = "ASSIST_TLS_CERT", requires = "tls_key", conflicts_with = "tls")]
+    #[arg(
+        long,
+        env = "ASSIST_TLS_CERT",
+        requires = "tls_key",
+        conflicts_with = "tls"
+    )]
     tls_cert: Option<PathBuf>,
     /// PEM private key (with --tls-cert).
     #[arg(long, env = "ASSIST_TLS_KEY", requires = "tls_cert")]
@@ -62,7 +67,8 @@ impl ServeArgs {
     fn into_config(self) -> anyhow::Result<Config> {
         let mut c = match &self.config {
             Some(path) => {
-                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
                 toml::from_str(&text).with_context(|| format!("in {}", path.display()))?
             }
             None => Config::default(),
@@ -102,12 +108,18 @@ impl ServeArgs {
 /// Starts the server and serves until stopped.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let config = args.into_config()?;
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let listener = std::net::TcpListener::bind(config.listen)
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
-        let scheme = if matches!(config.tls, TlsMode::Off) { "http" } else { "https" };
+        let scheme = if matches!(config.tls, TlsMode::Off) {
+            "http"
+        } else {
+            "https"
+        };
         let prepared = assist_server::prepare(config).await?;
         if let Some(admin) = &prepared.first_admin {
             match &admin.generated_password {
@@ -116,7 +128,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                      (it is shown only now; change it after signing in).",
                     admin.email
                 ),
-                None => println!("First start: sign in as the administrator {} with the password you gave.", admin.email),
+                None => println!(
+                    "First start: sign in as the administrator {} with the password you gave.",
+                    admin.email
+                ),
             }
         }
         println!("Assist listening on {scheme}://{addr}");

@@ -5,7 +5,13 @@ use crate::state::AppState;
 use crate::store::audit::AuditEntry;
 
 /// Records an action by an authenticated caller.
-pub async fn by(state: &AppState, who: &Authed, action: &str, target: Option<&str>, detail: serde_json::Value) -> sqlx::Result<()> {
+pub async fn by(
+    state: &AppState,
+    who: &Authed,
+    action: &str,
+    target: Option<&str>,
+    detail: serde_json::Value,
+) -> sqlx::Result<()> {
     state
         .store
         .audit(

@@ -16,14 +16,20 @@ pub struct FirstAdmin {
 
 /// Makes sure the tenant, its built-in roles and (when there is no user) the first administrator
 /// exist. Safe to call at every start.
-pub async fn ensure(store: &Store, admin_email: Option<&str>, admin_password: Option<&str>) -> anyhow::Result<(Tenant, Option<FirstAdmin>)> {
+pub async fn ensure(
+    store: &Store,
+    admin_email: Option<&str>,
+    admin_password: Option<&str>,
+) -> anyhow::Result<(Tenant, Option<FirstAdmin>)> {
     let tenant = match store.first_tenant().await? {
         Some(t) => t,
         None => store.create_tenant("Assist").await?,
     };
     for (name, description, perms) in builtin_roles() {
         if store.role_by_name(&tenant.id, name).await?.is_none() {
-            store.create_role(&tenant.id, name, description, &perms, true).await?;
+            store
+                .create_role(&tenant.id, name, description, &perms, true)
+                .await?;
         }
     }
     if store.count_users().await? > 0 {
@@ -37,7 +43,11 @@ pub async fn ensure(store: &Store, admin_email: Option<&str>, admin_password: Op
             (p.to_owned(), None)
         }
         None => {
-            let p = crate::secrets::new_token("").chars().filter(char::is_ascii_alphanumeric).take(20).collect::<String>();
+            let p = crate::secrets::new_token("")
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(20)
+                .collect::<String>();
             (p.clone(), Some(p))
         }
     };
@@ -57,6 +67,14 @@ pub async fn ensure(store: &Store, admin_email: Option<&str>, admin_password: Op
         .role_by_name(&tenant.id, ADMINISTRATOR_ROLE)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the Administrator role is missing"))?;
-    store.create_assignment(&tenant.id, &role.id, Some(&user.id), None, true, &[]).await?;
-    Ok((tenant, Some(FirstAdmin { email, generated_password: generated })))
+    store
+        .create_assignment(&tenant.id, &role.id, Some(&user.id), None, true, &[])
+        .await?;
+    Ok((
+        tenant,
+        Some(FirstAdmin {
+            email,
+            generated_password: generated,
+        }),
+    ))
 }

@@ -79,7 +79,10 @@ impl Config {
     pub fn database_url(&self) -> String {
         match &self.database {
             Some(url) if !url.is_empty() => url.clone(),
-            _ => format!("sqlite://{}?mode=rwc", self.data.join("assist.db").display()),
+            _ => format!(
+                "sqlite://{}?mode=rwc",
+                self.data.join("assist.db").display()
+            ),
         }
     }
 }

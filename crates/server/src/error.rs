@@ -60,19 +60,34 @@ pub struct ErrorDetail {
 
 impl AppError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::BadRequest { code, message: message.into() }
+        Self::BadRequest {
+            code,
+            message: message.into(),
+        }
     }
     pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Forbidden { code, message: message.into() }
+        Self::Forbidden {
+            code,
+            message: message.into(),
+        }
     }
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict { code, message: message.into() }
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
     }
     pub fn gone(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Gone { code, message: message.into() }
+        Self::Gone {
+            code,
+            message: message.into(),
+        }
     }
     pub fn auth_failed(code: &'static str, message: impl Into<String>) -> Self {
-        Self::AuthFailed { code, message: message.into() }
+        Self::AuthFailed {
+            code,
+            message: message.into(),
+        }
     }
 
     /// HTTP status of this error.
@@ -110,7 +125,12 @@ impl AppError {
 
     /// The JSON body.
     pub fn body(&self) -> ErrorBody {
-        ErrorBody { error: ErrorDetail { code: self.code().to_owned(), message: self.to_string() } }
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                message: self.to_string(),
+            },
+        }
     }
 }
 
@@ -121,7 +141,10 @@ impl IntoResponse for AppError {
         }
         let mut res = (self.status(), Json(self.body())).into_response();
         if let Self::RateLimited { retry_after_secs } = self {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after_secs.max(1)),
+            );
         }
         res
     }

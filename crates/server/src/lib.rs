@@ -43,7 +43,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(ops::not_found)
         .layer(DefaultBodyLimit::max(limits::MAX_JSON_BODY_BYTES))
         .layer(axum::middleware::from_fn(ops::method_not_allowed))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), ops::observe))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::observe,
+        ))
         .with_state(state)
 }
 
@@ -60,14 +63,28 @@ pub struct Prepared {
 
 /// Opens the data directory and database, and makes sure the tenant and first administrator exist.
 pub async fn prepare(config: Config) -> anyhow::Result<Prepared> {
-    std::fs::create_dir_all(&config.data)
-        .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", config.data.display()))?;
+    std::fs::create_dir_all(&config.data).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create the data directory {}: {e}",
+            config.data.display()
+        )
+    })?;
     let store = Store::open(&config.database_url()).await?;
-    let (tenant, first_admin) =
-        bootstrap::ensure(&store, config.admin_email.as_deref(), config.admin_password.as_deref()).await?;
+    let (tenant, first_admin) = bootstrap::ensure(
+        &store,
+        config.admin_email.as_deref(),
+        config.admin_password.as_deref(),
+    )
+    .await?;
     let secure = !matches!(config.tls, config::TlsMode::Off)
-        || config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
-    Ok(Prepared { state: AppState::new(store, config, tenant.id, secure), first_admin })
+        || config
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
+    Ok(Prepared {
+        state: AppState::new(store, config, tenant.id, secure),
+        first_admin,
+    })
 }
 
 /// Serves on an already bound listener until the process ends. `on_ready` is told the address
@@ -83,7 +100,9 @@ pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
                 .await
                 .map_err(|e| anyhow::anyhow!("loading TLS certificate {}: {e}", cert.display()))?;
-            axum_server::from_tcp_rustls(listener, tls)?.serve(make).await?;
+            axum_server::from_tcp_rustls(listener, tls)?
+                .serve(make)
+                .await?;
         }
         None => {
             let listener = tokio::net::TcpListener::from_std(listener)?;

@@ -33,7 +33,8 @@ impl Metrics {
             }
         }
         self.latency_count.fetch_add(1, Ordering::Relaxed);
-        self.latency_sum_micros.fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
+        self.latency_sum_micros
+            .fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
     }
 
     /// Renders every metric in the Prometheus text format; `sessions` are (state, count).
@@ -41,23 +42,41 @@ impl Metrics {
         let mut out = String::new();
         out.push_str("# HELP assist_http_requests_total HTTP requests by method and status.\n");
         out.push_str("# TYPE assist_http_requests_total counter\n");
-        for ((method, status), n) in self.requests.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            let _ = writeln!(out, "assist_http_requests_total{{method=\"{method}\",status=\"{status}\"}} {n}");
+        for ((method, status), n) in self
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            let _ = writeln!(
+                out,
+                "assist_http_requests_total{{method=\"{method}\",status=\"{status}\"}} {n}"
+            );
         }
         out.push_str("# HELP assist_http_request_duration_seconds HTTP request latency.\n");
         out.push_str("# TYPE assist_http_request_duration_seconds histogram\n");
         for (i, le) in BUCKETS.iter().enumerate() {
             let n = self.buckets[i].load(Ordering::Relaxed);
-            let _ = writeln!(out, "assist_http_request_duration_seconds_bucket{{le=\"{le}\"}} {n}");
+            let _ = writeln!(
+                out,
+                "assist_http_request_duration_seconds_bucket{{le=\"{le}\"}} {n}"
+            );
         }
         let count = self.latency_count.load(Ordering::Relaxed);
-        let _ = writeln!(out, "assist_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}");
+        let _ = writeln!(
+            out,
+            "assist_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
+        );
         let sum = self.latency_sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
         let _ = writeln!(out, "assist_http_request_duration_seconds_sum {sum}");
         let _ = writeln!(out, "assist_http_request_duration_seconds_count {count}");
         out.push_str("# HELP assist_websockets_open Open WebSocket connections.\n");
         out.push_str("# TYPE assist_websockets_open gauge\n");
-        let _ = writeln!(out, "assist_websockets_open {}", self.open_websockets.load(Ordering::Relaxed));
+        let _ = writeln!(
+            out,
+            "assist_websockets_open {}",
+            self.open_websockets.load(Ordering::Relaxed)
+        );
         out.push_str("# HELP assist_sessions Remote help sessions by state.\n");
         out.push_str("# TYPE assist_sessions gauge\n");
         for (state, n) in sessions {

@@ -73,7 +73,10 @@ mod tests {
     #[test]
     fn blocks_after_max_failures_and_recovers_after_the_window() {
         let rl = RateLimiter::default();
-        let limit = Limit { max: 3, window: Duration::from_secs(60) };
+        let limit = Limit {
+            max: 3,
+            window: Duration::from_secs(60),
+        };
         let t0 = Instant::now();
         for _ in 0..3 {
             assert!(rl.check_at("k", limit, t0).is_ok());
@@ -81,13 +84,19 @@ mod tests {
         }
         assert_eq!(rl.check_at("k", limit, t0), Err(60));
         assert!(rl.check_at("other", limit, t0).is_ok());
-        assert!(rl.check_at("k", limit, t0 + Duration::from_secs(61)).is_ok());
+        assert!(
+            rl.check_at("k", limit, t0 + Duration::from_secs(61))
+                .is_ok()
+        );
     }
 
     #[test]
     fn reset_forgets() {
         let rl = RateLimiter::default();
-        let limit = Limit { max: 1, window: Duration::from_secs(60) };
+        let limit = Limit {
+            max: 1,
+            window: Duration::from_secs(60),
+        };
         rl.fail("k", limit);
         assert!(rl.check("k", limit).is_err());
         rl.reset("k");

@@ -11,7 +11,10 @@ use subtle::ConstantTimeEq;
 pub fn new_token(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
 }
 
 /// SHA-256 of a token, hex.
@@ -22,7 +25,8 @@ pub fn hash_token(token: &str) -> String {
 /// HMAC-SHA-256 of `value` under `key`, hex.
 pub fn keyed_hash(key: &str, value: &str) -> String {
     // HMAC accepts keys of any length: new_from_slice cannot fail for it.
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes any key length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes any key length");
     mac.update(value.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }

@@ -14,9 +14,15 @@ pub fn cert_files(mode: &TlsMode, data: &Path) -> anyhow::Result<Option<(PathBuf
             let cert = data.join("tls-cert.pem");
             let key = data.join("tls-key.pem");
             if !cert.exists() || !key.exists() {
-                let names = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string()];
-                let ck = rcgen::generate_simple_self_signed(names).context("generating a self-signed certificate")?;
-                std::fs::write(&cert, ck.cert.pem()).with_context(|| format!("writing {}", cert.display()))?;
+                let names = vec![
+                    "localhost".to_string(),
+                    "127.0.0.1".to_string(),
+                    "::1".to_string(),
+                ];
+                let ck = rcgen::generate_simple_self_signed(names)
+                    .context("generating a self-signed certificate")?;
+                std::fs::write(&cert, ck.cert.pem())
+                    .with_context(|| format!("writing {}", cert.display()))?;
                 write_private(&key, ck.signing_key.serialize_pem().as_bytes())?;
                 tracing::info!(cert = %cert.display(), "generated a self-signed certificate");
             }
@@ -34,7 +40,9 @@ pub fn write_private(path: &Path, data: &[u8]) -> anyhow::Result<()> {
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
     opts.mode(0o600);
-    let mut f = opts.open(path).with_context(|| format!("writing {}", path.display()))?;
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
     f.write_all(data)?;
     Ok(())
 }

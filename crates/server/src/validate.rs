@@ -7,19 +7,34 @@ use crate::limits::*;
 pub fn name(field: &'static str, v: &str) -> Result<String, AppError> {
     let v = v.trim();
     if v.is_empty() {
-        return Err(AppError::bad_request("invalid_field", format!("{field} must not be empty")));
+        return Err(AppError::bad_request(
+            "invalid_field",
+            format!("{field} must not be empty"),
+        ));
     }
     optional_text(field, Some(v), MAX_NAME_CHARS).map(|o| o.unwrap_or_default())
 }
 
 /// Trims an optional text field; empty becomes `None`.
-pub fn optional_text(field: &'static str, v: Option<&str>, max: usize) -> Result<Option<String>, AppError> {
-    let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+pub fn optional_text(
+    field: &'static str,
+    v: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, AppError> {
+    let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
     if v.chars().count() > max {
-        return Err(AppError::bad_request("invalid_field", format!("{field} is longer than {max} characters")));
+        return Err(AppError::bad_request(
+            "invalid_field",
+            format!("{field} is longer than {max} characters"),
+        ));
     }
     if v.chars().any(|c| c.is_control()) {
-        return Err(AppError::bad_request("invalid_field", format!("{field} must not contain control characters")));
+        return Err(AppError::bad_request(
+            "invalid_field",
+            format!("{field} must not contain control characters"),
+        ));
     }
     Ok(Some(v.to_owned()))
 }
@@ -32,7 +47,11 @@ pub fn email(v: &str) -> Result<String, AppError> {
         return Err(bad());
     }
     let (local, domain) = v.split_once('@').ok_or_else(bad)?;
-    if local.is_empty() || local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@') {
+    if local.is_empty()
+        || local
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '@')
+    {
         return Err(bad());
     }
     domain_name(domain).map_err(|_| bad())?;
@@ -51,7 +70,14 @@ pub fn domain_name(v: &str) -> Result<String, AppError> {
                 && !l.ends_with('-')
                 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         });
-    if ok { Ok(v) } else { Err(AppError::bad_request("invalid_domain", "not a valid domain name, e.g. example.com")) }
+    if ok {
+        Ok(v)
+    } else {
+        Err(AppError::bad_request(
+            "invalid_domain",
+            "not a valid domain name, e.g. example.com",
+        ))
+    }
 }
 
 /// Checks a new password's length.
@@ -71,7 +97,10 @@ pub fn id(field: &'static str, v: &str) -> Result<(), AppError> {
     if v.len() == 32 && v.bytes().all(|c| c.is_ascii_hexdigit()) {
         Ok(())
     } else {
-        Err(AppError::bad_request("invalid_id", format!("{field} is not a valid id")))
+        Err(AppError::bad_request(
+            "invalid_id",
+            format!("{field} is not a valid id"),
+        ))
     }
 }
 
@@ -82,7 +111,17 @@ mod tests {
     #[test]
     fn emails() {
         assert_eq!(email(" Ana@Example.COM ").unwrap(), "ana@example.com");
-        for bad in ["", "a", "a@", "@b.c", "a@b", "a b@c.d", "a@b..c", "a@-b.c", &format!("{}@b.c", "x".repeat(300))] {
+        for bad in [
+            "",
+            "a",
+            "a@",
+            "@b.c",
+            "a@b",
+            "a b@c.d",
+            "a@b..c",
+            "a@-b.c",
+            &format!("{}@b.c", "x".repeat(300)),
+        ] {
             assert!(email(bad).is_err(), "{bad}");
         }
     }

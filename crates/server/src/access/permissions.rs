@@ -4,7 +4,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Every permission a role can hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 pub enum Permission {
     /// Start a remote help session at all.
     #[serde(rename = "remote_help.offer")]
@@ -104,13 +116,25 @@ impl Permission {
 /// The built-in roles: (name, description, permissions).
 pub fn builtin_roles() -> Vec<(&'static str, &'static str, Vec<Permission>)> {
     vec![
-        ("Administrator", "Every permission, for the whole tenant.", Permission::ALL.to_vec()),
+        (
+            "Administrator",
+            "Every permission, for the whole tenant.",
+            Permission::ALL.to_vec(),
+        ),
         (
             "Help Desk Operator",
             "Offers remote help with view only or full control.",
-            vec![Permission::Offer, Permission::ViewScreen, Permission::FullControl],
+            vec![
+                Permission::Offer,
+                Permission::ViewScreen,
+                Permission::FullControl,
+            ],
         ),
-        ("Read Only Operator", "Offers remote help with view only.", vec![Permission::Offer, Permission::ViewScreen]),
+        (
+            "Read Only Operator",
+            "Offers remote help with view only.",
+            vec![Permission::Offer, Permission::ViewScreen],
+        ),
     ]
 }
 
@@ -142,13 +166,17 @@ impl Access {
     /// Holds the permission for a target who belongs to `target_groups`.
     pub fn has_for(&self, p: Permission, target_groups: &BTreeSet<String>) -> bool {
         self.grants.iter().any(|g| {
-            g.permissions.contains(&p) && (g.scope_all || g.scope_groups.iter().any(|s| target_groups.contains(s)))
+            g.permissions.contains(&p)
+                && (g.scope_all || g.scope_groups.iter().any(|s| target_groups.contains(s)))
         })
     }
 
     /// All permissions held anywhere, sorted.
     pub fn permissions(&self) -> BTreeSet<Permission> {
-        self.grants.iter().flat_map(|g| g.permissions.iter().copied()).collect()
+        self.grants
+            .iter()
+            .flat_map(|g| g.permissions.iter().copied())
+            .collect()
     }
 }
 
@@ -175,7 +203,13 @@ mod tests {
 
     #[test]
     fn scope_groups_limit_whom_a_helper_may_help() {
-        let a = Access { grants: vec![grant(&[Permission::Offer, Permission::ViewScreen], false, &["sales"])] };
+        let a = Access {
+            grants: vec![grant(
+                &[Permission::Offer, Permission::ViewScreen],
+                false,
+                &["sales"],
+            )],
+        };
         let sales: BTreeSet<String> = ["sales".to_string()].into();
         let hr: BTreeSet<String> = ["hr".to_string()].into();
         assert!(a.has_for(Permission::ViewScreen, &sales));
@@ -200,7 +234,9 @@ mod tests {
 
     #[test]
     fn tenant_wide_scope_covers_everyone() {
-        let a = Access { grants: vec![grant(&[Permission::Offer], true, &[])] };
+        let a = Access {
+            grants: vec![grant(&[Permission::Offer], true, &[])],
+        };
         assert!(a.has_for(Permission::Offer, &BTreeSet::new()));
         assert!(a.has(Permission::Offer));
         assert!(!a.has(Permission::ManageUsers));

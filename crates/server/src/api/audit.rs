@@ -38,13 +38,25 @@ async fn list_audit(
     _who: Need<perm::ReadAudit>,
     Query(q): Query<AuditQuery>,
 ) -> ApiResult<Json<Listing<AuditRecord>>> {
-    let (limit, offset) = Page { limit: q.limit, offset: q.offset }.bounds()?;
+    let (limit, offset) = Page {
+        limit: q.limit,
+        offset: q.offset,
+    }
+    .bounds()?;
     for v in [&q.action, &q.actor_id, &q.target].into_iter().flatten() {
         if v.len() > 200 {
             return Err(AppError::bad_request("invalid_query", "filter too long"));
         }
     }
-    let f = AuditFilter { from: q.from, to: q.to, action: q.action, actor_id: q.actor_id, target: q.target, limit, offset };
+    let f = AuditFilter {
+        from: q.from,
+        to: q.to,
+        action: q.action,
+        actor_id: q.actor_id,
+        target: q.target,
+        limit,
+        offset,
+    };
     let (items, total) = state.store.list_audit(&state.tenant_id, &f).await?;
     Ok(Json(Listing { items, total }))
 }

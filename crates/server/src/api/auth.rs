@@ -21,7 +21,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me))
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
 }
 
 /// Sign-in with a local account.
@@ -42,44 +45,84 @@ pub struct Me {
     pub second_factor: bool,
 }
 
-const ACCOUNT_LIMIT: Limit = Limit { max: LOGIN_FAILURES_PER_ACCOUNT, window: Duration::from_secs(LOGIN_WINDOW_SECS) };
-const ADDRESS_LIMIT: Limit = Limit { max: LOGIN_FAILURES_PER_ADDRESS, window: Duration::from_secs(LOGIN_WINDOW_SECS) };
+const ACCOUNT_LIMIT: Limit = Limit {
+    max: LOGIN_FAILURES_PER_ACCOUNT,
+    window: Duration::from_secs(LOGIN_WINDOW_SECS),
+};
+const ADDRESS_LIMIT: Limit = Limit {
+    max: LOGIN_FAILURES_PER_ADDRESS,
+    window: Duration::from_secs(LOGIN_WINDOW_SECS),
+};
 
 /// The `Set-Cookie` value for a sign-in session.
 pub fn session_cookie(state: &AppState, token: &str, max_age_secs: i64) -> HeaderValue {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let v = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
+    let v = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    );
     // Tokens are URL-safe base64, so the header value is always valid ASCII.
     HeaderValue::from_str(&v).expect("cookie is ASCII")
 }
 
 /// Opens a sign-in session for `user` and answers with the cookie set.
-pub async fn start_session(state: &AppState, user: &User, second_factor: bool, addr: ClientAddr) -> ApiResult<Response> {
+pub async fn start_session(
+    state: &AppState,
+    user: &User,
+    second_factor: bool,
+    addr: ClientAddr,
+) -> ApiResult<Response> {
     let token = new_token("s_");
     state
         .store
-        .create_web_session(&hash_token(&token), &user.id, second_factor, addr.0.map(|a| a.to_string()).as_deref(), WEB_SESSION_TTL_MS)
+        .create_web_session(
+            &hash_token(&token),
+            &user.id,
+            second_factor,
+            addr.0.map(|a| a.to_string()).as_deref(),
+            WEB_SESSION_TTL_MS,
+        )
         .await?;
     let access = state.store.access_of(&user.id).await?;
-    let me = Me { user: user.clone(), permissions: access.permissions().into_iter().collect(), second_factor };
+    let me = Me {
+        user: user.clone(),
+        permissions: access.permissions().into_iter().collect(),
+        second_factor,
+    };
     let mut res = axum::Json(me).into_response();
-    res.headers_mut().insert(header::SET_COOKIE, session_cookie(state, &token, WEB_SESSION_TTL_MS / 1000));
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(state, &token, WEB_SESSION_TTL_MS / 1000),
+    );
     Ok(res)
 }
 
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = Me, description = "Signed in; the session cookie is set"),
               (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
-async fn login(State(state): State<AppState>, addr: ClientAddr, Json(req): Json<LoginRequest>) -> ApiResult<Response> {
+async fn login(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    Json(req): Json<LoginRequest>,
+) -> ApiResult<Response> {
     let email = req.email.trim().to_lowercase();
     if email.len() > MAX_EMAIL_CHARS || req.password.len() > MAX_PASSWORD_CHARS {
-        return Err(AppError::bad_request("invalid_field", "email or password too long"));
+        return Err(AppError::bad_request(
+            "invalid_field",
+            "email or password too long",
+        ));
     }
     let account_key = format!("login:acct:{email}");
     let address_key = format!("login:addr:{}", addr.text());
     for key in [&account_key, &address_key] {
-        let limit = if key == &account_key { ACCOUNT_LIMIT } else { ADDRESS_LIMIT };
-        state.limiter.check(key, limit).map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+        let limit = if key == &account_key {
+            ACCOUNT_LIMIT
+        } else {
+            ADDRESS_LIMIT
+        };
+        state
+            .limiter
+            .check(key, limit)
+            .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     }
     let user = state.store.user_by_email(&state.tenant_id, &email).await?;
     let (hash, totp_secret) = match &user {
@@ -99,34 +142,72 @@ async fn login(State(state): State<AppState>, addr: ClientAddr, Json(req): Json<
             state.limiter.fail(&account_key, ACCOUNT_LIMIT);
             state.limiter.fail(&address_key, ADDRESS_LIMIT);
             let id = other.as_ref().map(|u| u.id.as_str());
-            audit::anonymous(&state, &email, id, addr, "auth.sign_in_failed", json!({"reason": "bad_credentials"})).await?;
-            return Err(AppError::auth_failed("bad_credentials", "wrong email or password"));
+            audit::anonymous(
+                &state,
+                &email,
+                id,
+                addr,
+                "auth.sign_in_failed",
+                json!({"reason": "bad_credentials"}),
+            )
+            .await?;
+            return Err(AppError::auth_failed(
+                "bad_credentials",
+                "wrong email or password",
+            ));
         }
     };
     let mut second_factor = false;
     if user.totp_enabled {
         let Some(code) = req.totp.as_deref().filter(|c| !c.trim().is_empty()) else {
-            return Err(AppError::auth_failed("second_factor_required", "enter the code from your authenticator app"));
+            return Err(AppError::auth_failed(
+                "second_factor_required",
+                "enter the code from your authenticator app",
+            ));
         };
         let now = u64::try_from(crate::clock::now_ms() / 1000).unwrap_or(0);
-        if !totp_secret.as_deref().is_some_and(|s| totp::verify(s, code, now)) {
+        if !totp_secret
+            .as_deref()
+            .is_some_and(|s| totp::verify(s, code, now))
+        {
             state.limiter.fail(&account_key, ACCOUNT_LIMIT);
             state.limiter.fail(&address_key, ADDRESS_LIMIT);
-            audit::anonymous(&state, &email, Some(&user.id), addr, "auth.sign_in_failed", json!({"reason": "bad_second_factor"}))
-                .await?;
-            return Err(AppError::auth_failed("bad_second_factor", "the authenticator code is wrong or expired"));
+            audit::anonymous(
+                &state,
+                &email,
+                Some(&user.id),
+                addr,
+                "auth.sign_in_failed",
+                json!({"reason": "bad_second_factor"}),
+            )
+            .await?;
+            return Err(AppError::auth_failed(
+                "bad_second_factor",
+                "the authenticator code is wrong or expired",
+            ));
         }
         second_factor = true;
     }
     state.limiter.reset(&account_key);
-    audit::anonymous(&state, &email, Some(&user.id), addr, "auth.sign_in", json!({"method": "password", "second_factor": second_factor}))
-        .await?;
+    audit::anonymous(
+        &state,
+        &email,
+        Some(&user.id),
+        addr,
+        "auth.sign_in",
+        json!({"method": "password", "second_factor": second_factor}),
+    )
+    .await?;
     start_session(&state, &user, second_factor, addr).await
 }
 
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
     responses((status = 204, description = "Signed out; the cookie is cleared"), (status = 401, body = crate::error::ErrorBody)))]
-async fn logout(State(state): State<AppState>, who: Authed, headers: HeaderMap) -> ApiResult<Response> {
+async fn logout(
+    State(state): State<AppState>,
+    who: Authed,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     if who.via == Via::Cookie {
         let mut parts = axum::http::Request::new(()).into_parts().0;
         parts.headers = headers;
@@ -136,12 +217,17 @@ async fn logout(State(state): State<AppState>, who: Authed, headers: HeaderMap) 
     }
     audit::by(&state, &who, "auth.sign_out", None, json!({})).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
-    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    res.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
     Ok(res)
 }
 
 #[utoipa::path(get, path = "/api/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = crate::error::ErrorBody)))]
 async fn me(who: Authed) -> Json<Me> {
-    Json(Me { permissions: who.access.permissions().into_iter().collect(), second_factor: who.second_factor, user: who.user })
+    Json(Me {
+        permissions: who.access.permissions().into_iter().collect(),
+        second_factor: who.second_factor,
+        user: who.user,
+    })
 }

@@ -17,7 +17,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_domains, add_domain)).routes(routes!(delete_domain))
+    OpenApiRouter::new()
+        .routes(routes!(list_domains, add_domain))
+        .routes(routes!(delete_domain))
 }
 
 /// A domain to add.
@@ -46,13 +48,24 @@ async fn add_domain(
         .add_domain(&state.tenant_id, &domain)
         .await?
         .ok_or_else(|| AppError::conflict("domain_exists", "this domain is already verified"))?;
-    audit::by(&state, &who, "domain.added", Some(&d.id), json!({"domain": domain})).await?;
+    audit::by(
+        &state,
+        &who,
+        "domain.added",
+        Some(&d.id),
+        json!({"domain": domain}),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(d)))
 }
 
 #[utoipa::path(delete, path = "/api/domains/{id}", tag = "domains", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
-async fn delete_domain(State(state): State<AppState>, who: Need<perm::ManageDomains>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_domain(
+    State(state): State<AppState>,
+    who: Need<perm::ManageDomains>,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
     if !state.store.delete_domain(&state.tenant_id, &id).await? {
         return Err(AppError::NotFound("domain"));

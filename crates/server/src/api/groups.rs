@@ -35,12 +35,20 @@ pub struct GroupBody {
 
 fn checked(body: &GroupBody) -> ApiResult<(String, String)> {
     let name = validate::name("name", &body.name)?;
-    let desc = validate::optional_text("description", Some(&body.description), MAX_DESCRIPTION_CHARS)?.unwrap_or_default();
+    let desc = validate::optional_text(
+        "description",
+        Some(&body.description),
+        MAX_DESCRIPTION_CHARS,
+    )?
+    .unwrap_or_default();
     Ok((name, desc))
 }
 
 #[utoipa::path(get, path = "/api/groups", tag = "groups", responses((status = 200, body = [Group])))]
-async fn list_groups(State(state): State<AppState>, _who: Need<perm::ManageGroups>) -> ApiResult<Json<Vec<Group>>> {
+async fn list_groups(
+    State(state): State<AppState>,
+    _who: Need<perm::ManageGroups>,
+) -> ApiResult<Json<Vec<Group>>> {
     Ok(Json(state.store.list_groups(&state.tenant_id).await?))
 }
 
@@ -57,15 +65,31 @@ async fn create_group(
         .create_group(&state.tenant_id, &name, &desc)
         .await?
         .ok_or_else(|| AppError::conflict("name_taken", "a group with this name exists"))?;
-    audit::by(&state, &who, "group.created", Some(&g.id), json!({"name": name})).await?;
+    audit::by(
+        &state,
+        &who,
+        "group.created",
+        Some(&g.id),
+        json!({"name": name}),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(g)))
 }
 
 #[utoipa::path(get, path = "/api/groups/{id}", tag = "groups", params(("id" = String, Path)),
     responses((status = 200, body = Group), (status = 404, body = crate::error::ErrorBody)))]
-async fn get_group(State(state): State<AppState>, _who: Need<perm::ManageGroups>, Path(id): Path<String>) -> ApiResult<Json<Group>> {
+async fn get_group(
+    State(state): State<AppState>,
+    _who: Need<perm::ManageGroups>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Group>> {
     validate::id("id", &id)?;
-    state.store.group(&state.tenant_id, &id).await?.map(Json).ok_or(AppError::NotFound("group"))
+    state
+        .store
+        .group(&state.tenant_id, &id)
+        .await?
+        .map(Json)
+        .ok_or(AppError::NotFound("group"))
 }
 
 #[utoipa::path(put, path = "/api/groups/{id}", tag = "groups", params(("id" = String, Path)), request_body = GroupBody,
@@ -81,18 +105,45 @@ async fn update_group(
     if state.store.group(&state.tenant_id, &id).await?.is_none() {
         return Err(AppError::NotFound("group"));
     }
-    let taken = state.store.list_groups(&state.tenant_id).await?.into_iter().any(|g| g.name == name && g.id != id);
+    let taken = state
+        .store
+        .list_groups(&state.tenant_id)
+        .await?
+        .into_iter()
+        .any(|g| g.name == name && g.id != id);
     if taken {
-        return Err(AppError::conflict("name_taken", "a group with this name exists"));
+        return Err(AppError::conflict(
+            "name_taken",
+            "a group with this name exists",
+        ));
     }
-    state.store.update_group(&state.tenant_id, &id, &name, &desc).await?;
-    audit::by(&state, &who, "group.updated", Some(&id), json!({"name": name})).await?;
-    state.store.group(&state.tenant_id, &id).await?.map(Json).ok_or(AppError::NotFound("group"))
+    state
+        .store
+        .update_group(&state.tenant_id, &id, &name, &desc)
+        .await?;
+    audit::by(
+        &state,
+        &who,
+        "group.updated",
+        Some(&id),
+        json!({"name": name}),
+    )
+    .await?;
+    state
+        .store
+        .group(&state.tenant_id, &id)
+        .await?
+        .map(Json)
+        .ok_or(AppError::NotFound("group"))
 }
 
 #[utoipa::path(delete, path = "/api/groups/{id}", tag = "groups", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
-async fn delete_group(State(state): State<AppState>, who: Need<perm::ManageGroups>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_group(
+    State(state): State<AppState>,
+    who: Need<perm::ManageGroups>,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
     if !state.store.delete_group(&state.tenant_id, &id).await? {
         return Err(AppError::NotFound("group"));
@@ -103,7 +154,11 @@ async fn delete_group(State(state): State<AppState>, who: Need<perm::ManageGroup
 
 #[utoipa::path(get, path = "/api/groups/{id}/members", tag = "groups", params(("id" = String, Path)),
     responses((status = 200, body = [String], description = "User ids"), (status = 404, body = crate::error::ErrorBody)))]
-async fn list_members(State(state): State<AppState>, _who: Need<perm::ManageGroups>, Path(id): Path<String>) -> ApiResult<Json<Vec<String>>> {
+async fn list_members(
+    State(state): State<AppState>,
+    _who: Need<perm::ManageGroups>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<String>>> {
     validate::id("id", &id)?;
     if state.store.group(&state.tenant_id, &id).await?.is_none() {
         return Err(AppError::NotFound("group"));
@@ -124,11 +179,23 @@ async fn add_member(
     if state.store.group(&state.tenant_id, &id).await?.is_none() {
         return Err(AppError::NotFound("group"));
     }
-    if state.store.user(&state.tenant_id, &user_id).await?.is_none() {
+    if state
+        .store
+        .user(&state.tenant_id, &user_id)
+        .await?
+        .is_none()
+    {
         return Err(AppError::NotFound("user"));
     }
     state.store.add_member(&id, &user_id).await?;
-    audit::by(&state, &who, "group.member_added", Some(&id), json!({"user_id": user_id})).await?;
+    audit::by(
+        &state,
+        &who,
+        "group.member_added",
+        Some(&id),
+        json!({"user_id": user_id}),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -142,9 +209,18 @@ async fn remove_member(
 ) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
     validate::id("user_id", &user_id)?;
-    if state.store.group(&state.tenant_id, &id).await?.is_none() || !state.store.remove_member(&id, &user_id).await? {
+    if state.store.group(&state.tenant_id, &id).await?.is_none()
+        || !state.store.remove_member(&id, &user_id).await?
+    {
         return Err(AppError::NotFound("member"));
     }
-    audit::by(&state, &who, "group.member_removed", Some(&id), json!({"user_id": user_id})).await?;
+    audit::by(
+        &state,
+        &who,
+        "group.member_removed",
+        Some(&id),
+        json!({"user_id": user_id}),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

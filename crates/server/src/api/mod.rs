@@ -55,7 +55,10 @@ impl Page {
         let limit = self.limit.unwrap_or(DEFAULT_PAGE_SIZE);
         let offset = self.offset.unwrap_or(0);
         if !(1..=MAX_PAGE_SIZE).contains(&limit) || offset < 0 {
-            return Err(AppError::bad_request("invalid_page", format!("limit must be 1 to {MAX_PAGE_SIZE}, offset ≥ 0")));
+            return Err(AppError::bad_request(
+                "invalid_page",
+                format!("limit must be 1 to {MAX_PAGE_SIZE}, offset ≥ 0"),
+            ));
         }
         Ok((limit, offset))
     }
@@ -71,7 +74,10 @@ pub struct Listing<T> {
 /// The document's frame; paths come from the routers.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Assist", description = "Self-hosted remote help: sessions, access, devices, audit."),
+    info(
+        title = "Assist",
+        description = "Self-hosted remote help: sessions, access, devices, audit."
+    ),
     components(schemas(crate::error::ErrorBody))
 )]
 pub struct ApiDoc;

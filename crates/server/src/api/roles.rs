@@ -50,7 +50,12 @@ pub struct AssignmentBody {
 
 fn checked(body: &RoleBody) -> ApiResult<(String, String, Vec<Permission>)> {
     let name = validate::name("name", &body.name)?;
-    let desc = validate::optional_text("description", Some(&body.description), MAX_DESCRIPTION_CHARS)?.unwrap_or_default();
+    let desc = validate::optional_text(
+        "description",
+        Some(&body.description),
+        MAX_DESCRIPTION_CHARS,
+    )?
+    .unwrap_or_default();
     let mut perms = body.permissions.clone();
     perms.sort();
     perms.dedup();
@@ -58,7 +63,10 @@ fn checked(body: &RoleBody) -> ApiResult<(String, String, Vec<Permission>)> {
 }
 
 #[utoipa::path(get, path = "/api/roles", tag = "roles", responses((status = 200, body = [Role])))]
-async fn list_roles(State(state): State<AppState>, _who: Need<perm::ManageRoles>) -> ApiResult<Json<Vec<Role>>> {
+async fn list_roles(
+    State(state): State<AppState>,
+    _who: Need<perm::ManageRoles>,
+) -> ApiResult<Json<Vec<Role>>> {
     Ok(Json(state.store.list_roles(&state.tenant_id).await?))
 }
 
@@ -75,15 +83,31 @@ async fn create_role(
         .create_role(&state.tenant_id, &name, &desc, &perms, false)
         .await?
         .ok_or_else(|| AppError::conflict("name_taken", "a role with this name exists"))?;
-    audit::by(&state, &who, "role.created", Some(&role.id), json!({"name": name, "permissions": perms})).await?;
+    audit::by(
+        &state,
+        &who,
+        "role.created",
+        Some(&role.id),
+        json!({"name": name, "permissions": perms}),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(role)))
 }
 
 #[utoipa::path(get, path = "/api/roles/{id}", tag = "roles", params(("id" = String, Path)),
     responses((status = 200, body = Role), (status = 404, body = crate::error::ErrorBody)))]
-async fn get_role(State(state): State<AppState>, _who: Need<perm::ManageRoles>, Path(id): Path<String>) -> ApiResult<Json<Role>> {
+async fn get_role(
+    State(state): State<AppState>,
+    _who: Need<perm::ManageRoles>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Role>> {
     validate::id("id", &id)?;
-    state.store.role(&state.tenant_id, &id).await?.map(Json).ok_or(AppError::NotFound("role"))
+    state
+        .store
+        .role(&state.tenant_id, &id)
+        .await?
+        .map(Json)
+        .ok_or(AppError::NotFound("role"))
 }
 
 #[utoipa::path(put, path = "/api/roles/{id}", tag = "roles", params(("id" = String, Path)), request_body = RoleBody,
@@ -96,33 +120,84 @@ async fn update_role(
 ) -> ApiResult<Json<Role>> {
     validate::id("id", &id)?;
     let (name, desc, perms) = checked(&body)?;
-    let current = state.store.role(&state.tenant_id, &id).await?.ok_or(AppError::NotFound("role"))?;
+    let current = state
+        .store
+        .role(&state.tenant_id, &id)
+        .await?
+        .ok_or(AppError::NotFound("role"))?;
     if current.builtin {
-        return Err(AppError::conflict("builtin_role", "built-in roles cannot be changed; create a custom role"));
+        return Err(AppError::conflict(
+            "builtin_role",
+            "built-in roles cannot be changed; create a custom role",
+        ));
     }
-    if state.store.role_by_name(&state.tenant_id, &name).await?.is_some_and(|r| r.id != id) {
-        return Err(AppError::conflict("name_taken", "a role with this name exists"));
+    if state
+        .store
+        .role_by_name(&state.tenant_id, &name)
+        .await?
+        .is_some_and(|r| r.id != id)
+    {
+        return Err(AppError::conflict(
+            "name_taken",
+            "a role with this name exists",
+        ));
     }
-    state.store.update_role(&state.tenant_id, &id, &name, &desc, &perms).await?;
-    audit::by(&state, &who, "role.updated", Some(&id), json!({"name": name, "permissions": perms})).await?;
-    state.store.role(&state.tenant_id, &id).await?.map(Json).ok_or(AppError::NotFound("role"))
+    state
+        .store
+        .update_role(&state.tenant_id, &id, &name, &desc, &perms)
+        .await?;
+    audit::by(
+        &state,
+        &who,
+        "role.updated",
+        Some(&id),
+        json!({"name": name, "permissions": perms}),
+    )
+    .await?;
+    state
+        .store
+        .role(&state.tenant_id, &id)
+        .await?
+        .map(Json)
+        .ok_or(AppError::NotFound("role"))
 }
 
 #[utoipa::path(delete, path = "/api/roles/{id}", tag = "roles", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
-async fn delete_role(State(state): State<AppState>, who: Need<perm::ManageRoles>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_role(
+    State(state): State<AppState>,
+    who: Need<perm::ManageRoles>,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
-    let current = state.store.role(&state.tenant_id, &id).await?.ok_or(AppError::NotFound("role"))?;
+    let current = state
+        .store
+        .role(&state.tenant_id, &id)
+        .await?
+        .ok_or(AppError::NotFound("role"))?;
     if current.builtin {
-        return Err(AppError::conflict("builtin_role", "built-in roles cannot be deleted"));
+        return Err(AppError::conflict(
+            "builtin_role",
+            "built-in roles cannot be deleted",
+        ));
     }
     state.store.delete_role(&state.tenant_id, &id).await?;
-    audit::by(&state, &who, "role.deleted", Some(&id), json!({"name": current.name})).await?;
+    audit::by(
+        &state,
+        &who,
+        "role.deleted",
+        Some(&id),
+        json!({"name": current.name}),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/role-assignments", tag = "roles", responses((status = 200, body = [RoleAssignment])))]
-async fn list_assignments(State(state): State<AppState>, _who: Need<perm::ManageRoles>) -> ApiResult<Json<Vec<RoleAssignment>>> {
+async fn list_assignments(
+    State(state): State<AppState>,
+    _who: Need<perm::ManageRoles>,
+) -> ApiResult<Json<Vec<RoleAssignment>>> {
     Ok(Json(state.store.list_assignments(&state.tenant_id).await?))
 }
 
@@ -134,44 +209,88 @@ async fn create_assignment(
     Json(body): Json<AssignmentBody>,
 ) -> ApiResult<(StatusCode, Json<RoleAssignment>)> {
     validate::id("role_id", &body.role_id)?;
-    let role = state.store.role(&state.tenant_id, &body.role_id).await?.ok_or(AppError::NotFound("role"))?;
+    let role = state
+        .store
+        .role(&state.tenant_id, &body.role_id)
+        .await?
+        .ok_or(AppError::NotFound("role"))?;
     match (&body.user_id, &body.group_id) {
         (Some(u), None) => {
             validate::id("user_id", u)?;
-            state.store.user(&state.tenant_id, u).await?.ok_or(AppError::NotFound("user"))?;
+            state
+                .store
+                .user(&state.tenant_id, u)
+                .await?
+                .ok_or(AppError::NotFound("user"))?;
         }
         (None, Some(g)) => {
             validate::id("group_id", g)?;
-            state.store.group(&state.tenant_id, g).await?.ok_or(AppError::NotFound("group"))?;
+            state
+                .store
+                .group(&state.tenant_id, g)
+                .await?
+                .ok_or(AppError::NotFound("group"))?;
         }
-        _ => return Err(AppError::bad_request("invalid_member", "give exactly one of user_id and group_id")),
+        _ => {
+            return Err(AppError::bad_request(
+                "invalid_member",
+                "give exactly one of user_id and group_id",
+            ));
+        }
     }
     if !body.scope_all && body.scope_groups.is_empty() {
-        return Err(AppError::bad_request("invalid_scope", "give scope_groups, or scope_all: true for the whole tenant"));
+        return Err(AppError::bad_request(
+            "invalid_scope",
+            "give scope_groups, or scope_all: true for the whole tenant",
+        ));
     }
     if body.scope_groups.len() > 100 {
-        return Err(AppError::bad_request("invalid_scope", "at most 100 scope groups"));
+        return Err(AppError::bad_request(
+            "invalid_scope",
+            "at most 100 scope groups",
+        ));
     }
     let mut scope = body.scope_groups.clone();
     scope.sort();
     scope.dedup();
     for g in &scope {
         validate::id("scope_groups", g)?;
-        state.store.group(&state.tenant_id, g).await?.ok_or(AppError::NotFound("scope group"))?;
+        state
+            .store
+            .group(&state.tenant_id, g)
+            .await?
+            .ok_or(AppError::NotFound("scope group"))?;
     }
     let a = state
         .store
-        .create_assignment(&state.tenant_id, &role.id, body.user_id.as_deref(), body.group_id.as_deref(), body.scope_all, &scope)
+        .create_assignment(
+            &state.tenant_id,
+            &role.id,
+            body.user_id.as_deref(),
+            body.group_id.as_deref(),
+            body.scope_all,
+            &scope,
+        )
         .await?;
-    audit::by(&state, &who, "role.assigned", Some(&a.id), json!({"role": role.name, "user_id": a.user_id, "group_id": a.group_id,
-        "scope_all": a.scope_all, "scope_groups": a.scope_groups}))
+    audit::by(
+        &state,
+        &who,
+        "role.assigned",
+        Some(&a.id),
+        json!({"role": role.name, "user_id": a.user_id, "group_id": a.group_id,
+        "scope_all": a.scope_all, "scope_groups": a.scope_groups}),
+    )
     .await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 
 #[utoipa::path(delete, path = "/api/role-assignments/{id}", tag = "roles", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
-async fn delete_assignment(State(state): State<AppState>, who: Need<perm::ManageRoles>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_assignment(
+    State(state): State<AppState>,
+    who: Need<perm::ManageRoles>,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
     if !state.store.delete_assignment(&state.tenant_id, &id).await? {
         return Err(AppError::NotFound("role assignment"));

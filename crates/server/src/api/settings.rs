@@ -32,7 +32,12 @@ pub struct SettingsUpdate {
 
 /// Reads the tenant's settings.
 pub async fn current(state: &AppState) -> ApiResult<Settings> {
-    Ok(state.store.tenant(&state.tenant_id).await?.ok_or_else(|| anyhow::anyhow!("tenant is missing"))?.settings)
+    Ok(state
+        .store
+        .tenant(&state.tenant_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("tenant is missing"))?
+        .settings)
 }
 
 #[utoipa::path(get, path = "/api/settings", tag = "settings", responses((status = 200, body = Settings)))]
@@ -50,12 +55,17 @@ async fn put_settings(
     let mut s = current(&state).await?;
     if let Some(m) = req.max_session_minutes {
         if !(5..=MAX_SESSION_MINUTES).contains(&m) {
-            return Err(AppError::bad_request("invalid_field", format!("max_session_minutes must be 5 to {MAX_SESSION_MINUTES}")));
+            return Err(AppError::bad_request(
+                "invalid_field",
+                format!("max_session_minutes must be 5 to {MAX_SESSION_MINUTES}"),
+            ));
         }
         s.max_session_minutes = m;
     }
     s.remote_help_enabled = req.remote_help_enabled.unwrap_or(s.remote_help_enabled);
-    s.allow_unenrolled_devices = req.allow_unenrolled_devices.unwrap_or(s.allow_unenrolled_devices);
+    s.allow_unenrolled_devices = req
+        .allow_unenrolled_devices
+        .unwrap_or(s.allow_unenrolled_devices);
     s.chat_disabled = req.chat_disabled.unwrap_or(s.chat_disabled);
     state.store.save_settings(&state.tenant_id, &s).await?;
     audit::by(&state, &who, "settings.changed", None, json!(s)).await?;

@@ -19,7 +19,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_tokens, create_token)).routes(routes!(revoke_token))
+    OpenApiRouter::new()
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
 }
 
 /// A new API token.
@@ -55,7 +57,10 @@ async fn create_token(
     Json(req): Json<CreateToken>,
 ) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
     if who.via == Via::Bearer {
-        return Err(AppError::forbidden("token_cannot_mint", "an API token cannot create further tokens; sign in"));
+        return Err(AppError::forbidden(
+            "token_cannot_mint",
+            "an API token cannot create further tokens; sign in",
+        ));
     }
     let name = validate::name("name", &req.name)?;
     if name.chars().count() > MAX_NAME_CHARS {
@@ -63,20 +68,39 @@ async fn create_token(
     }
     let days = req.expires_in_days.unwrap_or(90);
     if !(1..=MAX_TOKEN_DAYS).contains(&days) {
-        return Err(AppError::bad_request("invalid_field", format!("expires_in_days must be 1 to {MAX_TOKEN_DAYS}")));
+        return Err(AppError::bad_request(
+            "invalid_field",
+            format!("expires_in_days must be 1 to {MAX_TOKEN_DAYS}"),
+        ));
     }
     let token = new_token("at_");
     let info = state
         .store
-        .create_api_token(&who.user.id, &name, &hash_token(&token), Some(now_ms() + days * 86_400_000))
+        .create_api_token(
+            &who.user.id,
+            &name,
+            &hash_token(&token),
+            Some(now_ms() + days * 86_400_000),
+        )
         .await?;
-    audit::by(&state, &who, "token.created", Some(&info.id), json!({"name": name, "days": days})).await?;
+    audit::by(
+        &state,
+        &who,
+        "token.created",
+        Some(&info.id),
+        json!({"name": name, "days": days}),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { info, token })))
 }
 
 #[utoipa::path(delete, path = "/api/tokens/{id}", tag = "tokens", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
-async fn revoke_token(State(state): State<AppState>, who: Authed, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    who: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
     if !state.store.revoke_api_token(&who.user.id, &id).await? {
         return Err(AppError::NotFound("token"));

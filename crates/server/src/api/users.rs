@@ -73,12 +73,22 @@ async fn list_users(
     _who: Need<perm::ManageUsers>,
     Query(q): Query<UserQuery>,
 ) -> ApiResult<Json<Listing<User>>> {
-    let (limit, offset) = Page { limit: q.limit, offset: q.offset }.bounds()?;
+    let (limit, offset) = Page {
+        limit: q.limit,
+        offset: q.offset,
+    }
+    .bounds()?;
     let search = q.q.unwrap_or_default();
     if search.chars().count() > MAX_NAME_CHARS {
-        return Err(AppError::bad_request("invalid_query", "search text too long"));
+        return Err(AppError::bad_request(
+            "invalid_query",
+            "search text too long",
+        ));
     }
-    let (items, total) = state.store.list_users(&state.tenant_id, search.trim(), limit, offset).await?;
+    let (items, total) = state
+        .store
+        .list_users(&state.tenant_id, search.trim(), limit, offset)
+        .await?;
     Ok(Json(Listing { items, total }))
 }
 
@@ -109,18 +119,37 @@ async fn create_user(
         .create_user(&state.tenant_id, &new)
         .await?
         .ok_or_else(|| AppError::conflict("email_taken", "a user with this email exists"))?;
-    audit::by(&state, &who, "user.created", Some(&user.id), json!({"email": user.email})).await?;
+    audit::by(
+        &state,
+        &who,
+        "user.created",
+        Some(&user.id),
+        json!({"email": user.email}),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
 #[utoipa::path(get, path = "/api/users/{id}", tag = "users", params(("id" = String, Path)),
     responses((status = 200, body = User), (status = 404, body = crate::error::ErrorBody)))]
-async fn get_user(State(state): State<AppState>, who: Authed, Path(id): Path<String>) -> ApiResult<Json<User>> {
+async fn get_user(
+    State(state): State<AppState>,
+    who: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<User>> {
     validate::id("id", &id)?;
     if who.user.id != id && !who.access.has(Permission::ManageUsers) {
-        return Err(AppError::forbidden("permission_denied", "this needs the permission admin.users"));
+        return Err(AppError::forbidden(
+            "permission_denied",
+            "this needs the permission admin.users",
+        ));
     }
-    state.store.user(&state.tenant_id, &id).await?.map(Json).ok_or(AppError::NotFound("user"))
+    state
+        .store
+        .user(&state.tenant_id, &id)
+        .await?
+        .map(Json)
+        .ok_or(AppError::NotFound("user"))
 }
 
 #[utoipa::path(patch, path = "/api/users/{id}", tag = "users", params(("id" = String, Path)), request_body = UpdateUser,
@@ -134,12 +163,25 @@ async fn update_user(
 ) -> ApiResult<Json<User>> {
     validate::id("id", &id)?;
     if id == who.user.id && req.disabled == Some(true) {
-        return Err(AppError::conflict("cannot_disable_self", "you cannot disable your own account"));
+        return Err(AppError::conflict(
+            "cannot_disable_self",
+            "you cannot disable your own account",
+        ));
     }
     let update = UserUpdate {
-        full_name: req.full_name.as_deref().map(|n| validate::name("full_name", n)).transpose()?,
-        job_title: req.job_title.map(|t| validate::optional_text("job_title", t.as_deref(), MAX_NAME_CHARS)).transpose()?,
-        company: req.company.map(|t| validate::optional_text("company", t.as_deref(), MAX_NAME_CHARS)).transpose()?,
+        full_name: req
+            .full_name
+            .as_deref()
+            .map(|n| validate::name("full_name", n))
+            .transpose()?,
+        job_title: req
+            .job_title
+            .map(|t| validate::optional_text("job_title", t.as_deref(), MAX_NAME_CHARS))
+            .transpose()?,
+        company: req
+            .company
+            .map(|t| validate::optional_text("company", t.as_deref(), MAX_NAME_CHARS))
+            .transpose()?,
         picture_url: None,
         disabled: req.disabled,
         password_hash: match &req.password {
@@ -150,7 +192,11 @@ async fn update_user(
             None => None,
         },
     };
-    if !state.store.update_user(&state.tenant_id, &id, &update).await? {
+    if !state
+        .store
+        .update_user(&state.tenant_id, &id, &update)
+        .await?
+    {
         return Err(AppError::NotFound("user"));
     }
     let changed: Vec<&str> = [
@@ -163,17 +209,36 @@ async fn update_user(
     .into_iter()
     .flatten()
     .collect();
-    audit::by(&state, &who, "user.updated", Some(&id), json!({"fields": changed})).await?;
-    state.store.user(&state.tenant_id, &id).await?.map(Json).ok_or(AppError::NotFound("user"))
+    audit::by(
+        &state,
+        &who,
+        "user.updated",
+        Some(&id),
+        json!({"fields": changed}),
+    )
+    .await?;
+    state
+        .store
+        .user(&state.tenant_id, &id)
+        .await?
+        .map(Json)
+        .ok_or(AppError::NotFound("user"))
 }
 
 #[utoipa::path(delete, path = "/api/users/{id}", tag = "users", params(("id" = String, Path)),
     responses((status = 204, description = "Deleted, or disabled when the user took part in sessions"),
               (status = 404, body = crate::error::ErrorBody)))]
-async fn delete_user(State(state): State<AppState>, who: Need<perm::ManageUsers>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_user(
+    State(state): State<AppState>,
+    who: Need<perm::ManageUsers>,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
     if id == who.user.id {
-        return Err(AppError::conflict("cannot_delete_self", "you cannot delete your own account"));
+        return Err(AppError::conflict(
+            "cannot_delete_self",
+            "you cannot delete your own account",
+        ));
     }
     if !state.store.delete_user(&state.tenant_id, &id).await? {
         return Err(AppError::NotFound("user"));
@@ -198,17 +263,28 @@ pub fn sniff_image(data: &[u8]) -> Option<&'static str> {
 #[utoipa::path(get, path = "/api/users/{id}/picture", tag = "users", params(("id" = String, Path)),
     responses((status = 200, content_type = "image/png", description = "The picture (PNG, JPEG or WebP)"),
               (status = 404, body = crate::error::ErrorBody)))]
-async fn get_picture(State(state): State<AppState>, _who: Authed, Path(id): Path<String>) -> ApiResult<Response> {
+async fn get_picture(
+    State(state): State<AppState>,
+    _who: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     validate::id("id", &id)?;
     if state.store.user(&state.tenant_id, &id).await?.is_none() {
         return Err(AppError::NotFound("picture"));
     }
-    let (content_type, data) = state.store.picture(&id).await?.ok_or(AppError::NotFound("picture"))?;
+    let (content_type, data) = state
+        .store
+        .picture(&id)
+        .await?
+        .ok_or(AppError::NotFound("picture"))?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "private, max-age=300".to_owned()),
-            (header::CONTENT_SECURITY_POLICY, "default-src 'none'".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'".to_owned(),
+            ),
         ],
         data,
     )
@@ -226,21 +302,39 @@ async fn put_picture(
 ) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
     if who.user.id != id && !who.access.has(Permission::ManageUsers) {
-        return Err(AppError::forbidden("permission_denied", "only the user or an administrator may change the picture"));
+        return Err(AppError::forbidden(
+            "permission_denied",
+            "only the user or an administrator may change the picture",
+        ));
     }
     let data = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge(MAX_PICTURE_BYTES) } else { AppError::bad_request("unreadable_body", e.body_text()) }
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(MAX_PICTURE_BYTES)
+        } else {
+            AppError::bad_request("unreadable_body", e.body_text())
+        }
     })?;
     if data.len() > MAX_PICTURE_BYTES {
         return Err(AppError::TooLarge(MAX_PICTURE_BYTES));
     }
-    let content_type = sniff_image(&data)
-        .ok_or_else(|| AppError::UnsupportedMediaType("the picture must be a PNG, JPEG or WebP image".into()))?;
+    let content_type = sniff_image(&data).ok_or_else(|| {
+        AppError::UnsupportedMediaType("the picture must be a PNG, JPEG or WebP image".into())
+    })?;
     if state.store.user(&state.tenant_id, &id).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
     let url = format!("/api/users/{id}/picture");
-    state.store.set_picture(&id, content_type, &data, &url).await?;
-    audit::by(&state, &who, "user.picture_changed", Some(&id), json!({"bytes": data.len()})).await?;
+    state
+        .store
+        .set_picture(&id, content_type, &data, &url)
+        .await?;
+    audit::by(
+        &state,
+        &who,
+        "user.picture_changed",
+        Some(&id),
+        json!({"bytes": data.len()}),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

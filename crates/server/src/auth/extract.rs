@@ -20,7 +20,9 @@ pub struct ClientAddr(pub Option<IpAddr>);
 impl ClientAddr {
     /// The address as text, for logs and rate-limit keys.
     pub fn text(&self) -> String {
-        self.0.map(|a| a.to_string()).unwrap_or_else(|| "unknown".into())
+        self.0
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| "unknown".into())
     }
 }
 
@@ -33,12 +35,20 @@ impl FromRequestParts<AppState> for ClientAddr {
 
 fn client_addr(parts: &Parts, state: &AppState) -> ClientAddr {
     if state.config.trust_forwarded_for
-        && let Some(v) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(v) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
         && let Some(ip) = v.split(',').next().and_then(|s| s.trim().parse().ok())
     {
         return ClientAddr(Some(ip));
     }
-    ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()))
+    ClientAddr(
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip()),
+    )
 }
 
 /// How the caller proved who they are.
@@ -61,7 +71,11 @@ pub struct Authed {
 
 /// The secret presented by the request: the bearer token or the cookie.
 pub fn presented_secret(parts: &Parts) -> Option<(Via, String)> {
-    if let Some(auth) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    if let Some(auth) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         let (scheme, token) = auth.split_once(' ')?;
         if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() {
             return Some((Via::Bearer, token.trim().to_owned()));
@@ -73,25 +87,45 @@ pub fn presented_secret(parts: &Parts) -> Option<(Via, String)> {
 
 /// A cookie's value.
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|h| {
-        h.split(';').find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == name && !v.is_empty()).then(|| v.to_owned())
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| {
+            h.split(';').find_map(|kv| {
+                let (k, v) = kv.trim().split_once('=')?;
+                (k == name && !v.is_empty()).then(|| v.to_owned())
+            })
         })
-    })
 }
 
 /// Cross-site request forgery guard for cookie-authenticated changes: a browser always sends
 /// `Origin` (or `Sec-Fetch-Site`) on such requests; it must name this site.
 pub fn same_origin(parts: &Parts) -> bool {
-    if let Some(site) = parts.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+    if let Some(site) = parts
+        .headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+    {
         return site == "same-origin" || site == "none";
     }
-    let Some(origin) = parts.headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    let Some(origin) = parts
+        .headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
         return true; // not a browser: no ambient credentials to abuse
     };
-    let host = parts.headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    origin.split_once("://").map(|(_, rest)| rest == host).unwrap_or(false)
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    origin
+        .split_once("://")
+        .map(|(_, rest)| rest == host)
+        .unwrap_or(false)
 }
 
 impl FromRequestParts<AppState> for Authed {
@@ -107,16 +141,29 @@ impl FromRequestParts<AppState> for Authed {
             Via::Bearer => state.store.api_token(&hash).await?,
         }
         .ok_or(AppError::Unauthenticated)?;
-        let user = state.store.user_by_id(&cred.user_id).await?.ok_or(AppError::Unauthenticated)?;
+        let user = state
+            .store
+            .user_by_id(&cred.user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         if user.disabled || user.tenant_id != state.tenant_id {
             return Err(AppError::Unauthenticated);
         }
         let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if via == Via::Cookie && unsafe_method && !same_origin(parts) {
-            return Err(AppError::forbidden("cross_site_request", "cross-site requests are refused"));
+            return Err(AppError::forbidden(
+                "cross_site_request",
+                "cross-site requests are refused",
+            ));
         }
         let access = state.store.access_of(&user.id).await?;
-        let authed = Authed { user, access, second_factor: cred.second_factor, via, addr: client_addr(parts, state) };
+        let authed = Authed {
+            user,
+            access,
+            second_factor: cred.second_factor,
+            via,
+            addr: client_addr(parts, state),
+        };
         parts.extensions.insert(authed.clone());
         Ok(authed)
     }

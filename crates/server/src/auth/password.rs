@@ -22,7 +22,9 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 
 /// Checks a password against a stored hash (constant time inside argon2).
 pub fn verify(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).map(|h| hasher().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+    PasswordHash::new(stored)
+        .map(|h| hasher().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
 }
 
 /// A hash to verify against when the account does not exist, so timing does not reveal it.

@@ -10,8 +10,15 @@ pub const TOTP_SKEW_STEPS: u64 = 1;
 pub const TOTP_STEP_SECS: u64 = 30;
 
 fn decode(secret_b32: &str) -> Option<Vec<u8>> {
-    let clean: String = secret_b32.chars().filter(|c| *c != ' ' && *c != '=').collect::<String>().to_ascii_uppercase();
-    BASE32_NOPAD.decode(clean.as_bytes()).ok().filter(|k| k.len() >= 10)
+    let clean: String = secret_b32
+        .chars()
+        .filter(|c| *c != ' ' && *c != '=')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    BASE32_NOPAD
+        .decode(clean.as_bytes())
+        .ok()
+        .filter(|k| k.len() >= 10)
 }
 
 fn code_at(key: &[u8], counter: u64) -> String {
@@ -20,20 +27,26 @@ fn code_at(key: &[u8], counter: u64) -> String {
     mac.update(&counter.to_be_bytes());
     let h = mac.finalize().into_bytes();
     let off = usize::from(h[19] & 0x0f);
-    let bin = (u32::from(h[off] & 0x7f) << 24) | (u32::from(h[off + 1]) << 16) | (u32::from(h[off + 2]) << 8) | u32::from(h[off + 3]);
+    let bin = (u32::from(h[off] & 0x7f) << 24)
+        | (u32::from(h[off + 1]) << 16)
+        | (u32::from(h[off + 2]) << 8)
+        | u32::from(h[off + 3]);
     format!("{:06}", bin % 1_000_000)
 }
 
 /// Whether `code` is valid for the secret at `unix_secs`.
 pub fn verify(secret_b32: &str, code: &str, unix_secs: u64) -> bool {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    let Some(key) = decode(secret_b32) else { return false };
+    let Some(key) = decode(secret_b32) else {
+        return false;
+    };
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
     let now = unix_secs / TOTP_STEP_SECS;
-    (now.saturating_sub(TOTP_SKEW_STEPS)..=now + TOTP_SKEW_STEPS)
-        .fold(false, |ok, c| ok | crate::secrets::ct_eq(&code_at(&key, c), &code))
+    (now.saturating_sub(TOTP_SKEW_STEPS)..=now + TOTP_SKEW_STEPS).fold(false, |ok, c| {
+        ok | crate::secrets::ct_eq(&code_at(&key, c), &code)
+    })
 }
 
 /// The code for the secret at `unix_secs`.

@@ -69,8 +69,16 @@ impl Store {
     }
 
     /// Entries, newest first, and the total that match.
-    pub async fn list_audit(&self, tenant_id: &str, f: &AuditFilter) -> sqlx::Result<(Vec<AuditRecord>, i64)> {
-        let action = f.action.as_ref().map(|a| format!("{a}%")).unwrap_or_else(|| "%".into());
+    pub async fn list_audit(
+        &self,
+        tenant_id: &str,
+        f: &AuditFilter,
+    ) -> sqlx::Result<(Vec<AuditRecord>, i64)> {
+        let action = f
+            .action
+            .as_ref()
+            .map(|a| format!("{a}%"))
+            .unwrap_or_else(|| "%".into());
         let cond = "tenant_id = $1 AND at >= $2 AND at <= $3 AND action LIKE $4 \
                     AND ($5 = '' OR actor_id = $5) AND ($6 = '' OR target = $6)";
         let q = format!("SELECT * FROM audit WHERE {cond} ORDER BY id DESC LIMIT $7 OFFSET $8");
@@ -85,16 +93,18 @@ impl Store {
             .bind(f.offset)
             .fetch_all(self.pool())
             .await?;
-        let total: i64 = sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM audit WHERE {cond}")))
-            .bind(tenant_id)
-            .bind(f.from.unwrap_or(0))
-            .bind(f.to.unwrap_or(i64::MAX))
-            .bind(&action)
-            .bind(f.actor_id.clone().unwrap_or_default())
-            .bind(f.target.clone().unwrap_or_default())
-            .fetch_one(self.pool())
-            .await?
-            .try_get("n")?;
+        let total: i64 = sqlx::query(AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n FROM audit WHERE {cond}"
+        )))
+        .bind(tenant_id)
+        .bind(f.from.unwrap_or(0))
+        .bind(f.to.unwrap_or(i64::MAX))
+        .bind(&action)
+        .bind(f.actor_id.clone().unwrap_or_default())
+        .bind(f.target.clone().unwrap_or_default())
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
         let records = rows
             .iter()
             .map(|r| {
@@ -106,7 +116,8 @@ impl Store {
                     action: r.try_get("action")?,
                     target: r.try_get("target")?,
                     address: r.try_get("address")?,
-                    detail: serde_json::from_str(&r.try_get::<String, _>("detail")?).unwrap_or_default(),
+                    detail: serde_json::from_str(&r.try_get::<String, _>("detail")?)
+                        .unwrap_or_default(),
                 })
             })
             .collect::<sqlx::Result<_>>()?;

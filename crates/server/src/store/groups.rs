@@ -3,8 +3,8 @@
 use super::{Store, new_id};
 use crate::clock::now_ms;
 use serde::Serialize;
-use sqlx::{AssertSqlSafe, Row};
 use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
 
 /// A group.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -33,19 +33,31 @@ impl Store {
     /// Groups of the tenant, by name.
     pub async fn list_groups(&self, tenant_id: &str) -> sqlx::Result<Vec<Group>> {
         let q = format!("{GROUP_SELECT} WHERE g.tenant_id = $1 ORDER BY g.name");
-        let rows = sqlx::query(AssertSqlSafe(q)).bind(tenant_id).fetch_all(self.pool()).await?;
+        let rows = sqlx::query(AssertSqlSafe(q))
+            .bind(tenant_id)
+            .fetch_all(self.pool())
+            .await?;
         rows.iter().map(group_from).collect()
     }
 
     /// One group.
     pub async fn group(&self, tenant_id: &str, id: &str) -> sqlx::Result<Option<Group>> {
         let q = format!("{GROUP_SELECT} WHERE g.tenant_id = $1 AND g.id = $2");
-        let row = sqlx::query(AssertSqlSafe(q)).bind(tenant_id).bind(id).fetch_optional(self.pool()).await?;
+        let row = sqlx::query(AssertSqlSafe(q))
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(group_from).transpose()
     }
 
     /// Creates a group; `None` if the name is taken.
-    pub async fn create_group(&self, tenant_id: &str, name: &str, description: &str) -> sqlx::Result<Option<Group>> {
+    pub async fn create_group(
+        &self,
+        tenant_id: &str,
+        name: &str,
+        description: &str,
+    ) -> sqlx::Result<Option<Group>> {
         let id = new_id();
         let done = sqlx::query(
             "INSERT INTO user_groups (id, tenant_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5) \
@@ -65,14 +77,22 @@ impl Store {
     }
 
     /// Renames or re-describes a group. `Err(None)`-like outcomes: returns false when absent.
-    pub async fn update_group(&self, tenant_id: &str, id: &str, name: &str, description: &str) -> sqlx::Result<bool> {
-        let done = sqlx::query("UPDATE user_groups SET name = $1, description = $2 WHERE tenant_id = $3 AND id = $4")
-            .bind(name)
-            .bind(description)
-            .bind(tenant_id)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+    pub async fn update_group(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        name: &str,
+        description: &str,
+    ) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE user_groups SET name = $1, description = $2 WHERE tenant_id = $3 AND id = $4",
+        )
+        .bind(name)
+        .bind(description)
+        .bind(tenant_id)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -88,20 +108,23 @@ impl Store {
 
     /// Ids of a group's members.
     pub async fn group_members(&self, group_id: &str) -> sqlx::Result<Vec<String>> {
-        let rows = sqlx::query("SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id")
-            .bind(group_id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id")
+                .bind(group_id)
+                .fetch_all(self.pool())
+                .await?;
         rows.iter().map(|r| r.try_get("user_id")).collect()
     }
 
     /// Adds a member (idempotent).
     pub async fn add_member(&self, group_id: &str, user_id: &str) -> sqlx::Result<()> {
-        sqlx::query("INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(group_id)
-            .bind(user_id)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(
+            "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(group_id)
+        .bind(user_id)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 

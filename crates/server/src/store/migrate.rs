@@ -34,7 +34,11 @@ pub(super) async fn run(store: &Store) -> anyhow::Result<()> {
         .await?
         .try_get("v")?;
     if current > SCHEMA_VERSION {
-        return Err(MigrateError::TooNew { found: current, known: SCHEMA_VERSION }.into());
+        return Err(MigrateError::TooNew {
+            found: current,
+            known: SCHEMA_VERSION,
+        }
+        .into());
     }
     for (version, sqlite, postgres) in MIGRATIONS {
         if *version <= current {
@@ -46,7 +50,11 @@ pub(super) async fn run(store: &Store) -> anyhow::Result<()> {
         };
         let mut tx = pool.begin().await?;
         // Statements are separated by lines holding only `-- ;;` so that trigger bodies may contain `;`.
-        for stmt in sql.split("\n-- ;;\n").map(str::trim).filter(|s| !s.is_empty()) {
+        for stmt in sql
+            .split("\n-- ;;\n")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             tx.execute(stmt)
                 .await
                 .map_err(|e| anyhow::anyhow!("migration {version} failed: {e}\n{stmt}"))?;

@@ -35,7 +35,10 @@ pub struct RoleAssignment {
 fn perms_from(json: &str) -> Vec<Permission> {
     // Stored by this code; unknown names (from a newer version) are skipped, never widened.
     let names: Vec<String> = serde_json::from_str(json).unwrap_or_default();
-    names.iter().filter_map(|n| serde_json::from_value(serde_json::Value::String(n.clone())).ok()).collect()
+    names
+        .iter()
+        .filter_map(|n| serde_json::from_value(serde_json::Value::String(n.clone())).ok())
+        .collect()
 }
 
 fn perms_to(p: &[Permission]) -> String {
@@ -61,7 +64,8 @@ fn assignment_from(r: &AnyRow) -> sqlx::Result<RoleAssignment> {
         user_id: r.try_get("user_id")?,
         group_id: r.try_get("group_id")?,
         scope_all: r.try_get::<i64, _>("scope_all")? != 0,
-        scope_groups: serde_json::from_str(&r.try_get::<String, _>("scope_groups")?).unwrap_or_default(),
+        scope_groups: serde_json::from_str(&r.try_get::<String, _>("scope_groups")?)
+            .unwrap_or_default(),
         created_at: r.try_get("created_at")?,
     })
 }
@@ -69,10 +73,11 @@ fn assignment_from(r: &AnyRow) -> sqlx::Result<RoleAssignment> {
 impl Store {
     /// Roles of the tenant.
     pub async fn list_roles(&self, tenant_id: &str) -> sqlx::Result<Vec<Role>> {
-        let rows = sqlx::query("SELECT * FROM roles WHERE tenant_id = $1 ORDER BY builtin DESC, name")
-            .bind(tenant_id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT * FROM roles WHERE tenant_id = $1 ORDER BY builtin DESC, name")
+                .bind(tenant_id)
+                .fetch_all(self.pool())
+                .await?;
         rows.iter().map(role_from).collect()
     }
 
@@ -149,20 +154,22 @@ impl Store {
 
     /// Deletes a custom role and its assignments.
     pub async fn delete_role(&self, tenant_id: &str, id: &str) -> sqlx::Result<bool> {
-        let done = sqlx::query("DELETE FROM roles WHERE tenant_id = $1 AND id = $2 AND builtin = 0")
-            .bind(tenant_id)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        let done =
+            sqlx::query("DELETE FROM roles WHERE tenant_id = $1 AND id = $2 AND builtin = 0")
+                .bind(tenant_id)
+                .bind(id)
+                .execute(self.pool())
+                .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Role assignments of the tenant.
     pub async fn list_assignments(&self, tenant_id: &str) -> sqlx::Result<Vec<RoleAssignment>> {
-        let rows = sqlx::query("SELECT * FROM role_assignments WHERE tenant_id = $1 ORDER BY created_at")
-            .bind(tenant_id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT * FROM role_assignments WHERE tenant_id = $1 ORDER BY created_at")
+                .bind(tenant_id)
+                .fetch_all(self.pool())
+                .await?;
         rows.iter().map(assignment_from).collect()
     }
 
@@ -225,12 +232,16 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(Grant {
-                    permissions: perms_from(&r.try_get::<String, _>("permissions")?).into_iter().collect(),
-                    scope_all: r.try_get::<i64, _>("scope_all")? != 0,
-                    scope_groups: serde_json::from_str::<Vec<String>>(&r.try_get::<String, _>("scope_groups")?)
-                        .unwrap_or_default()
+                    permissions: perms_from(&r.try_get::<String, _>("permissions")?)
                         .into_iter()
                         .collect(),
+                    scope_all: r.try_get::<i64, _>("scope_all")? != 0,
+                    scope_groups: serde_json::from_str::<Vec<String>>(
+                        &r.try_get::<String, _>("scope_groups")?,
+                    )
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect(),
                 })
             })
             .collect::<sqlx::Result<Vec<_>>>()?;

@@ -10,6 +10,8 @@ impl Store {
             .bind(tenant_id)
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(|r| Ok((r.try_get("state")?, r.try_get("n")?))).collect()
+        rows.iter()
+            .map(|r| Ok((r.try_get("state")?, r.try_get("n")?)))
+            .collect()
     }
 }

@@ -62,7 +62,10 @@ impl Store {
 
     /// A tenant by id.
     pub async fn tenant(&self, id: &str) -> sqlx::Result<Option<Tenant>> {
-        let row = sqlx::query("SELECT * FROM tenants WHERE id = $1").bind(id).fetch_optional(self.pool()).await?;
+        let row = sqlx::query("SELECT * FROM tenants WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(tenant_from).transpose()
     }
 
@@ -97,18 +100,30 @@ impl Store {
 
     /// The tenant's verified domains.
     pub async fn domains(&self, tenant_id: &str) -> sqlx::Result<Vec<Domain>> {
-        let rows = sqlx::query("SELECT id, domain, created_at FROM domains WHERE tenant_id = $1 ORDER BY domain")
-            .bind(tenant_id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, domain, created_at FROM domains WHERE tenant_id = $1 ORDER BY domain",
+        )
+        .bind(tenant_id)
+        .fetch_all(self.pool())
+        .await?;
         rows.iter()
-            .map(|r| Ok(Domain { id: r.try_get("id")?, domain: r.try_get("domain")?, created_at: r.try_get("created_at")? }))
+            .map(|r| {
+                Ok(Domain {
+                    id: r.try_get("id")?,
+                    domain: r.try_get("domain")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
             .collect()
     }
 
     /// Adds a verified domain; `None` if it already exists.
     pub async fn add_domain(&self, tenant_id: &str, domain: &str) -> sqlx::Result<Option<Domain>> {
-        let d = Domain { id: new_id(), domain: domain.to_owned(), created_at: now_ms() };
+        let d = Domain {
+            id: new_id(),
+            domain: domain.to_owned(),
+            created_at: now_ms(),
+        };
         let done = sqlx::query(
             "INSERT INTO domains (id, tenant_id, domain, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )

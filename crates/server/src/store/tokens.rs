@@ -58,20 +58,29 @@ impl Store {
             .fetch_optional(self.pool())
             .await?;
         row.map(|r| {
-            Ok(Credential { user_id: r.try_get("user_id")?, second_factor: r.try_get::<i64, _>("second_factor")? != 0 })
+            Ok(Credential {
+                user_id: r.try_get("user_id")?,
+                second_factor: r.try_get::<i64, _>("second_factor")? != 0,
+            })
         })
         .transpose()
     }
 
     /// Ends a sign-in session.
     pub async fn delete_web_session(&self, token_hash: &str) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1").bind(token_hash).execute(self.pool()).await?;
+        sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 
     /// Removes expired sign-in sessions.
     pub async fn purge_web_sessions(&self) -> sqlx::Result<u64> {
-        let done = sqlx::query("DELETE FROM web_sessions WHERE expires_at <= $1").bind(now_ms()).execute(self.pool()).await?;
+        let done = sqlx::query("DELETE FROM web_sessions WHERE expires_at <= $1")
+            .bind(now_ms())
+            .execute(self.pool())
+            .await?;
         Ok(done.rows_affected())
     }
 
@@ -122,7 +131,10 @@ impl Store {
             .bind(token_hash)
             .execute(self.pool())
             .await?;
-        Ok(Some(Credential { user_id: row.try_get("user_id")?, second_factor: false }))
+        Ok(Some(Credential {
+            user_id: row.try_get("user_id")?,
+            second_factor: false,
+        }))
     }
 
     /// A user's API tokens.

@@ -3,8 +3,8 @@
 use super::{Store, b, new_id};
 use crate::clock::now_ms;
 use serde::Serialize;
-use sqlx::{AssertSqlSafe, Row};
 use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
 
 /// A user as the API shows it (no secrets).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -28,7 +28,10 @@ pub struct User {
 impl User {
     /// The part of the email after `@`, lower case.
     pub fn email_domain(&self) -> String {
-        self.email.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()).unwrap_or_default()
+        self.email
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_ascii_lowercase())
+            .unwrap_or_default()
     }
 }
 
@@ -105,33 +108,55 @@ impl Store {
     /// A user of the tenant by id.
     pub async fn user(&self, tenant_id: &str, id: &str) -> sqlx::Result<Option<User>> {
         let q = format!("SELECT {USER_COLS} FROM users WHERE tenant_id = $1 AND id = $2");
-        let row = sqlx::query(AssertSqlSafe(q)).bind(tenant_id).bind(id).fetch_optional(self.pool()).await?;
+        let row = sqlx::query(AssertSqlSafe(q))
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(user_from).transpose()
     }
 
     /// A user by id in any tenant (for credentials that carry the user id).
     pub async fn user_by_id(&self, id: &str) -> sqlx::Result<Option<User>> {
         let q = format!("SELECT {USER_COLS} FROM users WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(q)).bind(id).fetch_optional(self.pool()).await?;
+        let row = sqlx::query(AssertSqlSafe(q))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(user_from).transpose()
     }
 
     /// A user of the tenant by email (case-insensitive).
     pub async fn user_by_email(&self, tenant_id: &str, email: &str) -> sqlx::Result<Option<User>> {
         let q = format!("SELECT {USER_COLS} FROM users WHERE tenant_id = $1 AND email = $2");
-        let row = sqlx::query(AssertSqlSafe(q)).bind(tenant_id).bind(email.to_lowercase()).fetch_optional(self.pool()).await?;
+        let row = sqlx::query(AssertSqlSafe(q))
+            .bind(tenant_id)
+            .bind(email.to_lowercase())
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(user_from).transpose()
     }
 
     /// A user of the tenant by single sign-on subject.
-    pub async fn user_by_subject(&self, tenant_id: &str, subject: &str) -> sqlx::Result<Option<User>> {
+    pub async fn user_by_subject(
+        &self,
+        tenant_id: &str,
+        subject: &str,
+    ) -> sqlx::Result<Option<User>> {
         let q = format!("SELECT {USER_COLS} FROM users WHERE tenant_id = $1 AND oidc_subject = $2");
-        let row = sqlx::query(AssertSqlSafe(q)).bind(tenant_id).bind(subject).fetch_optional(self.pool()).await?;
+        let row = sqlx::query(AssertSqlSafe(q))
+            .bind(tenant_id)
+            .bind(subject)
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(user_from).transpose()
     }
 
     /// The stored password hash and TOTP secret of a user.
-    pub async fn credentials(&self, user_id: &str) -> sqlx::Result<(Option<String>, Option<String>)> {
+    pub async fn credentials(
+        &self,
+        user_id: &str,
+    ) -> sqlx::Result<(Option<String>, Option<String>)> {
         let row = sqlx::query("SELECT password_hash, totp_secret FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(self.pool())
@@ -143,13 +168,25 @@ impl Store {
     }
 
     /// Users of the tenant, filtered by a search over email and name, paged.
-    pub async fn list_users(&self, tenant_id: &str, search: &str, limit: i64, offset: i64) -> sqlx::Result<(Vec<User>, i64)> {
+    pub async fn list_users(
+        &self,
+        tenant_id: &str,
+        search: &str,
+        limit: i64,
+        offset: i64,
+    ) -> sqlx::Result<(Vec<User>, i64)> {
         let pattern = format!("%{}%", search.to_lowercase());
         let q = format!(
             "SELECT {USER_COLS} FROM users WHERE tenant_id = $1 AND (LOWER(email) LIKE $2 OR LOWER(full_name) LIKE $2) \
              ORDER BY email LIMIT $3 OFFSET $4"
         );
-        let rows = sqlx::query(AssertSqlSafe(q)).bind(tenant_id).bind(&pattern).bind(limit).bind(offset).fetch_all(self.pool()).await?;
+        let rows = sqlx::query(AssertSqlSafe(q))
+            .bind(tenant_id)
+            .bind(&pattern)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(self.pool())
+            .await?;
         let total: i64 = sqlx::query(
             "SELECT COUNT(*) AS n FROM users WHERE tenant_id = $1 AND (LOWER(email) LIKE $2 OR LOWER(full_name) LIKE $2)",
         )
@@ -158,17 +195,30 @@ impl Store {
         .fetch_one(self.pool())
         .await?
         .try_get("n")?;
-        Ok((rows.iter().map(user_from).collect::<sqlx::Result<_>>()?, total))
+        Ok((
+            rows.iter().map(user_from).collect::<sqlx::Result<_>>()?,
+            total,
+        ))
     }
 
     /// Number of users in all tenants.
     pub async fn count_users(&self) -> sqlx::Result<i64> {
-        sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(self.pool()).await?.try_get("n")
+        sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")
     }
 
     /// Applies a profile update; false if the user does not exist.
-    pub async fn update_user(&self, tenant_id: &str, id: &str, u: &UserUpdate) -> sqlx::Result<bool> {
-        let Some(cur) = self.user(tenant_id, id).await? else { return Ok(false) };
+    pub async fn update_user(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        u: &UserUpdate,
+    ) -> sqlx::Result<bool> {
+        let Some(cur) = self.user(tenant_id, id).await? else {
+            return Ok(false);
+        };
         let mut tx = self.pool().begin().await?;
         sqlx::query(
             "UPDATE users SET full_name = $1, job_title = $2, company = $3, picture_url = $4, disabled = $5, \
@@ -184,36 +234,61 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if let Some(hash) = &u.password_hash {
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(hash)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         if u.disabled == Some(true) {
-            sqlx::query("DELETE FROM web_sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM web_sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(true)
     }
 
     /// Stores the TOTP secret (`None` removes it) and whether it is confirmed.
-    pub async fn set_totp(&self, user_id: &str, secret: Option<&str>, enabled: bool) -> sqlx::Result<()> {
-        sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled = $2, updated_at = $3 WHERE id = $4")
-            .bind(secret)
-            .bind(b(enabled))
-            .bind(now_ms())
-            .bind(user_id)
-            .execute(self.pool())
-            .await?;
+    pub async fn set_totp(
+        &self,
+        user_id: &str,
+        secret: Option<&str>,
+        enabled: bool,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE users SET totp_secret = $1, totp_enabled = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(secret)
+        .bind(b(enabled))
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 
     /// Deletes a user; false if there was none. Sessions they took part in keep their rows.
     pub async fn delete_user(&self, tenant_id: &str, id: &str) -> sqlx::Result<bool> {
         // Accounts that took part in sessions are disabled instead, so reports keep their names.
-        let used: Option<AnyRow> = sqlx::query("SELECT 1 AS one FROM sessions WHERE helper_id = $1 OR sharer_id = $1 LIMIT 1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let used: Option<AnyRow> = sqlx::query(
+            "SELECT 1 AS one FROM sessions WHERE helper_id = $1 OR sharer_id = $1 LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
         if used.is_some() {
-            return self.update_user(tenant_id, id, &UserUpdate { disabled: Some(true), ..Default::default() }).await;
+            return self
+                .update_user(
+                    tenant_id,
+                    id,
+                    &UserUpdate {
+                        disabled: Some(true),
+                        ..Default::default()
+                    },
+                )
+                .await;
         }
         let done = sqlx::query("DELETE FROM users WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
@@ -224,7 +299,13 @@ impl Store {
     }
 
     /// Stores a profile picture and points the user's picture URL at it.
-    pub async fn set_picture(&self, user_id: &str, content_type: &str, data: &[u8], url: &str) -> sqlx::Result<()> {
+    pub async fn set_picture(
+        &self,
+        user_id: &str,
+        content_type: &str,
+        data: &[u8],
+        url: &str,
+    ) -> sqlx::Result<()> {
         let now = now_ms();
         let mut tx = self.pool().begin().await?;
         sqlx::query(
@@ -253,6 +334,7 @@ impl Store {
             .bind(user_id)
             .fetch_optional(self.pool())
             .await?;
-        row.map(|r| Ok((r.try_get("content_type")?, r.try_get("data")?))).transpose()
+        row.map(|r| Ok((r.try_get("content_type")?, r.try_get("data")?)))
+            .transpose()
     }
 }

@@ -1,0 +1,257 @@
+//! A real server on a loopback port, on SQLite (a temporary directory) or PostgreSQL (a fresh
+//! database per test, dropped afterwards), and HTTP clients for it.
+
+use assist_server::config::{Config, TlsMode};
+use assist_server::state::AppState;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// The administrator every test server starts with.
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "admin-password-123";
+
+/// PostgreSQL server for tests (trust auth on loopback).
+fn pg_admin_url() -> String {
+    std::env::var("ASSIST_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A running server.
+pub struct TestServer {
+    pub base: String,
+    pub state: AppState,
+    pub db: Db,
+    _dir: tempfile::TempDir,
+    pg_db: Option<String>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    /// Starts a server on `db`.
+    pub async fn start(db: Db) -> TestServer {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut pg_db = None;
+        let database = match db {
+            Db::Sqlite => None,
+            Db::Postgres => {
+                let name = format!("assist_t_{}", uuid_like());
+                pg_exec(&format!("CREATE DATABASE {name}")).await;
+                let url = pg_admin_url();
+                let base = url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_string())
+                    .unwrap_or(url);
+                pg_db = Some(name.clone());
+                Some(format!("{base}/{name}"))
+            }
+        };
+        let config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data: dir.path().to_path_buf(),
+            database,
+            tls: TlsMode::Off,
+            admin_email: Some(ADMIN_EMAIL.into()),
+            admin_password: Some(ADMIN_PASSWORD.into()),
+            ..Config::default()
+        };
+        let prepared = assist_server::prepare(config)
+            .await
+            .expect("server prepares");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = prepared.state.clone();
+        let task = tokio::spawn(async move {
+            let _ = assist_server::serve(prepared.state, listener).await;
+        });
+        TestServer {
+            base: format!("http://{addr}"),
+            state,
+            db,
+            _dir: dir,
+            pg_db,
+            task,
+        }
+    }
+
+    /// The URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client with a cookie jar, not signed in.
+    pub fn client(&self) -> Api {
+        Api {
+            base: self.base.clone(),
+            http: Client::builder().cookie_store(true).build().unwrap(),
+            bearer: None,
+        }
+    }
+
+    /// A client signed in as the first administrator.
+    pub async fn admin(&self) -> Api {
+        self.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    /// A client signed in with those credentials (panics if sign-in fails).
+    pub async fn sign_in(&self, email: &str, password: &str) -> Api {
+        let api = self.client();
+        let res = api
+            .post(
+                "/api/auth/login",
+                json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "sign-in of {email}");
+        api
+    }
+
+    /// Creates a user (as the administrator) and returns (id, signed-in client).
+    pub async fn user(&self, admin: &Api, email: &str, full_name: &str) -> (String, Api) {
+        let res = admin
+            .post(
+                "/api/users",
+                json!({"email": email, "password": "password-12345", "full_name": full_name,
+                "job_title": "Engineer", "company": "Example Ltd"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "create {email}");
+        let id = res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        (id, self.sign_in(email, "password-12345").await)
+    }
+
+    /// Stops the server and removes its database.
+    pub async fn stop(self) {
+        self.task.abort();
+        self.state.store.close().await;
+        if let Some(name) = &self.pg_db {
+            pg_exec(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+    }
+}
+
+async fn pg_exec(sql: &str) {
+    let sql = sql.to_owned();
+    use sqlx::Executor;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&pg_admin_url()).await.expect(
+        "PostgreSQL must run on 127.0.0.1:5432 with trust auth for the storage suite (or set ASSIST_TEST_POSTGRES)",
+    );
+    pool.execute(sqlx::AssertSqlSafe(sql.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    pool.close().await;
+}
+
+fn uuid_like() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 8];
+    rand::rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// A JSON HTTP client with cookies or a bearer token.
+#[derive(Clone)]
+pub struct Api {
+    pub base: String,
+    pub http: Client,
+    pub bearer: Option<String>,
+}
+
+impl Api {
+    fn req(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let r = self.http.request(method, format!("{}{path}", self.base));
+        match &self.bearer {
+            Some(t) => r.bearer_auth(t),
+            None => r,
+        }
+    }
+    pub async fn get(&self, path: &str) -> Response {
+        self.req(reqwest::Method::GET, path).send().await.unwrap()
+    }
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.req(reqwest::Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+    pub async fn put(&self, path: &str, body: Value) -> Response {
+        self.req(reqwest::Method::PUT, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+    pub async fn patch(&self, path: &str, body: Value) -> Response {
+        self.req(reqwest::Method::PATCH, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+    pub async fn delete(&self, path: &str) -> Response {
+        self.req(reqwest::Method::DELETE, path)
+            .send()
+            .await
+            .unwrap()
+    }
+    /// Any method with a raw body and content type.
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Response {
+        self.req(method.parse().unwrap(), path)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+    /// GET that must succeed, as JSON.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let res = self.get(path).await;
+        assert!(res.status().is_success(), "GET {path}: {}", res.status());
+        res.json().await.unwrap()
+    }
+}
+
+/// Asserts the status and the error code of an error answer.
+pub async fn expect_error(res: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(res.status(), status, "status");
+    let body: Value = res.json().await.expect("error answers are JSON");
+    assert_eq!(body["error"]["code"], code, "error code in {body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+    body
+}
+
+/// Runs an async test body on both backends: `both!(name);` for `async fn name(db: Db)`.
+#[macro_export]
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::common::Db::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::common::Db::Postgres).await })*
+        }
+    };
+}

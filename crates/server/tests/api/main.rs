@@ -1,0 +1,6 @@
+//! API integration tests: a real server on loopback, on SQLite and on PostgreSQL.
+
+mod common;
+mod foundation;
+mod hostile;
+mod openapi;
