@@ -3,12 +3,19 @@
 use super::{Backend, Store};
 use sqlx::{Executor, Row};
 
+/// One migration: its number and the file name under `migrations/sqlite` and `migrations/postgres`.
+macro_rules! migration {
+    ($n:expr, $file:literal) => {
+        (
+            $n,
+            include_str!(concat!("../../migrations/sqlite/", $file)),
+            include_str!(concat!("../../migrations/postgres/", $file)),
+        )
+    };
+}
+
 /// The migrations, in order: (version, sqlite SQL, postgres SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    include_str!("../../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../../migrations/postgres/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[migration!(1, "0001_foundation.sql")];
 
 /// The schema version this binary brings.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
