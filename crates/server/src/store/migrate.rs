@@ -15,7 +15,11 @@ macro_rules! migration {
 }
 
 /// The migrations, in order: (version, sqlite SQL, postgres SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[migration!(1, "0001_foundation.sql")];
+#[rustfmt::skip]
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    migration!(1, "0001_foundation.sql"),
+    migration!(2, "0002_sessions.sql"),
+];
 
 /// The schema version this binary brings.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
