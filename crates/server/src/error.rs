@@ -40,6 +40,9 @@ pub enum AppError {
     /// 429: rate limited; retry after that many seconds.
     #[error("too many attempts; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// 502: a service this server depends on (an identity provider) failed or answered wrongly.
+    #[error("{message}")]
+    Upstream { code: &'static str, message: String },
     /// 500: a fault of the server (never caused by client input).
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
@@ -102,6 +105,7 @@ impl AppError {
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Upstream { .. } => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -113,7 +117,8 @@ impl AppError {
             | Self::AuthFailed { code, .. }
             | Self::Forbidden { code, .. }
             | Self::Conflict { code, .. }
-            | Self::Gone { code, .. } => code,
+            | Self::Gone { code, .. }
+            | Self::Upstream { code, .. } => code,
             Self::Unauthenticated => "unauthenticated",
             Self::NotFound(_) => "not_found",
             Self::TooLarge(_) => "body_too_large",

@@ -43,3 +43,41 @@ pub const WS_MAX_MESSAGE_BYTES: usize = assist_proto::wire::MAX_CLIENT_MESSAGE_B
 pub const CHAT_MESSAGES_PER_MINUTE: u32 = 60;
 /// Maximum session length that an administrator may set (minutes).
 pub const MAX_SESSION_MINUTES: i64 = 24 * 60;
+/// Conditional-access policies per tenant.
+pub const MAX_CA_POLICIES: i64 = 200;
+/// Ids in each target list of a conditional-access policy (include/exclude users/groups).
+pub const MAX_CA_TARGETS: usize = 500;
+/// CIDR ranges in each address condition of a conditional-access policy.
+pub const MAX_CA_ADDRESS_RANGES: usize = 200;
+/// Longest CIDR range text.
+pub const MAX_CA_RANGE_CHARS: usize = 64;
+/// Recovery codes issued when a second factor is enabled (each works once).
+pub const RECOVERY_CODE_COUNT: usize = 10;
+/// Wrong second-factor codes per account while enrolling or disabling, within the window.
+pub const SECOND_FACTOR_FAILURES_PER_ACCOUNT: u32 = 10;
+/// The window of the second-factor limit.
+pub const SECOND_FACTOR_WINDOW_SECS: u64 = 15 * 60;
+/// Longest code accepted where a second-factor or recovery code is expected.
+pub const MAX_SECOND_FACTOR_CODE_CHARS: usize = 64;
+/// How long a single sign-on login may take, from the redirect to the provider to the callback.
+pub const OIDC_LOGIN_TTL_MS: i64 = 10 * 60 * 1000;
+/// Single sign-on logins pending at once (each holds a row until its callback or expiry).
+pub const OIDC_MAX_PENDING_LOGINS: i64 = 10_000;
+/// Single sign-on logins started per client address within the window.
+pub const OIDC_STARTS_PER_ADDRESS: u32 = 60;
+/// Failed single sign-on callbacks per client address within the window.
+pub const OIDC_FAILURES_PER_ADDRESS: u32 = 30;
+/// The window of the single sign-on limits.
+pub const OIDC_WINDOW_SECS: u64 = 5 * 60;
+/// Time limit of each request to the identity provider (discovery, keys, token, user info).
+pub const OIDC_HTTP_TIMEOUT_SECS: u64 = 10;
+/// How far in the future an ID token's `iat` may be (clock skew between us and the provider).
+pub const OIDC_CLOCK_SKEW_SECS: i64 = 120;
+/// Oldest ID token `iat` accepted at the callback (the token is minted at the code exchange).
+pub const OIDC_MAX_TOKEN_AGE_SECS: i64 = 10 * 60;
+/// Allowed email domains in the single sign-on settings.
+pub const MAX_OIDC_DOMAINS: usize = 100;
+/// Longest URL accepted in settings or claims (issuer, picture).
+pub const MAX_URL_CHARS: usize = 2_000;
+/// Longest client id or client secret.
+pub const MAX_OIDC_CLIENT_CHARS: usize = 1_000;

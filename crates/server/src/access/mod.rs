@@ -1,5 +1,6 @@
 //! Who may do what: permissions and roles (pure), and the request guard that checks them.
 
+pub mod conditional;
 pub mod guard;
 pub mod permissions;
 

@@ -4,7 +4,7 @@ use super::Json;
 use crate::access::Permission;
 use crate::audit;
 use crate::auth::extract::Via;
-use crate::auth::{Authed, ClientAddr, SESSION_COOKIE, password, totp};
+use crate::auth::{Authed, ClientAddr, SESSION_COOKIE, password};
 use crate::error::{ApiResult, AppError};
 use crate::limits::*;
 use crate::ratelimit::Limit;
@@ -158,6 +158,7 @@ async fn login(
         }
     };
     let mut second_factor = false;
+    let mut second_factor_method = None;
     if user.totp_enabled {
         let Some(code) = req.totp.as_deref().filter(|c| !c.trim().is_empty()) else {
             return Err(AppError::auth_failed(
@@ -165,11 +166,12 @@ async fn login(
                 "enter the code from your authenticator app",
             ));
         };
-        let now = u64::try_from(crate::clock::now_ms() / 1000).unwrap_or(0);
-        if !totp_secret
-            .as_deref()
-            .is_some_and(|s| totp::verify(s, code, now))
-        {
+        // A current authenticator code (each once), or else an unused recovery code.
+        let used = match totp_secret.as_deref() {
+            Some(secret) => super::second_factor::verify_code(&state, &user.id, secret, code).await?,
+            None => None,
+        };
+        let Some(used) = used else {
             state.limiter.fail(&account_key, ACCOUNT_LIMIT);
             state.limiter.fail(&address_key, ADDRESS_LIMIT);
             audit::anonymous(
@@ -185,17 +187,33 @@ async fn login(
                 "bad_second_factor",
                 "the authenticator code is wrong or expired",
             ));
-        }
+        };
         second_factor = true;
+        second_factor_method = Some(used.as_str());
     }
     state.limiter.reset(&account_key);
+    if let Err(e) =
+        crate::access::conditional::enforce_sign_in(&state, &user, second_factor, addr).await
+    {
+        audit::anonymous(
+            &state,
+            &email,
+            Some(&user.id),
+            addr,
+            "auth.sign_in_failed",
+            json!({"reason": e.code(), "method": "password"}),
+        )
+        .await?;
+        return Err(e);
+    }
     audit::anonymous(
         &state,
         &email,
         Some(&user.id),
         addr,
         "auth.sign_in",
-        json!({"method": "password", "second_factor": second_factor}),
+        json!({"method": "password", "second_factor": second_factor,
+            "second_factor_method": second_factor_method}),
     )
     .await?;
     start_session(&state, &user, second_factor, addr).await

@@ -3,9 +3,12 @@
 
 pub mod audit;
 pub mod auth;
+pub mod conditional_access;
 pub mod domains;
 pub mod groups;
+pub mod oidc;
 pub mod roles;
+pub mod second_factor;
 pub mod settings;
 pub mod tokens;
 pub mod users;
@@ -93,6 +96,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(roles::router())
         .merge(settings::router())
         .merge(audit::router())
+        .merge(conditional_access::router())
+        .merge(second_factor::router())
+        .merge(oidc::router())
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`) in PATCH bodies.

@@ -2,6 +2,7 @@
 //! that turn a request into an authenticated user.
 
 pub mod extract;
+pub mod oidc;
 pub mod password;
 pub mod totp;
 

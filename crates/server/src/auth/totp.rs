@@ -49,6 +49,25 @@ pub fn verify(secret_b32: &str, code: &str, unix_secs: u64) -> bool {
     })
 }
 
+/// The time step whose code `code` is, within the accepted skew of `unix_secs`; `None` when the
+/// code is wrong. Lets the caller refuse a code whose step was already used (a replay).
+pub fn verify_step(secret_b32: &str, code: &str, unix_secs: u64) -> Option<u64> {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let key = decode(secret_b32)?;
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let now = unix_secs / TOTP_STEP_SECS;
+    // Every candidate step is computed and compared, so timing does not tell which one matched.
+    (now.saturating_sub(TOTP_SKEW_STEPS)..=now + TOTP_SKEW_STEPS).fold(None, |found, c| {
+        if crate::secrets::ct_eq(&code_at(&key, c), &code) {
+            Some(c)
+        } else {
+            found
+        }
+    })
+}
+
 /// The code for the secret at `unix_secs`.
 pub fn generate(secret_b32: &str, unix_secs: u64) -> Option<String> {
     decode(secret_b32).map(|k| code_at(&k, unix_secs / TOTP_STEP_SECS))
@@ -83,5 +102,16 @@ mod tests {
         assert!(!verify(&s, &code, now + 90));
         assert!(!verify(&s, "12345", now));
         assert!(!verify("not base32 !!", &code, now));
+    }
+
+    #[test]
+    fn verify_step_names_the_matching_step() {
+        let s = new_secret();
+        let now = 1_700_000_010;
+        let code = generate(&s, now).unwrap();
+        assert_eq!(verify_step(&s, &code, now), Some(now / TOTP_STEP_SECS));
+        assert_eq!(verify_step(&s, &code, now + 30), Some(now / TOTP_STEP_SECS));
+        assert_eq!(verify_step(&s, &code, now + 90), None);
+        assert_eq!(verify_step(&s, "abcdef", now), None);
     }
 }

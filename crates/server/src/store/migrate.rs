@@ -19,6 +19,7 @@ macro_rules! migration {
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(1, "0001_foundation.sql"),
     migration!(2, "0002_sessions.sql"),
+    migration!(3, "0003_access.sql"),
     migration!(4, "0004_devices.sql"),
 ];
 

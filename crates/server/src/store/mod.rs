@@ -5,8 +5,11 @@
 mod migrate;
 
 pub mod audit;
+pub mod conditional_access;
 pub mod groups;
+pub mod oidc;
 pub mod roles;
+pub mod second_factor;
 pub mod sessions;
 pub mod tenants;
 pub mod tokens;

@@ -1,0 +1,568 @@
+//! Single sign-on with OpenID Connect: the tenant's settings (administrators), what the sign-in
+//! page offers (anyone), and the browser redirects `/auth/oidc/login` → provider →
+//! `/auth/oidc/callback`.
+//!
+//! The login's state, nonce and PKCE verifier are kept server-side (hashed state as the key, single
+//! use, expiring); the state is also set in a short-lived HttpOnly cookie scoped to `/auth/oidc`,
+//! and the callback requires the two to match, so a sign-in response cannot be replayed into
+//! another browser (login CSRF).
+
+use super::{Json, Query};
+use crate::access::Need;
+use crate::access::guard::perm;
+use crate::audit;
+use crate::auth::oidc::{self, Identity};
+use crate::auth::{ClientAddr, extract};
+use crate::config::TlsMode;
+use crate::error::{ApiResult, AppError};
+use crate::limits::*;
+use crate::ratelimit::Limit;
+use crate::secrets::{ct_eq, hash_token};
+use crate::state::AppState;
+use crate::store::oidc::OidcSettings;
+use crate::store::users::{NewUser, User, UserUpdate};
+use crate::validate;
+use axum::extract::State;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::time::Duration;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_settings, put_settings))
+        .routes(routes!(providers))
+        .routes(routes!(login))
+        .routes(routes!(callback))
+}
+
+/// Name of the cookie that binds a login to the browser that started it.
+pub const STATE_COOKIE: &str = "assist_oidc";
+/// Where the callback is served.
+pub const CALLBACK_PATH: &str = "/auth/oidc/callback";
+/// The sign-in button's text when none is set.
+pub const DEFAULT_BUTTON_LABEL: &str = "Sign in with single sign-on";
+
+const START_LIMIT: Limit = Limit {
+    max: OIDC_STARTS_PER_ADDRESS,
+    window: Duration::from_secs(OIDC_WINDOW_SECS),
+};
+const FAILURE_LIMIT: Limit = Limit {
+    max: OIDC_FAILURES_PER_ADDRESS,
+    window: Duration::from_secs(OIDC_WINDOW_SECS),
+};
+
+/// The single sign-on settings as administrators see them (the client secret never leaves).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OidcSettingsView {
+    /// Settings were saved.
+    pub configured: bool,
+    pub enabled: bool,
+    pub issuer: String,
+    pub client_id: String,
+    /// A client secret is stored (confidential client); otherwise the client is public (PKCE).
+    pub client_secret_set: bool,
+    pub allowed_domains: Vec<String>,
+    pub button_label: String,
+    /// The redirect URI to register at the provider.
+    pub redirect_uri: String,
+}
+
+/// New single sign-on settings. `client_secret`: absent keeps the stored one, `null` removes it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OidcSettingsBody {
+    pub enabled: bool,
+    /// The issuer, e.g. `https://login.microsoftonline.com/{tenant-id}/v2.0`.
+    pub issuer: String,
+    pub client_id: String,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub client_secret: Option<Option<String>>,
+    /// Email domains allowed to sign in; empty: any.
+    #[serde(default)]
+    pub allowed_domains: Vec<String>,
+    pub button_label: Option<String>,
+}
+
+/// What the sign-in page offers.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Providers {
+    pub oidc: OidcButton,
+}
+
+/// The single sign-on button.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OidcButton {
+    pub enabled: bool,
+    pub label: String,
+    pub login_url: String,
+}
+
+/// What the provider sends back to the callback.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CallbackQuery {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    /// The provider's error, instead of a code.
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+    /// The issuer (RFC 9207), when the provider sends it.
+    pub iss: Option<String>,
+}
+
+fn valid_host(h: &str) -> bool {
+    !h.is_empty()
+        && h.len() <= 255
+        && h.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+}
+
+/// The public base URL: configured, or from the request's Host.
+pub fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(u) = state.config.public_url.as_deref().filter(|u| !u.is_empty()) {
+        return u.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| valid_host(h))
+        .map(str::to_owned)
+        .unwrap_or_else(|| state.config.listen.to_string());
+    let scheme = if matches!(state.config.tls, TlsMode::Off) {
+        "http"
+    } else {
+        "https"
+    };
+    format!("{scheme}://{host}")
+}
+
+fn view(state: &AppState, headers: &HeaderMap, s: Option<OidcSettings>) -> OidcSettingsView {
+    let redirect_uri = format!("{}{CALLBACK_PATH}", public_base(state, headers));
+    match s {
+        Some(s) => OidcSettingsView {
+            configured: true,
+            enabled: s.enabled,
+            issuer: s.issuer,
+            client_id: s.client_id,
+            client_secret_set: s.client_secret.is_some(),
+            allowed_domains: s.allowed_domains,
+            button_label: s.button_label,
+            redirect_uri,
+        },
+        None => OidcSettingsView {
+            configured: false,
+            enabled: false,
+            issuer: String::new(),
+            client_id: String::new(),
+            client_secret_set: false,
+            allowed_domains: Vec::new(),
+            button_label: DEFAULT_BUTTON_LABEL.into(),
+            redirect_uri,
+        },
+    }
+}
+
+fn client_text(field: &'static str, v: &str) -> ApiResult<String> {
+    let v = v.trim();
+    if v.is_empty() || v.chars().count() > MAX_OIDC_CLIENT_CHARS || v.chars().any(char::is_control)
+    {
+        return Err(AppError::bad_request(
+            "invalid_field",
+            format!("{field} must have 1 to {MAX_OIDC_CLIENT_CHARS} characters, none of them control characters"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+#[utoipa::path(get, path = "/api/settings/oidc", tag = "sso",
+    responses((status = 200, body = OidcSettingsView), (status = 401, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody)))]
+async fn get_settings(
+    State(state): State<AppState>,
+    _who: Need<perm::ManageSettings>,
+    headers: HeaderMap,
+) -> ApiResult<Json<OidcSettingsView>> {
+    let s = state.store.oidc_settings(&state.tenant_id).await?;
+    Ok(Json(view(&state, &headers, s)))
+}
+
+#[utoipa::path(put, path = "/api/settings/oidc", tag = "sso", request_body = OidcSettingsBody,
+    responses((status = 200, body = OidcSettingsView), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody)))]
+async fn put_settings(
+    State(state): State<AppState>,
+    who: Need<perm::ManageSettings>,
+    headers: HeaderMap,
+    Json(body): Json<OidcSettingsBody>,
+) -> ApiResult<Json<OidcSettingsView>> {
+    let issuer = body.issuer.trim().to_owned();
+    oidc::check_issuer(&issuer).map_err(|m| AppError::bad_request("invalid_issuer", m))?;
+    let client_id = client_text("client_id", &body.client_id)?;
+    if body.allowed_domains.len() > MAX_OIDC_DOMAINS {
+        return Err(AppError::bad_request(
+            "invalid_field",
+            format!("at most {MAX_OIDC_DOMAINS} allowed domains"),
+        ));
+    }
+    let mut domains = Vec::with_capacity(body.allowed_domains.len());
+    for d in &body.allowed_domains {
+        let d = validate::domain_name(d)?;
+        if !domains.contains(&d) {
+            domains.push(d);
+        }
+    }
+    let button_label = validate::optional_text(
+        "button_label",
+        body.button_label.as_deref(),
+        MAX_NAME_CHARS,
+    )?
+    .unwrap_or_else(|| DEFAULT_BUTTON_LABEL.into());
+    let current = state.store.oidc_settings(&state.tenant_id).await?;
+    let client_secret = match &body.client_secret {
+        None => current.as_ref().and_then(|c| c.client_secret.clone()),
+        Some(None) => None,
+        Some(Some(s)) => Some(client_text("client_secret", s)?),
+    };
+    let settings = OidcSettings {
+        enabled: body.enabled,
+        issuer,
+        client_id,
+        client_secret,
+        allowed_domains: domains,
+        button_label,
+        updated_at: 0,
+    };
+    state
+        .store
+        .put_oidc_settings(&state.tenant_id, &settings)
+        .await?;
+    audit::by(
+        &state,
+        &who,
+        "settings.oidc_updated",
+        None,
+        json!({"enabled": settings.enabled, "issuer": settings.issuer,
+            "client_id": settings.client_id,
+            "client_secret": match &body.client_secret { None => "kept", Some(None) => "removed", Some(Some(_)) => "set" },
+            "allowed_domains": settings.allowed_domains}),
+    )
+    .await?;
+    let saved = state.store.oidc_settings(&state.tenant_id).await?;
+    Ok(Json(view(&state, &headers, saved)))
+}
+
+#[utoipa::path(get, path = "/api/auth/providers", tag = "sso",
+    responses((status = 200, body = Providers, description = "The sign-in options to show")))]
+async fn providers(State(state): State<AppState>) -> ApiResult<Json<Providers>> {
+    let s = state.store.oidc_settings(&state.tenant_id).await?;
+    Ok(Json(Providers {
+        oidc: OidcButton {
+            enabled: s.as_ref().is_some_and(|s| s.enabled),
+            label: s
+                .map(|s| s.button_label)
+                .unwrap_or_else(|| DEFAULT_BUTTON_LABEL.into()),
+            login_url: "/auth/oidc/login".into(),
+        },
+    }))
+}
+
+async fn enabled_settings(state: &AppState) -> ApiResult<OidcSettings> {
+    state
+        .store
+        .oidc_settings(&state.tenant_id)
+        .await?
+        .filter(|s| s.enabled)
+        .ok_or_else(|| {
+            AppError::conflict(
+                "sso_not_configured",
+                "single sign-on is not configured or not enabled",
+            )
+        })
+}
+
+fn state_cookie(state: &AppState, value: &str, max_age_secs: i64) -> ApiResult<HeaderValue> {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{STATE_COOKIE}={value}; Path=/auth/oidc; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    ))
+    .map_err(|e| anyhow::anyhow!("state cookie: {e}").into())
+}
+
+#[utoipa::path(get, path = "/auth/oidc/login", tag = "sso",
+    responses((status = 303, description = "To the identity provider's sign-in page"),
+              (status = 409, body = crate::error::ErrorBody, description = "Single sign-on is not configured"),
+              (status = 429, body = crate::error::ErrorBody),
+              (status = 502, body = crate::error::ErrorBody, description = "The identity provider could not be used")))]
+async fn login(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let key = format!("oidc:start:{}", addr.text());
+    state
+        .limiter
+        .check(&key, START_LIMIT)
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    state.limiter.fail(&key, START_LIMIT);
+    let settings = enabled_settings(&state).await?;
+    if state.store.count_pending_oidc_logins().await? >= OIDC_MAX_PENDING_LOGINS {
+        return Err(AppError::RateLimited {
+            retry_after_secs: 60,
+        });
+    }
+    let redirect_uri = format!("{}{CALLBACK_PATH}", public_base(&state, &headers));
+    let provider = oidc::discover(&settings, &redirect_uri).await?;
+    let start = oidc::start(&provider, &redirect_uri);
+    state
+        .store
+        .put_pending_oidc_login(&state.tenant_id, &hash_token(&start.state), &start.login)
+        .await?;
+    let location = HeaderValue::from_str(&start.authorize_url)
+        .map_err(|e| anyhow::anyhow!("authorization URL: {e}"))?;
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    let h = res.headers_mut();
+    h.insert(header::LOCATION, location);
+    h.insert(
+        header::SET_COOKIE,
+        state_cookie(&state, &start.state, OIDC_LOGIN_TTL_MS / 1000)?,
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+#[utoipa::path(get, path = "/auth/oidc/callback", tag = "sso", params(CallbackQuery),
+    responses((status = 303, description = "Signed in: the session cookie is set, on to `/`"),
+              (status = 400, body = crate::error::ErrorBody, description = "Missing or wrong state or code"),
+              (status = 401, body = crate::error::ErrorBody, description = "The provider's answer or ID token was refused"),
+              (status = 403, body = crate::error::ErrorBody, description = "Not allowed to sign in (domain, disabled, conditional access)"),
+              (status = 502, body = crate::error::ErrorBody)))]
+async fn callback(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    query: Result<Query<CallbackQuery>, AppError>,
+) -> ApiResult<Response> {
+    let key = format!("oidc:fail:{}", addr.text());
+    state
+        .limiter
+        .check(&key, FAILURE_LIMIT)
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    let result = match query {
+        Ok(Query(q)) => finish(&state, addr, &headers, q).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(res) => Ok(res),
+        Err(e) => {
+            if !matches!(e, AppError::Internal(_)) {
+                state.limiter.fail(&key, FAILURE_LIMIT);
+                audit::anonymous(
+                    &state,
+                    "single sign-on",
+                    None,
+                    addr,
+                    "auth.sign_in_failed",
+                    json!({"method": "oidc", "reason": e.code(), "detail": e.to_string()}),
+                )
+                .await?;
+            }
+            Err(e)
+        }
+    }
+}
+
+fn invalid_state(message: &str) -> AppError {
+    AppError::bad_request(
+        "oidc_invalid_state",
+        format!("single sign-on: {message}; start the sign-in again"),
+    )
+}
+
+async fn finish(
+    state: &AppState,
+    addr: ClientAddr,
+    headers: &HeaderMap,
+    q: CallbackQuery,
+) -> ApiResult<Response> {
+    // 1. The response belongs to a login this browser started, once.
+    let sent = q
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty() && s.len() <= 128)
+        .ok_or_else(|| invalid_state("the response has no state"))?;
+    let mut parts: Parts = axum::http::Request::new(()).into_parts().0;
+    parts.headers = headers.clone();
+    let cookie = extract::cookie(&parts, STATE_COOKIE)
+        .ok_or_else(|| invalid_state("this browser did not start a sign-in (no state cookie)"))?;
+    if !ct_eq(&cookie, sent) {
+        return Err(invalid_state(
+            "the response's state does not match this browser's sign-in",
+        ));
+    }
+    let pending = state
+        .store
+        .take_pending_oidc_login(&state.tenant_id, &hash_token(sent))
+        .await?
+        .ok_or_else(|| invalid_state("unknown, used or expired sign-in attempt"))?;
+    let settings = enabled_settings(state).await?;
+    // 2. The provider's own refusal.
+    if let Some(err) = q.error.as_deref() {
+        let desc = q
+            .error_description
+            .as_deref()
+            .and_then(|d| oidc::clean_text(d, MAX_NAME_CHARS))
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        let err = oidc::clean_text(err, MAX_NAME_CHARS).unwrap_or_default();
+        return Err(AppError::auth_failed(
+            "oidc_provider_error",
+            format!("single sign-on: the provider refused the sign-in: {err}{desc}"),
+        ));
+    }
+    // 3. RFC 9207: a response naming another issuer is a mix-up.
+    if let Some(iss) = q.iss.as_deref()
+        && iss != settings.issuer
+    {
+        return Err(AppError::auth_failed(
+            "oidc_wrong_issuer",
+            "single sign-on: the response comes from another issuer",
+        ));
+    }
+    let code = q
+        .code
+        .as_deref()
+        .filter(|c| !c.is_empty() && c.len() <= 4096)
+        .ok_or_else(|| {
+            AppError::bad_request("oidc_missing_code", "single sign-on: the response has no code")
+        })?;
+    // 4. Code exchange and ID token validation.
+    let provider = oidc::discover(&settings, &pending.redirect_uri).await?;
+    let identity = oidc::finish(&provider, code, &pending).await?;
+    // 5. The account.
+    let (user, how) = account_for(state, &settings, &identity).await?;
+    if user.disabled {
+        return Err(AppError::forbidden(
+            "account_disabled",
+            "this account is disabled",
+        ));
+    }
+    crate::access::conditional::enforce_sign_in(state, &user, identity.second_factor, addr)
+        .await?;
+    audit::anonymous(
+        state,
+        &user.email,
+        Some(&user.id),
+        addr,
+        "auth.sign_in",
+        json!({"method": "oidc", "issuer": settings.issuer, "account": how,
+            "second_factor": identity.second_factor}),
+    )
+    .await?;
+    let session = super::auth::start_session(state, &user, identity.second_factor, addr).await?;
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    let h = res.headers_mut();
+    h.insert(header::LOCATION, HeaderValue::from_static("/"));
+    if let Some(c) = session.headers().get(header::SET_COOKIE) {
+        h.append(header::SET_COOKIE, c.clone());
+    }
+    h.append(header::SET_COOKIE, state_cookie(state, "", 0)?);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// Finds or creates the account of a single sign-on identity: by subject, else by email (an
+/// account not yet bound to another subject), else a new account. Updates the profile from the
+/// claims. Returns the user and how it was found (`matched`, `linked`, `created`).
+async fn account_for(
+    state: &AppState,
+    settings: &OidcSettings,
+    id: &Identity,
+) -> ApiResult<(User, &'static str)> {
+    let email = id
+        .email
+        .as_deref()
+        .and_then(|e| validate::email(e).ok())
+        .ok_or_else(|| {
+            AppError::auth_failed(
+                "oidc_email_missing",
+                "single sign-on: the provider gave no usable email address (allow the email scope or claim)",
+            )
+        })?;
+    if id.email_verified == Some(false) {
+        return Err(AppError::forbidden(
+            "oidc_email_unverified",
+            "single sign-on: the provider says this email address is not verified",
+        ));
+    }
+    let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+    if !settings.allowed_domains.is_empty() && !settings.allowed_domains.iter().any(|d| d == domain)
+    {
+        return Err(AppError::forbidden(
+            "oidc_domain_not_allowed",
+            format!("single sign-on: accounts of {domain} may not sign in here"),
+        ));
+    }
+    let tenant = &state.tenant_id;
+    let (user, how) = if let Some(u) = state.store.user_by_subject(tenant, &id.subject).await? {
+        (u, "matched")
+    } else if let Some(u) = state.store.user_by_email(tenant, &email).await? {
+        if u.sso {
+            return Err(AppError::conflict(
+                "oidc_account_conflict",
+                "single sign-on: the account with this email is bound to another single sign-on identity",
+            ));
+        }
+        state.store.link_oidc_subject(&u.id, &id.subject).await?;
+        (u, "linked")
+    } else {
+        let new = NewUser {
+            email: email.clone(),
+            password_hash: None,
+            full_name: id.name.clone().unwrap_or_else(|| {
+                email
+                    .split_once('@')
+                    .map(|(l, _)| l.to_owned())
+                    .unwrap_or_else(|| email.clone())
+            }),
+            job_title: id.job_title.clone(),
+            company: id.company.clone(),
+            picture_url: id.picture.clone(),
+            oidc_subject: Some(id.subject.clone()),
+        };
+        let u = state.store.create_user(tenant, &new).await?.ok_or_else(|| {
+            AppError::conflict(
+                "oidc_account_conflict",
+                "single sign-on: an account with this email was created meanwhile; try again",
+            )
+        })?;
+        (u, "created")
+    };
+    if how != "created" {
+        // The provider is the source of the profile: what it gives replaces what is stored. A
+        // picture uploaded here is kept.
+        let own_picture = user
+            .picture_url
+            .as_deref()
+            .is_some_and(|p| p.starts_with("/api/"));
+        let update = UserUpdate {
+            full_name: id.name.clone(),
+            job_title: id.job_title.clone().map(Some),
+            company: id.company.clone().map(Some),
+            picture_url: id.picture.clone().filter(|_| !own_picture).map(Some),
+            ..UserUpdate::default()
+        };
+        state.store.update_user(tenant, &user.id, &update).await?;
+    }
+    let user = state
+        .store
+        .user(tenant, &user.id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    Ok((user, how))
+}
