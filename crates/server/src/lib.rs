@@ -3,6 +3,7 @@
 //! - `api/`: the JSON API (axum handlers, each also described in the OpenAPI document).
 //! - `auth/`: who is calling (cookie or bearer token), passwords, second factor.
 //! - `access/`: permissions and roles (pure), and the `Need<P>` guard every endpoint uses.
+//! - `devices/`: enrollment, signed device requests, compliance evaluation.
 //! - `store/`: SQLite or PostgreSQL behind one `Store`, migrations per backend.
 //! - `ops`: health, metrics, the OpenAPI document, security headers.
 //!
@@ -16,6 +17,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod clock;
 pub mod config;
+pub mod devices;
 pub mod error;
 pub mod limits;
 pub mod metrics;
@@ -41,6 +43,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(ops::router(openapi))
         .fallback(ops::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), devices::auth::verify_device))
         .layer(DefaultBodyLimit::max(limits::MAX_JSON_BODY_BYTES))
         .layer(axum::middleware::from_fn(ops::method_not_allowed))
         .layer(axum::middleware::from_fn_with_state(
@@ -91,6 +94,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<Prepared> {
 /// and scheme once the server accepts connections.
 pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::Result<()> {
     let config = state.config.clone();
+    devices::spawn_sweeper(state.clone());
     let router = app(state.clone());
     let make = router.into_make_service_with_connect_info::<SocketAddr>();
     listener.set_nonblocking(true)?;

@@ -50,6 +50,38 @@ pub const MAX_CA_TARGETS: usize = 500;
 /// CIDR ranges in each address condition of a conditional-access policy.
 pub const MAX_CA_ADDRESS_RANGES: usize = 200;
 /// Longest CIDR range text.
+/// Devices: how far a signed request's timestamp may be from the server's clock (either side).
+pub const DEVICE_SIGNATURE_WINDOW_MS: i64 = 5 * 60 * 1000;
+/// Devices: the check-in interval the server asks agents to keep.
+pub const CHECK_IN_INTERVAL_SECS: u64 = 15 * 60;
+/// Devices: how often compliance is re-evaluated in the background and old nonces forgotten.
+pub const DEVICE_SWEEP_INTERVAL_SECS: u64 = 5 * 60;
+/// Devices: how many devices one background re-evaluation step loads at once.
+pub const DEVICE_RECOMPUTE_BATCH: i64 = 200;
+/// Devices: longest inventory field (OS name, version, kernel, agent version, login name).
+pub const MAX_INVENTORY_FIELD_CHARS: usize = 200;
+/// Devices: most notes on how facts were read, and the longest note.
+pub const MAX_FACT_NOTES: usize = 16;
+pub const MAX_FACT_NOTE_CHARS: usize = 500;
+/// Devices: latest plausible timestamp (year 3000), for reported times such as the last boot.
+pub const MAX_TIMESTAMP_MS: i64 = 32_503_680_000_000;
+/// Devices: sessions listed on a device's detail.
+pub const RECENT_DEVICE_SESSIONS: i64 = 20;
+/// Enrollment tokens: most uses of one token.
+pub const MAX_ENROLLMENT_TOKEN_USES: i64 = 10_000;
+/// Enrollment tokens: lifetime when none is given, and the longest (hours).
+pub const DEFAULT_ENROLLMENT_TOKEN_HOURS: i64 = 24;
+pub const MAX_ENROLLMENT_TOKEN_HOURS: i64 = 90 * 24;
+/// Enrollment tokens: longest token text accepted.
+pub const MAX_ENROLLMENT_TOKEN_CHARS: usize = 200;
+/// Enrollment: failed enrollments per client address before a pause, within the window.
+pub const ENROLL_FAILURES_PER_ADDRESS: u32 = 20;
+pub const ENROLL_FAILURE_WINDOW_SECS: u64 = 15 * 60;
+/// Compliance policies: most minimum OS versions in one policy, most groups assigned.
+pub const MAX_MIN_OS_RULES: usize = 32;
+pub const MAX_POLICY_GROUPS: usize = 100;
+/// Compliance policies: longest "checked in within N days".
+pub const MAX_CHECK_IN_AGE_DAYS: i64 = 365;
 pub const MAX_CA_RANGE_CHARS: usize = 64;
 /// Recovery codes issued when a second factor is enabled (each works once).
 pub const RECOVERY_CODE_COUNT: usize = 10;

@@ -21,6 +21,7 @@ CREATE TABLE devices (
     id TEXT PRIMARY KEY,
     tenant_id TEXT NOT NULL REFERENCES tenants(id),
     name TEXT NOT NULL,
+    os_id TEXT NOT NULL DEFAULT '',
     os_name TEXT NOT NULL DEFAULT '',
     os_version TEXT NOT NULL DEFAULT '',
     kernel TEXT NOT NULL DEFAULT '',

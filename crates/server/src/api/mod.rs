@@ -3,8 +3,11 @@
 
 pub mod audit;
 pub mod auth;
+pub mod compliance;
+pub mod devices;
 pub mod conditional_access;
 pub mod domains;
+pub mod enrollment;
 pub mod groups;
 pub mod oidc;
 pub mod roles;
@@ -96,6 +99,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(roles::router())
         .merge(settings::router())
         .merge(audit::router())
+        .merge(enrollment::router())
+        .merge(devices::router())
+        .merge(compliance::router())
         .merge(conditional_access::router())
         .merge(second_factor::router())
         .merge(oidc::router())

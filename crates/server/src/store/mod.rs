@@ -6,6 +6,7 @@ mod migrate;
 
 pub mod audit;
 pub mod conditional_access;
+pub mod devices;
 pub mod groups;
 pub mod oidc;
 pub mod roles;

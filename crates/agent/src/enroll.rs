@@ -1,0 +1,89 @@
+//! Enrollment: a new key pair, `POST /api/agent/enroll` with the token and the first report,
+//! then the identity saved (owner-only) in the config directory.
+
+use crate::facts::{Report, System};
+use crate::http::{Client, HttpError};
+use crate::identity::{self, Identity, IdentityError, TlsTrust};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Why enrollment or a check-in failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceError {
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    #[error(transparent)]
+    Http(#[from] HttpError),
+}
+
+/// What to enroll with.
+#[derive(Debug, Clone)]
+pub struct EnrollOptions {
+    pub server: String,
+    pub token: String,
+    /// The device's name (default: its host name).
+    pub name: Option<String>,
+    pub tls: TlsTrust,
+    /// Replace an existing identity.
+    pub force: bool,
+}
+
+#[derive(Serialize)]
+struct EnrollBody<'a> {
+    token: &'a str,
+    public_key: String,
+    #[serde(flatten)]
+    report: &'a Report,
+}
+
+/// The server's answer to an enrollment.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Enrolled {
+    pub device_id: String,
+    pub name: String,
+    pub compliance: String,
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    pub next_check_in_secs: u64,
+}
+
+/// Enrolls this device (facts from `system`) and saves its identity in `config_dir`.
+pub async fn enroll(
+    opts: &EnrollOptions,
+    system: &System,
+    config_dir: &Path,
+) -> Result<(Identity, Enrolled), DeviceError> {
+    if !opts.force {
+        Identity::ensure_absent(config_dir)?;
+    }
+    // Fail on an unusable directory before the token is spent.
+    identity::create_private_dir(config_dir)?;
+    let client = Client::new(&opts.server, &opts.tls)?;
+    let key = identity::new_key();
+    let mut report = system.report();
+    if let Some(n) = opts.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        report.name = n.to_owned();
+    }
+    let answer: Enrolled = client
+        .post(
+            "/api/agent/enroll",
+            &EnrollBody {
+                token: opts.token.trim(),
+                public_key: identity::public_key_b64(&key),
+                report: &report,
+            },
+            None,
+        )
+        .await?;
+    let id = Identity {
+        server: crate::http::parse_server(&opts.server)?
+            .as_str()
+            .trim_end_matches('/')
+            .to_owned(),
+        device_id: answer.device_id.clone(),
+        key,
+        tls: opts.tls.clone(),
+    };
+    id.save(config_dir)?;
+    Ok((id, answer))
+}

@@ -1,0 +1,305 @@
+//! The agent's HTTP client: JSON over HTTPS (or HTTP for tests behind `--tls off`), every request
+//! after enrollment signed with the device key.
+//!
+//! The signed string is
+//! `ASSIST-DEVICE-V1\n{METHOD}\n{path and query}\n{timestamp}\n{nonce}\n{hex sha256 of body}`,
+//! sent as `X-Assist-Device`, `X-Assist-Timestamp` (Unix ms), `X-Assist-Nonce` (random, once)
+//! and `X-Assist-Signature` (base64 Ed25519). See `docs/devices.md`.
+
+use crate::identity::TlsTrust;
+use base64::Engine;
+use ed25519_dalek::{Signer as _, SigningKey};
+use rand::RngCore;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+/// First line of the signed string.
+pub const SCHEME: &str = "ASSIST-DEVICE-V1";
+/// How long one request may take, connection included.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long connecting may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Random bytes in a nonce (sent as URL-safe base64: 32 characters).
+pub const NONCE_BYTES: usize = 24;
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("invalid server URL {url:?}: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("invalid CA certificate: {0}")]
+    BadCa(String),
+    #[error("cannot reach the server: {0}")]
+    Transport(String),
+    #[error("the server refused ({status} {code}): {message}")]
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("unexpected answer from the server: {0}")]
+    Decode(String),
+}
+
+impl HttpError {
+    /// Worth retrying later: the server was unreachable, overloaded or failing.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            HttpError::Transport(_) => true,
+            HttpError::Refused { status, code, .. } => {
+                *status >= 500 || *status == 429 || code == "device_timestamp_skew"
+            }
+            _ => false,
+        }
+    }
+
+    /// The server's error code, if it answered with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            HttpError::Refused { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+/// The device key and id that sign requests.
+#[derive(Clone)]
+pub struct Signer {
+    pub device_id: String,
+    pub key: SigningKey,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("device_id", &self.device_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The string a device signs.
+pub fn canonical(method: &str, path_and_query: &str, timestamp: i64, nonce: &str, body: &[u8]) -> String {
+    format!(
+        "{SCHEME}\n{}\n{path_and_query}\n{timestamp}\n{nonce}\n{}",
+        method.to_ascii_uppercase(),
+        hex::encode(Sha256::digest(body))
+    )
+}
+
+/// A new random nonce.
+pub fn new_nonce() -> String {
+    let mut b = [0u8; NONCE_BYTES];
+    rand::rng().fill_bytes(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl Signer {
+    /// The four signature headers for a request.
+    pub fn headers(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: &[u8],
+        timestamp: i64,
+        nonce: &str,
+    ) -> [(&'static str, String); 4] {
+        let sig = self
+            .key
+            .sign(canonical(method, path_and_query, timestamp, nonce, body).as_bytes());
+        [
+            ("X-Assist-Device", self.device_id.clone()),
+            ("X-Assist-Timestamp", timestamp.to_string()),
+            ("X-Assist-Nonce", nonce.to_owned()),
+            (
+                "X-Assist-Signature",
+                base64::engine::general_purpose::STANDARD.encode(sig.to_bytes()),
+            ),
+        ]
+    }
+}
+
+/// Checks a server URL: `http` or `https`, a host, no path, query or credentials (the signed
+/// path is the path the server receives).
+pub fn parse_server(url: &str) -> Result<reqwest::Url, HttpError> {
+    let bad = |reason: &str| HttpError::BadUrl {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let u = reqwest::Url::parse(url.trim()).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(u.scheme(), "http" | "https") {
+        return Err(bad("use https:// (or http:// behind a TLS proxy)"));
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err(bad("no host"));
+    }
+    if u.path() != "/" || u.query().is_some() || u.fragment().is_some() {
+        return Err(bad("give only scheme, host and port, without a path"));
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err(bad("no credentials in the URL"));
+    }
+    Ok(u)
+}
+
+/// A JSON client for one server.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Client {
+    /// A client for `server` trusting certificates as `tls` says.
+    pub fn new(server: &str, tls: &TlsTrust) -> Result<Client, HttpError> {
+        let url = parse_server(server)?;
+        let mut b = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .user_agent(concat!("assist-agent/", env!("CARGO_PKG_VERSION")));
+        if tls.insecure {
+            tracing::warn!("TLS certificate checks are OFF (--insecure-tls): for tests only");
+            b = b.danger_accept_invalid_certs(true);
+        } else if let Some(pem) = &tls.ca_pem {
+            let cert = reqwest::Certificate::from_pem(pem.as_bytes())
+                .map_err(|e| HttpError::BadCa(e.to_string()))?;
+            b = b.tls_built_in_root_certs(false).add_root_certificate(cert);
+        }
+        let http = b.build().map_err(|e| HttpError::Transport(e.to_string()))?;
+        Ok(Client {
+            base: url.as_str().trim_end_matches('/').to_owned(),
+            http,
+        })
+    }
+
+    /// POSTs `body` as JSON to `path` (signed when `signer` is given) and reads the JSON answer.
+    pub async fn post<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        signer: Option<&Signer>,
+    ) -> Result<R, HttpError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| HttpError::Decode(e.to_string()))?;
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json");
+        if let Some(s) = signer {
+            for (name, value) in s.headers("POST", path, &bytes, now_ms(), &new_nonce()) {
+                req = req.header(name, value);
+            }
+        }
+        let res = req
+            .body(bytes)
+            .send()
+            .await
+            .map_err(|e| HttpError::Transport(error_chain(&e)))?;
+        let status = res.status();
+        let text = res
+            .text()
+            .await
+            .map_err(|e| HttpError::Transport(error_chain(&e)))?;
+        if !status.is_success() {
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            return Err(HttpError::Refused {
+                status: status.as_u16(),
+                code: v["error"]["code"].as_str().unwrap_or("unknown").to_owned(),
+                message: v["error"]["message"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| text.chars().take(200).collect()),
+            });
+        }
+        serde_json::from_str(&text).map_err(|e| HttpError::Decode(e.to_string()))
+    }
+}
+
+/// An error with its causes, for people ("error sending request: ...: certificate unknown").
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::{Signature, Verifier};
+
+    #[test]
+    fn canonical_string_matches_the_scheme() {
+        assert_eq!(
+            canonical("post", "/api/agent/check-in?x=1", 1700000000000, "abc", b"{}"),
+            "ASSIST-DEVICE-V1\nPOST\n/api/agent/check-in?x=1\n1700000000000\nabc\n\
+             44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+        );
+    }
+
+    #[test]
+    fn headers_carry_a_verifiable_signature() {
+        let s = Signer {
+            device_id: "d".repeat(32),
+            key: SigningKey::from_bytes(&[3u8; 32]),
+        };
+        let h = s.headers("POST", "/api/agent/check-in", b"{}", 42, "nonce-nonce-nonce");
+        assert_eq!(h[0].1, "d".repeat(32));
+        assert_eq!(h[1].1, "42");
+        let sig = base64::engine::general_purpose::STANDARD
+            .decode(&h[3].1)
+            .unwrap();
+        let sig = Signature::from_slice(&sig).unwrap();
+        let msg = canonical("POST", "/api/agent/check-in", 42, "nonce-nonce-nonce", b"{}");
+        assert!(s.key.verifying_key().verify(msg.as_bytes(), &sig).is_ok());
+    }
+
+    #[test]
+    fn nonces_are_unique_and_url_safe() {
+        let a = new_nonce();
+        assert_ne!(a, new_nonce());
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+    }
+
+    #[test]
+    fn server_urls_are_checked() {
+        assert!(parse_server("https://help.example.com").is_ok());
+        assert!(parse_server("http://127.0.0.1:8443/").is_ok());
+        for bad in [
+            "help.example.com",
+            "ftp://x",
+            "https://x/assist",
+            "https://u:p@x",
+            "https://x/?a=b",
+        ] {
+            assert!(parse_server(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn transient_errors() {
+        assert!(HttpError::Transport("x".into()).is_transient());
+        let refused = |status, code: &str| HttpError::Refused {
+            status,
+            code: code.into(),
+            message: String::new(),
+        };
+        assert!(refused(503, "x").is_transient());
+        assert!(refused(429, "rate_limited").is_transient());
+        assert!(!refused(401, "device_retired").is_transient());
+        assert!(!refused(400, "invalid_body").is_transient());
+    }
+}
