@@ -1,1 +1,47 @@
-//! assist-proto
+//! assist-proto: the pure protocol of Assist, shared by the server, the agent and the tests.
+//!
+//! What is here:
+//!
+//! - [`code`]: the 8-character security codes a helper gives a sharer (CSPRNG, no look-alikes).
+//! - [`session`]: the session state machine of DESIGN.md section 2 (Waiting, Joined, Requested,
+//!   Active, Denied, Expired, Ended) and the times reports need.
+//! - [`presence`]: heartbeat and liveness timers, and each participant's presence with its
+//!   resume grace period.
+//! - [`chat`]: chat text sanitising (NFC, no bidi overrides, no control characters, a length limit).
+//! - [`wire`]: the JSON messages of the live WebSocket, version [`wire::PROTOCOL_VERSION`], and the
+//!   session view types the server and its clients share.
+//!
+//! How it runs: it does not. There is no I/O, no async runtime, no thread and no clock in this
+//! crate. Time is always an input ([`Millis`], Unix milliseconds): callers pass `now` in and ask
+//! when to come back ([`Session::next_deadline`], [`Liveness::next_wakeup`]), in the manner of
+//! str0m's `handle_input` / `poll_output`. That makes every timing rule testable on a simulated
+//! clock, without sleeping.
+//!
+//! Panic policy: nothing a client or the network sends can make this crate panic. The one
+//! deliberate panic is [`SecurityCode::generate`] when the operating system has no randomness to
+//! give, because a guessable code would be worse than no code.
+//!
+//! With the `openapi` feature, every view and wire type derives `utoipa::ToSchema`.
+
+#![warn(missing_docs)]
+
+pub mod chat;
+pub mod code;
+pub mod presence;
+pub mod session;
+pub mod wire;
+
+pub use chat::{CHAT_MAX_CHARS, ChatError, sanitize_chat};
+pub use code::{CODE_ALPHABET, CODE_LEN, CodeError, SecurityCode};
+pub use presence::{
+    HEARTBEAT_INTERVAL_MS, Heartbeat, LOST_AFTER_MS, Liveness, PeerPresence, PresenceStatus,
+    RESUME_GRACE_MS,
+};
+pub use session::{
+    CODE_TTL_MS, EndReason, Event, Millis, Mode, Role, Session, State, StateName, TransitionError,
+    UnknownName,
+};
+pub use wire::{
+    ClientMessage, DeviceSummary, ErrorBody, ErrorResponse, MAX_CLIENT_MESSAGE_BYTES,
+    MAX_SIGNAL_BYTES, PROTOCOL_VERSION, Profile, ServerMessage, SessionView, Warning, WireError,
+};

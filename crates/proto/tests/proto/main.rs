@@ -1,0 +1,15 @@
+//! Integration tests of assist-proto through its public API, grouped in one test binary.
+//!
+//! - `wire`: the exact JSON shapes of DESIGN.md section 5, round trips, limits and error codes.
+//! - `sequences`: long seeded random event sequences against the session state machine's invariants.
+//! - `two_sided`: a helper, a sharer and a server stepped together on a simulated clock over a
+//!   simulated network, in the style of str0m's `tests/common.rs`: presence timing, resumption,
+//!   chat, signalling, consent and the maximum length, without sleeping.
+//! - `openapi` (feature `openapi`): the schemas the server puts in its OpenAPI document.
+
+mod sequences;
+mod two_sided;
+mod wire;
+
+#[cfg(feature = "openapi")]
+mod openapi;
