@@ -68,16 +68,13 @@ impl SignedHeaders {
         else {
             return Err(HeaderError::Missing);
         };
-        let device = device.trim();
         if device.len() != 32 || !device.bytes().all(|c| c.is_ascii_hexdigit()) {
             return Err(HeaderError::BadDevice);
         }
-        let timestamp = timestamp.trim();
         if timestamp.is_empty() || timestamp.len() > 16 || !timestamp.bytes().all(|c| c.is_ascii_digit()) {
             return Err(HeaderError::BadTimestamp);
         }
         let timestamp: i64 = timestamp.parse().map_err(|_| HeaderError::BadTimestamp)?;
-        let nonce = nonce.trim();
         if !(MIN_NONCE_CHARS..=MAX_NONCE_CHARS).contains(&nonce.len())
             || !nonce
                 .bytes()
@@ -86,7 +83,7 @@ impl SignedHeaders {
             return Err(HeaderError::BadNonce);
         }
         let raw = base64::engine::general_purpose::STANDARD
-            .decode(signature.trim())
+            .decode(signature)
             .map_err(|_| HeaderError::BadSignature)?;
         let signature: [u8; 64] = raw.try_into().map_err(|_| HeaderError::BadSignature)?;
         Ok(SignedHeaders {

@@ -41,6 +41,20 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/settings"),
     ("put", "/api/settings"),
     ("get", "/api/audit"),
+    ("get", "/api/enrollment-tokens"),
+    ("post", "/api/enrollment-tokens"),
+    ("delete", "/api/enrollment-tokens/{id}"),
+    ("post", "/api/agent/enroll"),
+    ("post", "/api/agent/check-in"),
+    ("get", "/api/devices"),
+    ("get", "/api/devices/{id}"),
+    ("patch", "/api/devices/{id}"),
+    ("post", "/api/devices/{id}/retire"),
+    ("get", "/api/compliance-policies"),
+    ("post", "/api/compliance-policies"),
+    ("get", "/api/compliance-policies/{id}"),
+    ("put", "/api/compliance-policies/{id}"),
+    ("delete", "/api/compliance-policies/{id}"),
 ];
 
 /// (method, path) pairs of the document.
