@@ -1,6 +1,7 @@
 //! `assist`: the one binary. `assist serve` runs the server; `assist agent ...` the native sharer
 //! app. Configuration: a TOML file, then `ASSIST_*` environment variables, then flags.
 
+mod agent;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -17,6 +18,8 @@ struct Cli {
 enum Command {
     /// Run the server.
     Serve(serve::ServeArgs),
+    /// The device agent: enroll, check in.
+    Agent(agent::AgentArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -30,5 +33,6 @@ fn main() -> anyhow::Result<()> {
         .init();
     match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Agent(args) => agent::run(args),
     }
 }
