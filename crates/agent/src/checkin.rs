@@ -36,9 +36,7 @@ pub struct CheckedIn {
 /// (`jitter` in 0..1), so that agents cut off together do not return together.
 pub fn backoff(failures: u32, jitter: f64) -> Duration {
     let exp = failures.saturating_sub(1).min(20);
-    let base = BACKOFF_INITIAL
-        .saturating_mul(1u32 << exp)
-        .min(BACKOFF_MAX);
+    let base = BACKOFF_INITIAL.saturating_mul(1u32 << exp).min(BACKOFF_MAX);
     let jitter = jitter.clamp(0.0, 1.0);
     base / 2 + base.mul_f64(jitter / 2.0)
 }
@@ -53,7 +51,15 @@ pub fn interval(next_check_in_secs: u64) -> Duration {
 pub fn is_fatal(e: &DeviceError) -> bool {
     match e {
         DeviceError::Identity(_) => true,
-        DeviceError::Http(h) => !h.is_transient() && matches!(h, HttpError::Refused { status: 401, .. } | HttpError::BadUrl { .. } | HttpError::BadCa(_)),
+        DeviceError::Http(h) => {
+            !h.is_transient()
+                && matches!(
+                    h,
+                    HttpError::Refused { status: 401, .. }
+                        | HttpError::BadUrl { .. }
+                        | HttpError::BadCa(_)
+                )
+        }
     }
 }
 
@@ -99,9 +105,7 @@ impl CheckIn {
             let wait = match result {
                 Ok(answer) => {
                     failures = 0;
-                    answer
-                        .next_check_in_secs
-                        .map_or(DEFAULT_INTERVAL, interval)
+                    answer.next_check_in_secs.map_or(DEFAULT_INTERVAL, interval)
                 }
                 Err(e) if is_fatal(&e) => return e,
                 Err(_) => {
@@ -156,6 +160,8 @@ mod tests {
         assert!(is_fatal(&refused(401, "device_unknown")));
         assert!(!is_fatal(&refused(401, "device_timestamp_skew")));
         assert!(!is_fatal(&refused(503, "internal")));
-        assert!(!is_fatal(&DeviceError::Http(HttpError::Transport("refused".into()))));
+        assert!(!is_fatal(&DeviceError::Http(HttpError::Transport(
+            "refused".into()
+        ))));
     }
 }

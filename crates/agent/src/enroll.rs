@@ -61,7 +61,12 @@ pub async fn enroll(
     let client = Client::new(&opts.server, &opts.tls)?;
     let key = identity::new_key();
     let mut report = system.report();
-    if let Some(n) = opts.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+    if let Some(n) = opts
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
         report.name = n.to_owned();
     }
     let answer: Enrolled = client

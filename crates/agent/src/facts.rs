@@ -172,7 +172,8 @@ impl System {
                 Some("x11") | Some("wayland") | Some("mir")
             )
         };
-        let active = |s: &&BTreeMap<String, String>| s.get("ACTIVE").map(String::as_str) == Some("1");
+        let active =
+            |s: &&BTreeMap<String, String>| s.get("ACTIVE").map(String::as_str) == Some("1");
         let found = sessions
             .iter()
             .filter(user_session)
@@ -331,9 +332,13 @@ impl System {
     }
 
     fn service_enabled(&self, unit: &str) -> bool {
-        ["multi-user.target.wants", "sysinit.target.wants", "basic.target.wants"]
-            .iter()
-            .any(|t| self.exists(&format!("/etc/systemd/system/{t}/{unit}")))
+        [
+            "multi-user.target.wants",
+            "sysinit.target.wants",
+            "basic.target.wants",
+        ]
+        .iter()
+        .any(|t| self.exists(&format!("/etc/systemd/system/{t}/{unit}")))
     }
 
     /// Whether a screen lock is configured for `user`'s graphical session, with an explanation.
@@ -660,15 +665,27 @@ mod tests {
 
     #[test]
     fn iptables_rules() {
-        assert!(iptables_filters_input("*filter\n:INPUT DROP [0:0]\nCOMMIT\n"));
-        assert!(iptables_filters_input("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n"));
-        assert!(!iptables_filters_input("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n-A FORWARD -j DOCKER\nCOMMIT\n"));
+        assert!(iptables_filters_input(
+            "*filter\n:INPUT DROP [0:0]\nCOMMIT\n"
+        ));
+        assert!(iptables_filters_input(
+            "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n"
+        ));
+        assert!(!iptables_filters_input(
+            "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n-A FORWARD -j DOCKER\nCOMMIT\n"
+        ));
     }
 
     #[test]
     fn ini_values() {
         let t = "[org/gnome/desktop/session]\nidle-delay=uint32 0\n[org/gnome/desktop/screensaver]\nlock-enabled=false\n";
-        assert_eq!(ini_value(t, "org/gnome/desktop/screensaver", "lock-enabled").as_deref(), Some("false"));
-        assert_eq!(ini_value(t, "org/gnome/desktop/session", "lock-enabled"), None);
+        assert_eq!(
+            ini_value(t, "org/gnome/desktop/screensaver", "lock-enabled").as_deref(),
+            Some("false")
+        );
+        assert_eq!(
+            ini_value(t, "org/gnome/desktop/session", "lock-enabled"),
+            None
+        );
     }
 }

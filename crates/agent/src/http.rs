@@ -80,7 +80,13 @@ impl std::fmt::Debug for Signer {
 }
 
 /// The string a device signs.
-pub fn canonical(method: &str, path_and_query: &str, timestamp: i64, nonce: &str, body: &[u8]) -> String {
+pub fn canonical(
+    method: &str,
+    path_and_query: &str,
+    timestamp: i64,
+    nonce: &str,
+    body: &[u8],
+) -> String {
     format!(
         "{SCHEME}\n{}\n{path_and_query}\n{timestamp}\n{nonce}\n{}",
         method.to_ascii_uppercase(),
@@ -243,7 +249,13 @@ mod tests {
     #[test]
     fn canonical_string_matches_the_scheme() {
         assert_eq!(
-            canonical("post", "/api/agent/check-in?x=1", 1700000000000, "abc", b"{}"),
+            canonical(
+                "post",
+                "/api/agent/check-in?x=1",
+                1700000000000,
+                "abc",
+                b"{}"
+            ),
             "ASSIST-DEVICE-V1\nPOST\n/api/agent/check-in?x=1\n1700000000000\nabc\n\
              44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
         );
@@ -255,14 +267,26 @@ mod tests {
             device_id: "d".repeat(32),
             key: SigningKey::from_bytes(&[3u8; 32]),
         };
-        let h = s.headers("POST", "/api/agent/check-in", b"{}", 42, "nonce-nonce-nonce");
+        let h = s.headers(
+            "POST",
+            "/api/agent/check-in",
+            b"{}",
+            42,
+            "nonce-nonce-nonce",
+        );
         assert_eq!(h[0].1, "d".repeat(32));
         assert_eq!(h[1].1, "42");
         let sig = base64::engine::general_purpose::STANDARD
             .decode(&h[3].1)
             .unwrap();
         let sig = Signature::from_slice(&sig).unwrap();
-        let msg = canonical("POST", "/api/agent/check-in", 42, "nonce-nonce-nonce", b"{}");
+        let msg = canonical(
+            "POST",
+            "/api/agent/check-in",
+            42,
+            "nonce-nonce-nonce",
+            b"{}",
+        );
         assert!(s.key.verifying_key().verify(msg.as_bytes(), &sig).is_ok());
     }
 
@@ -271,7 +295,10 @@ mod tests {
         let a = new_nonce();
         assert_ne!(a, new_nonce());
         assert_eq!(a.len(), 32);
-        assert!(a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+        );
     }
 
     #[test]

@@ -20,9 +20,17 @@ fn ubuntu_with_lvm_on_luks_ufw_and_gnome() {
     assert_eq!(r.os_version.as_deref(), Some("24.04"));
     assert_eq!(r.kernel.as_deref(), Some("6.8.0-45-generic"));
     assert_eq!(r.last_boot, Some(1_727_851_234_000));
-    assert_eq!(r.primary_user.as_deref(), Some("ana"), "the graphical session, not gdm's greeter");
+    assert_eq!(
+        r.primary_user.as_deref(),
+        Some("ana"),
+        "the graphical session, not gdm's greeter"
+    );
     assert_eq!(r.facts.disk_encryption, Some(true), "{:?}", r.facts.notes);
-    assert!(r.facts.notes["disk_encryption"].contains("dm-0"), "{:?}", r.facts.notes);
+    assert!(
+        r.facts.notes["disk_encryption"].contains("dm-0"),
+        "{:?}",
+        r.facts.notes
+    );
     assert!(r.facts.notes["disk_encryption"].contains("CRYPT-LUKS2"));
     assert_eq!(r.facts.firewall, Some(true));
     assert!(r.facts.notes["firewall"].contains("ufw"));
@@ -38,7 +46,10 @@ fn debian_server_without_encryption_firewall_or_locker() {
     assert_eq!(r.os_id.as_deref(), Some("debian"));
     assert_eq!(r.os_version.as_deref(), Some("12"));
     assert_eq!(r.last_boot, Some(1_729_000_000_000));
-    assert_eq!(r.primary_user, None, "no logind sessions; $SUDO_USER only counts live");
+    assert_eq!(
+        r.primary_user, None,
+        "no logind sessions; $SUDO_USER only counts live"
+    );
     assert_eq!(r.facts.disk_encryption, Some(false));
     assert!(r.facts.notes["disk_encryption"].contains("/dev/vda"));
     // nftables is enabled but Debian's default /etc/nftables.conf filters nothing.
@@ -52,7 +63,11 @@ fn fedora_luks_firewalld_and_kde_with_autolock_off() {
     assert_eq!(r.os_id.as_deref(), Some("fedora"));
     assert_eq!(r.os_name.as_deref(), Some("Fedora Linux"));
     assert_eq!(r.os_version.as_deref(), Some("40"));
-    assert_eq!(r.primary_user.as_deref(), Some("ana"), "not bob's remote ssh session");
+    assert_eq!(
+        r.primary_user.as_deref(),
+        Some("ana"),
+        "not bob's remote ssh session"
+    );
     assert_eq!(r.facts.disk_encryption, Some(true), "{:?}", r.facts.notes);
     assert_eq!(r.facts.firewall, Some(true));
     assert!(r.facts.notes["firewall"].contains("firewalld"));
@@ -109,8 +124,7 @@ fn this_machine() {
     let mounts = std::fs::read_to_string("/proc/mounts").unwrap_or_default();
     let root_on_dev = mounts
         .lines()
-        .filter(|l| l.split_whitespace().nth(1) == Some("/"))
-        .last()
+        .rfind(|l| l.split_whitespace().nth(1) == Some("/"))
         .is_some_and(|l| l.starts_with("/dev/"));
     if root_on_dev {
         assert!(r.facts.disk_encryption.is_some(), "{:?}", r.facts.notes);

@@ -40,7 +40,12 @@ impl Server {
             .args(["serve", "--listen", "127.0.0.1:0", "--tls", tls])
             .arg("--data")
             .arg(&data)
-            .args(["--admin-email", ADMIN_EMAIL, "--admin-password", ADMIN_PASSWORD])
+            .args([
+                "--admin-email",
+                ADMIN_EMAIL,
+                "--admin-password",
+                ADMIN_PASSWORD,
+            ])
             .env("ASSIST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -137,7 +142,13 @@ async fn get(admin: &reqwest::Client, url: String) -> Value {
 }
 
 /// Sends a check-in signed by `signer` with the given timestamp and nonce.
-async fn signed(s: &Server, signer: &Signer, body: &[u8], ts: i64, nonce: &str) -> (StatusCode, Value) {
+async fn signed(
+    s: &Server,
+    signer: &Signer,
+    body: &[u8],
+    ts: i64,
+    nonce: &str,
+) -> (StatusCode, Value) {
     let path = "/api/agent/check-in";
     let mut req = reqwest::Client::new()
         .post(s.url(path))
@@ -158,7 +169,19 @@ async fn agent_lifecycle_against_a_real_server() {
     let (_, token) = s.token(&admin, 1).await;
 
     // Enroll.
-    let out = agent(&dir, &["enroll", "--server", &s.base, "--token", &token, "--name", "proc-test-pc"]).await;
+    let out = agent(
+        &dir,
+        &[
+            "enroll",
+            "--server",
+            &s.base,
+            "--token",
+            &token,
+            "--name",
+            "proc-test-pc",
+        ],
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(stdout.contains("Enrolled as device"), "{stdout}");
@@ -197,7 +220,10 @@ async fn agent_lifecycle_against_a_real_server() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
-    let pid = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let pid = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let out = agent(&dir, &["run", "--once"]).await;
     assert!(out.status.success(), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -220,16 +246,32 @@ async fn agent_lifecycle_against_a_real_server() {
     assert_eq!(d["compliance"], "compliant", "{d}");
     let out = agent(&dir, &["run", "--once"]).await;
     assert!(out.status.success(), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Compliance: compliant"), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Compliance: compliant"),
+        "{}",
+        text(&out)
+    );
 
     // Forged and replayed requests, with the agent's own signing code.
     let body = serde_json::to_vec(&json!({"name": "proc-test-pc"})).unwrap();
-    let signer = Signer { device_id: device.clone(), key: id.key.clone() };
+    let signer = Signer {
+        device_id: device.clone(),
+        key: id.key.clone(),
+    };
     let (ts, nonce) = (now_ms(), new_nonce());
-    assert_eq!(signed(&s, &signer, &body, ts, &nonce).await.0, StatusCode::OK);
+    assert_eq!(
+        signed(&s, &signer, &body, ts, &nonce).await.0,
+        StatusCode::OK
+    );
     let (status, v) = signed(&s, &signer, &body, ts, &nonce).await;
-    assert_eq!((status, v["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("device_replay")));
-    let forger = Signer { device_id: device.clone(), key: assist_agent::identity::new_key() };
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("device_replay"))
+    );
+    let forger = Signer {
+        device_id: device.clone(),
+        key: assist_agent::identity::new_key(),
+    };
     let (status, v) = signed(&s, &forger, &body, now_ms(), &new_nonce()).await;
     assert_eq!(
         (status, v["error"]["code"].as_str()),
@@ -241,7 +283,11 @@ async fn agent_lifecycle_against_a_real_server() {
     let other = cfg.path().join("other");
     let out = agent(&other, &["enroll", "--server", &s.base, "--token", &token]).await;
     assert!(!out.status.success());
-    assert!(text(&out).contains("enrollment_token_used_up"), "{}", text(&out));
+    assert!(
+        text(&out).contains("enrollment_token_used_up"),
+        "{}",
+        text(&out)
+    );
     assert!(!other.join("identity.json").exists());
     // An expired token.
     let (eid, expired) = s.token(&admin, 5).await;
@@ -254,9 +300,17 @@ async fn agent_lifecycle_against_a_real_server() {
         .await
         .unwrap();
     pool.close().await;
-    let out = agent(&other, &["enroll", "--server", &s.base, "--token", &expired]).await;
+    let out = agent(
+        &other,
+        &["enroll", "--server", &s.base, "--token", &expired],
+    )
+    .await;
     assert!(!out.status.success());
-    assert!(text(&out).contains("enrollment_token_expired"), "{}", text(&out));
+    assert!(
+        text(&out).contains("enrollment_token_expired"),
+        "{}",
+        text(&out)
+    );
     // Enrolling again over an identity needs --force.
     let (_, spare) = s.token(&admin, 5).await;
     let out = agent(&dir, &["enroll", "--server", &s.base, "--token", &spare]).await;
@@ -281,7 +335,12 @@ async fn agent_lifecycle_against_a_real_server() {
 
     // All of it is in the audit log.
     let audit = get(&admin, s.url("/api/audit?limit=500")).await.to_string();
-    for action in ["device.enrolled", "device.retired", "compliance_policy.updated", "device.compliance_changed"] {
+    for action in [
+        "device.enrolled",
+        "device.retired",
+        "compliance_policy.updated",
+        "device.compliance_changed",
+    ] {
         assert!(audit.contains(action), "{action}");
     }
 }
@@ -297,18 +356,45 @@ async fn self_signed_certificate_is_pinned_with_ca_cert() {
     let plain = cfg.path().join("plain");
     let out = agent(&plain, &["enroll", "--server", &s.base, "--token", &token]).await;
     assert!(!out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("cannot reach the server"), "{}", text(&out));
+    assert!(
+        text(&out).contains("cannot reach the server"),
+        "{}",
+        text(&out)
+    );
     // Pinned: enrolls and checks in.
     let pinned = cfg.path().join("pinned");
     let cert = s.data.join("tls-cert.pem");
     let cert = cert.to_str().unwrap();
-    let out = agent(&pinned, &["enroll", "--server", &s.base, "--token", &token, "--ca-cert", cert]).await;
+    let out = agent(
+        &pinned,
+        &[
+            "enroll",
+            "--server",
+            &s.base,
+            "--token",
+            &token,
+            "--ca-cert",
+            cert,
+        ],
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out));
     assert!(pinned.join("ca.pem").exists());
     let out = agent(&pinned, &["run", "--once"]).await;
     assert!(out.status.success(), "{}", text(&out));
     // Explicitly insecure (tests only).
     let insecure = cfg.path().join("insecure");
-    let out = agent(&insecure, &["enroll", "--server", &s.base, "--token", &token, "--insecure-tls"]).await;
+    let out = agent(
+        &insecure,
+        &[
+            "enroll",
+            "--server",
+            &s.base,
+            "--token",
+            &token,
+            "--insecure-tls",
+        ],
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out));
 }

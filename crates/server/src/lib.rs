@@ -43,7 +43,10 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(ops::router(openapi))
         .fallback(ops::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), devices::auth::verify_device))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            devices::auth::verify_device,
+        ))
         .layer(DefaultBodyLimit::max(limits::MAX_JSON_BODY_BYTES))
         .layer(axum::middleware::from_fn(ops::method_not_allowed))
         .layer(axum::middleware::from_fn_with_state(

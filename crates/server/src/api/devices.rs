@@ -138,9 +138,9 @@ async fn list_devices(
     let bad = |m: &str| AppError::bad_request("invalid_query", m.to_owned());
     let compliance = match q.compliance.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(c @ (compliance::COMPLIANT | compliance::NOT_COMPLIANT | compliance::NOT_EVALUATED)) => {
-            Some(c.to_owned())
-        }
+        Some(
+            c @ (compliance::COMPLIANT | compliance::NOT_COMPLIANT | compliance::NOT_EVALUATED),
+        ) => Some(c.to_owned()),
         Some(_) => {
             return Err(bad(
                 "compliance must be compliant, not_compliant or not_evaluated",
@@ -157,12 +157,17 @@ async fn list_devices(
         let v = v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         match v {
             Some(s) if s.chars().count() > MAX_NAME_CHARS || s.chars().any(char::is_control) => {
-                Err(bad(&format!("{what} is too long or has control characters")))
+                Err(bad(&format!(
+                    "{what} is too long or has control characters"
+                )))
             }
             v => Ok(v),
         }
     };
-    for t in [q.checked_in_before, q.checked_in_after].into_iter().flatten() {
+    for t in [q.checked_in_before, q.checked_in_after]
+        .into_iter()
+        .flatten()
+    {
         if !(0..=MAX_TIMESTAMP_MS).contains(&t) {
             return Err(bad("checked_in_before/after must be Unix milliseconds"));
         }
@@ -268,7 +273,13 @@ async fn update_device(
     let primary = req.primary_user_id.as_ref().map(|o| o.as_deref());
     if !state
         .store
-        .update_device(&state.tenant_id, &id, name.as_deref(), primary, reported.as_deref())
+        .update_device(
+            &state.tenant_id,
+            &id,
+            name.as_deref(),
+            primary,
+            reported.as_deref(),
+        )
         .await?
     {
         return Err(AppError::NotFound("device"));

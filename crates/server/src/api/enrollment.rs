@@ -82,7 +82,9 @@ async fn create_token(
     Json(req): Json<CreateEnrollmentToken>,
 ) -> ApiResult<(StatusCode, Json<CreatedEnrollmentToken>)> {
     let name = validate::name("name", &req.name)?;
-    let hours = req.expires_in_hours.unwrap_or(DEFAULT_ENROLLMENT_TOKEN_HOURS);
+    let hours = req
+        .expires_in_hours
+        .unwrap_or(DEFAULT_ENROLLMENT_TOKEN_HOURS);
     if !(1..=MAX_ENROLLMENT_TOKEN_HOURS).contains(&hours) {
         return Err(AppError::bad_request(
             "invalid_field",
@@ -99,7 +101,10 @@ async fn create_token(
     if let Some(u) = &req.user_id {
         validate::id("user_id", u)?;
         if state.store.user(&state.tenant_id, u).await?.is_none() {
-            return Err(AppError::bad_request("unknown_user", "user_id names no user"));
+            return Err(AppError::bad_request(
+                "unknown_user",
+                "user_id names no user",
+            ));
         }
     }
     let token = new_token(TOKEN_PREFIX);
@@ -149,7 +154,14 @@ async fn revoke_token(
     {
         return Err(AppError::NotFound("enrollment token"));
     }
-    audit::by(&state, &who, "enrollment_token.revoked", Some(&id), json!({})).await?;
+    audit::by(
+        &state,
+        &who,
+        "enrollment_token.revoked",
+        Some(&id),
+        json!({}),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

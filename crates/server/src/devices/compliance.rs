@@ -64,7 +64,7 @@ impl Rules {
             };
             if !ok(&m.os) || !ok(&m.version) {
                 return Err(bad(
-                    "each minimum OS version needs an os and a version".into(),
+                    "each minimum OS version needs an os and a version".into()
                 ));
             }
             if !m.version.chars().any(|c| c.is_ascii_digit()) {
@@ -159,8 +159,7 @@ fn failures(d: &DeviceFacts<'_>, rules: &Rules, now: i64) -> Vec<String> {
             ));
         }
     }
-    let fact = |required: bool, value: Option<bool>, what: &str, no: &str| match (required, value)
-    {
+    let fact = |required: bool, value: Option<bool>, what: &str, no: &str| match (required, value) {
         (false, _) | (true, Some(true)) => None,
         (true, Some(false)) => Some(format!("{what} is required: {no}")),
         (true, None) => Some(format!("{what} is required: the device could not tell")),

@@ -2,7 +2,7 @@
 //! bodies and kept in the `devices` table. Pure types with their input checks.
 
 use crate::error::AppError;
-use crate::limits::{MAX_FACT_NOTES, MAX_FACT_NOTE_CHARS, MAX_INVENTORY_FIELD_CHARS};
+use crate::limits::{MAX_FACT_NOTE_CHARS, MAX_FACT_NOTES, MAX_INVENTORY_FIELD_CHARS};
 use crate::validate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -23,7 +23,13 @@ pub const MAX_NONCE_CHARS: usize = 128;
 
 /// The string a device signs:
 /// `ASSIST-DEVICE-V1\n{METHOD}\n{path and query}\n{timestamp}\n{nonce}\n{hex sha256 of body}`.
-pub fn canonical(method: &str, path_and_query: &str, timestamp: i64, nonce: &str, body: &[u8]) -> String {
+pub fn canonical(
+    method: &str,
+    path_and_query: &str,
+    timestamp: i64,
+    nonce: &str,
+    body: &[u8],
+) -> String {
     format!(
         "{SCHEME}\n{}\n{path_and_query}\n{timestamp}\n{nonce}\n{}",
         method.to_ascii_uppercase(),
@@ -34,7 +40,9 @@ pub fn canonical(method: &str, path_and_query: &str, timestamp: i64, nonce: &str
 /// Why the signature headers were refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum HeaderError {
-    #[error("the X-Assist-Device, X-Assist-Timestamp, X-Assist-Nonce and X-Assist-Signature headers are required together")]
+    #[error(
+        "the X-Assist-Device, X-Assist-Timestamp, X-Assist-Nonce and X-Assist-Signature headers are required together"
+    )]
     Missing,
     #[error("X-Assist-Device is not a device id")]
     BadDevice,
@@ -71,7 +79,10 @@ impl SignedHeaders {
         if device.len() != 32 || !device.bytes().all(|c| c.is_ascii_hexdigit()) {
             return Err(HeaderError::BadDevice);
         }
-        if timestamp.is_empty() || timestamp.len() > 16 || !timestamp.bytes().all(|c| c.is_ascii_digit()) {
+        if timestamp.is_empty()
+            || timestamp.len() > 16
+            || !timestamp.bytes().all(|c| c.is_ascii_digit())
+        {
             return Err(HeaderError::BadTimestamp);
         }
         let timestamp: i64 = timestamp.parse().map_err(|_| HeaderError::BadTimestamp)?;
@@ -128,7 +139,13 @@ mod tests {
 
     #[test]
     fn canonical_string_has_six_lines() {
-        let c = canonical("post", "/api/agent/check-in?x=1", 1700000000000, "abc", b"{}");
+        let c = canonical(
+            "post",
+            "/api/agent/check-in?x=1",
+            1700000000000,
+            "abc",
+            b"{}",
+        );
         assert_eq!(
             c,
             "ASSIST-DEVICE-V1\nPOST\n/api/agent/check-in?x=1\n1700000000000\nabc\n\
@@ -143,8 +160,16 @@ mod tests {
         let sig = k.sign(msg.as_bytes()).to_bytes();
         let vk = k.verifying_key();
         assert!(verify(&vk, &msg, &sig));
-        assert!(!verify(&vk, &canonical("POST", "/p", 1, "n", b"bodY"), &sig));
-        assert!(!verify(&vk, &canonical("POST", "/q", 1, "n", b"body"), &sig));
+        assert!(!verify(
+            &vk,
+            &canonical("POST", "/p", 1, "n", b"bodY"),
+            &sig
+        ));
+        assert!(!verify(
+            &vk,
+            &canonical("POST", "/q", 1, "n", b"body"),
+            &sig
+        ));
         assert!(!verify(&vk, &canonical("GET", "/p", 1, "n", b"body"), &sig));
         let other = SigningKey::from_bytes(&[8u8; 32]).verifying_key();
         assert!(!verify(&other, &msg, &sig));
@@ -157,19 +182,78 @@ mod tests {
     fn headers_parse_strictly() {
         let sig = base64::engine::general_purpose::STANDARD.encode([1u8; 64]);
         let id = "a".repeat(32);
-        let ok = SignedHeaders::parse(Some(&id), Some("1700000000000"), Some("abcdefghijklmnop"), Some(&sig));
+        let ok = SignedHeaders::parse(
+            Some(&id),
+            Some("1700000000000"),
+            Some("abcdefghijklmnop"),
+            Some(&sig),
+        );
         assert!(ok.is_ok());
         use HeaderError::*;
         for (d, t, n, s, e) in [
-            (None, Some("1"), Some("abcdefghijklmnop"), Some(sig.as_str()), Missing),
-            (Some("xyz"), Some("1"), Some("abcdefghijklmnop"), Some(sig.as_str()), BadDevice),
-            (Some(id.as_str()), Some("-1"), Some("abcdefghijklmnop"), Some(sig.as_str()), BadTimestamp),
-            (Some(id.as_str()), Some("99999999999999999999"), Some("abcdefghijklmnop"), Some(sig.as_str()), BadTimestamp),
-            (Some(id.as_str()), Some("1"), Some("short"), Some(sig.as_str()), BadNonce),
-            (Some(id.as_str()), Some("1"), Some("abcdefghijklmnop\n"), Some(sig.as_str()), BadNonce),
-            (Some(id.as_str()), Some("1"), Some("abcdefgh/ijklmnop"), Some(sig.as_str()), BadNonce),
-            (Some(id.as_str()), Some("1"), Some("abcdefghijklmnop"), Some("AAAA"), BadSignature),
-            (Some(id.as_str()), Some("1"), Some("abcdefghijklmnop"), Some("%%%"), BadSignature),
+            (
+                None,
+                Some("1"),
+                Some("abcdefghijklmnop"),
+                Some(sig.as_str()),
+                Missing,
+            ),
+            (
+                Some("xyz"),
+                Some("1"),
+                Some("abcdefghijklmnop"),
+                Some(sig.as_str()),
+                BadDevice,
+            ),
+            (
+                Some(id.as_str()),
+                Some("-1"),
+                Some("abcdefghijklmnop"),
+                Some(sig.as_str()),
+                BadTimestamp,
+            ),
+            (
+                Some(id.as_str()),
+                Some("99999999999999999999"),
+                Some("abcdefghijklmnop"),
+                Some(sig.as_str()),
+                BadTimestamp,
+            ),
+            (
+                Some(id.as_str()),
+                Some("1"),
+                Some("short"),
+                Some(sig.as_str()),
+                BadNonce,
+            ),
+            (
+                Some(id.as_str()),
+                Some("1"),
+                Some("abcdefghijklmnop\n"),
+                Some(sig.as_str()),
+                BadNonce,
+            ),
+            (
+                Some(id.as_str()),
+                Some("1"),
+                Some("abcdefgh/ijklmnop"),
+                Some(sig.as_str()),
+                BadNonce,
+            ),
+            (
+                Some(id.as_str()),
+                Some("1"),
+                Some("abcdefghijklmnop"),
+                Some("AAAA"),
+                BadSignature,
+            ),
+            (
+                Some(id.as_str()),
+                Some("1"),
+                Some("abcdefghijklmnop"),
+                Some("%%%"),
+                BadSignature,
+            ),
         ] {
             assert_eq!(SignedHeaders::parse(d, t, n, s), Err(e));
         }

@@ -480,7 +480,8 @@ impl Store {
         }
         if let Some(os) = &f.os {
             let p = w.arg(Arg::Text(os.to_lowercase()));
-            w.cond.push(format!("(os_id = {p} OR LOWER(os_name) = {p})"));
+            w.cond
+                .push(format!("(os_id = {p} OR LOWER(os_name) = {p})"));
         }
         if let Some(t) = f.checked_in_before {
             let p = w.arg(Arg::Int(t));
@@ -500,7 +501,8 @@ impl Store {
             if groups.is_empty() {
                 w.cond.push("1 = 0".into());
             } else {
-                let marks: Vec<String> = groups.iter().map(|g| w.arg(Arg::Text(g.clone()))).collect();
+                let marks: Vec<String> =
+                    groups.iter().map(|g| w.arg(Arg::Text(g.clone()))).collect();
                 w.cond.push(format!(
                     "primary_user_id IN (SELECT user_id FROM group_members WHERE group_id IN ({}))",
                     marks.join(", ")
@@ -721,7 +723,11 @@ impl Store {
 
     /// The user a reported login name stands for: the user with that email, or else the only
     /// user whose email's local part is that name (any case). Disabled users are skipped.
-    pub async fn user_for_login(&self, tenant_id: &str, login: &str) -> sqlx::Result<Option<String>> {
+    pub async fn user_for_login(
+        &self,
+        tenant_id: &str,
+        login: &str,
+    ) -> sqlx::Result<Option<String>> {
         let login = login.trim().to_lowercase();
         if login.is_empty() {
             return Ok(None);
@@ -754,7 +760,12 @@ impl Store {
     }
 
     /// Records a request nonce; false if the device used it before (a replay).
-    pub async fn use_nonce(&self, device_id: &str, nonce: &str, expires_at: i64) -> sqlx::Result<bool> {
+    pub async fn use_nonce(
+        &self,
+        device_id: &str,
+        nonce: &str,
+        expires_at: i64,
+    ) -> sqlx::Result<bool> {
         let done = sqlx::query(
             "INSERT INTO device_nonces (device_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
@@ -821,7 +832,11 @@ impl Store {
     }
 
     /// One policy.
-    pub async fn policy(&self, tenant_id: &str, id: &str) -> sqlx::Result<Option<CompliancePolicy>> {
+    pub async fn policy(
+        &self,
+        tenant_id: &str,
+        id: &str,
+    ) -> sqlx::Result<Option<CompliancePolicy>> {
         Ok(self
             .list_policies(tenant_id)
             .await?
@@ -830,7 +845,11 @@ impl Store {
     }
 
     /// Which of `ids` are groups of the tenant.
-    pub async fn existing_groups(&self, tenant_id: &str, ids: &[String]) -> sqlx::Result<Vec<String>> {
+    pub async fn existing_groups(
+        &self,
+        tenant_id: &str,
+        ids: &[String],
+    ) -> sqlx::Result<Vec<String>> {
         let mut out = Vec::new();
         for id in ids {
             let row = sqlx::query("SELECT id FROM user_groups WHERE tenant_id = $1 AND id = $2")

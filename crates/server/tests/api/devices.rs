@@ -106,7 +106,16 @@ async fn signed_raw(
 
 async fn check_in(s: &TestServer, k: &SigningKey, device: &str, body: &Value) -> Value {
     let bytes = serde_json::to_vec(body).unwrap();
-    let res = signed_raw(s, k, device, "/api/agent/check-in", &bytes, now_ms(), &nonce()).await;
+    let res = signed_raw(
+        s,
+        k,
+        device,
+        "/api/agent/check-in",
+        &bytes,
+        now_ms(),
+        &nonce(),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     res.json().await.unwrap()
 }
@@ -120,7 +129,10 @@ async fn enrollment_tokens_and_refusals(db: Db) {
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], tid.as_str());
     assert_eq!(list["items"][0]["max_uses"], 2);
-    assert!(!list.to_string().contains(&token), "the secret is never listed");
+    assert!(
+        !list.to_string().contains(&token),
+        "the secret is never listed"
+    );
     for bad in [
         json!({"name": ""}),
         json!({"name": "x", "max_uses": 0}),
@@ -371,12 +383,31 @@ async fn compliance_policies(db: Db) {
     let facts = json!({"disk_encryption": true, "firewall": false, "screen_lock": true,
                        "notes": {"firewall": "no firewall configured"}});
     let (k1, k2) = (key(21), key(22));
-    let d1 = enrolled(&s, &admin, &k1, report("ana-laptop", Some("ana"), facts.clone())).await;
-    let d2 = enrolled(&s, &admin, &k2, report("kiosk", Some("kiosk"), facts.clone())).await;
+    let d1 = enrolled(
+        &s,
+        &admin,
+        &k1,
+        report("ana-laptop", Some("ana"), facts.clone()),
+    )
+    .await;
+    let d2 = enrolled(
+        &s,
+        &admin,
+        &k2,
+        report("kiosk", Some("kiosk"), facts.clone()),
+    )
+    .await;
     let detail = admin.get_json(&format!("/api/devices/{d1}")).await;
-    assert_eq!(detail["primary_user_id"], ana.as_str(), "login ana → ana@example.com");
+    assert_eq!(
+        detail["primary_user_id"],
+        ana.as_str(),
+        "login ana → ana@example.com"
+    );
     assert_eq!(detail["primary_user"]["full_name"], "Ana Alves");
-    assert_eq!(detail["facts"]["notes"]["firewall"], "no firewall configured");
+    assert_eq!(
+        detail["facts"]["notes"]["firewall"],
+        "no firewall configured"
+    );
     assert_eq!(
         admin.get_json(&format!("/api/devices/{d2}")).await["primary_user_id"],
         Value::Null
@@ -432,7 +463,11 @@ async fn compliance_policies(db: Db) {
     assert_eq!(listed["items"][0]["id"], d1.as_str());
 
     // Check-in with a firewall: one reason left.
-    let mut better = report("ana-laptop", Some("ana"), json!({"disk_encryption": true, "firewall": true}));
+    let mut better = report(
+        "ana-laptop",
+        Some("ana"),
+        json!({"disk_encryption": true, "firewall": true}),
+    );
     let a = check_in(&s, &k1, &d1, &better).await;
     assert_eq!(a["compliance"], "not_compliant");
     assert_eq!(a["reasons"].as_array().unwrap().len(), 1);
@@ -510,9 +545,7 @@ async fn compliance_policies(db: Db) {
         StatusCode::NO_CONTENT
     );
     expect_error(
-        admin
-            .get(&format!("/api/compliance-policies/{pid}"))
-            .await,
+        admin.get(&format!("/api/compliance-policies/{pid}")).await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
@@ -563,19 +596,55 @@ async fn inventory_and_retirement(db: Db) {
     let all = admin.get_json("/api/devices").await;
     assert_eq!(all["total"], 2);
     assert_eq!(ids(&all), vec![d1.clone(), d2.clone()], "by name");
-    assert_eq!(ids(&admin.get_json("/api/devices?os=Debian%20GNU/Linux").await), vec![d2.clone()]);
-    assert_eq!(ids(&admin.get_json("/api/devices?os=UBUNTU").await), vec![d1.clone()]);
-    assert_eq!(ids(&admin.get_json("/api/devices?q=alpha").await), vec![d1.clone()]);
-    assert_eq!(ids(&admin.get_json("/api/devices?q=bo").await), vec![d1.clone()], "login");
-    assert_eq!(ids(&admin.get_json("/api/devices?q=_").await), vec![d2.clone()], "LIKE escaped");
-    assert_eq!(ids(&admin.get_json("/api/devices?q=%25").await), Vec::<String>::new());
+    assert_eq!(
+        ids(&admin.get_json("/api/devices?os=Debian%20GNU/Linux").await),
+        vec![d2.clone()]
+    );
+    assert_eq!(
+        ids(&admin.get_json("/api/devices?os=UBUNTU").await),
+        vec![d1.clone()]
+    );
+    assert_eq!(
+        ids(&admin.get_json("/api/devices?q=alpha").await),
+        vec![d1.clone()]
+    );
+    assert_eq!(
+        ids(&admin.get_json("/api/devices?q=bo").await),
+        vec![d1.clone()],
+        "login"
+    );
+    assert_eq!(
+        ids(&admin.get_json("/api/devices?q=_").await),
+        vec![d2.clone()],
+        "LIKE escaped"
+    );
+    assert_eq!(
+        ids(&admin.get_json("/api/devices?q=%25").await),
+        Vec::<String>::new()
+    );
     let later = now_ms() + 60_000;
-    assert_eq!(admin.get_json(&format!("/api/devices?checked_in_before={later}")).await["total"], 2);
-    assert_eq!(admin.get_json(&format!("/api/devices?checked_in_after={later}")).await["total"], 0);
+    assert_eq!(
+        admin
+            .get_json(&format!("/api/devices?checked_in_before={later}"))
+            .await["total"],
+        2
+    );
+    assert_eq!(
+        admin
+            .get_json(&format!("/api/devices?checked_in_after={later}"))
+            .await["total"],
+        0
+    );
     let page = admin.get_json("/api/devices?limit=1&offset=1").await;
     assert_eq!(ids(&page), vec![d2.clone()]);
     assert_eq!(page["total"], 2);
-    for bad in ["?compliance=maybe", "?status=gone", "?limit=0", "?checked_in_before=x", "?checked_in_after=-5"] {
+    for bad in [
+        "?compliance=maybe",
+        "?status=gone",
+        "?limit=0",
+        "?checked_in_before=x",
+        "?checked_in_after=-5",
+    ] {
         let res = admin.get(&format!("/api/devices{bad}")).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad}");
     }
@@ -613,12 +682,21 @@ async fn inventory_and_retirement(db: Db) {
     assert_eq!(v["name"], "Beta");
     assert_eq!(v["primary_user_pinned"], true);
     let res = admin
-        .patch(&format!("/api/devices/{d2}"), json!({"primary_user_id": null}))
+        .patch(
+            &format!("/api/devices/{d2}"),
+            json!({"primary_user_id": null}),
+        )
         .await;
-    assert_eq!(res.json::<Value>().await.unwrap()["primary_user_id"], Value::Null);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["primary_user_id"],
+        Value::Null
+    );
     expect_error(
         admin
-            .patch(&format!("/api/devices/{d2}"), json!({"primary_user_id": "0".repeat(32)}))
+            .patch(
+                &format!("/api/devices/{d2}"),
+                json!({"primary_user_id": "0".repeat(32)}),
+            )
             .await,
         StatusCode::BAD_REQUEST,
         "unknown_user",
@@ -641,7 +719,10 @@ async fn inventory_and_retirement(db: Db) {
     )
     .await;
     assert_eq!(ids(&admin.get_json("/api/devices").await), vec![d2.clone()]);
-    assert_eq!(ids(&admin.get_json("/api/devices?status=retired").await), vec![d1.clone()]);
+    assert_eq!(
+        ids(&admin.get_json("/api/devices?status=retired").await),
+        vec![d1.clone()]
+    );
     assert_eq!(admin.get_json("/api/devices?status=all").await["total"], 2);
     let summary = assist_server::devices::device_summary(&s.state.store, &s.state.tenant_id, &d1)
         .await
