@@ -43,13 +43,6 @@ pub const WS_MAX_MESSAGE_BYTES: usize = assist_proto::wire::MAX_CLIENT_MESSAGE_B
 pub const CHAT_MESSAGES_PER_MINUTE: u32 = 60;
 /// Maximum session length that an administrator may set (minutes).
 pub const MAX_SESSION_MINUTES: i64 = 24 * 60;
-/// Conditional-access policies per tenant.
-pub const MAX_CA_POLICIES: i64 = 200;
-/// Ids in each target list of a conditional-access policy (include/exclude users/groups).
-pub const MAX_CA_TARGETS: usize = 500;
-/// CIDR ranges in each address condition of a conditional-access policy.
-pub const MAX_CA_ADDRESS_RANGES: usize = 200;
-/// Longest CIDR range text.
 /// Devices: how far a signed request's timestamp may be from the server's clock (either side).
 pub const DEVICE_SIGNATURE_WINDOW_MS: i64 = 5 * 60 * 1000;
 /// Devices: the check-in interval the server asks agents to keep.
@@ -82,6 +75,13 @@ pub const MAX_MIN_OS_RULES: usize = 32;
 pub const MAX_POLICY_GROUPS: usize = 100;
 /// Compliance policies: longest "checked in within N days".
 pub const MAX_CHECK_IN_AGE_DAYS: i64 = 365;
+/// Conditional-access policies per tenant.
+pub const MAX_CA_POLICIES: i64 = 200;
+/// Ids in each target list of a conditional-access policy (include/exclude users/groups).
+pub const MAX_CA_TARGETS: usize = 500;
+/// CIDR ranges in each address condition of a conditional-access policy.
+pub const MAX_CA_ADDRESS_RANGES: usize = 200;
+/// Longest CIDR range text.
 pub const MAX_CA_RANGE_CHARS: usize = 64;
 /// Recovery codes issued when a second factor is enabled (each works once).
 pub const RECOVERY_CODE_COUNT: usize = 10;

@@ -113,16 +113,7 @@ impl PolicyState {
 
 /// What a policy grants when it applies. Ordered from least to most restrictive.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum GrantControl {
@@ -254,16 +245,7 @@ pub struct Facts<'a> {
 
 /// The outcome of one policy, or of all of them: ordered from least to most restrictive.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
@@ -327,14 +309,16 @@ pub fn needs_device_fact(
     groups: &BTreeSet<String>,
     point: EvalPoint,
 ) -> bool {
-    policies.iter().any(|p| {
-        p.conditions.device_compliant.is_some() && in_scope(p, user_id, groups, point)
-    })
+    policies
+        .iter()
+        .any(|p| p.conditions.device_compliant.is_some() && in_scope(p, user_id, groups, point))
 }
 
 /// Whether every condition of the policy holds for the facts.
 pub fn conditions_hold(c: &Conditions, f: &Facts<'_>) -> bool {
-    if c.second_factor_used.is_some_and(|want| want != f.second_factor) {
+    if c.second_factor_used
+        .is_some_and(|want| want != f.second_factor)
+    {
         return false;
     }
     if let Some(ranges) = &c.client_address_in
@@ -633,7 +617,11 @@ mod tests {
     fn most_restrictive_wins_in_any_order() {
         let all = [
             policy("allow", PolicyState::Enabled, GrantControl::Allow),
-            policy("mfa", PolicyState::Enabled, GrantControl::RequireSecondFactor),
+            policy(
+                "mfa",
+                PolicyState::Enabled,
+                GrantControl::RequireSecondFactor,
+            ),
             policy("block", PolicyState::Enabled, GrantControl::Block),
         ];
         let f = F::new();
@@ -694,7 +682,11 @@ mod tests {
         let e = evaluate(
             &[
                 policy("watch", PolicyState::ReportOnly, GrantControl::Block),
-                policy("mfa", PolicyState::Enabled, GrantControl::RequireSecondFactor),
+                policy(
+                    "mfa",
+                    PolicyState::Enabled,
+                    GrantControl::RequireSecondFactor,
+                ),
             ],
             &f.facts(),
         );
@@ -722,15 +714,39 @@ mod tests {
         // By user and by group.
         assert!(targets_user(&t(false, &[ANA], &[], &[], &[]), ANA, &none));
         assert!(!targets_user(&t(false, &[ANA], &[], &[], &[]), BEN, &none));
-        assert!(targets_user(&t(false, &[], &["sales"], &[], &[]), BEN, &sales));
-        assert!(!targets_user(&t(false, &[], &["sales"], &[], &[]), BEN, &none));
+        assert!(targets_user(
+            &t(false, &[], &["sales"], &[], &[]),
+            BEN,
+            &sales
+        ));
+        assert!(!targets_user(
+            &t(false, &[], &["sales"], &[], &[]),
+            BEN,
+            &none
+        ));
         // Exclusion wins over inclusion, directly and through a group.
         assert!(!targets_user(&t(true, &[], &[], &[ANA], &[]), ANA, &none));
         assert!(targets_user(&t(true, &[], &[], &[ANA], &[]), BEN, &none));
-        assert!(!targets_user(&t(false, &[ANA], &[], &[ANA], &[]), ANA, &none));
-        assert!(!targets_user(&t(false, &[], &["sales"], &[], &["vip"]), ANA, &sales_vip));
-        assert!(targets_user(&t(false, &[], &["sales"], &[], &["vip"]), ANA, &sales));
-        assert!(!targets_user(&t(true, &[], &[], &[], &["sales"]), ANA, &sales));
+        assert!(!targets_user(
+            &t(false, &[ANA], &[], &[ANA], &[]),
+            ANA,
+            &none
+        ));
+        assert!(!targets_user(
+            &t(false, &[], &["sales"], &[], &["vip"]),
+            ANA,
+            &sales_vip
+        ));
+        assert!(targets_user(
+            &t(false, &[], &["sales"], &[], &["vip"]),
+            ANA,
+            &sales
+        ));
+        assert!(!targets_user(
+            &t(true, &[], &[], &[], &["sales"]),
+            ANA,
+            &sales
+        ));
     }
 
     #[test]
@@ -800,7 +816,10 @@ mod tests {
         // A single address is one host.
         let mut host = policy("host", PolicyState::Enabled, GrantControl::Block);
         host.conditions.client_address_in = Some(vec!["192.0.2.10".into()]);
-        assert_eq!(at(Some("192.0.2.10")).decide(std::slice::from_ref(&host)), Decision::Block);
+        assert_eq!(
+            at(Some("192.0.2.10")).decide(std::slice::from_ref(&host)),
+            Decision::Block
+        );
         assert_eq!(at(Some("192.0.2.11")).decide(&[host]), Decision::Allow);
     }
 
@@ -874,10 +893,7 @@ mod tests {
         let mut p = policy("sessions-only", PolicyState::Enabled, GrantControl::Block);
         p.conditions.evaluation_points = vec![EvalPoint::SessionCreate, EvalPoint::SessionJoin];
         for point in EvalPoint::ALL {
-            let f = F {
-                point,
-                ..F::new()
-            };
+            let f = F { point, ..F::new() };
             let want = if point == EvalPoint::SignIn {
                 Decision::Allow
             } else {
@@ -887,10 +903,7 @@ mod tests {
         }
         p.conditions.evaluation_points.clear();
         for point in EvalPoint::ALL {
-            let f = F {
-                point,
-                ..F::new()
-            };
+            let f = F { point, ..F::new() };
             assert_eq!(f.decide(std::slice::from_ref(&p)), Decision::Block);
         }
     }

@@ -168,7 +168,9 @@ async fn login(
         };
         // A current authenticator code (each once), or else an unused recovery code.
         let used = match totp_secret.as_deref() {
-            Some(secret) => super::second_factor::verify_code(&state, &user.id, secret, code).await?,
+            Some(secret) => {
+                super::second_factor::verify_code(&state, &user.id, secret, code).await?
+            }
             None => None,
         };
         let Some(used) = used else {

@@ -1,10 +1,10 @@
 //! Conditional-access policies (administrators), and a what-if evaluation.
 
 use super::{Json, Path};
+use crate::access::Need;
 use crate::access::conditional::{
     self, Conditions, EvalPoint, Evaluation, GrantControl, Policy, PolicyState, Subject, Targets,
 };
-use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
 use crate::auth::ClientAddr;
@@ -98,7 +98,9 @@ fn ranges(field: &'static str, v: Option<&Vec<String>>) -> ApiResult<Option<Vec<
             .ok_or_else(|| {
                 AppError::bad_request(
                     "invalid_conditions",
-                    format!("{field}: not a CIDR range or address (e.g. 10.0.0.0/8, 2001:db8::/32)"),
+                    format!(
+                        "{field}: not a CIDR range or address (e.g. 10.0.0.0/8, 2001:db8::/32)"
+                    ),
                 )
             })?;
         let s = net.to_string();
@@ -126,8 +128,7 @@ async fn checked(state: &AppState, body: &PolicyBody) -> ApiResult<PolicyFields>
         exclude_users: ids("exclude_users", &t.exclude_users)?,
         exclude_groups: ids("exclude_groups", &t.exclude_groups)?,
     };
-    if !targets.all_users && targets.include_users.is_empty() && targets.include_groups.is_empty()
-    {
+    if !targets.all_users && targets.include_users.is_empty() && targets.include_groups.is_empty() {
         return Err(AppError::bad_request(
             "invalid_targets",
             "target all_users, or include at least one user or group",

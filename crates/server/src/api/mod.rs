@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod conditional_access;
 pub mod compliance;
 pub mod devices;
 pub mod conditional_access;
@@ -99,6 +100,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(roles::router())
         .merge(settings::router())
         .merge(audit::router())
+        .merge(conditional_access::router())
+        .merge(second_factor::router())
+        .merge(oidc::router())
         .merge(enrollment::router())
         .merge(devices::router())
         .merge(compliance::router())

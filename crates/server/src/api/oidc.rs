@@ -174,7 +174,9 @@ fn client_text(field: &'static str, v: &str) -> ApiResult<String> {
     {
         return Err(AppError::bad_request(
             "invalid_field",
-            format!("{field} must have 1 to {MAX_OIDC_CLIENT_CHARS} characters, none of them control characters"),
+            format!(
+                "{field} must have 1 to {MAX_OIDC_CLIENT_CHARS} characters, none of them control characters"
+            ),
         ));
     }
     Ok(v.to_owned())
@@ -217,12 +219,9 @@ async fn put_settings(
             domains.push(d);
         }
     }
-    let button_label = validate::optional_text(
-        "button_label",
-        body.button_label.as_deref(),
-        MAX_NAME_CHARS,
-    )?
-    .unwrap_or_else(|| DEFAULT_BUTTON_LABEL.into());
+    let button_label =
+        validate::optional_text("button_label", body.button_label.as_deref(), MAX_NAME_CHARS)?
+            .unwrap_or_else(|| DEFAULT_BUTTON_LABEL.into());
     let current = state.store.oidc_settings(&state.tenant_id).await?;
     let client_secret = match &body.client_secret {
         None => current.as_ref().and_then(|c| c.client_secret.clone()),
@@ -439,7 +438,10 @@ async fn finish(
         .as_deref()
         .filter(|c| !c.is_empty() && c.len() <= 4096)
         .ok_or_else(|| {
-            AppError::bad_request("oidc_missing_code", "single sign-on: the response has no code")
+            AppError::bad_request(
+                "oidc_missing_code",
+                "single sign-on: the response has no code",
+            )
         })?;
     // 4. Code exchange and ID token validation.
     let provider = oidc::discover(&settings, &pending.redirect_uri).await?;
@@ -452,8 +454,7 @@ async fn finish(
             "this account is disabled",
         ));
     }
-    crate::access::conditional::enforce_sign_in(state, &user, identity.second_factor, addr)
-        .await?;
+    crate::access::conditional::enforce_sign_in(state, &user, identity.second_factor, addr).await?;
     audit::anonymous(
         state,
         &user.email,
@@ -535,12 +536,16 @@ async fn account_for(
             picture_url: id.picture.clone(),
             oidc_subject: Some(id.subject.clone()),
         };
-        let u = state.store.create_user(tenant, &new).await?.ok_or_else(|| {
-            AppError::conflict(
-                "oidc_account_conflict",
-                "single sign-on: an account with this email was created meanwhile; try again",
-            )
-        })?;
+        let u = state
+            .store
+            .create_user(tenant, &new)
+            .await?
+            .ok_or_else(|| {
+                AppError::conflict(
+                    "oidc_account_conflict",
+                    "single sign-on: an account with this email was created meanwhile; try again",
+                )
+            })?;
         (u, "created")
     };
     if how != "created" {

@@ -215,10 +215,7 @@ fn limited(state: &AppState, user_id: &str) -> ApiResult<String> {
 }
 
 fn wrong_code() -> AppError {
-    AppError::bad_request(
-        "wrong_code",
-        "the code is wrong, expired or already used",
-    )
+    AppError::bad_request("wrong_code", "the code is wrong, expired or already used")
 }
 
 #[utoipa::path(get, path = "/api/me/totp", tag = "second-factor",

@@ -18,8 +18,8 @@ use openidconnect::core::{
     CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
-    AccessTokenHash, AdditionalClaims, AuthorizationCode, Client, ClientId, ClientSecret,
-    ClaimsVerificationError, CsrfToken, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet,
+    AccessTokenHash, AdditionalClaims, AuthorizationCode, ClaimsVerificationError, Client,
+    ClientId, ClientSecret, CsrfToken, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet,
     EndpointSet, IdTokenFields, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
     PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, SignatureVerificationError,
     StandardErrorResponse, StandardTokenResponse, TokenResponse, UserInfoClaims,
@@ -195,8 +195,8 @@ impl std::fmt::Debug for Provider {
 
 /// Reads the provider's discovery document (and its keys) and prepares the client.
 pub async fn discover(settings: &OidcSettings, redirect_uri: &str) -> Result<Provider, AppError> {
-    let issuer = check_issuer(&settings.issuer)
-        .map_err(|m| Failure::upstream("oidc_misconfigured", m))?;
+    let issuer =
+        check_issuer(&settings.issuer).map_err(|m| Failure::upstream("oidc_misconfigured", m))?;
     let metadata = CoreProviderMetadata::discover_async(issuer, http()?)
         .await
         .map_err(|e| {
@@ -301,7 +301,10 @@ fn claim_validation_failure(e: &ClaimsVerificationError) -> Failure {
     let (code, what) = match e {
         C::InvalidIssuer(m) => ("oidc_wrong_issuer", format!("wrong issuer: {m}")),
         C::InvalidAudience(m) => ("oidc_wrong_audience", format!("wrong audience: {m}")),
-        C::Expired(m) => ("oidc_token_expired", format!("expired or not yet valid: {m}")),
+        C::Expired(m) => (
+            "oidc_token_expired",
+            format!("expired or not yet valid: {m}"),
+        ),
         C::InvalidNonce(m) => ("oidc_wrong_nonce", format!("wrong nonce: {m}")),
         C::SignatureVerification(SignatureVerificationError::NoMatchingKey) => (
             "oidc_unknown_key",
@@ -424,24 +427,26 @@ pub async fn finish(
     }
     let sub = claims.subject().as_str().to_owned();
     // User info: most providers give the profile there; the subject must be the ID token's.
-    let info: Option<UserInfoClaims<ExtraClaims, CoreGenderClaim>> = match provider
-        .client
-        .user_info(tokens.access_token().clone(), Some(claims.subject().clone()))
-    {
-        Ok(req) => match req.request_async(http()?).await {
-            Ok(info) => Some(info),
-            Err(e) => {
-                tracing::warn!(issuer = %provider.issuer, error = %error_chain(&e),
+    let info: Option<UserInfoClaims<ExtraClaims, CoreGenderClaim>> =
+        match provider.client.user_info(
+            tokens.access_token().clone(),
+            Some(claims.subject().clone()),
+        ) {
+            Ok(req) => match req.request_async(http()?).await {
+                Ok(info) => Some(info),
+                Err(e) => {
+                    tracing::warn!(issuer = %provider.issuer, error = %error_chain(&e),
                     "single sign-on: user info request failed; using the ID token's claims");
-                None
-            }
-        },
-        Err(_) => None,
-    };
+                    None
+                }
+            },
+            Err(_) => None,
+        };
 
-    let from_info = |f: &dyn Fn(&UserInfoClaims<ExtraClaims, CoreGenderClaim>) -> Option<String>| {
-        info.as_ref().and_then(f)
-    };
+    let from_info =
+        |f: &dyn Fn(&UserInfoClaims<ExtraClaims, CoreGenderClaim>) -> Option<String>| {
+            info.as_ref().and_then(f)
+        };
     let email = from_info(&|i| i.email().map(|e| e.as_str().to_owned()))
         .or_else(|| claims.email().map(|e| e.as_str().to_owned()));
     let email_verified = info
@@ -452,7 +457,9 @@ pub async fn finish(
         full_name(
             i.name().and_then(|n| n.get(None)).map(|n| n.as_str()),
             i.given_name().and_then(|n| n.get(None)).map(|n| n.as_str()),
-            i.family_name().and_then(|n| n.get(None)).map(|n| n.as_str()),
+            i.family_name()
+                .and_then(|n| n.get(None))
+                .map(|n| n.as_str()),
         )
     })
     .or_else(|| {
@@ -579,8 +586,14 @@ mod tests {
         assert!(!picture_ok("http://cdn.example.com/a.png"));
         assert!(!picture_ok("javascript:alert(1)"));
         assert!(!picture_ok("https://x.example/a b"));
-        assert_eq!(full_name(Some("Ana Li"), None, None).as_deref(), Some("Ana Li"));
-        assert_eq!(full_name(Some(" "), Some("Ana"), Some("Li")).as_deref(), Some("Ana Li"));
+        assert_eq!(
+            full_name(Some("Ana Li"), None, None).as_deref(),
+            Some("Ana Li")
+        );
+        assert_eq!(
+            full_name(Some(" "), Some("Ana"), Some("Li")).as_deref(),
+            Some("Ana Li")
+        );
         assert_eq!(full_name(None, None, Some("Li")).as_deref(), Some("Li"));
         assert_eq!(full_name(None, None, None), None);
     }

@@ -30,7 +30,8 @@ fn policy_from(r: &AnyRow) -> sqlx::Result<Policy> {
             .map_err(|e| decode(format!("policy targets: {e}")))?,
         conditions: serde_json::from_str(&r.try_get::<String, _>("conditions")?)
             .map_err(|e| decode(format!("policy conditions: {e}")))?,
-        grant: GrantControl::parse(&grant).ok_or_else(|| decode(format!("policy grant {grant}")))?,
+        grant: GrantControl::parse(&grant)
+            .ok_or_else(|| decode(format!("policy grant {grant}")))?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })

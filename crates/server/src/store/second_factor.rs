@@ -7,7 +7,11 @@ use sqlx::Row;
 
 impl Store {
     /// Replaces the user's recovery codes with these hashes.
-    pub async fn replace_recovery_codes(&self, user_id: &str, hashes: &[String]) -> sqlx::Result<()> {
+    pub async fn replace_recovery_codes(
+        &self,
+        user_id: &str,
+        hashes: &[String],
+    ) -> sqlx::Result<()> {
         let mut tx = self.pool().begin().await?;
         sqlx::query("DELETE FROM totp_recovery_codes WHERE user_id = $1")
             .bind(user_id)

@@ -1,7 +1,10 @@
 //! API integration tests: a real server on loopback, on SQLite and on PostgreSQL.
 
+mod access;
 mod common;
 mod devices;
 mod foundation;
 mod hostile;
+mod matrix;
+mod oidc;
 mod openapi;
