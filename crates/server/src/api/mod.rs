@@ -6,7 +6,6 @@ pub mod auth;
 pub mod conditional_access;
 pub mod compliance;
 pub mod devices;
-pub mod conditional_access;
 pub mod domains;
 pub mod enrollment;
 pub mod groups;
@@ -106,9 +105,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(enrollment::router())
         .merge(devices::router())
         .merge(compliance::router())
-        .merge(conditional_access::router())
-        .merge(second_factor::router())
-        .merge(oidc::router())
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`) in PATCH bodies.
