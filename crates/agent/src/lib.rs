@@ -4,3 +4,4 @@ pub mod enroll;
 pub mod facts;
 pub mod http;
 pub mod identity;
+pub mod media;
