@@ -3,7 +3,8 @@
 //! The send-side bandwidth estimate (str0m's TWCC estimator) moves a little with every report;
 //! every bitrate change costs a keyframe (see `encode`), so the policy changes the encoder only
 //! for real moves: down by 15 % or more at most once a second, up by 25 % or more at most every
-//! four seconds. Below [`BitratePolicy::REDUCE_BELOW_BPS`] the picture is encoded at the reduced
+//! four seconds. For the first two seconds after the first estimate (the estimator settles
+//! while the first keyframe goes out) only a drop below half the current bitrate counts. Below [`BitratePolicy::REDUCE_BELOW_BPS`] the picture is encoded at the reduced
 //! size (1280×720 by default); above [`BitratePolicy::RESTORE_ABOVE_BPS`] at full size again.
 
 use std::time::{Duration, Instant};
@@ -27,6 +28,7 @@ pub struct BitratePolicy {
     reduced_size: (u32, u32),
     reduced: bool,
     last_change: Option<Instant>,
+    first_estimate: Option<Instant>,
 }
 
 impl BitratePolicy {
@@ -54,6 +56,7 @@ impl BitratePolicy {
             reduced_size,
             reduced: false,
             last_change: None,
+            first_estimate: None,
         }
     }
 
@@ -69,9 +72,12 @@ impl BitratePolicy {
         let since = self
             .last_change
             .map_or(Duration::MAX, |t| now.saturating_duration_since(t));
+        let first = *self.first_estimate.get_or_insert(now);
+        let settling = now.saturating_duration_since(first) < Duration::from_secs(2);
         let current = f64::from(self.current_bps);
-        let down = f64::from(target) < current * 0.85 && since >= Duration::from_secs(1);
-        let up = f64::from(target) > current * 1.25 && since >= Duration::from_secs(4);
+        let down_limit = if settling { 0.5 } else { 0.85 };
+        let down = f64::from(target) < current * down_limit && since >= Duration::from_secs(1);
+        let up = !settling && f64::from(target) > current * 1.25 && since >= Duration::from_secs(4);
         if !down && !up {
             return RateDecision::default();
         }
@@ -109,9 +115,22 @@ mod tests {
     }
 
     #[test]
-    fn a_drop_lowers_bitrate_and_size_then_recovery_restores_them_slowly() {
+    fn early_estimates_only_count_when_far_off() {
         let mut p = policy();
         let t0 = Instant::now();
+        assert_eq!(p.on_estimate(2_000_000, t0), RateDecision::default());
+        let early = t0 + Duration::from_millis(300);
+        assert_eq!(p.on_estimate(1_800_000, early), RateDecision::default());
+        assert_eq!(p.on_estimate(9_000_000, early), RateDecision::default());
+        assert_eq!(p.on_estimate(1_000_000, early).bitrate_bps, Some(850_000));
+    }
+
+    #[test]
+    fn a_drop_lowers_bitrate_and_size_then_recovery_restores_them_slowly() {
+        let mut p = policy();
+        let start = Instant::now();
+        assert_eq!(p.on_estimate(2_500_000, start), RateDecision::default());
+        let t0 = start + Duration::from_secs(2);
         let d = p.on_estimate(1_000_000, t0);
         assert_eq!(d.bitrate_bps, Some(850_000));
         assert_eq!(d.max_size, Some((1280, 720)));
@@ -140,6 +159,7 @@ mod tests {
     fn target_is_clamped() {
         let mut p = policy();
         let t0 = Instant::now();
+        // Far below half counts even while settling.
         assert_eq!(p.on_estimate(1_000, t0).bitrate_bps, Some(150_000));
         let later = t0 + Duration::from_secs(10);
         assert_eq!(p.on_estimate(u64::MAX, later).bitrate_bps, Some(6_000_000));
