@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod ops;
 pub mod ratelimit;
 pub mod secrets;
+pub mod sessions;
 pub mod state;
 pub mod store;
 pub mod tls;
@@ -42,6 +43,10 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(ops::router(openapi))
+        .route(
+            "/ws/sessions/{id}",
+            axum::routing::get(sessions::live::upgrade),
+        )
         .fallback(ops::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -98,6 +103,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<Prepared> {
 pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::Result<()> {
     let config = state.config.clone();
     devices::spawn_sweeper(state.clone());
+    tokio::spawn(sessions::run_sweeper(state.clone()));
     let router = app(state.clone());
     let make = router.into_make_service_with_connect_info::<SocketAddr>();
     listener.set_nonblocking(true)?;

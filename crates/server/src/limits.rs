@@ -25,10 +25,17 @@ pub const LOGIN_FAILURES_PER_ADDRESS: u32 = 30;
 pub const LOGIN_WINDOW_SECS: u64 = 15 * 60;
 /// Wrong security codes per account within the window.
 pub const CODE_GUESSES_PER_ACCOUNT: u32 = 5;
-/// Wrong security codes per client address within the window.
-pub const CODE_GUESSES_PER_ADDRESS: u32 = 20;
-/// The window of the code-guess limits.
+/// The window of the per-account code-guess limit.
 pub const CODE_GUESS_WINDOW_SECS: u64 = 5 * 60;
+/// Wrong security codes per client address within its window.
+pub const CODE_GUESSES_PER_ADDRESS: u32 = 20;
+/// The window of the per-address limit: short, so that a sharer behind the same address as a
+/// guesser waits at most this long.
+pub const CODE_GUESS_ADDRESS_WINDOW_SECS: u64 = 60;
+/// Sessions a helper may have waiting for a sharer at once.
+pub const MAX_WAITING_SESSIONS_PER_HELPER: usize = 20;
+/// How often the sweeper looks for expired codes, maximum lengths and ended grace periods.
+pub const SWEEP_INTERVAL_MS: u64 = 500;
 /// Most rows a list endpoint returns in one page.
 pub const MAX_PAGE_SIZE: i64 = 500;
 /// Default page size.

@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
+use crate::sessions::hub::Hub;
 use crate::store::Store;
 use std::sync::Arc;
 
@@ -20,6 +21,8 @@ pub struct Inner {
     pub secure_cookies: bool,
     pub limiter: RateLimiter,
     pub metrics: Metrics,
+    /// This node's live session connections.
+    pub hub: Arc<Hub>,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
             secure_cookies,
             limiter: RateLimiter::default(),
             metrics: Metrics::default(),
+            hub: Arc::new(Hub::default()),
         }))
     }
 }

@@ -83,7 +83,7 @@ pub fn domain_name(v: &str) -> Result<String, AppError> {
 /// Checks a new password's length.
 pub fn password(v: &str) -> Result<(), AppError> {
     let n = v.chars().count();
-    if n < MIN_PASSWORD_CHARS || n > MAX_PASSWORD_CHARS {
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
         return Err(AppError::bad_request(
             "weak_password",
             format!("password must have {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"),

@@ -3,15 +3,17 @@
 
 pub mod audit;
 pub mod auth;
-pub mod conditional_access;
 pub mod compliance;
+pub mod conditional_access;
 pub mod devices;
 pub mod domains;
 pub mod enrollment;
 pub mod groups;
 pub mod oidc;
+pub mod reports;
 pub mod roles;
 pub mod second_factor;
+pub mod sessions;
 pub mod settings;
 pub mod tokens;
 pub mod users;
@@ -105,6 +107,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(enrollment::router())
         .merge(devices::router())
         .merge(compliance::router())
+        .merge(sessions::router())
+        .merge(reports::router())
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`) in PATCH bodies.

@@ -255,3 +255,103 @@ macro_rules! both {
         }
     };
 }
+
+impl Api {
+    /// A copy of this client that authenticates with a fresh API token of the same user
+    /// (for WebSocket clients, which carry no cookie jar).
+    pub async fn with_token(&self) -> Api {
+        let res = self.post("/api/tokens", json!({"name": "test"})).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "token");
+        let token = res.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        Api {
+            base: self.base.clone(),
+            http: Client::new(),
+            bearer: Some(token),
+        }
+    }
+}
+
+/// A live session socket of a test participant.
+pub struct Live {
+    pub ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl Live {
+    /// Connects `api` (which must carry a bearer token) to the session's live socket.
+    pub async fn connect(api: &Api, session_id: &str) -> Live {
+        Self::try_connect(api, session_id)
+            .await
+            .expect("live socket connects")
+    }
+
+    /// Connects, or the HTTP status of the refusal.
+    pub async fn try_connect(api: &Api, session_id: &str) -> Result<Live, u16> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = format!(
+            "{}/ws/sessions/{session_id}",
+            api.base.replace("http://", "ws://")
+        );
+        let mut req = url.into_client_request().unwrap();
+        let token = api.bearer.as_ref().expect("a bearer token");
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((ws, _)) => Ok(Live { ws }),
+            Err(tokio_tungstenite::tungstenite::Error::Http(res)) => Err(res.status().as_u16()),
+            Err(e) => panic!("websocket: {e}"),
+        }
+    }
+
+    /// Sends a JSON message.
+    pub async fn send(&mut self, v: Value) {
+        use futures_util::SinkExt;
+        self.ws
+            .send(tokio_tungstenite::tungstenite::Message::text(v.to_string()))
+            .await
+            .unwrap();
+    }
+
+    /// The next JSON message of the given type (others are skipped), within `secs` seconds.
+    pub async fn expect(&mut self, kind: &str, secs: f64) -> Value {
+        self.expect_where(kind, secs, |_| true).await
+    }
+
+    /// The next JSON message of the type that satisfies `pred`, within `secs` seconds.
+    pub async fn expect_where(
+        &mut self,
+        kind: &str,
+        secs: f64,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Value {
+        use futures_util::StreamExt;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs_f64(secs);
+        loop {
+            let next = tokio::time::timeout_at(deadline, self.ws.next())
+                .await
+                .unwrap_or_else(|_| panic!("no {kind} message within {secs} s"));
+            match next {
+                Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t))) => {
+                    let v: Value = serde_json::from_str(&t).unwrap();
+                    if v["type"] == kind && pred(&v) {
+                        return v;
+                    }
+                }
+                Some(Ok(_)) => {}
+                other => panic!("socket ended while waiting for {kind}: {other:?}"),
+            }
+        }
+    }
+
+    /// Closes the socket cleanly (close handshake, as browsers do).
+    pub async fn close(mut self) {
+        use futures_util::StreamExt;
+        let _ = self.ws.close(None).await;
+        let drain = async { while let Some(Ok(_)) = self.ws.next().await {} };
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(1), drain).await;
+    }
+}

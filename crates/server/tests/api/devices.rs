@@ -16,22 +16,22 @@ both!(
     inventory_and_retirement
 );
 
-fn b64(b: &[u8]) -> String {
+pub(crate) fn b64(b: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(b)
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64
 }
 
-fn key(seed: u8) -> SigningKey {
+pub(crate) fn key(seed: u8) -> SigningKey {
     SigningKey::from_bytes(&[seed; 32])
 }
 
-fn nonce() -> String {
+pub(crate) fn nonce() -> String {
     use rand::RngCore;
     let mut b = [0u8; 16];
     rand::rng().fill_bytes(&mut b);
@@ -39,7 +39,7 @@ fn nonce() -> String {
 }
 
 /// A report as an agent sends it.
-fn report(name: &str, user: Option<&str>, facts: Value) -> Value {
+pub(crate) fn report(name: &str, user: Option<&str>, facts: Value) -> Value {
     json!({
         "name": name, "os_id": "ubuntu", "os_name": "Ubuntu", "os_version": "22.04",
         "kernel": "6.8.0-45-generic", "agent_version": "0.1.0", "primary_user": user,
@@ -47,7 +47,7 @@ fn report(name: &str, user: Option<&str>, facts: Value) -> Value {
     })
 }
 
-async fn new_token(admin: &Api, max_uses: i64) -> (String, String) {
+pub(crate) async fn new_token(admin: &Api, max_uses: i64) -> (String, String) {
     let res = admin
         .post(
             "/api/enrollment-tokens",
@@ -62,7 +62,12 @@ async fn new_token(admin: &Api, max_uses: i64) -> (String, String) {
     )
 }
 
-async fn enroll(s: &TestServer, token: &str, k: &SigningKey, body: Value) -> reqwest::Response {
+pub(crate) async fn enroll(
+    s: &TestServer,
+    token: &str,
+    k: &SigningKey,
+    body: Value,
+) -> reqwest::Response {
     let mut body = body;
     body["token"] = json!(token);
     body["public_key"] = json!(b64(k.verifying_key().as_bytes()));
@@ -70,7 +75,7 @@ async fn enroll(s: &TestServer, token: &str, k: &SigningKey, body: Value) -> req
 }
 
 /// Enrolls a device and returns its id.
-async fn enrolled(s: &TestServer, admin: &Api, k: &SigningKey, body: Value) -> String {
+pub(crate) async fn enrolled(s: &TestServer, admin: &Api, k: &SigningKey, body: Value) -> String {
     let (_, token) = new_token(admin, 1).await;
     let res = enroll(s, &token, k, body).await;
     assert_eq!(res.status(), StatusCode::CREATED);

@@ -540,6 +540,9 @@ async fn audit_is_append_only(db: Db) {
     assert_eq!(log["items"][0]["actor"], ADMIN_EMAIL);
     let signins = admin.get_json("/api/audit?action=auth.sign_in").await;
     assert!(signins["total"].as_i64().unwrap() >= 1);
+    let before = admin.get_json("/api/audit").await["total"]
+        .as_i64()
+        .unwrap();
     let pool = s.state.store.pool();
     assert!(
         sqlx::query("UPDATE audit SET action = 'x'")
@@ -553,10 +556,10 @@ async fn audit_is_append_only(db: Db) {
             .await
             .is_err()
     );
-    assert_eq!(
-        admin.get_json("/api/audit").await["total"],
-        log["total"].as_i64().unwrap() + signins["total"].as_i64().unwrap()
-    );
+    let after = admin.get_json("/api/audit").await["total"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(after, before, "nothing was changed or removed");
     s.stop().await;
 }
 

@@ -8,3 +8,4 @@ mod hostile;
 mod matrix;
 mod oidc;
 mod openapi;
+mod sessions;

@@ -72,6 +72,16 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/compliance-policies/{id}"),
     ("put", "/api/compliance-policies/{id}"),
     ("delete", "/api/compliance-policies/{id}"),
+    ("get", "/api/sessions"),
+    ("post", "/api/sessions"),
+    ("post", "/api/sessions/join"),
+    ("get", "/api/sessions/{id}"),
+    ("post", "/api/sessions/{id}/request"),
+    ("post", "/api/sessions/{id}/consent"),
+    ("post", "/api/sessions/{id}/end"),
+    ("get", "/api/sessions/{id}/chat"),
+    ("post", "/api/sessions/{id}/chat"),
+    ("get", "/api/reports/sessions"),
 ];
 
 /// (method, path) pairs of the document.

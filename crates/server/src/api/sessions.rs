@@ -1,0 +1,574 @@
+//! Remote help sessions over HTTP: create (helper), join by code (sharer), request a mode
+//! (helper), consent (sharer), end (either), chat history. Only the two participants see a
+//! session: anyone else gets 404.
+
+use super::{Json, Path, Query};
+use crate::access::conditional::{EvalPoint, enforce};
+use crate::access::guard::perm;
+use crate::access::{Need, Permission};
+use crate::audit;
+use crate::auth::Authed;
+use crate::clock::now_ms;
+use crate::devices::{VerifiedDevice, device_summary};
+use crate::error::{ApiResult, AppError};
+use crate::limits::*;
+use crate::ratelimit::Limit;
+use crate::secrets::keyed_hash;
+use crate::sessions::{chat, service, view};
+use crate::state::AppState;
+use crate::store::sessions::{ChatRecord, Presence, SessionRow, SharerKind};
+use assist_proto::code::SecurityCode;
+use assist_proto::session::{CODE_TTL_MS, EndReason, Event, Mode, Role, Session};
+use assist_proto::wire::SessionView;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::time::Duration;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_sessions, create_session))
+        .routes(routes!(join_session))
+        .routes(routes!(get_session))
+        .routes(routes!(request_mode))
+        .routes(routes!(consent))
+        .routes(routes!(end_session))
+        .routes(routes!(get_chat, post_chat))
+}
+
+const ACCOUNT_LIMIT: Limit = Limit {
+    max: CODE_GUESSES_PER_ACCOUNT,
+    window: Duration::from_secs(CODE_GUESS_WINDOW_SECS),
+};
+const ADDRESS_LIMIT: Limit = Limit {
+    max: CODE_GUESSES_PER_ADDRESS,
+    window: Duration::from_secs(CODE_GUESS_ADDRESS_WINDOW_SECS),
+};
+
+/// A new session, optionally for an enrolled device.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSession {
+    pub device_id: Option<String>,
+}
+
+/// The created session: give `code` (or `link`) to the sharer. Shown only now.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CreatedSession {
+    pub id: String,
+    /// The security code, grouped for reading out (`4k7m r9gx`).
+    pub code: String,
+    /// The sharer's link with the code filled in.
+    pub link: String,
+    pub expires_at: i64,
+    pub session: SessionView,
+}
+
+/// Joining with a security code (any case, spaces and dashes allowed).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinSession {
+    pub code: String,
+}
+
+/// The mode the helper asks for.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestMode {
+    #[schema(value_type = String)]
+    pub mode: Mode,
+}
+
+/// The sharer's answer.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    pub allow: bool,
+}
+
+/// A chat message sent over HTTP (the live socket does the same).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostChat {
+    pub text: String,
+}
+
+/// Paging of "my sessions".
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// At most this many (1 to 100, default 20).
+    pub limit: Option<i64>,
+}
+
+fn ensure_enabled(settings: &crate::store::tenants::Settings) -> ApiResult<()> {
+    if settings.remote_help_enabled {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "remote_help_disabled",
+            "Remote Help is turned off for this organisation",
+        ))
+    }
+}
+
+/// The groups a sharer belongs to (the scope of role assignments is checked against them).
+async fn groups_of(state: &AppState, user_id: &str) -> ApiResult<BTreeSet<String>> {
+    Ok(state.store.groups_of(user_id).await?.into_iter().collect())
+}
+
+/// The public base URL: configured, or from the request's Host.
+fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(u) = &state.config.public_url {
+        return u.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if matches!(state.config.tls, crate::config::TlsMode::Off) {
+        "http"
+    } else {
+        "https"
+    };
+    format!("{scheme}://{host}")
+}
+
+async fn load_for(state: &AppState, id: &str, who: &Authed) -> ApiResult<(SessionRow, Role)> {
+    crate::validate::id("id", id)?;
+    let row = state
+        .store
+        .session(&state.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("session"))?;
+    let role = service::role_of(&row, &who.user.id).ok_or(AppError::NotFound("session"))?;
+    Ok((row, role))
+}
+
+#[utoipa::path(get, path = "/api/sessions", tag = "sessions", params(ListQuery),
+    responses((status = 200, body = [SessionView], description = "The caller's sessions, newest first")))]
+async fn list_sessions(
+    State(state): State<AppState>,
+    who: Authed,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<Vec<SessionView>>> {
+    let limit = q.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(AppError::bad_request(
+            "invalid_page",
+            "limit must be 1 to 100",
+        ));
+    }
+    let mut out = Vec::new();
+    for row in state
+        .store
+        .sessions_of(&state.tenant_id, &who.user.id, limit)
+        .await?
+    {
+        if let Some(role) = service::role_of(&row, &who.user.id) {
+            out.push(view::view(&state, &row, role).await?);
+        }
+    }
+    Ok(Json(out))
+}
+
+#[utoipa::path(post, path = "/api/sessions", tag = "sessions", request_body = CreateSession,
+    responses((status = 201, body = CreatedSession), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)))]
+async fn create_session(
+    State(state): State<AppState>,
+    who: Need<perm::Offer>,
+    headers: HeaderMap,
+    Json(req): Json<CreateSession>,
+) -> ApiResult<(StatusCode, Json<CreatedSession>)> {
+    let settings = crate::api::settings::current(&state).await?;
+    ensure_enabled(&settings)?;
+    enforce(&state, &who, EvalPoint::SessionCreate).await?;
+    match &req.device_id {
+        Some(device_id) => {
+            crate::validate::id("device_id", device_id)?;
+            let d = device_summary(&state.store, &state.tenant_id, device_id)
+                .await?
+                .ok_or(AppError::NotFound("device"))?;
+            if !d.enrolled {
+                return Err(AppError::conflict(
+                    "device_retired",
+                    "this device has been retired",
+                ));
+            }
+            let groups = match &d.primary_user_id {
+                Some(u) => groups_of(&state, u).await?,
+                None => BTreeSet::new(),
+            };
+            if !who.access.has_for(Permission::Offer, &groups) {
+                return Err(AppError::forbidden(
+                    "out_of_scope",
+                    "your role does not cover this device's user",
+                ));
+            }
+        }
+        None if !settings.allow_unenrolled_devices => {
+            return Err(AppError::forbidden(
+                "unenrolled_not_allowed",
+                "sessions with devices that are not enrolled are turned off for this organisation",
+            ));
+        }
+        None => {}
+    }
+    let waiting = state
+        .store
+        .count_waiting(&state.tenant_id, &who.user.id, now_ms())
+        .await?;
+    if waiting >= MAX_WAITING_SESSIONS_PER_HELPER as i64 {
+        return Err(AppError::conflict(
+            "too_many_waiting",
+            "end some of your waiting sessions first",
+        ));
+    }
+    let tenant = state
+        .store
+        .tenant(&state.tenant_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("tenant missing"))?;
+    let code = SecurityCode::generate();
+    let now = now_ms();
+    let row = SessionRow {
+        id: crate::store::new_id(),
+        tenant_id: state.tenant_id.clone(),
+        helper_id: who.user.id.clone(),
+        sharer_id: None,
+        device_id: req.device_id.clone(),
+        sharer_kind: None,
+        code_hash: Some(keyed_hash(&tenant.secret, code.as_str())),
+        machine: Session::new(
+            now,
+            CODE_TTL_MS,
+            Some(settings.max_session_minutes * 60_000),
+        ),
+        presence: Presence::default(),
+        helper_address: who.addr.0.map(|a| a.to_string()),
+        sharer_address: None,
+        version: 0,
+        deadline: None,
+    };
+    state
+        .store
+        .insert_session(&row, service::deadline(&row))
+        .await?;
+    audit::by(
+        &state,
+        &who,
+        "session.created",
+        Some(&row.id),
+        json!({"device_id": row.device_id}),
+    )
+    .await?;
+    let link = format!(
+        "{}/rh?passcode={}",
+        base_url(&state, &headers),
+        code.as_str()
+    );
+    let mut v = view::view(&state, &row, Role::Helper).await?;
+    v.code = Some(code.grouped());
+    v.link = Some(link.clone());
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedSession {
+            id: row.id.clone(),
+            code: code.grouped(),
+            link,
+            expires_at: row.machine.code_expires_at,
+            session: v,
+        }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/sessions/join", tag = "sessions", request_body = JoinSession,
+    responses((status = 200, body = SessionView, description = "Joined: the helper's trust screen is in `helper`"),
+              (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 410, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
+async fn join_session(
+    State(state): State<AppState>,
+    who: Authed,
+    device: Option<axum::Extension<VerifiedDevice>>,
+    Json(req): Json<JoinSession>,
+) -> ApiResult<Json<SessionView>> {
+    ensure_enabled(&crate::api::settings::current(&state).await?)?;
+    let account_key = format!("code:acct:{}", who.user.id);
+    let address_key = format!("code:addr:{}", who.addr.text());
+    state
+        .limiter
+        .check(&account_key, ACCOUNT_LIMIT)
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    state
+        .limiter
+        .check(&address_key, ADDRESS_LIMIT)
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    let wrong = |state: &AppState| {
+        state.limiter.fail(&account_key, ACCOUNT_LIMIT);
+        state.limiter.fail(&address_key, ADDRESS_LIMIT);
+    };
+    if req.code.len() > 64 {
+        wrong(&state);
+        return Err(AppError::bad_request(
+            "invalid_code",
+            "a security code has 8 characters",
+        ));
+    }
+    let code = match SecurityCode::parse(&req.code) {
+        Ok(c) => c,
+        Err(e) => {
+            wrong(&state);
+            return Err(AppError::bad_request("invalid_code", e.to_string()));
+        }
+    };
+    let tenant = state
+        .store
+        .tenant(&state.tenant_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("tenant missing"))?;
+    let hash = keyed_hash(&tenant.secret, code.as_str());
+    let found = state.store.session_by_code(&state.tenant_id, &hash).await?;
+    let Some(row) = found.filter(|r| {
+        r.code_hash
+            .as_deref()
+            .is_some_and(|h| crate::secrets::ct_eq(h, &hash))
+    }) else {
+        wrong(&state);
+        audit::by(
+            &state,
+            &who,
+            "session.join_failed",
+            None,
+            json!({"reason": "unknown_code"}),
+        )
+        .await?;
+        return Err(AppError::NotFound("session for this code"));
+    };
+    if row.helper_id == who.user.id {
+        return Err(AppError::conflict(
+            "own_session",
+            "you cannot join your own session",
+        ));
+    }
+    let helper_access = state.store.access_of(&row.helper_id).await?;
+    if !helper_access.has_for(Permission::Offer, &groups_of(&state, &who.user.id).await?) {
+        audit::by(
+            &state,
+            &who,
+            "session.join_refused",
+            Some(&row.id),
+            json!({"reason": "out_of_scope"}),
+        )
+        .await?;
+        return Err(AppError::forbidden(
+            "out_of_scope",
+            "this helper may not help you; ask your IT department",
+        ));
+    }
+    let verified = device.map(|d| d.0);
+    if let Some(expected) = &row.device_id
+        && verified.as_ref().map(|d| &d.id) != Some(expected)
+    {
+        return Err(AppError::forbidden(
+            "device_mismatch",
+            "this session is for another device; join from the Assist agent on it",
+        ));
+    }
+    enforce(&state, &who, EvalPoint::SessionJoin).await?;
+    let sharer_id = who.user.id.clone();
+    let address = who.addr.0.map(|a| a.to_string());
+    let joined = service::update(&state, &row.id, |r, now| {
+        r.machine
+            .apply(Event::Join, now)
+            .map_err(service::transition_error)?;
+        r.sharer_id = Some(sharer_id.clone());
+        r.sharer_address = address.clone();
+        r.sharer_kind = Some(if verified.is_some() {
+            SharerKind::Agent
+        } else {
+            SharerKind::Web
+        });
+        if let Some(d) = &verified {
+            r.device_id = Some(d.id.clone());
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|e| match e {
+        AppError::Gone { .. } => AppError::gone(
+            "code_expired",
+            "this code has expired; ask your helper for a new one",
+        ),
+        other => other,
+    })?;
+    state.limiter.reset(&account_key);
+    audit::by(
+        &state,
+        &who,
+        "session.joined",
+        Some(&joined.id),
+        json!({"sharer_kind": joined.sharer_kind, "device_id": joined.device_id}),
+    )
+    .await?;
+    Ok(Json(view::view(&state, &joined, Role::Sharer).await?))
+}
+
+#[utoipa::path(get, path = "/api/sessions/{id}", tag = "sessions", params(("id" = String, Path)),
+    responses((status = 200, body = SessionView), (status = 404, body = crate::error::ErrorBody)))]
+async fn get_session(
+    State(state): State<AppState>,
+    who: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SessionView>> {
+    let (row, role) = load_for(&state, &id, &who).await?;
+    Ok(Json(view::view(&state, &row, role).await?))
+}
+
+#[utoipa::path(post, path = "/api/sessions/{id}/request", tag = "sessions", params(("id" = String, Path)), request_body = RequestMode,
+    responses((status = 200, body = SessionView), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+async fn request_mode(
+    State(state): State<AppState>,
+    who: Authed,
+    Path(id): Path<String>,
+    Json(req): Json<RequestMode>,
+) -> ApiResult<Json<SessionView>> {
+    let (row, role) = load_for(&state, &id, &who).await?;
+    if role != Role::Helper {
+        return Err(AppError::forbidden(
+            "helper_only",
+            "only the helper requests a mode",
+        ));
+    }
+    let needed = match req.mode {
+        Mode::View => Permission::ViewScreen,
+        Mode::Control => Permission::FullControl,
+    };
+    let groups = match &row.sharer_id {
+        Some(s) => groups_of(&state, s).await?,
+        None => BTreeSet::new(),
+    };
+    if !who.access.has_for(needed, &groups) {
+        audit::by(
+            &state,
+            &who,
+            "session.request_refused",
+            Some(&id),
+            json!({"mode": req.mode}),
+        )
+        .await?;
+        return Err(AppError::forbidden(
+            "permission_denied",
+            format!("your role does not allow {} for this user", req.mode),
+        ));
+    }
+    if req.mode == Mode::Control
+        && row.sharer_kind != Some(SharerKind::Agent)
+        && row.sharer_id.is_some()
+    {
+        return Err(AppError::conflict(
+            "control_needs_agent",
+            "full control needs the Assist agent on the sharer's device",
+        ));
+    }
+    let row = service::apply(&state, &id, Event::Request { mode: req.mode }).await?;
+    audit::by(
+        &state,
+        &who,
+        "session.requested",
+        Some(&id),
+        json!({"mode": req.mode}),
+    )
+    .await?;
+    Ok(Json(view::view(&state, &row, role).await?))
+}
+
+#[utoipa::path(post, path = "/api/sessions/{id}/consent", tag = "sessions", params(("id" = String, Path)), request_body = Consent,
+    responses((status = 200, body = SessionView), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+async fn consent(
+    State(state): State<AppState>,
+    who: Authed,
+    Path(id): Path<String>,
+    Json(req): Json<Consent>,
+) -> ApiResult<Json<SessionView>> {
+    let (_, role) = load_for(&state, &id, &who).await?;
+    if role != Role::Sharer {
+        return Err(AppError::forbidden(
+            "sharer_only",
+            "only the sharer allows or denies",
+        ));
+    }
+    let row = service::apply(&state, &id, Event::Consent { allow: req.allow }).await?;
+    let action = if req.allow {
+        "session.allowed"
+    } else {
+        "session.denied"
+    };
+    audit::by(
+        &state,
+        &who,
+        action,
+        Some(&id),
+        json!({"mode": row.machine.mode()}),
+    )
+    .await?;
+    Ok(Json(view::view(&state, &row, role).await?))
+}
+
+#[utoipa::path(post, path = "/api/sessions/{id}/end", tag = "sessions", params(("id" = String, Path)),
+    responses((status = 200, body = SessionView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+async fn end_session(
+    State(state): State<AppState>,
+    who: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SessionView>> {
+    let (_, role) = load_for(&state, &id, &who).await?;
+    let row = service::apply(
+        &state,
+        &id,
+        Event::End {
+            reason: EndReason::ended_by(role),
+        },
+    )
+    .await?;
+    Ok(Json(view::view(&state, &row, role).await?))
+}
+
+#[utoipa::path(get, path = "/api/sessions/{id}/chat", tag = "sessions", params(("id" = String, Path)),
+    responses((status = 200, body = [ChatRecord]), (status = 404, body = crate::error::ErrorBody)))]
+async fn get_chat(
+    State(state): State<AppState>,
+    who: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<ChatRecord>>> {
+    let (row, _) = load_for(&state, &id, &who).await?;
+    Ok(Json(state.store.chat(&row.id).await?))
+}
+
+#[utoipa::path(post, path = "/api/sessions/{id}/chat", tag = "sessions", params(("id" = String, Path)), request_body = PostChat,
+    responses((status = 201, body = ChatRecord), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+async fn post_chat(
+    State(state): State<AppState>,
+    who: Authed,
+    Path(id): Path<String>,
+    Json(req): Json<PostChat>,
+) -> ApiResult<(StatusCode, Json<ChatRecord>)> {
+    let (row, role) = load_for(&state, &id, &who).await?;
+    let rec = chat::post(
+        &state,
+        &row,
+        role,
+        &who.user.id,
+        &req.text,
+        who.addr.0.map(|a| a.to_string()),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(rec)))
+}

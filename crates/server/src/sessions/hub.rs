@@ -1,0 +1,90 @@
+//! The hub: this node's live connections, grouped by session. It receives envelopes from the bus
+//! and fans each one out to the connections of its session.
+
+use super::bus::{Bus, BusEvent, Envelope};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::sync::broadcast;
+
+/// Events buffered per session for a slow connection before it lags (and gets a fresh state).
+const TOPIC_CAPACITY: usize = 256;
+
+/// Live connections of this node.
+#[derive(Default)]
+pub struct Hub {
+    topics: Mutex<HashMap<String, broadcast::Sender<Arc<BusEvent>>>>,
+    bus: OnceLock<Arc<dyn Bus>>,
+}
+
+/// A connection's subscription to one session; leaving the last one frees the topic.
+pub struct Subscription {
+    pub rx: broadcast::Receiver<Arc<BusEvent>>,
+    hub: Arc<Hub>,
+    session_id: String,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let mut topics = self.hub.lock();
+        if let Some(tx) = topics.get(&self.session_id)
+            && tx.receiver_count() <= 1
+        {
+            topics.remove(&self.session_id);
+        }
+    }
+}
+
+impl Hub {
+    /// Sets the bus once, at start.
+    pub fn set_bus(&self, bus: Arc<dyn Bus>) {
+        let _ = self.bus.set(bus);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, broadcast::Sender<Arc<BusEvent>>>> {
+        // The map stays consistent even if a holder panicked: recover it.
+        self.topics.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Subscribes to a session's events.
+    pub fn subscribe(self: &Arc<Self>, session_id: &str) -> Subscription {
+        let rx = self
+            .lock()
+            .entry(session_id.to_owned())
+            .or_insert_with(|| broadcast::channel(TOPIC_CAPACITY).0)
+            .subscribe();
+        Subscription {
+            rx,
+            hub: self.clone(),
+            session_id: session_id.to_owned(),
+        }
+    }
+
+    /// Hands an envelope from the bus to this node's connections of its session.
+    pub fn deliver(&self, env: Envelope) {
+        if let Some(tx) = self.lock().get(&env.session_id) {
+            let _ = tx.send(Arc::new(env.event));
+        }
+    }
+
+    /// Publishes an event of a session to every node. Failures are logged: the state is in the
+    /// database, and clients re-read it when they reconnect.
+    pub async fn publish(&self, session_id: &str, event: BusEvent) {
+        let env = Envelope {
+            session_id: session_id.to_owned(),
+            event,
+        };
+        match self.bus.get() {
+            Some(bus) => {
+                if let Err(e) = bus.publish(env).await {
+                    tracing::warn!(error = %e, session_id, "publishing on the bus failed");
+                }
+            }
+            None => self.deliver(env),
+        }
+    }
+
+    /// Number of sessions with live connections on this node.
+    pub fn live_sessions(&self) -> usize {
+        self.lock().len()
+    }
+}

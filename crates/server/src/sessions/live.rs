@@ -1,0 +1,295 @@
+//! The live WebSocket of a participant: `GET /ws/sessions/{id}`.
+//!
+//! Each connection is one task: it subscribes to its session on the hub, marks its side online,
+//! sends `hello`, then waits on three things at once: frames from the client, events from the
+//! hub, and its heartbeat timer (pings every second; silent for `LOST_AFTER_MS` means lost).
+//! On exit it marks its side `left` (close frame) or `lost` (error or silence), unless a newer
+//! connection of the same side has taken over.
+
+use super::bus::BusEvent;
+use super::{chat, service, view};
+use crate::auth::Authed;
+use crate::clock::now_ms;
+use crate::error::{ApiResult, AppError};
+use crate::limits::{WS_MAX_MESSAGE_BYTES, WS_READ_BUFFER_BYTES, WS_WRITE_BUFFER_BYTES};
+use crate::state::AppState;
+use assist_proto::presence::{Heartbeat, Liveness, PresenceStatus};
+use assist_proto::session::Role;
+use assist_proto::wire::{ClientMessage, ErrorBody, PROTOCOL_VERSION, ServerMessage};
+use axum::extract::State;
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use futures_util::{SinkExt, StreamExt};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+/// Upgrades to the live socket of a participant (404 for anyone else).
+pub async fn upgrade(
+    State(state): State<AppState>,
+    who: Authed,
+    crate::api::Path(id): crate::api::Path<String>,
+    ws: WebSocketUpgrade,
+) -> ApiResult<Response> {
+    crate::validate::id("id", &id)?;
+    let row = state
+        .store
+        .session(&state.tenant_id, &id)
+        .await?
+        .ok_or(AppError::NotFound("session"))?;
+    let role = service::role_of(&row, &who.user.id).ok_or(AppError::NotFound("session"))?;
+    let ws = ws
+        .read_buffer_size(WS_READ_BUFFER_BYTES)
+        .write_buffer_size(WS_WRITE_BUFFER_BYTES)
+        .max_message_size(WS_MAX_MESSAGE_BYTES)
+        .max_frame_size(WS_MAX_MESSAGE_BYTES);
+    Ok(ws.on_upgrade(move |socket| async move {
+        state
+            .metrics
+            .open_websockets
+            .fetch_add(1, Ordering::Relaxed);
+        let address = who.addr.0.map(|a| a.to_string());
+        if let Err(e) = run(&state, socket, &id, role, &who.user.id, address).await {
+            tracing::debug!(error = %e, session = %id, "live connection ended with an error");
+        }
+        state
+            .metrics
+            .open_websockets
+            .fetch_sub(1, Ordering::Relaxed);
+    }))
+}
+
+/// How a connection ended.
+enum Exit {
+    /// The client closed it.
+    Left,
+    /// An error, or silence past the heartbeat limit.
+    Lost,
+    /// A newer connection of the same side took over.
+    Replaced,
+}
+
+fn text(msg: &ServerMessage) -> Message {
+    Message::Text(Utf8Bytes::from(
+        serde_json::to_string(msg).unwrap_or_default(),
+    ))
+}
+
+fn error_msg(code: &str, message: impl Into<String>) -> Message {
+    text(&ServerMessage::Error {
+        error: ErrorBody::new(code, message),
+    })
+}
+
+async fn run(
+    state: &AppState,
+    socket: WebSocket,
+    id: &str,
+    role: Role,
+    user_id: &str,
+    address: Option<String>,
+) -> ApiResult<()> {
+    let conn = crate::store::new_id();
+    let mut sub = state.hub.subscribe(id);
+    let (mut tx, mut rx) = socket.split();
+    service::set_presence(state, id, role, PresenceStatus::Online, &conn).await?;
+    state
+        .hub
+        .publish(
+            id,
+            BusEvent::Replaced {
+                role,
+                conn: conn.clone(),
+            },
+        )
+        .await;
+    let row = state
+        .store
+        .session(&state.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("session"))?;
+    let mut live = !row.machine.is_terminal();
+    let mut media_allowed = row.machine.active_mode().is_some();
+    let hello = ServerMessage::Hello {
+        protocol_version: PROTOCOL_VERSION,
+        role,
+        session: view::view(state, &row, role).await?,
+    };
+    let mut greeting = vec![text(&hello)];
+    if let Some(p) = row.presence.of(role.peer()) {
+        greeting.push(text(&ServerMessage::Presence {
+            role: role.peer(),
+            status: p.status,
+        }));
+    }
+
+    let mut liveness = Liveness::new(now_ms());
+    let mut greeted = false;
+    let exit = loop {
+        if !greeted {
+            greeted = true;
+            let mut failed = false;
+            for m in greeting.drain(..) {
+                failed = failed || tx.send(m).await.is_err();
+            }
+            if failed {
+                break closed_or_lost(&mut rx).await;
+            }
+        }
+        let wake = match liveness.poll(now_ms()) {
+            Heartbeat::Lost => break Exit::Lost,
+            Heartbeat::Ping => {
+                if tx.send(Message::Ping(Default::default())).await.is_err() {
+                    break closed_or_lost(&mut rx).await;
+                }
+                continue;
+            }
+            Heartbeat::WaitUntil(t) => t,
+        };
+        let sleep = tokio::time::sleep(Duration::from_millis(
+            u64::try_from(wake - now_ms()).unwrap_or(0),
+        ));
+        tokio::select! {
+            frame = rx.next() => {
+                liveness.seen(now_ms());
+                let reply = match frame {
+                    None | Some(Err(_)) => break Exit::Lost,
+                    Some(Ok(Message::Close(_))) => break Exit::Left,
+                    Some(Ok(Message::Text(t))) => {
+                        handle(state, id, role, user_id, &address, t.as_str(), live, media_allowed).await
+                    }
+                    Some(Ok(Message::Binary(_))) => Some(error_msg("binary_not_supported", "send JSON text messages")),
+                    Some(Ok(_)) => None, // ping and pong frames: liveness only
+                };
+                if let Some(m) = reply && tx.send(m).await.is_err() {
+                    break closed_or_lost(&mut rx).await;
+                }
+            }
+            event = sub.rx.recv() => {
+                let out = match event {
+                    Ok(ev) => match ev.as_ref() {
+                        BusEvent::State => Some(fresh_state(state, id, role, &mut live, &mut media_allowed).await?),
+                        BusEvent::Presence { role: r, status } if *r != role => {
+                            Some(text(&ServerMessage::Presence { role: *r, status: *status }))
+                        }
+                        BusEvent::Chat { id: cid, from, text: t, sent_at } => Some(text(&ServerMessage::Chat {
+                            id: cid.clone(), from: *from, text: t.clone(), sent_at: *sent_at,
+                        })),
+                        BusEvent::Signal { from, data } if *from != role => {
+                            Some(text(&ServerMessage::Signal { data: data.clone() }))
+                        }
+                        BusEvent::Replaced { role: r, conn: c } if *r == role && *c != conn => break Exit::Replaced,
+                        _ => None,
+                    },
+                    // Missed events: the current state says everything that matters.
+                    Err(RecvError::Lagged(_)) => Some(fresh_state(state, id, role, &mut live, &mut media_allowed).await?),
+                    Err(RecvError::Closed) => break Exit::Lost,
+                };
+                if let Some(m) = out && tx.send(m).await.is_err() {
+                    break closed_or_lost(&mut rx).await;
+                }
+            }
+            _ = sleep => {}
+        }
+    };
+    match exit {
+        Exit::Left => {
+            service::set_presence(state, id, role, PresenceStatus::Left, &conn).await?;
+        }
+        Exit::Lost => {
+            service::set_presence(state, id, role, PresenceStatus::Lost, &conn).await?;
+        }
+        Exit::Replaced => {
+            let _ = tx.send(Message::Close(None)).await;
+        }
+    }
+    Ok(())
+}
+
+/// After a failed write: a client that closed cleanly has usually sent its close frame already;
+/// look for it briefly to tell a leave from a loss.
+async fn closed_or_lost(rx: &mut futures_util::stream::SplitStream<WebSocket>) -> Exit {
+    let look = async {
+        while let Some(frame) = rx.next().await {
+            match frame {
+                Ok(Message::Close(_)) => return Exit::Left,
+                Ok(_) => continue,
+                Err(_) => break,
+            }
+        }
+        Exit::Lost
+    };
+    tokio::time::timeout(Duration::from_millis(CLOSE_LOOKUP_MS), look)
+        .await
+        .unwrap_or(Exit::Lost)
+}
+
+/// How long to look for a close frame after a failed write.
+const CLOSE_LOOKUP_MS: u64 = 200;
+
+async fn fresh_state(
+    state: &AppState,
+    id: &str,
+    role: Role,
+    live: &mut bool,
+    media: &mut bool,
+) -> ApiResult<Message> {
+    let row = state
+        .store
+        .session(&state.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("session"))?;
+    *live = !row.machine.is_terminal();
+    *media = row.machine.active_mode().is_some();
+    Ok(text(&ServerMessage::State {
+        session: view::view(state, &row, role).await?,
+    }))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn handle(
+    state: &AppState,
+    id: &str,
+    role: Role,
+    user_id: &str,
+    address: &Option<String>,
+    raw: &str,
+    live: bool,
+    media_allowed: bool,
+) -> Option<Message> {
+    let msg = match ClientMessage::parse(raw) {
+        Ok(m) => m,
+        Err(e) => return Some(error_msg(e.code(), e.to_string())),
+    };
+    match msg {
+        ClientMessage::Ping => Some(text(&ServerMessage::Pong)),
+        ClientMessage::Signal { data } => {
+            if !live || !media_allowed {
+                return Some(error_msg(
+                    "signal_not_allowed",
+                    "screen sharing starts after the sharer allows it",
+                ));
+            }
+            state
+                .hub
+                .publish(id, BusEvent::Signal { from: role, data })
+                .await;
+            None
+        }
+        ClientMessage::Chat { text: t } => {
+            let row = match state.store.session(&state.tenant_id, id).await {
+                Ok(Some(row)) => row,
+                _ => {
+                    return Some(error_msg(
+                        "session_unavailable",
+                        "the session could not be read",
+                    ));
+                }
+            };
+            match chat::post(state, &row, role, user_id, &t, address.clone()).await {
+                Ok(_) => None,
+                Err(e) => Some(error_msg(e.code(), e.to_string())),
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Remote help sessions: the pure state machine lives in `assist_proto::session`; this module
+//! stores it, checks who may do what, and carries live events between the two participants.
+//!
+//! - `service`: load → apply event → save (optimistic) → publish; presence; the sweeper's work.
+//! - `live`: the WebSocket of each participant (hello, state, presence, chat, signalling, heartbeats).
+//! - `bus` / `hub`: events between nodes, and to this node's connections.
+//! - `view`: what each side sees (trust screen, device, warnings).
+
+pub mod bus;
+pub mod chat;
+pub mod hub;
+pub mod live;
+pub mod service;
+pub mod view;
+
+use crate::state::AppState;
+use crate::store::audit::AuditEntry;
+use crate::store::sessions::SessionRow;
+use assist_proto::session::State;
+
+/// Writes the end of a session (ended or expired) to the audit log.
+pub async fn audit_end(state: &AppState, row: &SessionRow) -> sqlx::Result<()> {
+    let (action, reason) = match row.machine.state {
+        State::Ended { reason } => ("session.ended", Some(reason.as_str())),
+        State::Expired => ("session.expired", None),
+        _ => return Ok(()),
+    };
+    state
+        .store
+        .audit(
+            &state.tenant_id,
+            &AuditEntry {
+                actor_id: None,
+                actor: "system".into(),
+                action: action.into(),
+                target: Some(row.id.clone()),
+                address: None,
+                detail: serde_json::json!({"reason": reason, "helper_id": row.helper_id, "sharer_id": row.sharer_id}),
+            },
+        )
+        .await
+}
+
+/// Runs the sweeper until the process ends.
+pub async fn run_sweeper(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(
+        crate::limits::SWEEP_INTERVAL_MS,
+    ));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = service::sweep(&state).await {
+            tracing::warn!(error = %e, "session sweep failed");
+        }
+    }
+}

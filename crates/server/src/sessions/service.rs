@@ -1,0 +1,179 @@
+//! Session operations: load, apply an event of the pure state machine, save with optimistic
+//! concurrency, tell every node. The HTTP API, the live socket and the sweeper all go through here.
+
+use super::bus::BusEvent;
+use crate::clock::now_ms;
+use crate::error::{ApiResult, AppError};
+use crate::state::AppState;
+use crate::store::sessions::SessionRow;
+use assist_proto::presence::PresenceStatus;
+use assist_proto::session::{Event, Role, StateName, TransitionError};
+
+/// Attempts at a save before giving up on a busy session.
+const SAVE_ATTEMPTS: usize = 8;
+
+/// When the sweeper must next look at a session: its state machine's next deadline, or the end
+/// of a participant's grace period. `None` once it is over.
+pub fn deadline(row: &SessionRow) -> Option<i64> {
+    if row.machine.is_terminal() {
+        return None;
+    }
+    [
+        row.machine.next_deadline(),
+        grace(row, Role::Helper),
+        grace(row, Role::Sharer),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+}
+
+fn grace(row: &SessionRow, role: Role) -> Option<i64> {
+    row.presence.of(role).and_then(|p| p.grace_deadline())
+}
+
+/// The role of `user_id` in the session, if they take part.
+pub fn role_of(row: &SessionRow, user_id: &str) -> Option<Role> {
+    if row.helper_id == user_id {
+        Some(Role::Helper)
+    } else if row.sharer_id.as_deref() == Some(user_id) {
+        Some(Role::Sharer)
+    } else {
+        None
+    }
+}
+
+/// A refused transition as an API error (409, or 410 for an expired code).
+pub fn transition_error(e: TransitionError) -> AppError {
+    match e.code() {
+        "expired" => AppError::gone("expired", e.message()),
+        code => AppError::conflict(code, e.message()),
+    }
+}
+
+/// Loads the session, lets `change` alter it, and saves it if nobody else did meanwhile
+/// (retrying from a fresh read otherwise). When `change` fails but time alone changed the session
+/// (a code expired), that change is still saved. Every saved change is published as `State`.
+pub async fn update<F>(state: &AppState, id: &str, mut change: F) -> ApiResult<SessionRow>
+where
+    F: FnMut(&mut SessionRow, i64) -> ApiResult<()>,
+{
+    for _ in 0..SAVE_ATTEMPTS {
+        let mut row = state
+            .store
+            .session(&state.tenant_id, id)
+            .await?
+            .ok_or(AppError::NotFound("session"))?;
+        let before = (
+            row.machine.clone(),
+            row.presence.clone(),
+            row.sharer_id.clone(),
+        );
+        let now = now_ms();
+        let result = change(&mut row, now);
+        if (
+            row.machine.clone(),
+            row.presence.clone(),
+            row.sharer_id.clone(),
+        ) == before
+            && deadline(&row) == row.deadline
+        {
+            return result.map(|_| row);
+        }
+        if !matches!(
+            row.machine.state.name(),
+            StateName::Waiting | StateName::Expired
+        ) {
+            // Single use: a code never opens a session twice. An expired code is kept so that
+            // entering it says "expired" rather than "unknown".
+            row.code_hash = None;
+        }
+        row.deadline = deadline(&row);
+        if state.store.save_session(&row, row.deadline).await? {
+            state.hub.publish(&row.id, BusEvent::State).await;
+            if row.machine.is_terminal() && !before.0.is_terminal() {
+                super::audit_end(state, &row).await?;
+            }
+            row.version += 1;
+            return result.map(|_| row);
+        }
+    }
+    Err(AppError::conflict(
+        "busy",
+        "the session changed too often; try again",
+    ))
+}
+
+/// Applies a state-machine event.
+pub async fn apply(state: &AppState, id: &str, event: Event) -> ApiResult<SessionRow> {
+    update(state, id, |row, now| {
+        row.machine
+            .apply(event, now)
+            .map(|_| ())
+            .map_err(transition_error)
+    })
+    .await
+}
+
+/// Records a participant's presence; tells the other side. `conn` is the connection reporting it:
+/// a status from a connection that has been replaced is ignored. Returns whether it was recorded.
+pub async fn set_presence(
+    state: &AppState,
+    id: &str,
+    role: Role,
+    status: PresenceStatus,
+    conn: &str,
+) -> ApiResult<bool> {
+    let mut recorded = false;
+    let row = update(state, id, |row, now| {
+        recorded = false;
+        let (presence, current) = row.presence.side_mut(role);
+        match status {
+            PresenceStatus::Online => *current = Some(conn.to_owned()),
+            _ if current.as_deref() != Some(conn) => return Ok(()),
+            _ => {}
+        }
+        let p = presence.get_or_insert(assist_proto::presence::PeerPresence::online(now));
+        p.set(status, now);
+        recorded = true;
+        Ok(())
+    })
+    .await?;
+    if recorded {
+        state
+            .hub
+            .publish(&row.id, BusEvent::Presence { role, status })
+            .await;
+    }
+    Ok(recorded)
+}
+
+/// Moves every session whose deadline has come: codes expire, maximum lengths end sessions, and
+/// participants who did not come back within the grace period end them.
+pub async fn sweep(state: &AppState) -> ApiResult<usize> {
+    let due = state.store.due_sessions(now_ms(), 500).await?;
+    let mut moved = 0;
+    for (tenant, id) in due {
+        if tenant != state.tenant_id {
+            continue;
+        }
+        let res = update(state, &id, |row, now| {
+            let _ = row.machine.apply(Event::Tick, now);
+            for role in [Role::Sharer, Role::Helper] {
+                if row.machine.is_terminal() {
+                    break;
+                }
+                if let Some(reason) = row.presence.of(role).and_then(|p| p.end_reason(role, now)) {
+                    let _ = row.machine.apply(Event::End { reason }, now);
+                }
+            }
+            Ok(())
+        })
+        .await;
+        match res {
+            Ok(_) => moved += 1,
+            Err(e) => tracing::warn!(error = %e, session = %id, "sweeping a session failed"),
+        }
+    }
+    Ok(moved)
+}

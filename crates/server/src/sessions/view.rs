@@ -1,0 +1,66 @@
+//! The session as each participant sees it: trust-screen profiles, device, warnings.
+
+use crate::devices::{DeviceState, device_summary};
+use crate::error::ApiResult;
+use crate::state::AppState;
+use crate::store::sessions::{SessionRow, SharerKind};
+use crate::store::users::User;
+use assist_proto::session::Role;
+use assist_proto::wire::{Profile, SessionView, Warning};
+
+/// A user's trust-screen profile.
+pub async fn profile(state: &AppState, user: &User) -> ApiResult<Profile> {
+    let domain = user.email_domain();
+    Ok(Profile {
+        id: user.id.clone(),
+        full_name: user.full_name.clone(),
+        job_title: user.job_title.clone(),
+        company: user.company.clone(),
+        picture_url: user.picture_url.clone(),
+        domain_verified: state
+            .store
+            .domain_verified(&state.tenant_id, &domain)
+            .await?,
+        email_domain: domain,
+    })
+}
+
+/// The warnings for the helper (never blocking).
+pub fn warnings(row: &SessionRow, device: Option<&DeviceState>) -> Vec<Warning> {
+    let mut out = Vec::new();
+    match device {
+        Some(d) if !d.enrolled => out.push(Warning::device_not_enrolled()),
+        Some(d) if d.compliance == assist_proto::wire::COMPLIANCE_NOT_COMPLIANT => {
+            out.push(Warning::device_not_compliant(d.reasons.clone()))
+        }
+        Some(_) => {}
+        None => out.push(Warning::device_not_enrolled()),
+    }
+    if row.sharer_id.is_some() && row.sharer_kind != Some(SharerKind::Agent) {
+        out.push(Warning::sharer_unverified());
+    }
+    out
+}
+
+/// The view of a session for the participant in `role`.
+pub async fn view(state: &AppState, row: &SessionRow, role: Role) -> ApiResult<SessionView> {
+    let mut v = SessionView::new(row.id.clone(), &row.machine);
+    if let Some(helper) = state.store.user_by_id(&row.helper_id).await? {
+        v.helper = Some(profile(state, &helper).await?);
+    }
+    if let Some(id) = &row.sharer_id
+        && let Some(sharer) = state.store.user_by_id(id).await?
+    {
+        v.sharer = Some(profile(state, &sharer).await?);
+    }
+    let device = match &row.device_id {
+        Some(id) => device_summary(&state.store, &state.tenant_id, id).await?,
+        None => None,
+    };
+    v.device = device
+        .as_ref()
+        .map(|d| d.summary(row.sharer_kind == Some(SharerKind::Agent)));
+    v.warnings = warnings(row, device.as_ref());
+    v.chat_enabled = !crate::api::settings::current(state).await?.chat_disabled;
+    Ok(v.for_role(role))
+}
