@@ -1,0 +1,219 @@
+// The helper's session page `/sessions/{id}`: the code while waiting, the sharer's trust screen
+// and warnings, the request buttons the helper's role allows, the sharer's screen, chat, End;
+// and the sharer's presence as soon as the server tells it (left, lost, back).
+
+import { api, ApiError, iceServers, me, signInUrl } from './api.mjs';
+import { ChatPanel } from './chat.mjs';
+import { HelperPeer } from './rtc.mjs';
+import { LiveSocket, isTerminal } from './socket.mjs';
+import { renderProfile, renderWarnings } from './trust.mjs';
+import { setText, show, t } from './text.mjs';
+import { readCode, renderCode } from './code.mjs';
+
+const root = document.getElementById('live-session');
+const sessionId = root.dataset.sessionId;
+const $ = (id) => document.getElementById(id);
+
+const els = {
+  status: $('session-status'),
+  presence: $('presence'),
+  connection: $('connection'),
+  error: $('session-error'),
+  codePanel: $('code-panel'),
+  trust: $('trust'),
+  warnings: $('warnings'),
+  requests: $('requests'),
+  requestView: $('request-view'),
+  requestControl: $('request-control'),
+  requestNote: $('request-note'),
+  screenPanel: $('screen-panel'),
+  video: $('screen'),
+  screenNote: $('screen-note'),
+  end: $('end-session'),
+  chat: $('chat'),
+};
+
+let view = null;
+let permissions = new Set();
+let sharerPresence = 'unknown';
+let socket = null;
+let peer = null;
+let chat = null;
+let remoteControl = null;
+
+function showError(e) {
+  setText(els.error, e ? `${t('error')} ${e.message || e}` : '');
+  show(els.error, !!e);
+}
+
+function statusText(v) {
+  if (v.state === 'active') return t(v.active_mode === 'control' ? 'state-active-control' : 'state-active-view');
+  if (v.state === 'ended') {
+    const reason = v.end_reason || '';
+    if (reason === 'helper_ended') return t('you-ended');
+    if (reason === 'sharer_ended') return t('sharer-ended');
+    if (reason) return `${t('state-ended')} (${t(`reason-${reason}`)})`;
+    return t('state-ended');
+  }
+  return t(`state-${v.state}`);
+}
+
+function render(v) {
+  view = v;
+  root.dataset.state = v.state;
+  setText(els.status, statusText(v));
+  const waiting = v.state === 'waiting';
+  show(els.codePanel, waiting);
+  if (waiting) renderCode(els.codePanel, readCode(v.id) || (v.code ? { code: v.code, link: v.link, expires_at: v.expires_at } : null));
+  renderProfile(els.trust, v.sharer);
+  renderWarnings(els.warnings, v.warnings);
+
+  const terminal = isTerminal(v.state);
+  const canView = permissions.has('remote_help.view_screen');
+  const canControl = permissions.has('remote_help.full_control');
+  const agent = !!(v.device && v.device.verified);
+  show(els.requests, !terminal && !waiting && (canView || canControl));
+  show(els.requestView, canView);
+  show(els.requestControl, canControl);
+  els.requestView.disabled = !(v.state === 'joined');
+  els.requestControl.disabled = !agent || !(v.state === 'joined' || (v.state === 'active' && v.active_mode === 'view'));
+  setText(els.requestNote, canControl && !agent && !terminal ? t('control-needs-agent') : '');
+
+  show(els.screenPanel, !!v.active_mode || v.state === 'active');
+  show(els.end, !terminal);
+  chat?.setEnabled(!!v.chat_enabled && !terminal);
+
+  if (terminal) {
+    peer?.close();
+    socket?.stop();
+    detachControl();
+    setText(els.screenNote, '');
+    return;
+  }
+  maybeOffer();
+  syncControl();
+}
+
+function renderPresence(status) {
+  sharerPresence = status;
+  els.presence.dataset.status = status;
+  setText(els.presence, t(`sharer-${status}`));
+  if (status !== 'online') {
+    setText(els.screenNote, view && view.active_mode ? t('video-paused') : '');
+  }
+  maybeOffer(true);
+}
+
+/** Offers a connection when media may flow, the sharer is here, and none is up. */
+function maybeOffer(sharerCameBack = false) {
+  if (!view || !view.active_mode || sharerPresence !== 'online' || !socket?.open) return;
+  if (peer.pc && !sharerCameBack && ['new', 'connecting', 'connected'].includes(peer.pc.connectionState)) return;
+  setText(els.screenNote, t('video-waiting'));
+  peer.offer().catch(showError);
+}
+
+async function syncControl() {
+  if (view && view.active_mode === 'control' && peer?.input) {
+    if (remoteControl && remoteControl.channel === peer.input) return;
+    detachControl();
+    try {
+      const mod = await import('../remote-control.js');
+      const attach = mod.attachRemoteControl || mod.attach || mod.default;
+      if (typeof attach !== 'function') return;
+      const handle = attach(els.video, peer.input);
+      remoteControl = { channel: peer.input, handle };
+    } catch (e) {
+      showError(e);
+    }
+  } else {
+    detachControl();
+  }
+}
+
+function detachControl() {
+  if (!remoteControl) return;
+  const h = remoteControl.handle;
+  remoteControl = null;
+  if (typeof h === 'function') h();
+  else if (h && typeof h.detach === 'function') h.detach();
+  else if (h && typeof h.stop === 'function') h.stop();
+}
+
+function onMessage(msg) {
+  switch (msg.type) {
+    case 'hello':
+      if (msg.protocol_version !== 1) showError(new Error('protocol'));
+      render(msg.session);
+      chat.sync();
+      break;
+    case 'state':
+      render(msg.session);
+      break;
+    case 'presence':
+      if (msg.role === 'sharer') renderPresence(msg.status);
+      break;
+    case 'chat':
+      chat.add(msg);
+      break;
+    case 'signal':
+      peer.signal(msg.data).catch(showError);
+      break;
+    case 'error':
+      if (msg.error && msg.error.code !== 'signal_not_allowed') showError(msg.error);
+      break;
+    default:
+      break; // unknown types are ignored (protocol: version 1 may add types)
+  }
+}
+
+async function post(path, body) {
+  showError(null);
+  try {
+    render(await api('POST', `/api/sessions/${encodeURIComponent(sessionId)}/${path}`, body));
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'control_needs_agent') setText(els.requestNote, t('control-needs-agent'));
+    else showError(e);
+  }
+}
+
+async function main() {
+  const who = await me();
+  if (!who) {
+    location.assign(signInUrl());
+    return;
+  }
+  permissions = new Set(who.permissions || []);
+  const ice = await iceServers(sessionId);
+  socket = new LiveSocket(sessionId, {
+    onMessage,
+    onStatus: (s) => {
+      els.connection.dataset.status = s;
+      setText(els.connection, s === 'open' ? '' : t('connection-lost'));
+      if (s === 'open') maybeOffer();
+    },
+  });
+  peer = new HelperPeer({
+    video: els.video,
+    iceServers: ice,
+    send: (data) => socket.send({ type: 'signal', data }),
+    onChange: (state) => {
+      els.screenPanel.dataset.connection = state;
+      if (state === 'connected') setText(els.screenNote, '');
+      if (state === 'failed') maybeOffer(true);
+    },
+    onInputChannel: () => syncControl(),
+  });
+  chat = new ChatPanel({ root: els.chat, sessionId, role: 'helper', send: (m) => socket.send(m) });
+  els.requestView.addEventListener('click', () => post('request', { mode: 'view' }));
+  els.requestControl.addEventListener('click', () => post('request', { mode: 'control' }));
+  els.end.addEventListener('click', () => post('end'));
+  els.video.addEventListener('playing', () => setText(els.screenNote, ''));
+  try {
+    render(await api('GET', `/api/sessions/${encodeURIComponent(sessionId)}`));
+  } catch (e) {
+    showError(e);
+  }
+  socket.start();
+}
+
+main().catch(showError);

@@ -1,0 +1,263 @@
+// The sharer web app `/rh`: the code box (`?passcode=` pre-fills it), sign-in when needed, the
+// helper's trust screen, Allow / Deny of the mode the helper asks for, then the screen shared
+// with getDisplayMedia over WebRTC, an always-visible "you are sharing — Stop" bar, chat, and a
+// notice when the session ends. The web app is view only.
+
+import { api, ApiError, iceServers, me, signInUrl } from './api.mjs';
+import { ChatPanel } from './chat.mjs';
+import { SharerPeer } from './rtc.mjs';
+import { LiveSocket, isTerminal } from './socket.mjs';
+import { renderProfile } from './trust.mjs';
+import { setText, show, t } from './text.mjs';
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  signin: $('signin-panel'),
+  signinLink: $('signin-link'),
+  joinForm: $('join-form'),
+  codeInput: $('code-input'),
+  joinButton: $('join-button'),
+  joinError: $('join-error'),
+  session: $('session-panel'),
+  status: $('session-status'),
+  presence: $('presence'),
+  connection: $('connection'),
+  error: $('session-error'),
+  trust: $('trust'),
+  consent: $('consent-panel'),
+  question: $('consent-question'),
+  allow: $('allow'),
+  deny: $('deny'),
+  bar: $('sharing-bar'),
+  stop: $('stop-sharing'),
+  shareAgain: $('share-again'),
+  end: $('end-session'),
+  notice: $('end-notice'),
+  chat: $('chat'),
+};
+const CURRENT = 'assist.rh.current';
+
+let sessionId = null;
+let view = null;
+let socket = null;
+let peer = null;
+let chat = null;
+let stream = null;
+
+function showError(e) {
+  setText(els.error, e ? `${t('error')} ${e.message || e}` : '');
+  show(els.error, !!e);
+}
+
+function track() {
+  const tr = stream && stream.getVideoTracks()[0];
+  return tr && tr.readyState === 'live' ? tr : null;
+}
+
+function stopStream() {
+  if (stream) for (const tr of stream.getTracks()) tr.stop();
+  stream = null;
+}
+
+/** Asks the browser for the screen (needs the click that called it). */
+async function pickScreen() {
+  if (track()) return track();
+  try {
+    stream = await navigator.mediaDevices.getDisplayMedia({ video: { displaySurface: 'monitor' }, audio: false });
+  } catch {
+    stream = null;
+    setText(els.status, t('share-cancelled'));
+    return null;
+  }
+  const tr = stream.getVideoTracks()[0];
+  tr.contentHint = 'detail';
+  // The browser's own "stop sharing" ends the track: the same as our Stop.
+  tr.addEventListener('ended', () => {
+    if (view && view.state === 'active') stop();
+  });
+  return tr;
+}
+
+function endNotice(v) {
+  switch (v.state) {
+    case 'denied':
+      return t('you-denied');
+    case 'expired':
+      return t('state-expired');
+    case 'ended':
+      if (v.end_reason === 'helper_ended') return t('helper-ended');
+      if (v.end_reason === 'sharer_ended') return t('you-ended');
+      return v.end_reason ? `${t('state-ended')} (${t(`reason-${v.end_reason}`)})` : t('state-ended');
+    default:
+      return '';
+  }
+}
+
+function render(v) {
+  view = v;
+  document.getElementById('live-sharer').dataset.state = v.state;
+  renderProfile(els.trust, v.helper);
+  const terminal = isTerminal(v.state);
+  const asking = v.state === 'requested';
+  show(els.consent, asking);
+  if (asking) setText(els.question, t(`request-mode-${v.mode}`));
+  const sharing = v.state === 'active' && !!track();
+  show(els.bar, sharing);
+  show(els.shareAgain, v.state === 'active' && !track());
+  show(els.end, !terminal && !sharing);
+  chat?.setEnabled(!!v.chat_enabled && !terminal);
+  if (terminal) {
+    setText(els.status, '');
+    setText(els.notice, endNotice(v));
+    show(els.notice, true);
+    stopStream();
+    peer?.close();
+    socket?.stop();
+    sessionStorage.removeItem(CURRENT);
+    return;
+  }
+  setText(els.status, t(`sharer-state-${v.state}`));
+}
+
+function onMessage(msg) {
+  switch (msg.type) {
+    case 'hello':
+      render(msg.session);
+      chat.sync();
+      break;
+    case 'state':
+      render(msg.session);
+      break;
+    case 'presence':
+      if (msg.role === 'helper') {
+        els.presence.dataset.status = msg.status;
+        setText(els.presence, t(`helper-${msg.status}`));
+      }
+      break;
+    case 'chat':
+      chat.add(msg);
+      break;
+    case 'signal':
+      peer.signal(msg.data).catch(showError);
+      break;
+    case 'error':
+      if (msg.error && msg.error.code !== 'signal_not_allowed') showError(msg.error);
+      break;
+    default:
+      break;
+  }
+}
+
+async function post(path, body) {
+  showError(null);
+  try {
+    render(await api('POST', `/api/sessions/${encodeURIComponent(sessionId)}/${path}`, body));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function allow() {
+  const tr = await pickScreen();
+  if (!tr) return;
+  peer.track = tr;
+  await post('consent', { allow: true });
+  // An offer that came while the browser asked is answered now.
+  if (peer.pending) peer.setTrack(tr);
+}
+
+async function shareAgain() {
+  const tr = await pickScreen();
+  if (!tr) return;
+  peer.setTrack(tr);
+  render(view);
+}
+
+async function stop() {
+  stopStream();
+  peer?.close();
+  await post('end');
+}
+
+async function enter(v) {
+  sessionId = v.id;
+  sessionStorage.setItem(CURRENT, v.id);
+  show(els.joinForm, false);
+  show(els.session, true);
+  const ice = await iceServers(sessionId);
+  socket = new LiveSocket(sessionId, {
+    onMessage,
+    onStatus: (s) => {
+      els.connection.dataset.status = s;
+      setText(els.connection, s === 'open' ? '' : t('connection-lost'));
+    },
+  });
+  peer = new SharerPeer({
+    iceServers: ice,
+    send: (data) => socket.send({ type: 'signal', data }),
+    onChange: (state) => {
+      els.bar.dataset.connection = state;
+    },
+  });
+  chat = new ChatPanel({ root: els.chat, sessionId, role: 'sharer', send: (m) => socket.send(m) });
+  render(v);
+  socket.start();
+}
+
+async function join(ev) {
+  ev.preventDefault();
+  setText(els.joinError, '');
+  const code = els.codeInput.value.trim();
+  if (!code) {
+    setText(els.joinError, t('join-error-code_empty'));
+    els.codeInput.focus();
+    return;
+  }
+  els.joinButton.disabled = true;
+  try {
+    await enter(await api('POST', '/api/sessions/join', { code }));
+  } catch (e) {
+    const key = e instanceof ApiError ? `join-error-${e.code}` : 'error';
+    const known = t(key);
+    setText(els.joinError, known !== key ? known : `${t('error')} ${e.message}`);
+    els.codeInput.setAttribute('aria-invalid', 'true');
+    els.codeInput.focus();
+  } finally {
+    els.joinButton.disabled = false;
+  }
+}
+
+async function main() {
+  const passcode = new URLSearchParams(location.search).get('passcode');
+  if (passcode) els.codeInput.value = passcode.slice(0, 64);
+  els.joinForm.addEventListener('submit', join);
+  els.allow.addEventListener('click', allow);
+  els.deny.addEventListener('click', () => post('consent', { allow: false }));
+  els.stop.addEventListener('click', stop);
+  els.end.addEventListener('click', stop);
+  els.shareAgain.addEventListener('click', shareAgain);
+  const who = await me();
+  if (!who) {
+    els.signinLink.href = signInUrl();
+    show(els.signin, true);
+    show(els.joinForm, false);
+    return;
+  }
+  const current = sessionStorage.getItem(CURRENT);
+  if (current) {
+    try {
+      const v = await api('GET', `/api/sessions/${encodeURIComponent(current)}`);
+      if (!isTerminal(v.state) && v.your_role === 'sharer') {
+        await enter(v);
+        return;
+      }
+    } catch {
+      /* not ours any more */
+    }
+    sessionStorage.removeItem(CURRENT);
+  }
+  show(els.joinForm, true);
+  els.codeInput.focus();
+}
+
+main().catch(showError);
