@@ -16,7 +16,8 @@ both!(
     address_second_factor_and_device_conditions,
     session_points_through_enforce,
     what_if_evaluation,
-    totp_enrolment_recovery_codes_and_sign_in
+    totp_enrolment_recovery_codes_and_sign_in,
+    sessions_follow_roles_scope_settings_and_conditional_access
 );
 
 const PASSWORD: &str = "password-12345";
@@ -1041,5 +1042,185 @@ async fn totp_enrolment_recovery_codes_and_sign_in(db: Db) {
         !audit.to_string().contains(&secret),
         "no secret in the audit log"
     );
+    s.stop().await;
+}
+
+async fn assign_role(admin: &Api, user_id: &str, role: &str, scope_groups: &[&str]) {
+    let roles = admin.get_json("/api/roles").await;
+    let role_id = roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == role)
+        .unwrap()["id"]
+        .clone();
+    let res = admin
+        .post(
+            "/api/role-assignments",
+            json!({"role_id": role_id, "user_id": user_id, "scope_all": scope_groups.is_empty(),
+                "scope_groups": scope_groups}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED, "assign {role}");
+}
+
+/// Creates a session for an unenrolled device: (id, code).
+async fn new_session(helper: &Api) -> (String, String) {
+    let res = helper.post("/api/sessions", json!({})).await;
+    let status = res.status();
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    (
+        v["id"].as_str().unwrap().to_owned(),
+        v["code"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn sessions_follow_roles_scope_settings_and_conditional_access(db: Db) {
+    let s = TestServer::start(db).await;
+    let admin = s.admin().await;
+    let (helper_id, helper) = s.user(&admin, "helper@example.com", "Helper").await;
+    let (ro_id, ro) = s.user(&admin, "viewer@example.com", "Viewer").await;
+    let (sharer_id, sharer) = s.user(&admin, "sharer@example.com", "Sharer").await;
+    let (_, outsider) = s.user(&admin, "outsider@example.com", "Outsider").await;
+    let sales = group_with(&admin, "Sales", &[&sharer_id]).await;
+    assign_role(&admin, &helper_id, "Help Desk Operator", &[&sales]).await;
+    assign_role(&admin, &ro_id, "Read Only Operator", &[]).await;
+
+    // Remote Help is off until an administrator turns it on.
+    expect_error(
+        helper.post("/api/sessions", json!({})).await,
+        StatusCode::FORBIDDEN,
+        "remote_help_disabled",
+    )
+    .await;
+    let res = admin
+        .put("/api/settings", json!({"remote_help_enabled": true}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // Sessions with unenrolled devices are refused unless allowed.
+    expect_error(
+        helper.post("/api/sessions", json!({})).await,
+        StatusCode::FORBIDDEN,
+        "unenrolled_not_allowed",
+    )
+    .await;
+    let res = admin
+        .put("/api/settings", json!({"allow_unenrolled_devices": true}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // A user without remote_help.offer cannot start a session at all.
+    expect_error(
+        sharer.post("/api/sessions", json!({})).await,
+        StatusCode::FORBIDDEN,
+        "permission_denied",
+    )
+    .await;
+
+    // A helper scoped to Sales cannot help someone outside it.
+    let (_, code) = new_session(&helper).await;
+    expect_error(
+        outsider
+            .post("/api/sessions/join", json!({"code": code}))
+            .await,
+        StatusCode::FORBIDDEN,
+        "out_of_scope",
+    )
+    .await;
+    // Inside the scope: joined, and view may be requested.
+    let (id, code) = new_session(&helper).await;
+    let res = sharer
+        .post("/api/sessions/join", json!({"code": code}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = helper
+        .post(
+            &format!("/api/sessions/{id}/request"),
+            json!({"mode": "view"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // A Read Only Operator is refused control, allowed view.
+    let (id, code) = new_session(&ro).await;
+    let res = sharer
+        .post("/api/sessions/join", json!({"code": code}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    expect_error(
+        ro.post(
+            &format!("/api/sessions/{id}/request"),
+            json!({"mode": "control"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "permission_denied",
+    )
+    .await;
+    let res = ro
+        .post(
+            &format!("/api/sessions/{id}/request"),
+            json!({"mode": "view"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // Conditional access at session creation and join, through the sessions API.
+    let create = policy(
+        &admin,
+        json!({"name": "viewers may not start", "state": "enabled",
+            "targets": {"include_users": [ro_id]},
+            "conditions": {"evaluation_points": ["session_create"]}, "grant": "block"}),
+    )
+    .await;
+    expect_error(
+        ro.post("/api/sessions", json!({})).await,
+        StatusCode::FORBIDDEN,
+        "conditional_access_blocked",
+    )
+    .await;
+    let e = last_evaluation(&admin, &ro_id).await;
+    assert_eq!(e["point"], "session_create");
+    assert_eq!(e["decision"], "block");
+    new_session(&helper).await; // not targeted
+    drop_policy(&admin, &create).await;
+    let join = policy(
+        &admin,
+        json!({"name": "sharers need mfa to join", "state": "enabled",
+            "targets": {"include_groups": [sales]},
+            "conditions": {"evaluation_points": ["session_join"]},
+            "grant": "require_second_factor"}),
+    )
+    .await;
+    let (_, code) = new_session(&helper).await;
+    expect_error(
+        sharer
+            .post("/api/sessions/join", json!({"code": code}))
+            .await,
+        StatusCode::FORBIDDEN,
+        "second_factor_required",
+    )
+    .await;
+    let e = last_evaluation(&admin, &sharer_id).await;
+    assert_eq!(e["point"], "session_join");
+    assert_eq!(e["decision"], "second_factor_required");
+    // Report-only: the join goes ahead, the log says what would have happened.
+    let res = admin
+        .put(
+            &format!("/api/conditional-access/policies/{join}"),
+            json!({"name": "sharers need mfa to join", "state": "report_only",
+                "targets": {"include_groups": [sales]},
+                "conditions": {"evaluation_points": ["session_join"]},
+                "grant": "require_second_factor"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = sharer
+        .post("/api/sessions/join", json!({"code": code}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let e = last_evaluation(&admin, &sharer_id).await;
+    assert_eq!(e["decision"], "allow");
+    assert_eq!(e["report_only_decision"], "second_factor_required");
     s.stop().await;
 }
