@@ -289,7 +289,10 @@ async fn real_provider_full_flow_and_profile_mapping(db: Db) {
     alice.get_json("/api/me/totp").await;
     let res = alice.post("/api/auth/logout", json!({})).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(alice.get("/api/me").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        alice.get("/api/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 
     // Again, in another browser: the same account (matched by subject).
     let (_, again) = sso_user(&s, "alice").await;
