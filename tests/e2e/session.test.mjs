@@ -1,0 +1,344 @@
+// The live pages in real Chromium: a helper (one browser context) and a sharer (another) go
+// through a whole session: code, trust screen, view-only consent, the sharer's screen arriving as
+// real video frames, chat in Chinese, Arabic and English (with a <script> shown as text), and the
+// helper told at once when the sharer closes the tab. Then the deny path, a Read Only Operator,
+// the end notice, the pages in Arabic and Japanese, and axe-core when installed.
+//
+// Run: cd tests/e2e && npm ci && ./netns.sh node --test session.test.mjs
+// (netns.sh runs the test in a network namespace with only loopback: see docs/protocol.md, WebRTC).
+// Screen capture: TESTING.md mode B (fake screen). Screenshots go to target/e2e-screenshots/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { startServer, createUser } from './lib/server.mjs';
+import { launch, screenshot } from './lib/browser.mjs';
+
+let server;
+let browser;
+let helper;
+let sharer;
+let reader;
+const figures = {};
+
+// Records every RTCPeerConnection of a page (test instrumentation, not in the product).
+const RECORD_PCS = () => {
+  window.__pcs = [];
+  const Original = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Original {
+    constructor(...args) {
+      super(...args);
+      window.__pcs.push(this);
+    }
+  };
+};
+
+before(async () => {
+  server = await startServer();
+  await server.admin.put('/api/settings', { remote_help_enabled: true, allow_unenrolled_devices: true });
+  helper = await createUser(server, {
+    email: 'hana@example.com',
+    fullName: 'Hana Kato',
+    jobTitle: 'Service desk',
+    company: 'Example Ltd',
+    role: 'Help Desk Operator',
+  });
+  sharer = await createUser(server, { email: 'sami@example.com', fullName: 'Sami Haddad', company: 'Example Ltd' });
+  reader = await createUser(server, {
+    email: 'rita@example.com',
+    fullName: 'Rita Reader',
+    jobTitle: 'Trainee',
+    role: 'Read Only Operator',
+  });
+  browser = await launch({ media: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (Object.keys(figures).length) console.log('figures', JSON.stringify(figures));
+});
+
+async function contextFor(user, { locale = 'en-GB' } = {}) {
+  const ctx = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  await ctx.addCookies([user.client.cookie]);
+  await ctx.addInitScript(RECORD_PCS);
+  return ctx;
+}
+
+/** The helper opens /rhh; resolves with the page, the code and the link. */
+async function helperStarts(user = helper) {
+  const ctx = await contextFor(user);
+  const page = await ctx.newPage();
+  await page.goto(`${server.url}/rhh`);
+  await page.locator('#code').filter({ hasText: /\S/ }).waitFor();
+  const code = (await page.locator('#code').textContent()).trim();
+  const link = await page.locator('#code-link').getAttribute('href');
+  return { ctx, page, code, link };
+}
+
+/** The sharer opens the link and connects; resolves with the page and when Connect was pressed. */
+async function sharerJoins(link) {
+  const ctx = await contextFor(sharer);
+  const page = await ctx.newPage();
+  await page.goto(link);
+  await page.locator('#join-form').waitFor();
+  const started = Date.now();
+  await page.click('#join-button');
+  await page.locator('#trust [data-field="full_name"]').filter({ hasText: /\S/ }).waitFor();
+  return { ctx, page, started };
+}
+
+async function waitFor(fn, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** framesDecoded and size of the helper's incoming video. */
+async function videoStats(page) {
+  return page.evaluate(async () => {
+    const v = document.getElementById('screen');
+    let frames = 0;
+    for (const pc of window.__pcs || []) {
+      if (pc.connectionState === 'closed') continue;
+      const stats = await pc.getStats();
+      stats.forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') frames = Math.max(frames, s.framesDecoded || 0);
+      });
+    }
+    return { frames, width: v.videoWidth, height: v.videoHeight };
+  });
+}
+
+/** Candidate addresses in both descriptions of every connection of a page. */
+async function candidateAddresses(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const pc of window.__pcs || []) {
+      for (const d of [pc.localDescription, pc.remoteDescription]) {
+        for (const line of (d && d.sdp ? d.sdp : '').split(/\r?\n/)) {
+          const m = /^a=candidate:\S+ \d+ \S+ \d+ (\S+) \d+ typ/.exec(line);
+          if (m) out.push(m[1]);
+        }
+      }
+    }
+    return out;
+  });
+}
+
+test('a helper and a web sharer: code, trust screen, view only, video, chat, leave', async () => {
+  const h = await helperStarts();
+  assert.match(h.code, /^[2-9a-z]{4} [2-9a-z]{4}$/, 'the code is shown grouped');
+  assert.ok(h.link.includes('/rh?passcode='), 'the link carries the code');
+  await screenshot(h.page, 'rhh-code');
+
+  const s = await sharerJoins(h.link);
+  assert.equal(await s.page.locator('#trust [data-field="full_name"]').textContent(), 'Hana Kato');
+  assert.equal(await s.page.locator('#trust [data-field="job_title"]').textContent(), 'Service desk');
+  assert.equal(await s.page.locator('#trust [data-field="company"]').textContent(), 'Example Ltd');
+
+  // The helper's /rhh moves on to the session page by itself.
+  await h.page.waitForURL(/\/sessions\/[0-9a-f]{32}$/);
+  await h.page.locator('#trust [data-field="full_name"]').filter({ hasText: 'Sami Haddad' }).waitFor();
+  const warnings = await h.page.locator('#warnings > li').evaluateAll((els) => els.map((e) => e.dataset.code));
+  assert.deepEqual(warnings.sort(), ['device_not_enrolled', 'sharer_unverified']);
+  assert.ok(await h.page.locator('#request-control').isVisible(), 'a Help Desk Operator sees full control');
+  assert.ok(await h.page.locator('#request-control').isDisabled(), '…disabled for a web sharer');
+  await h.page.locator('#presence[data-status="online"]').waitFor();
+  await screenshot(h.page, 'session-trust');
+
+  await h.page.click('#request-view');
+  await s.page.locator('#consent-panel').waitFor({ state: 'visible' });
+  await screenshot(s.page, 'rh-consent');
+  await s.page.click('#allow');
+  await s.page.locator('#sharing-bar').waitFor({ state: 'visible' });
+
+  const first = await waitFor(async () => {
+    const st = await videoStats(h.page);
+    return st.frames > 0 && st.width > 0 ? st : null;
+  }, 10000, 'the first video frame');
+  figures.connect_to_first_frame_ms = Date.now() - s.started;
+  await new Promise((r) => setTimeout(r, 1000));
+  const later = await videoStats(h.page);
+  assert.ok(later.frames > first.frames, `frames keep coming (${first.frames} → ${later.frames})`);
+  assert.ok(later.width > 0 && later.height > 0, `video has a size (${later.width}×${later.height})`);
+  figures.video = `${later.width}x${later.height}`;
+  figures.frames_per_second = later.frames - first.frames;
+
+  const bright = await h.page.evaluate(() => {
+    const v = document.getElementById('screen');
+    const c = document.createElement('canvas');
+    c.width = v.videoWidth;
+    c.height = v.videoHeight;
+    const g = c.getContext('2d');
+    g.drawImage(v, 0, 0);
+    const px = g.getImageData(0, 0, c.width, c.height).data;
+    let lit = 0;
+    for (let i = 0; i < px.length; i += 4 * 97) if (px[i] + px[i + 1] + px[i + 2] > 60) lit++;
+    return lit;
+  });
+  assert.ok(bright > 10, `the picture is not black (${bright} lit samples)`);
+
+  const addresses = [...(await candidateAddresses(h.page)), ...(await candidateAddresses(s.page))];
+  assert.ok(addresses.length > 0, 'candidates were exchanged');
+  for (const a of addresses) assert.match(a, /^(127\.|::1$)/, `candidate ${a} is loopback`);
+  figures.candidates = [...new Set(addresses)].join(',');
+  await screenshot(h.page, 'session-video');
+  await screenshot(s.page, 'rh-sharing');
+
+  // Chat both ways, in order, each message in its own direction, <script> as text.
+  const messages = [
+    [h.page, '你好，我现在能看到你的屏幕。'],
+    [s.page, 'مرحبا، الطابعة لا تعمل منذ الصباح'],
+    [h.page, 'OK, <script>window.__pwned = 1</script> is just text'],
+    [s.page, 'Thanks! 👍'],
+  ];
+  for (const [page, text] of messages) {
+    await page.fill('#chat-input', text);
+    await page.press('#chat-input', 'Enter');
+    await page.locator('.chat-text', { hasText: text.slice(0, 8) }).first().waitFor();
+  }
+  for (const page of [h.page, s.page]) {
+    await waitFor(async () => (await page.locator('.chat-text').count()) === messages.length, 5000, 'all messages');
+    const shown = await page.locator('.chat-message').evaluateAll((els) =>
+      els.map((li) => {
+        const p = li.querySelector('.chat-text');
+        return { id: Number(li.dataset.id), text: p.textContent, dir: p.dir, direction: getComputedStyle(p).direction };
+      }),
+    );
+    assert.deepEqual(shown.map((m) => m.text), messages.map(([, t]) => t), 'in order, as sent');
+    assert.deepEqual(shown.map((m) => m.id), [...shown.map((m) => m.id)].sort((a, b) => a - b));
+    assert.ok(shown.every((m) => m.dir === 'auto'));
+    assert.deepEqual(shown.map((m) => m.direction), ['ltr', 'rtl', 'ltr', 'ltr']);
+    assert.equal(await page.locator('.chat-log script').count(), 0, 'no script element');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  }
+  await screenshot(h.page, 'session-chat');
+  await screenshot(s.page, 'rh-chat');
+
+  // The sharer closes the tab: the helper is told within 2 s.
+  const watching = h.page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const el = document.getElementById('presence');
+        const check = () => {
+          if (el.dataset.status === 'left') {
+            resolve({ at: Date.now(), text: el.textContent });
+            return true;
+          }
+          return false;
+        };
+        if (!check()) new MutationObserver(() => check()).observe(el, { attributes: true, childList: true, subtree: true });
+      }),
+  );
+  const closedAt = Date.now();
+  await s.page.close({ runBeforeUnload: false });
+  const told = await watching;
+  figures.leave_notice_ms = told.at - closedAt;
+  assert.match(told.text, /the sharer left/i);
+  assert.ok(figures.leave_notice_ms <= 2000, `told in ${figures.leave_notice_ms} ms`);
+  await screenshot(h.page, 'session-sharer-left');
+
+  await h.ctx.close();
+  await s.ctx.close();
+});
+
+test('the deny path', async () => {
+  const h = await helperStarts();
+  const s = await sharerJoins(h.link);
+  await h.page.waitForURL(/\/sessions\//);
+  await h.page.locator('#request-view:not([disabled])').waitFor();
+  await h.page.click('#request-view');
+  await s.page.locator('#consent-panel').waitFor({ state: 'visible' });
+  await s.page.click('#deny');
+  await s.page.locator('#end-notice').filter({ hasText: /denied/i }).waitFor();
+  await h.page.locator('#live-session[data-state="denied"]').waitFor();
+  assert.match(await h.page.locator('#session-status').textContent(), /denied/i);
+  assert.ok(!(await h.page.locator('#requests').isVisible()), 'nothing more to request');
+  await h.ctx.close();
+  await s.ctx.close();
+});
+
+test('the sharer is told when the helper ends', async () => {
+  const h = await helperStarts();
+  const s = await sharerJoins(h.link);
+  await h.page.waitForURL(/\/sessions\//);
+  await h.page.locator('#end-session').waitFor({ state: 'visible' });
+  await h.page.click('#end-session');
+  await s.page.locator('#end-notice').filter({ hasText: /helper ended/i }).waitFor({ timeout: 3000 });
+  await screenshot(s.page, 'rh-helper-ended');
+  await h.ctx.close();
+  await s.ctx.close();
+});
+
+test('a Read Only Operator sees no full control button', async () => {
+  const h = await helperStarts(reader);
+  const s = await sharerJoins(h.link);
+  await h.page.waitForURL(/\/sessions\//);
+  await h.page.locator('#request-view').waitFor({ state: 'visible' });
+  assert.equal(await h.page.locator('#request-control').isVisible(), false);
+  await h.ctx.close();
+  await s.ctx.close();
+});
+
+test('the pages in Arabic (right to left) and Japanese', async () => {
+  for (const [locale, lang, dir] of [
+    ['ar', 'ar', 'rtl'],
+    ['ja-JP', 'ja', 'ltr'],
+  ]) {
+    const ctx = await contextFor(helper, { locale });
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}/rhh`);
+    await page.waitForURL(/\/rhh$/);
+    await page.locator('#code').filter({ hasText: /\S/ }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    assert.equal(await page.getAttribute('html', 'dir'), dir);
+    await screenshot(page, `rhh-${lang}`);
+    const link = await page.locator('#code-link').getAttribute('href');
+    const s = await sharerJoins(link);
+    await page.waitForURL(/\/sessions\//);
+    await page.locator('#trust [data-field="full_name"]').filter({ hasText: 'Sami Haddad' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'dir'), dir);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).direction), dir);
+    await screenshot(page, `session-${lang}`);
+    await s.ctx.close();
+    await ctx.close();
+  }
+});
+
+test('axe-core: no serious or critical violation on /, /rhh, /rh', async (t) => {
+  let axePath;
+  try {
+    axePath = createRequire(import.meta.url).resolve('axe-core');
+  } catch {
+    t.skip('axe-core is not installed in tests/e2e');
+    return;
+  }
+  const ctx = await contextFor(helper);
+  const page = await ctx.newPage();
+  const sharerCtx = await contextFor(sharer);
+  const sharerPage = await sharerCtx.newPage();
+  for (const [p, path, ready] of [
+    [page, '/', '#sessions, #no-sessions'],
+    [page, '/rhh', '#code:not(:empty)'],
+    [sharerPage, '/rh?passcode=abcd2345', '#join-form:not([hidden])'],
+  ]) {
+    await p.goto(`${server.url}${path}`);
+    await p.locator(ready).first().waitFor();
+    await p.addScriptTag({ path: axePath });
+    const result = await p.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(
+      bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      [],
+      `axe on ${path}`,
+    );
+  }
+  await ctx.close();
+  await sharerCtx.close();
+});
