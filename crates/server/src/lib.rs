@@ -29,6 +29,7 @@ pub mod state;
 pub mod store;
 pub mod tls;
 pub mod validate;
+pub mod web;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -43,6 +44,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(ops::router(openapi))
+        .merge(web::router())
         .route(
             "/ws/sessions/{id}",
             axum::routing::get(sessions::live::upgrade),

@@ -1,0 +1,65 @@
+# Layout, navigation, errors and the sign-in page.
+
+skip-to-content = Skip to content
+nav-main = Main
+nav-console = Console
+nav-get-help = Get help
+nav-admin = Admin center
+language = Language
+language-apply = Change
+sign-out = Sign out
+back-home = Back to the start page
+
+error-forbidden-title = Not allowed
+error-forbidden-body = Your role does not allow this page. Ask an administrator if you need it.
+error-not-found-title = Page not found
+error-not-found-body = There is nothing at this address.
+error-internal-title = Something went wrong
+error-internal-body = The server could not show this page. Try again in a moment.
+error-other-title = This did not work
+error-other-body = The request could not be completed.
+
+signin-title = Sign in
+signin-heading = Sign in to Assist
+signin-email = Email
+signin-password = Password
+signin-totp = Authenticator code
+signin-totp-help = Enter the 6-digit code from your authenticator app, or a recovery code.
+signin-submit = Sign in
+signin-or = or
+signin-with = Sign in with { $provider }
+signin-busy = Signing in…
+signin-error-bad-credentials = Wrong email or password.
+signin-error-second-factor-required = Enter the code from your authenticator app.
+signin-error-bad-second-factor = The code is wrong or expired.
+signin-error-rate-limited = Too many attempts. Wait a moment and try again.
+signin-error-blocked = Your organisation's access policy blocks this sign-in.
+signin-error-missing = Enter your email and password.
+signin-error-other = Sign-in failed: { $message }
+
+ui-loading = Loading…
+ui-saved = Saved.
+ui-deleted = Deleted.
+ui-error = Error: { $message }
+ui-yes = Yes
+ui-no = No
+ui-none = None
+ui-filter = Filter
+ui-previous = Previous
+ui-next = Next
+ui-page = Page { $page } of { $pages }
+ui-rows = { $count } rows
+ui-no-rows = Nothing to show.
+ui-sort = Sort
+ui-save = Save
+ui-cancel = Cancel
+ui-create = Create
+ui-add = Add
+ui-delete = Delete
+ui-remove = Remove
+ui-edit = Edit
+ui-open = Open
+ui-copy = Copy
+ui-copied = Copied.
+ui-confirm-delete = Delete “{ $name }”?
+ui-actions = Actions
