@@ -34,6 +34,15 @@ pub struct ServeArgs {
     /// Message bus between nodes: `nats://...` [default: in-process, one node].
     #[arg(long, env = "ASSIST_BUS")]
     bus: Option<String>,
+    /// TURN or STUN URL handed to WebRTC peers, e.g. `turn:turn.example.com:3478` (repeatable).
+    #[arg(long = "turn-url", env = "ASSIST_TURN_URLS", value_delimiter = ',')]
+    turn_urls: Vec<String>,
+    /// Shared secret of the TURN relays (coturn `static-auth-secret`).
+    #[arg(long, env = "ASSIST_TURN_SECRET", hide_env_values = true)]
+    turn_secret: Option<String>,
+    /// Lifetime of issued TURN credentials, seconds [default: 3600].
+    #[arg(long, env = "ASSIST_TURN_TTL_SECS")]
+    turn_ttl_secs: Option<u64>,
     /// TLS mode [default: self-signed].
     #[arg(long, env = "ASSIST_TLS", value_enum)]
     tls: Option<TlsArg>,
@@ -84,6 +93,15 @@ impl ServeArgs {
         }
         if self.bus.is_some() {
             c.bus = self.bus;
+        }
+        if !self.turn_urls.is_empty() {
+            c.turn.urls = self.turn_urls;
+        }
+        if self.turn_secret.is_some() {
+            c.turn.secret = self.turn_secret;
+        }
+        if let Some(v) = self.turn_ttl_secs {
+            c.turn.ttl_secs = v;
         }
         match (self.tls, self.tls_cert, self.tls_key) {
             (_, Some(cert), Some(key)) => c.tls = TlsMode::Files { cert, key },

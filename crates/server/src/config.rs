@@ -53,7 +53,8 @@ pub struct TurnConfig {
     pub urls: Vec<String>,
     /// The shared secret configured in coturn as `static-auth-secret`.
     pub secret: Option<String>,
-    /// Lifetime of issued credentials, seconds.
+    /// Lifetime of issued credentials, seconds (0: `limits::DEFAULT_TURN_TTL_SECS`, one hour;
+    /// at most `limits::MAX_TURN_TTL_SECS`).
     pub ttl_secs: u64,
 }
 

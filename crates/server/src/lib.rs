@@ -6,6 +6,7 @@
 //! - `devices/`: enrollment, signed device requests, compliance evaluation.
 //! - `store/`: SQLite or PostgreSQL behind one `Store`, migrations per backend.
 //! - `ops`: health, metrics, the OpenAPI document, security headers.
+//! - `sessions/`: sessions, live sockets, the bus between nodes (in-process or NATS), node liveness.
 //!
 //! Run loop: `serve` opens the store (running migrations), ensures the tenant and first
 //! administrator, builds the router with `app`, and serves it on tokio, with TLS or without.
@@ -94,10 +95,26 @@ pub async fn prepare(config: Config) -> anyhow::Result<Prepared> {
             .public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"));
-    Ok(Prepared {
-        state: AppState::new(store, config, tenant.id, secure),
-        first_admin,
-    })
+    let bus = config.bus.clone();
+    let state = AppState::new(store, config, tenant.id, secure);
+    connect_bus(&state, bus.as_deref()).await?;
+    Ok(Prepared { state, first_admin })
+}
+
+/// Connects the configured bus between nodes (none: in-process, one node).
+async fn connect_bus(state: &AppState, url: Option<&str>) -> anyhow::Result<()> {
+    match url {
+        None | Some("") => Ok(()),
+        Some(url) if url.starts_with("nats://") || url.starts_with("tls://") => {
+            let hub = state.hub.clone();
+            let deliver: sessions::bus::Deliver = std::sync::Arc::new(move |env| hub.deliver(env));
+            let bus = sessions::bus_nats::NatsBus::connect(url, deliver).await?;
+            state.hub.set_bus(std::sync::Arc::new(bus));
+            tracing::info!(node = state.hub.node(), "connected to the NATS bus");
+            Ok(())
+        }
+        Some(_) => anyhow::bail!("unsupported bus URL (use nats://HOST:PORT)"),
+    }
 }
 
 /// Serves on an already bound listener until the process ends. `on_ready` is told the address
@@ -106,6 +123,7 @@ pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::
     let config = state.config.clone();
     devices::spawn_sweeper(state.clone());
     tokio::spawn(sessions::run_sweeper(state.clone()));
+    tokio::spawn(sessions::nodes::run(state.clone()));
     let router = app(state.clone());
     let make = router.into_make_service_with_connect_info::<SocketAddr>();
     listener.set_nonblocking(true)?;

@@ -120,3 +120,15 @@ pub const MAX_OIDC_DOMAINS: usize = 100;
 pub const MAX_URL_CHARS: usize = 2_000;
 /// Longest client id or client secret.
 pub const MAX_OIDC_CLIENT_CHARS: usize = 1_000;
+/// Scale-out: how often each node writes its heartbeat in the `nodes` table.
+pub const NODE_HEARTBEAT_MS: u64 = 1_000;
+/// Scale-out: a node silent this long is taken for dead and its participants are marked lost.
+/// With the heartbeat interval, a peer learns of a dead node's participants within about
+/// 4 + 1 seconds, inside the 6 seconds of a network cut.
+pub const NODE_LOST_AFTER_MS: i64 = 3_500;
+/// Scale-out: old rate-limit windows are deleted every this many heartbeats.
+pub const RATE_LIMIT_SWEEP_EVERY: u64 = 60;
+/// TURN: lifetime of the credentials handed to participants when the configuration gives none.
+pub const DEFAULT_TURN_TTL_SECS: u64 = 60 * 60;
+/// TURN: longest lifetime an administrator may configure (a day).
+pub const MAX_TURN_TTL_SECS: u64 = 24 * 60 * 60;

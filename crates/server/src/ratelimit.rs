@@ -1,6 +1,12 @@
 //! Failure counters in fixed windows, per key (an account or a client address).
-//! One node keeps them in memory; see `docs/state.md` for what this means with several nodes.
+//!
+//! Two homes, one API: in memory for a single node (SQLite), or in the database's `rate_limits`
+//! table when the store is PostgreSQL and several nodes may serve the same people, so that
+//! guesses spread over nodes add up. Each failure is one atomic upsert per key; see
+//! `docs/state.md`.
 
+use crate::store::{Backend, Store};
+use sqlx::Row;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -16,25 +22,101 @@ pub struct Limit {
 #[derive(Default)]
 pub struct RateLimiter {
     windows: Mutex<HashMap<String, (Instant, u32)>>,
+    /// The shared table, when several nodes may run.
+    shared: Option<Store>,
 }
 
 /// Keys kept before old windows are swept.
 const SWEEP_AT: usize = 100_000;
 
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
 impl RateLimiter {
+    /// Counters kept in this process only (one node).
+    pub fn in_memory() -> RateLimiter {
+        RateLimiter::default()
+    }
+
+    /// Counters in the database's `rate_limits` table, seen by every node.
+    pub fn shared(store: Store) -> RateLimiter {
+        RateLimiter {
+            shared: Some(store),
+            ..RateLimiter::default()
+        }
+    }
+
+    /// Shared counters on PostgreSQL (the only store several nodes can share), in memory otherwise.
+    pub fn for_store(store: &Store) -> RateLimiter {
+        match store.backend() {
+            Backend::Postgres => RateLimiter::shared(store.clone()),
+            Backend::Sqlite => RateLimiter::in_memory(),
+        }
+    }
+
+    /// Whether the counters are shared between nodes.
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
+    }
+
     /// `Err(seconds to wait)` while `key` has used up its failures in the current window.
-    pub fn check(&self, key: &str, limit: Limit) -> Result<(), u64> {
-        self.check_at(key, limit, Instant::now())
+    /// If the shared counters cannot be read, the attempt is refused for a second (fail closed).
+    pub async fn check(&self, key: &str, limit: Limit) -> Result<(), u64> {
+        match &self.shared {
+            None => self.check_at(key, limit, Instant::now()),
+            Some(store) => match check_shared(store, key, limit, crate::clock::now_ms()).await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading a rate limit failed; refusing for now");
+                    Err(1)
+                }
+            },
+        }
     }
 
     /// Counts one failure for `key`.
-    pub fn fail(&self, key: &str, limit: Limit) {
-        self.fail_at(key, limit, Instant::now());
+    pub async fn fail(&self, key: &str, limit: Limit) {
+        match &self.shared {
+            None => self.fail_at(key, limit, Instant::now()),
+            Some(store) => {
+                if let Err(e) = fail_shared(store, key, limit, crate::clock::now_ms()).await {
+                    tracing::warn!(error = %e, "counting a rate-limited failure failed");
+                }
+            }
+        }
     }
 
     /// Forgets the failures of `key` (after a success).
-    pub fn reset(&self, key: &str) {
-        self.lock().remove(key);
+    pub async fn reset(&self, key: &str) {
+        match &self.shared {
+            None => {
+                self.lock().remove(key);
+            }
+            Some(store) => {
+                if let Err(e) = sqlx::query("DELETE FROM rate_limits WHERE key = $1")
+                    .bind(key)
+                    .execute(store.pool())
+                    .await
+                {
+                    tracing::warn!(error = %e, "resetting a rate limit failed");
+                }
+            }
+        }
+    }
+
+    /// Forgets windows that ended before `now_ms` (shared counters; memory sweeps itself).
+    pub async fn sweep(&self, now_ms: i64) -> sqlx::Result<u64> {
+        match &self.shared {
+            None => Ok(0),
+            Some(store) => Ok(sqlx::query(
+                "DELETE FROM rate_limits WHERE window_start + window_ms <= $1",
+            )
+            .bind(now_ms)
+            .execute(store.pool())
+            .await?
+            .rows_affected()),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, u32)>> {
@@ -66,6 +148,41 @@ impl RateLimiter {
     }
 }
 
+async fn check_shared(store: &Store, key: &str, limit: Limit, now: i64) -> sqlx::Result<Result<(), u64>> {
+    let row = sqlx::query("SELECT window_start, failures FROM rate_limits WHERE key = $1")
+        .bind(key)
+        .fetch_optional(store.pool())
+        .await?;
+    let Some(row) = row else { return Ok(Ok(())) };
+    let start: i64 = row.try_get("window_start")?;
+    let failures: i64 = row.try_get("failures")?;
+    let end = start.saturating_add(ms(limit.window));
+    if now < end && failures >= i64::from(limit.max) {
+        let left_ms = u64::try_from(end - now).unwrap_or(0);
+        return Ok(Err(left_ms.div_ceil(1000).max(1)));
+    }
+    Ok(Ok(()))
+}
+
+/// One atomic upsert: a new window starts when the old one is over, else the count goes up.
+async fn fail_shared(store: &Store, key: &str, limit: Limit, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO rate_limits (key, window_start, window_ms, failures) VALUES ($1, $2, $3, 1) \
+         ON CONFLICT (key) DO UPDATE SET \
+           failures = CASE WHEN rate_limits.window_start + rate_limits.window_ms <= $2 \
+                           THEN 1 ELSE rate_limits.failures + 1 END, \
+           window_start = CASE WHEN rate_limits.window_start + rate_limits.window_ms <= $2 \
+                               THEN $2 ELSE rate_limits.window_start END, \
+           window_ms = $3",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(ms(limit.window))
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,16 +207,53 @@ mod tests {
         );
     }
 
-    #[test]
-    fn reset_forgets() {
+    #[tokio::test]
+    async fn reset_forgets() {
         let rl = RateLimiter::default();
         let limit = Limit {
             max: 1,
             window: Duration::from_secs(60),
         };
-        rl.fail("k", limit);
-        assert!(rl.check("k", limit).is_err());
-        rl.reset("k");
-        assert!(rl.check("k", limit).is_ok());
+        rl.fail("k", limit).await;
+        assert!(rl.check("k", limit).await.is_err());
+        rl.reset("k").await;
+        assert!(rl.check("k", limit).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn shared_counters_add_up_and_windows_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("rl.db").display());
+        let store = Store::open(&url).await.unwrap();
+        // Two limiters on one database stand for two nodes.
+        let (a, b) = (
+            RateLimiter::shared(store.clone()),
+            RateLimiter::shared(store.clone()),
+        );
+        let limit = Limit {
+            max: 3,
+            window: Duration::from_secs(60),
+        };
+        let t0 = 1_000_000;
+        fail_shared(&store, "k", limit, t0).await.unwrap();
+        fail_shared(&store, "k", limit, t0 + 1).await.unwrap();
+        assert_eq!(check_shared(&store, "k", limit, t0 + 2).await.unwrap(), Ok(()));
+        fail_shared(&store, "k", limit, t0 + 2).await.unwrap();
+        assert_eq!(check_shared(&store, "k", limit, t0 + 3).await.unwrap(), Err(60));
+        assert_eq!(check_shared(&store, "other", limit, t0 + 3).await.unwrap(), Ok(()));
+        // Past the window: allowed again, and the next failure opens a fresh window.
+        let later = t0 + 60_000;
+        assert_eq!(check_shared(&store, "k", limit, later).await.unwrap(), Ok(()));
+        fail_shared(&store, "k", limit, later).await.unwrap();
+        assert_eq!(check_shared(&store, "k", limit, later).await.unwrap(), Ok(()));
+        // The public API against the real clock: failures on one node block on the other.
+        for _ in 0..3 {
+            a.fail("n", limit).await;
+        }
+        assert!(b.check("n", limit).await.is_err());
+        b.reset("n").await;
+        assert!(a.check("n", limit).await.is_ok());
+        assert!(a.sweep(later + 120_000).await.unwrap() >= 1);
+        store.close().await;
     }
 }

@@ -28,12 +28,13 @@ pub struct Inner {
 impl AppState {
     /// Builds the state.
     pub fn new(store: Store, config: Config, tenant_id: String, secure_cookies: bool) -> Self {
+        let limiter = RateLimiter::for_store(&store);
         AppState(Arc::new(Inner {
             store,
             config,
             tenant_id,
             secure_cookies,
-            limiter: RateLimiter::default(),
+            limiter,
             metrics: Metrics::default(),
             hub: Arc::new(Hub::default()),
         }))

@@ -122,6 +122,7 @@ async fn login(
         state
             .limiter
             .check(key, limit)
+            .await
             .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     }
     let user = state.store.user_by_email(&state.tenant_id, &email).await?;
@@ -139,8 +140,8 @@ async fn login(
     let user = match user {
         Some(u) if password_ok && !u.disabled => u,
         other => {
-            state.limiter.fail(&account_key, ACCOUNT_LIMIT);
-            state.limiter.fail(&address_key, ADDRESS_LIMIT);
+            state.limiter.fail(&account_key, ACCOUNT_LIMIT).await;
+            state.limiter.fail(&address_key, ADDRESS_LIMIT).await;
             let id = other.as_ref().map(|u| u.id.as_str());
             audit::anonymous(
                 &state,
@@ -174,8 +175,8 @@ async fn login(
             None => None,
         };
         let Some(used) = used else {
-            state.limiter.fail(&account_key, ACCOUNT_LIMIT);
-            state.limiter.fail(&address_key, ADDRESS_LIMIT);
+            state.limiter.fail(&account_key, ACCOUNT_LIMIT).await;
+            state.limiter.fail(&address_key, ADDRESS_LIMIT).await;
             audit::anonymous(
                 &state,
                 &email,
@@ -193,7 +194,7 @@ async fn login(
         second_factor = true;
         second_factor_method = Some(used.as_str());
     }
-    state.limiter.reset(&account_key);
+    state.limiter.reset(&account_key).await;
     if let Err(e) =
         crate::access::conditional::enforce_sign_in(&state, &user, second_factor, addr).await
     {

@@ -217,6 +217,7 @@ async fn enroll(
     state
         .limiter
         .check(&limit_key, ENROLL_LIMIT)
+        .await
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     let report = Report {
         name: req.name,
@@ -232,7 +233,7 @@ async fn enroll(
     .check()?;
     let token = req.token.trim();
     if token.is_empty() || token.chars().count() > MAX_ENROLLMENT_TOKEN_CHARS {
-        state.limiter.fail(&limit_key, ENROLL_LIMIT);
+        state.limiter.fail(&limit_key, ENROLL_LIMIT).await;
         return Err(AppError::auth_failed(
             "enrollment_token_invalid",
             "the enrollment token is not valid",
@@ -265,7 +266,7 @@ async fn enroll(
     let (device, token) = match outcome {
         Ok(ok) => ok,
         Err(why) => {
-            state.limiter.fail(&limit_key, ENROLL_LIMIT);
+            state.limiter.fail(&limit_key, ENROLL_LIMIT).await;
             let (code, message) = match why {
                 EnrollRefusal::UnknownToken => (
                     "enrollment_token_invalid",

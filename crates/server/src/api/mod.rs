@@ -9,6 +9,7 @@ pub mod devices;
 pub mod domains;
 pub mod enrollment;
 pub mod groups;
+pub mod ice;
 pub mod oidc;
 pub mod reports;
 pub mod roles;
@@ -108,6 +109,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(devices::router())
         .merge(compliance::router())
         .merge(sessions::router())
+        .merge(ice::router())
         .merge(reports::router())
 }
 

@@ -307,8 +307,9 @@ async fn login(
     state
         .limiter
         .check(&key, START_LIMIT)
+        .await
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
-    state.limiter.fail(&key, START_LIMIT);
+    state.limiter.fail(&key, START_LIMIT).await;
     let settings = enabled_settings(&state).await?;
     if state.store.count_pending_oidc_logins().await? >= OIDC_MAX_PENDING_LOGINS {
         return Err(AppError::RateLimited {
@@ -351,6 +352,7 @@ async fn callback(
     state
         .limiter
         .check(&key, FAILURE_LIMIT)
+        .await
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     let result = match query {
         Ok(Query(q)) => finish(&state, addr, &headers, q).await,
@@ -360,7 +362,7 @@ async fn callback(
         Ok(res) => Ok(res),
         Err(e) => {
             if !matches!(e, AppError::Internal(_)) {
-                state.limiter.fail(&key, FAILURE_LIMIT);
+                state.limiter.fail(&key, FAILURE_LIMIT).await;
                 audit::anonymous(
                     &state,
                     "single sign-on",

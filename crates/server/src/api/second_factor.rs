@@ -205,11 +205,12 @@ fn interactive(who: &Authed) -> ApiResult<()> {
     Ok(())
 }
 
-fn limited(state: &AppState, user_id: &str) -> ApiResult<String> {
+async fn limited(state: &AppState, user_id: &str) -> ApiResult<String> {
     let key = format!("second_factor:acct:{user_id}");
     state
         .limiter
         .check(&key, FAILURE_LIMIT)
+        .await
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     Ok(key)
 }
@@ -290,12 +291,12 @@ async fn confirm(
             "start the enrolment first (POST /api/me/totp)",
         ));
     };
-    let key = limited(&state, &who.user.id)?;
+    let key = limited(&state, &who.user.id).await?;
     let step = (body.code.chars().count() <= MAX_SECOND_FACTOR_CODE_CHARS)
         .then(|| totp::verify_step(&secret, &body.code, now_secs()))
         .flatten();
     let Some(step) = step else {
-        state.limiter.fail(&key, FAILURE_LIMIT);
+        state.limiter.fail(&key, FAILURE_LIMIT).await;
         return Err(wrong_code());
     };
     let codes = new_recovery_codes();
@@ -318,7 +319,7 @@ async fn confirm(
         .store
         .use_totp_step(&who.user.id, i64::try_from(step).unwrap_or(i64::MAX))
         .await?;
-    state.limiter.reset(&key);
+    state.limiter.reset(&key).await;
     audit::by(
         &state,
         &who,
@@ -343,14 +344,14 @@ async fn check_enabled(state: &AppState, who: &Authed, code: &str) -> ApiResult<
     }
     let (_, secret) = state.store.credentials(&who.user.id).await?;
     let secret = secret.unwrap_or_default();
-    let key = limited(state, &who.user.id)?;
+    let key = limited(state, &who.user.id).await?;
     match verify_code(state, &who.user.id, &secret, code).await? {
         Some(used) => {
-            state.limiter.reset(&key);
+            state.limiter.reset(&key).await;
             Ok(used)
         }
         None => {
-            state.limiter.fail(&key, FAILURE_LIMIT);
+            state.limiter.fail(&key, FAILURE_LIMIT).await;
             Err(wrong_code())
         }
     }

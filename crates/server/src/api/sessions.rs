@@ -303,17 +303,19 @@ async fn join_session(
     state
         .limiter
         .check(&account_key, ACCOUNT_LIMIT)
+        .await
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     state
         .limiter
         .check(&address_key, ADDRESS_LIMIT)
+        .await
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
-    let wrong = |state: &AppState| {
-        state.limiter.fail(&account_key, ACCOUNT_LIMIT);
-        state.limiter.fail(&address_key, ADDRESS_LIMIT);
+    let wrong = async |state: &AppState| {
+        state.limiter.fail(&account_key, ACCOUNT_LIMIT).await;
+        state.limiter.fail(&address_key, ADDRESS_LIMIT).await;
     };
     if req.code.len() > 64 {
-        wrong(&state);
+        wrong(&state).await;
         return Err(AppError::bad_request(
             "invalid_code",
             "a security code has 8 characters",
@@ -322,7 +324,7 @@ async fn join_session(
     let code = match SecurityCode::parse(&req.code) {
         Ok(c) => c,
         Err(e) => {
-            wrong(&state);
+            wrong(&state).await;
             return Err(AppError::bad_request("invalid_code", e.to_string()));
         }
     };
@@ -338,7 +340,7 @@ async fn join_session(
             .as_deref()
             .is_some_and(|h| crate::secrets::ct_eq(h, &hash))
     }) else {
-        wrong(&state);
+        wrong(&state).await;
         audit::by(
             &state,
             &who,
@@ -406,7 +408,7 @@ async fn join_session(
         ),
         other => other,
     })?;
-    state.limiter.reset(&account_key);
+    state.limiter.reset(&account_key).await;
     audit::by(
         &state,
         &who,

@@ -43,8 +43,9 @@ pub async fn post(
     state
         .limiter
         .check(&key, CHAT_LIMIT)
+        .await
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
-    state.limiter.fail(&key, CHAT_LIMIT);
+    state.limiter.fail(&key, CHAT_LIMIT).await;
     let rec = state
         .store
         .add_chat(&row.id, role, user_id, &text, now_ms())

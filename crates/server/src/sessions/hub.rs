@@ -2,7 +2,9 @@
 //! and fans each one out to the connections of its session.
 
 use super::bus::{Bus, BusEvent, Envelope};
+use assist_proto::session::Role;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::broadcast;
 
@@ -10,10 +12,24 @@ use tokio::sync::broadcast;
 const TOPIC_CAPACITY: usize = 256;
 
 /// Live connections of this node.
-#[derive(Default)]
 pub struct Hub {
     topics: Mutex<HashMap<String, broadcast::Sender<Arc<BusEvent>>>>,
     bus: OnceLock<Arc<dyn Bus>>,
+    /// This node's id: random per process, the prefix of its connection ids (see `nodes`).
+    node: String,
+    /// Whether this node has written its first heartbeat.
+    registered: AtomicBool,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            topics: Mutex::default(),
+            bus: OnceLock::new(),
+            node: crate::store::new_id(),
+            registered: AtomicBool::new(false),
+        }
+    }
 }
 
 /// A connection's subscription to one session; leaving the last one frees the topic.
@@ -35,6 +51,37 @@ impl Drop for Subscription {
 }
 
 impl Hub {
+    /// This node's id.
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// A new connection id, `{node}.{random}`: the presence row then says which node holds a
+    /// participant, so that other nodes can mark it lost when this node dies.
+    pub fn new_conn_id(&self) -> String {
+        format!("{}.{}", self.node, crate::store::new_id())
+    }
+
+    /// Whether this node's first heartbeat was written.
+    pub fn registered(&self) -> bool {
+        self.registered.load(Ordering::Relaxed)
+    }
+
+    /// Records that this node's first heartbeat was written.
+    pub fn mark_registered(&self) {
+        self.registered.store(true, Ordering::Relaxed);
+    }
+
+    /// Closes every live connection of this node (they reconnect and resume), without telling
+    /// presence: used when other nodes already reported them lost.
+    pub fn close_all(&self) {
+        for tx in self.lock().values() {
+            for role in [Role::Helper, Role::Sharer] {
+                let _ = tx.send(Arc::new(super::nodes::close_event(role)));
+            }
+        }
+    }
+
     /// Sets the bus once, at start.
     pub fn set_bus(&self, bus: Arc<dyn Bus>) {
         let _ = self.bus.set(bus);

@@ -89,7 +89,7 @@ async fn run(
     user_id: &str,
     address: Option<String>,
 ) -> ApiResult<()> {
-    let conn = crate::store::new_id();
+    let conn = state.hub.new_conn_id();
     let mut sub = state.hub.subscribe(id);
     let (mut tx, mut rx) = socket.split();
     service::set_presence(state, id, role, PresenceStatus::Online, &conn).await?;

@@ -3,13 +3,16 @@
 //!
 //! - `service`: load → apply event → save (optimistic) → publish; presence; the sweeper's work.
 //! - `live`: the WebSocket of each participant (hello, state, presence, chat, signalling, heartbeats).
-//! - `bus` / `hub`: events between nodes, and to this node's connections.
+//! - `bus` / `hub`: events between nodes, and to this node's connections; `bus_nats` over NATS.
+//! - `nodes`: node heartbeats; participants held by a node that died are marked lost.
 //! - `view`: what each side sees (trust screen, device, warnings).
 
 pub mod bus;
+pub mod bus_nats;
 pub mod chat;
 pub mod hub;
 pub mod live;
+pub mod nodes;
 pub mod service;
 pub mod view;
 

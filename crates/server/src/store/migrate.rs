@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(2, "0002_sessions.sql"),
     migration!(3, "0003_access.sql"),
     migration!(4, "0004_devices.sql"),
+    migration!(5, "0005_scaleout.sql"),
 ];
 
 /// The schema version this binary brings.

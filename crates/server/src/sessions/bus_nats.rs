@@ -1,0 +1,100 @@
+//! The bus over NATS, for several server nodes (`--bus nats://...`).
+//!
+//! Each envelope is published as JSON on the subject `assist.session.{id}`; every node holds one
+//! subscription to `assist.session.>` and hands what arrives to its hub, which keeps only the
+//! sessions it has connections for. Envelopes of a session published by one node arrive in
+//! publishing order at every node: one client connection per node, one subject per session, and
+//! NATS keeps the order of one publisher on one subject. The node's own envelopes come back through
+//! NATS too, so every node sees the same order. Reconnects are the client's work; envelopes
+//! published while NATS is away are lost, which costs nothing lasting: the state is in the
+//! database, and a connection that resumes reads it fresh.
+
+use super::bus::{BoxFuture, Bus, Deliver, Envelope};
+use anyhow::Context;
+use futures_util::StreamExt;
+use std::time::Duration;
+
+/// Subject prefix of session envelopes.
+pub const SUBJECT_PREFIX: &str = "assist.session.";
+/// The wildcard every node subscribes to.
+pub const SUBJECT_ALL: &str = "assist.session.>";
+/// How long start-up waits for NATS before it gives up.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The NATS bus of one node.
+pub struct NatsBus {
+    client: async_nats::Client,
+}
+
+/// The subject of a session's envelopes. Session ids are plain tokens (letters, digits, `-`, `_`);
+/// anything else could reach other subjects and is refused.
+pub fn subject(session_id: &str) -> anyhow::Result<String> {
+    let plain = !session_id.is_empty()
+        && session_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    anyhow::ensure!(plain, "session id unusable as a NATS subject token");
+    Ok(format!("{SUBJECT_PREFIX}{session_id}"))
+}
+
+impl NatsBus {
+    /// Connects to NATS at `url` and starts handing every session envelope to `deliver`.
+    /// Fails with a clear message when NATS cannot be reached at start.
+    pub async fn connect(url: &str, deliver: Deliver) -> anyhow::Result<NatsBus> {
+        let client = async_nats::ConnectOptions::new()
+            .name("assist")
+            .connection_timeout(CONNECT_TIMEOUT)
+            .event_callback(|event| async move {
+                tracing::info!(%event, "NATS connection event");
+            })
+            .connect(url)
+            .await
+            .with_context(|| format!("cannot reach the NATS bus at {url}"))?;
+        let mut sub = client
+            .subscribe(SUBJECT_ALL)
+            .await
+            .with_context(|| format!("cannot subscribe to {SUBJECT_ALL} on {url}"))?;
+        tokio::spawn(async move {
+            while let Some(msg) = sub.next().await {
+                match serde_json::from_slice::<Envelope>(&msg.payload) {
+                    Ok(env) => deliver(env),
+                    Err(e) => {
+                        tracing::warn!(error = %e, subject = %msg.subject, "ignoring a malformed envelope")
+                    }
+                }
+            }
+            tracing::warn!("the NATS subscription ended; live events from other nodes stop");
+        });
+        Ok(NatsBus { client })
+    }
+}
+
+impl Bus for NatsBus {
+    fn publish(&self, env: Envelope) -> BoxFuture<'_, anyhow::Result<()>> {
+        Box::pin(async move {
+            let subject = subject(&env.session_id)?;
+            let body = serde_json::to_vec(&env)?;
+            self.client
+                .publish(subject, body.into())
+                .await
+                .context("publishing on NATS")?;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_take_plain_ids_only() {
+        assert_eq!(
+            subject("0a1b2c").unwrap(),
+            "assist.session.0a1b2c".to_owned()
+        );
+        for bad in ["", "a.b", "a*", ">", "a b", "a\nb"] {
+            assert!(subject(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Node liveness, so that a node that dies cannot leave its participants "online" for ever.
+//!
+//! Every node writes a heartbeat in the `nodes` table each `NODE_HEARTBEAT_MS`. A connection id is
+//! `{node}.{random}` (see `Hub::new_conn_id`), and the presence JSON of each session keeps the
+//! current connection id of each side, so the row says which node holds each participant. Any node
+//! that finds another node silent for `NODE_LOST_AFTER_MS` marks the participants held by it as
+//! `lost` (told to the peer through the bus, as a lost network would be) and forgets the node. The
+//! grace period then runs as usual: the participant reconnects through the load balancer to a
+//! surviving node and is `online` again, or the sweeper ends the session when the grace is over.
+//! Several nodes may do this at once: the presence update checks the connection id and the row
+//! version, so the loss is recorded and told once.
+
+use super::bus::BusEvent;
+use super::service;
+use crate::clock::now_ms;
+use crate::limits::{NODE_HEARTBEAT_MS, NODE_LOST_AFTER_MS, RATE_LIMIT_SWEEP_EVERY};
+use crate::state::AppState;
+use assist_proto::presence::PresenceStatus;
+use assist_proto::session::Role;
+use sqlx::Row;
+
+/// Sessions looked at per dead node and pass (a dead node's remaining ones wait for the next pass).
+const SESSIONS_PER_PASS: i64 = 1_000;
+
+/// Writes this node's heartbeat. Returns `false` if the row was gone: another node took this one
+/// for dead (a stall longer than `NODE_LOST_AFTER_MS`) and its participants were marked lost.
+pub async fn heartbeat(state: &AppState, now: i64) -> sqlx::Result<bool> {
+    let updated = sqlx::query("UPDATE nodes SET seen_at = $2 WHERE id = $1")
+        .bind(state.hub.node())
+        .bind(now)
+        .execute(state.store.pool())
+        .await?
+        .rows_affected();
+    if updated > 0 {
+        return Ok(true);
+    }
+    sqlx::query(
+        "INSERT INTO nodes (id, started_at, seen_at) VALUES ($1, $2, $2) \
+         ON CONFLICT (id) DO UPDATE SET seen_at = $2",
+    )
+    .bind(state.hub.node())
+    .bind(now)
+    .execute(state.store.pool())
+    .await?;
+    Ok(false)
+}
+
+/// Nodes silent since before `now - NODE_LOST_AFTER_MS`, other than this one.
+pub async fn dead_nodes(state: &AppState, now: i64) -> sqlx::Result<Vec<String>> {
+    let rows = sqlx::query("SELECT id FROM nodes WHERE seen_at < $1 AND id <> $2")
+        .bind(now - NODE_LOST_AFTER_MS)
+        .bind(state.hub.node())
+        .fetch_all(state.store.pool())
+        .await?;
+    rows.iter().map(|r| r.try_get("id")).collect()
+}
+
+/// Marks every participant held by `node` as lost. Returns how many were marked.
+pub async fn reap(state: &AppState, node: &str) -> anyhow::Result<usize> {
+    // Node ids are generated hex, so the pattern needs no escaping; checked anyway.
+    anyhow::ensure!(
+        node.bytes().all(|b| b.is_ascii_alphanumeric()),
+        "unexpected node id"
+    );
+    let prefix = format!("{node}.");
+    let rows = sqlx::query("SELECT id FROM sessions WHERE tenant_id = $1 AND presence LIKE $2 LIMIT $3")
+        .bind(&state.tenant_id)
+        .bind(format!("%\"{prefix}%"))
+        .bind(SESSIONS_PER_PASS)
+        .fetch_all(state.store.pool())
+        .await?;
+    let mut marked = 0;
+    for r in rows {
+        let id: String = r.try_get("id")?;
+        let Some(row) = state.store.session(&state.tenant_id, &id).await? else {
+            continue;
+        };
+        if row.machine.is_terminal() {
+            continue;
+        }
+        for role in [Role::Helper, Role::Sharer] {
+            let online = row
+                .presence
+                .of(role)
+                .is_some_and(|p| p.status == PresenceStatus::Online);
+            match row.presence.conn(role) {
+                Some(conn) if online && conn.starts_with(&prefix) => {
+                    if service::set_presence(state, &id, role, PresenceStatus::Lost, conn).await? {
+                        marked += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(marked)
+}
+
+/// One pass: heartbeat, then reap nodes that died. A node that finds itself reaped closes its
+/// connections, so that its participants reconnect and are `online` again.
+pub async fn pass(state: &AppState) -> anyhow::Result<()> {
+    let now = now_ms();
+    let known = heartbeat(state, now).await?;
+    if !known && state.hub.registered() {
+        tracing::warn!(
+            "this node was taken for dead by another node (stalled?); closing its live connections"
+        );
+        state.hub.close_all();
+    }
+    state.hub.mark_registered();
+    for node in dead_nodes(state, now).await? {
+        let marked = reap(state, &node).await?;
+        sqlx::query("DELETE FROM nodes WHERE id = $1 AND seen_at < $2")
+            .bind(&node)
+            .bind(now - NODE_LOST_AFTER_MS)
+            .execute(state.store.pool())
+            .await?;
+        tracing::warn!(node, participants = marked, "a node stopped; its participants are marked lost");
+    }
+    Ok(())
+}
+
+/// Runs node heartbeats (and the sweep of old rate-limit windows) until the process ends.
+pub async fn run(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(NODE_HEARTBEAT_MS));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut n: u64 = 0;
+    loop {
+        tick.tick().await;
+        if let Err(e) = pass(&state).await {
+            tracing::warn!(error = %e, "node heartbeat failed");
+        }
+        n = n.wrapping_add(1);
+        if n % RATE_LIMIT_SWEEP_EVERY == 0
+            && let Err(e) = state.limiter.sweep(now_ms()).await
+        {
+            tracing::warn!(error = %e, "sweeping rate limits failed");
+        }
+    }
+}
+
+/// Tells this node's connections of a session that they must close (a local event only).
+pub fn close_event(role: Role) -> BusEvent {
+    BusEvent::Replaced {
+        role,
+        conn: String::new(),
+    }
+}
