@@ -71,6 +71,8 @@ async function helperStarts(user = helper) {
   const ctx = await contextFor(user);
   const page = await ctx.newPage();
   await page.goto(`${server.url}/rhh`);
+  // /rhh creates the session and goes on to its page, which shows the code while waiting.
+  await page.waitForURL(/\/sessions\/[0-9a-f]{32}$/);
   await page.locator('#code').filter({ hasText: /\S/ }).waitFor();
   const code = (await page.locator('#code').textContent()).trim();
   const link = await page.locator('#code-link').getAttribute('href');
@@ -135,26 +137,27 @@ test('a helper and a web sharer: code, trust screen, view only, video, chat, lea
   const h = await helperStarts();
   assert.match(h.code, /^[2-9a-z]{4} [2-9a-z]{4}$/, 'the code is shown grouped');
   assert.ok(h.link.includes('/rh?passcode='), 'the link carries the code');
-  await screenshot(h.page, 'rhh-code');
+  await screenshot(h.page, 'session-code');
 
   const s = await sharerJoins(h.link);
   assert.equal(await s.page.locator('#trust [data-field="full_name"]').textContent(), 'Hana Kato');
   assert.equal(await s.page.locator('#trust [data-field="job_title"]').textContent(), 'Service desk');
   assert.equal(await s.page.locator('#trust [data-field="company"]').textContent(), 'Example Ltd');
 
-  // The helper's /rhh moves on to the session page by itself.
-  await h.page.waitForURL(/\/sessions\/[0-9a-f]{32}$/);
+  // The helper's page shows the sharer in place of the code.
   await h.page.locator('#trust [data-field="full_name"]').filter({ hasText: 'Sami Haddad' }).waitFor();
+  await h.page.locator('#presence[data-status="online"]').waitFor();
+  const joinedAt = Date.now();
+  figures.connect_to_helper_trust_ms = joinedAt - s.started;
+  assert.ok(await h.page.locator('#code-panel').isHidden(), 'the code is gone once used');
   const warnings = await h.page.locator('#warnings > li').evaluateAll((els) => els.map((e) => e.dataset.code));
   assert.deepEqual(warnings.sort(), ['device_not_enrolled', 'sharer_unverified']);
   assert.ok(await h.page.locator('#request-control').isVisible(), 'a Help Desk Operator sees full control');
   assert.ok(await h.page.locator('#request-control').isDisabled(), '…disabled for a web sharer');
-  await h.page.locator('#presence[data-status="online"]').waitFor();
-  await screenshot(h.page, 'session-trust');
-
   await h.page.click('#request-view');
   await s.page.locator('#consent-panel').waitFor({ state: 'visible' });
-  await screenshot(s.page, 'rh-consent');
+  figures.request_to_consent_prompt_ms = Date.now() - joinedAt;
+  const allowedAt = Date.now();
   await s.page.click('#allow');
   await s.page.locator('#sharing-bar').waitFor({ state: 'visible' });
 
@@ -163,6 +166,10 @@ test('a helper and a web sharer: code, trust screen, view only, video, chat, lea
     return st.frames > 0 && st.width > 0 ? st : null;
   }, 10000, 'the first video frame');
   figures.connect_to_first_frame_ms = Date.now() - s.started;
+  figures.allow_to_first_frame_ms = Date.now() - allowedAt;
+  figures.machine_time_code_to_frame_ms =
+    figures.connect_to_helper_trust_ms + figures.request_to_consent_prompt_ms + figures.allow_to_first_frame_ms;
+  await screenshot(h.page, 'session-trust');
   await new Promise((r) => setTimeout(r, 1000));
   const later = await videoStats(h.page);
   assert.ok(later.frames > first.frames, `frames keep coming (${first.frames} → ${later.frames})`);
@@ -294,11 +301,11 @@ test('the pages in Arabic (right to left) and Japanese', async () => {
     const ctx = await contextFor(helper, { locale });
     const page = await ctx.newPage();
     await page.goto(`${server.url}/rhh`);
-    await page.waitForURL(/\/rhh$/);
+    await page.waitForURL(/\/sessions\//);
     await page.locator('#code').filter({ hasText: /\S/ }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), lang);
     assert.equal(await page.getAttribute('html', 'dir'), dir);
-    await screenshot(page, `rhh-${lang}`);
+    await screenshot(page, `session-code-${lang}`);
     const link = await page.locator('#code-link').getAttribute('href');
     const s = await sharerJoins(link);
     await page.waitForURL(/\/sessions\//);
@@ -325,7 +332,7 @@ test('axe-core: no serious or critical violation on /, /rhh, /rh', async (t) => 
   const sharerPage = await sharerCtx.newPage();
   for (const [p, path, ready] of [
     [page, '/', '#sessions, #no-sessions'],
-    [page, '/rhh', '#code:not(:empty)'],
+    [page, '/rhh', '#code:not(:empty)'], // /rhh goes on to the session page showing the code
     [sharerPage, '/rh?passcode=abcd2345', '#join-form:not([hidden])'],
   ]) {
     await p.goto(`${server.url}${path}`);

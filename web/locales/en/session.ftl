@@ -21,7 +21,7 @@ live-code-help = The code works once and expires after 10 minutes.
 live-copy-code = Copy code
 live-copy-link = Copy link
 live-code-link = Link:
-live-open-session = Open the session
+live-start-creating = Creating a session…
 live-new-code = New code
 
 live-session-title = Session

@@ -1,52 +1,29 @@
-// The helper start page `/rhh` (a device that is not enrolled): creates a session, shows the code
-// large and grouped with copy buttons and the `/rh?passcode=` link, and moves on to the session
-// page as soon as the sharer has entered the code. A reload of the tab shows the same code again
-// (sessionStorage) while it is still waiting.
+// The helper start page `/rhh` (a device that is not enrolled): creates a session and goes on to
+// its session page at once, which shows the code large and grouped with copy buttons and the
+// `/rh?passcode=` link while it waits, then the sharer's trust screen in the same page as soon as
+// they enter the code (no page load between the sharer joining and the helper seeing them).
+// The server shows a code only once: it is kept in sessionStorage, and a reload of `/rhh` in the
+// same tab goes back to the session still waiting instead of making another one.
 
 import { api, me, signInUrl } from './api.mjs';
-import { readCode, renderCode, saveCode } from './code.mjs';
-import { LiveSocket } from './socket.mjs';
+import { readCode, saveCode } from './code.mjs';
 import { setText, show, t } from './text.mjs';
 
 const $ = (id) => document.getElementById(id);
-const panel = $('code-panel');
 const error = $('start-error');
 const again = $('new-code');
-const open = $('open-session');
-const status = $('session-status');
 const CURRENT = 'assist.rhh.current';
 
-let socket = null;
+function go(id) {
+  location.replace(`/sessions/${encodeURIComponent(id)}`);
+}
 
 function fail(e) {
   const key = `start-error-${e.code}`;
   const known = t(key);
   setText(error, known !== key ? known : `${t('error')} ${e.message || e}`);
   show(error, true);
-}
-
-function follow(id) {
-  open.href = `/sessions/${encodeURIComponent(id)}`;
-  show(open, true);
-  socket?.stop();
-  socket = new LiveSocket(id, {
-    onMessage: (msg) => {
-      if ((msg.type === 'hello' || msg.type === 'state') && msg.session) {
-        const s = msg.session.state;
-        if (s !== 'waiting') {
-          socket.stop();
-          if (s === 'expired') {
-            setText(status, t('state-expired'));
-            show(panel, false);
-            show(again, true);
-          } else {
-            location.assign(open.href);
-          }
-        }
-      }
-    },
-  });
-  socket.start();
+  show(again, true);
 }
 
 async function create() {
@@ -56,12 +33,9 @@ async function create() {
     const created = await api('POST', '/api/sessions', {});
     saveCode(created.id, created);
     sessionStorage.setItem(CURRENT, created.id);
-    renderCode(panel, created);
-    setText(status, t('state-waiting'));
-    follow(created.id);
+    go(created.id);
   } catch (e) {
     fail(e);
-    show(again, true);
   }
 }
 
@@ -77,9 +51,7 @@ async function main() {
     try {
       const v = await api('GET', `/api/sessions/${encodeURIComponent(current)}`);
       if (v.state === 'waiting') {
-        renderCode(panel, saved);
-        setText(status, t('state-waiting'));
-        follow(current);
+        go(current);
         return;
       }
     } catch {
