@@ -68,7 +68,15 @@ export async function iceServers(sessionId) {
   try {
     const data = await api('GET', `/api/sessions/${encodeURIComponent(sessionId)}/ice-servers`);
     const list = Array.isArray(data) ? data : data && Array.isArray(data.ice_servers) ? data.ice_servers : [];
-    return list.filter((s) => s && s.urls);
+    // Absent TURN credentials come as null; the browser would take null for the text "null".
+    return list
+      .filter((s) => s && s.urls)
+      .map((s) => {
+        const out = { urls: s.urls };
+        if (typeof s.username === 'string') out.username = s.username;
+        if (typeof s.credential === 'string') out.credential = s.credential;
+        return out;
+      });
   } catch {
     return [];
   }
