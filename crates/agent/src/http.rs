@@ -167,8 +167,18 @@ pub struct Client {
 impl Client {
     /// A client for `server` trusting certificates as `tls` says.
     pub fn new(server: &str, tls: &TlsTrust) -> Result<Client, HttpError> {
+        Client::build(server, tls, false)
+    }
+
+    /// A client that keeps the cookies the server sets (for signing in with a password).
+    pub fn with_cookies(server: &str, tls: &TlsTrust) -> Result<Client, HttpError> {
+        Client::build(server, tls, true)
+    }
+
+    fn build(server: &str, tls: &TlsTrust, cookies: bool) -> Result<Client, HttpError> {
         let url = parse_server(server)?;
         let mut b = reqwest::Client::builder()
+            .cookie_store(cookies)
             .timeout(REQUEST_TIMEOUT)
             .connect_timeout(CONNECT_TIMEOUT)
             .user_agent(concat!("assist-agent/", env!("CARGO_PKG_VERSION")));
@@ -187,6 +197,11 @@ impl Client {
         })
     }
 
+    /// The server's base URL (scheme, host and port, no trailing slash).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// POSTs `body` as JSON to `path` (signed when `signer` is given) and reads the JSON answer.
     pub async fn post<B: Serialize, R: DeserializeOwned>(
         &self,
@@ -194,15 +209,37 @@ impl Client {
         body: &B,
         signer: Option<&Signer>,
     ) -> Result<R, HttpError> {
-        let bytes = serde_json::to_vec(body).map_err(|e| HttpError::Decode(e.to_string()))?;
-        let mut req = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("content-type", "application/json");
+        self.send("POST", path, Some(body), signer, None).await
+    }
+
+    /// Sends a request with an optional JSON body, signed when `signer` is given and with
+    /// `Authorization: Bearer` when `bearer` is, and reads the JSON answer (`null` for an empty
+    /// one, such as 204).
+    pub async fn send<B: Serialize, R: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&B>,
+        signer: Option<&Signer>,
+        bearer: Option<&str>,
+    ) -> Result<R, HttpError> {
+        let bytes = match body {
+            Some(b) => serde_json::to_vec(b).map_err(|e| HttpError::Decode(e.to_string()))?,
+            None => Vec::new(),
+        };
+        let m = reqwest::Method::from_bytes(method.as_bytes())
+            .map_err(|e| HttpError::Decode(e.to_string()))?;
+        let mut req = self.http.request(m, format!("{}{path}", self.base));
+        if body.is_some() {
+            req = req.header("content-type", "application/json");
+        }
         if let Some(s) = signer {
-            for (name, value) in s.headers("POST", path, &bytes, now_ms(), &new_nonce()) {
+            for (name, value) in s.headers(method, path, &bytes, now_ms(), &new_nonce()) {
                 req = req.header(name, value);
             }
+        }
+        if let Some(t) = bearer {
+            req = req.bearer_auth(t);
         }
         let res = req
             .body(bytes)
@@ -225,7 +262,12 @@ impl Client {
                     .unwrap_or_else(|| text.chars().take(200).collect()),
             });
         }
-        serde_json::from_str(&text).map_err(|e| HttpError::Decode(e.to_string()))
+        let text = if text.trim().is_empty() {
+            "null"
+        } else {
+            &text
+        };
+        serde_json::from_str(text).map_err(|e| HttpError::Decode(e.to_string()))
     }
 }
 

@@ -5,6 +5,8 @@ use assist_agent::checkin::CheckIn;
 use assist_agent::enroll::{self, EnrollOptions};
 use assist_agent::facts::System;
 use assist_agent::identity::{self, Identity, TlsTrust};
+use assist_agent::login::{self, UserToken};
+use assist_agent::share::{self, Finish, JoinOptions};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -25,6 +27,52 @@ enum AgentCommand {
     Enroll(EnrollArgs),
     /// Check in periodically (inventory and compliance facts).
     Run(RunArgs),
+    /// Sign the device's user in and keep an API token for joining sessions.
+    Login(LoginArgs),
+    /// Join a help session with the code the helper gives, and share this screen.
+    Join(JoinArgs),
+}
+
+#[derive(Args, Debug)]
+struct LoginArgs {
+    /// The server [default: the enrolled device's server].
+    #[arg(long, env = "ASSIST_SERVER")]
+    server: Option<String>,
+    /// Sign in with this account's email and password.
+    #[arg(long, conflicts_with = "sso")]
+    email: Option<String>,
+    /// Read the password from the first line of standard input instead of prompting.
+    #[arg(long, requires = "email")]
+    password_stdin: bool,
+    /// The authenticator app's current code, for accounts with a second factor.
+    #[arg(long, requires = "email")]
+    totp: Option<String>,
+    /// Single sign-on: opens the server in the system browser; create an API token there
+    /// (your profile's tokens) and paste it here.
+    #[arg(long)]
+    sso: bool,
+}
+
+#[derive(Args, Debug)]
+struct JoinArgs {
+    /// The security code the helper gives you (any case, spaces or dashes).
+    code: String,
+    /// Consent without asking, for unattended sessions (refused: see the error).
+    #[arg(long)]
+    yes: bool,
+    /// The X display to share [default: $DISPLAY].
+    #[arg(long)]
+    display: Option<String>,
+    /// Share only this monitor (index, as RandR lists them) [default: the whole screen].
+    #[arg(long)]
+    monitor: Option<usize>,
+    /// Frames per second to capture.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=60))]
+    fps: u32,
+    /// The local address for the video connection [default: the one this machine uses to reach
+    /// the server].
+    #[arg(long)]
+    webrtc_ip: Option<std::net::IpAddr>,
 }
 
 #[derive(Args, Debug)]
@@ -69,6 +117,8 @@ pub fn run(args: AgentArgs) -> anyhow::Result<()> {
     match args.command {
         AgentCommand::Enroll(a) => rt.block_on(enroll_cmd(a, dir)),
         AgentCommand::Run(a) => rt.block_on(run_cmd(a, dir)),
+        AgentCommand::Login(a) => rt.block_on(login_cmd(a, dir)),
+        AgentCommand::Join(a) => rt.block_on(join_cmd(a, dir)),
     }
 }
 
@@ -121,6 +171,91 @@ async fn run_cmd(a: RunArgs, dir: PathBuf) -> anyhow::Result<()> {
         })
         .await;
     Err(anyhow::Error::new(fatal).context("the agent stops"))
+}
+
+async fn login_cmd(a: LoginArgs, dir: PathBuf) -> anyhow::Result<()> {
+    let identity = Identity::load(&dir).ok();
+    let server = match (&a.server, &identity) {
+        (Some(s), _) => s.clone(),
+        (None, Some(id)) => id.server.clone(),
+        (None, None) => anyhow::bail!("give --server (this device is not enrolled)"),
+    };
+    let tls = identity.as_ref().map(|i| i.tls.clone()).unwrap_or_default();
+    let device_name = System::host()
+        .hostname()
+        .unwrap_or_else(|| "this device".to_owned());
+    let user = if let Some(email) = &a.email {
+        let password = if a.password_stdin {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("reading the password")?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        } else {
+            prompt_hidden("Password: ")?
+        };
+        login::with_password(
+            &server,
+            &tls,
+            email,
+            &password,
+            a.totp.as_deref(),
+            &device_name,
+        )
+        .await
+        .context("sign-in failed")?
+    } else if a.sso {
+        let url = format!("{}/auth/oidc/login", server.trim_end_matches('/'));
+        println!("Sign in with single sign-on in your browser: {url}");
+        println!("Then create an API token in the web app and paste it here.");
+        let _ = std::process::Command::new("xdg-open")
+            .arg(&url)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        let token = prompt_hidden("API token: ")?;
+        login::with_token(&server, &tls, token.trim())
+            .await
+            .context("the token was refused")?
+    } else {
+        anyhow::bail!("give --email (password sign-in) or --sso");
+    };
+    user.save(&dir)?;
+    println!(
+        "Signed in as {} <{}>; token kept in {}",
+        user.full_name,
+        user.email,
+        dir.join(login::USER_FILE).display()
+    );
+    Ok(())
+}
+
+/// Reads a secret line from the terminal (echo is not turned off: no terminal crate here, so
+/// prefer `--password-stdin` in scripts).
+fn prompt_hidden(prompt: &str) -> anyhow::Result<String> {
+    use std::io::Write;
+    print!("{prompt}");
+    std::io::stdout().flush()?;
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn join_cmd(a: JoinArgs, dir: PathBuf) -> anyhow::Result<()> {
+    let identity = Identity::load(&dir)?;
+    let user = UserToken::load(&dir)?;
+    let opts = JoinOptions {
+        code: a.code,
+        display: a.display,
+        monitor: a.monitor,
+        fps: a.fps,
+        webrtc_ip: a.webrtc_ip,
+        assume_yes: a.yes,
+    };
+    match share::join(&identity, &user, &opts).await? {
+        Finish::Stopped | Finish::Over(_) => Ok(()),
+        Finish::Lost => anyhow::bail!("lost the connection to the server"),
+    }
 }
 
 fn print_compliance(state: &str, reasons: &[String]) {

@@ -1,0 +1,194 @@
+//! The control gate: the helper's input reaches the desktop only while the latest session state
+//! says `active_mode == "control"`. Any other state (view only, an upgrade awaiting consent,
+//! denied, ended, or no state yet) drops input, and leaving control releases every key and
+//! button the helper still holds.
+//!
+//! Pure logic around an [`Injector`]: the caller feeds states and data-channel messages; tests
+//! use a recording injector.
+
+use std::time::{Duration, Instant};
+
+use assist_input::{Injector, InputError, InputEvent};
+
+/// What happened to one data-channel message.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    /// Replayed on the desktop; how long parsing and injecting took.
+    Injected(Duration),
+    /// Not in control: dropped.
+    Dropped,
+    /// Not an input event (or refused by the injector): dropped, with the reason.
+    Refused(String),
+}
+
+/// Input from the helper, gated by the session state.
+pub struct ControlGate<I: Injector> {
+    injector: I,
+    control: bool,
+    /// Messages injected / dropped, for the summary at the end.
+    pub injected: u64,
+    /// Messages dropped because the session was not in control.
+    pub dropped: u64,
+    latencies: Vec<Duration>,
+}
+
+impl<I: Injector> ControlGate<I> {
+    /// A closed gate around `injector`.
+    pub fn new(injector: I) -> Self {
+        ControlGate {
+            injector,
+            control: false,
+            injected: 0,
+            dropped: 0,
+            latencies: Vec::new(),
+        }
+    }
+
+    /// Whether input is accepted now.
+    pub fn in_control(&self) -> bool {
+        self.control
+    }
+
+    /// Applies the session's latest `active_mode`. Returns `true` when control just ended, after
+    /// releasing every held key and button.
+    pub fn on_active_mode(&mut self, active_mode: Option<&str>) -> Result<bool, InputError> {
+        let now = active_mode == Some("control");
+        let was = std::mem::replace(&mut self.control, now);
+        if was && !now {
+            self.injector.release_all()?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Handles one message from the `"input"` data channel, received at `received`.
+    pub fn on_message(&mut self, text: &str, received: Instant) -> Outcome {
+        if !self.control {
+            self.dropped += 1;
+            return Outcome::Dropped;
+        }
+        let event = match InputEvent::from_json(text) {
+            Ok(e) => e,
+            Err(e) => return Outcome::Refused(e.to_string()),
+        };
+        match self.injector.inject(&event) {
+            Ok(()) => {
+                let took = received.elapsed();
+                self.injected += 1;
+                if self.latencies.len() < 100_000 {
+                    self.latencies.push(took);
+                }
+                Outcome::Injected(took)
+            }
+            Err(e) => Outcome::Refused(e.to_string()),
+        }
+    }
+
+    /// Releases everything (at the end of the session).
+    pub fn release_all(&mut self) -> Result<(), InputError> {
+        self.control = false;
+        self.injector.release_all()
+    }
+
+    /// Median and 99th percentile of receive-to-injected times so far.
+    pub fn latency_percentiles(&self) -> Option<(Duration, Duration)> {
+        percentiles(&self.latencies)
+    }
+}
+
+/// p50 and p99 of `samples` (nearest rank).
+pub fn percentiles(samples: &[Duration]) -> Option<(Duration, Duration)> {
+    if samples.is_empty() {
+        return None;
+    }
+    let mut v = samples.to_vec();
+    v.sort_unstable();
+    let rank = |p: f64| {
+        let i = ((p * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1;
+        v[i]
+    };
+    Some((rank(0.50), rank(0.99)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Recorder {
+        events: Vec<InputEvent>,
+        releases: usize,
+    }
+
+    impl Injector for &mut Recorder {
+        fn inject(&mut self, ev: &InputEvent) -> Result<(), InputError> {
+            self.events.push(ev.clone());
+            Ok(())
+        }
+        fn release_all(&mut self) -> Result<(), InputError> {
+            self.releases += 1;
+            Ok(())
+        }
+    }
+
+    const MOVE: &str = r#"{"t":"mouse_move","x":0.5,"y":0.5}"#;
+    const KEY: &str = r#"{"t":"key","code":"KeyA","key":"a","down":true}"#;
+
+    #[test]
+    fn nothing_is_injected_before_control() {
+        let mut rec = Recorder::default();
+        let mut gate = ControlGate::new(&mut rec);
+        assert_eq!(gate.on_message(MOVE, Instant::now()), Outcome::Dropped);
+        gate.on_active_mode(Some("view")).unwrap();
+        assert_eq!(gate.on_message(KEY, Instant::now()), Outcome::Dropped);
+        gate.on_active_mode(None).unwrap();
+        assert_eq!(gate.on_message(KEY, Instant::now()), Outcome::Dropped);
+        assert_eq!(gate.dropped, 3);
+        drop(gate);
+        assert!(rec.events.is_empty());
+    }
+
+    #[test]
+    fn control_injects_and_leaving_it_releases_and_drops() {
+        let mut rec = Recorder::default();
+        let mut gate = ControlGate::new(&mut rec);
+        assert!(!gate.on_active_mode(Some("control")).unwrap());
+        assert!(matches!(
+            gate.on_message(KEY, Instant::now()),
+            Outcome::Injected(_)
+        ));
+        assert!(matches!(
+            gate.on_message("{\"t\":\"nope\"}", Instant::now()),
+            Outcome::Refused(_)
+        ));
+        // Consent withdrawn / session over: released once, then nothing more.
+        assert!(gate.on_active_mode(None).unwrap());
+        assert!(!gate.on_active_mode(None).unwrap());
+        assert_eq!(gate.on_message(MOVE, Instant::now()), Outcome::Dropped);
+        assert!(gate.latency_percentiles().is_some());
+        drop(gate);
+        assert_eq!(rec.events.len(), 1);
+        assert_eq!(rec.releases, 1);
+    }
+
+    #[test]
+    fn view_after_control_releases() {
+        let mut rec = Recorder::default();
+        let mut gate = ControlGate::new(&mut rec);
+        gate.on_active_mode(Some("control")).unwrap();
+        assert!(gate.on_active_mode(Some("view")).unwrap());
+        assert!(!gate.in_control());
+        drop(gate);
+        assert_eq!(rec.releases, 1);
+    }
+
+    #[test]
+    fn percentiles_by_nearest_rank() {
+        let v: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(
+            percentiles(&v),
+            Some((Duration::from_millis(50), Duration::from_millis(99)))
+        );
+        assert_eq!(percentiles(&[]), None);
+    }
+}

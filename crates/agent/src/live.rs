@@ -1,0 +1,275 @@
+//! The agent's side of the live socket (`GET /ws/sessions/{id}`, see `docs/protocol.md`): the
+//! session's state, the helper's presence and chat, and WebRTC signalling.
+//!
+//! [`ServerMessage::parse`] reads what the server sends (unknown types and fields are ignored,
+//! as protocol version 1 asks); [`LiveSocket`] is the connection, with `Authorization: Bearer`.
+
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::{self, Message, client::IntoClientRequest};
+
+/// The protocol version this agent speaks.
+pub const PROTOCOL_VERSION: u64 = 1;
+
+/// Why the live socket failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error("cannot open the live socket: {0}")]
+    Connect(String),
+    #[error("the live socket failed: {0}")]
+    Socket(String),
+    #[error("the server speaks live protocol {0}; update the agent")]
+    Version(u64),
+}
+
+/// A participant's trust-screen profile.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Profile {
+    pub id: String,
+    pub full_name: String,
+    pub job_title: Option<String>,
+    pub company: Option<String>,
+    pub email_domain: Option<String>,
+    pub domain_verified: bool,
+}
+
+/// The parts of the session view the agent uses.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct SessionView {
+    pub id: String,
+    pub state: String,
+    pub mode: Option<String>,
+    pub active_mode: Option<String>,
+    pub end_reason: Option<String>,
+    pub helper: Option<Profile>,
+    pub sharer: Option<Profile>,
+}
+
+impl SessionView {
+    /// Ended, expired or denied: nothing more will happen.
+    pub fn is_over(&self) -> bool {
+        matches!(self.state.as_str(), "ended" | "expired" | "denied")
+    }
+}
+
+/// One message from the server.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServerMessage {
+    Hello {
+        protocol_version: u64,
+        session: SessionView,
+    },
+    State(SessionView),
+    Presence {
+        role: String,
+        status: String,
+    },
+    Chat {
+        from: String,
+        text: String,
+    },
+    Signal(Value),
+    Error {
+        code: String,
+        message: String,
+    },
+    /// `pong`, or a type this agent does not know.
+    Other,
+}
+
+impl ServerMessage {
+    /// Parses one text frame; `None` for something that is not a JSON object with a known shape.
+    pub fn parse(text: &str) -> Option<ServerMessage> {
+        let v: Value = serde_json::from_str(text).ok()?;
+        let s = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
+        let view = |v: &Value| serde_json::from_value::<SessionView>(v.clone()).ok();
+        Some(match v["type"].as_str()? {
+            "hello" => ServerMessage::Hello {
+                protocol_version: v["protocol_version"].as_u64()?,
+                session: view(&v["session"])?,
+            },
+            "state" => ServerMessage::State(view(&v["session"])?),
+            "presence" => ServerMessage::Presence {
+                role: s("role"),
+                status: s("status"),
+            },
+            "chat" => ServerMessage::Chat {
+                from: s("from"),
+                text: s("text"),
+            },
+            "signal" => {
+                if !v["data"].is_object() {
+                    return None;
+                }
+                ServerMessage::Signal(v["data"].clone())
+            }
+            "error" => ServerMessage::Error {
+                code: v["error"]["code"].as_str().unwrap_or_default().to_owned(),
+                message: v["error"]["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            },
+            _ => ServerMessage::Other,
+        })
+    }
+}
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// An open live socket.
+pub struct LiveSocket {
+    ws: Ws,
+}
+
+impl std::fmt::Debug for LiveSocket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LiveSocket")
+    }
+}
+
+/// `ws://` or `wss://` URL of a session's live socket on `base` (`http(s)://host:port`).
+pub fn socket_url(base: &str, session_id: &str) -> Result<String, LiveError> {
+    let rest = if let Some(r) = base.strip_prefix("http://") {
+        format!("ws://{r}")
+    } else if let Some(r) = base.strip_prefix("https://") {
+        format!("wss://{r}")
+    } else {
+        return Err(LiveError::Connect(format!("not an http(s) URL: {base}")));
+    };
+    if session_id.is_empty()
+        || !session_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(LiveError::Connect("bad session id".into()));
+    }
+    Ok(format!("{rest}/ws/sessions/{session_id}"))
+}
+
+impl LiveSocket {
+    /// Connects to the session's live socket with the user's API token.
+    ///
+    /// Plain `ws://` only for now (a server behind `--tls off` or a TLS proxy on the same host):
+    /// `wss://` with the agent's pinned certificate is not built yet.
+    pub async fn connect(base: &str, session_id: &str, token: &str) -> Result<Self, LiveError> {
+        let url = socket_url(base, session_id)?;
+        if url.starts_with("wss://") {
+            return Err(LiveError::Connect(
+                "the agent's live socket does not support TLS yet; use an http:// server URL"
+                    .into(),
+            ));
+        }
+        let mut req = url
+            .into_client_request()
+            .map_err(|e| LiveError::Connect(e.to_string()))?;
+        let auth = format!("Bearer {token}")
+            .parse()
+            .map_err(|_| LiveError::Connect("the token is not a valid header value".into()))?;
+        req.headers_mut().insert("authorization", auth);
+        let (ws, _) = tokio_tungstenite::connect_async(req)
+            .await
+            .map_err(|e| LiveError::Connect(e.to_string()))?;
+        Ok(LiveSocket { ws })
+    }
+
+    /// The next message (skipping pings, binary frames and text that does not parse); `None`
+    /// when the socket closed.
+    pub async fn recv(&mut self) -> Option<Result<ServerMessage, LiveError>> {
+        loop {
+            match self.ws.next().await? {
+                Ok(Message::Text(t)) => {
+                    if let Some(m) = ServerMessage::parse(t.as_str()) {
+                        if let ServerMessage::Hello {
+                            protocol_version, ..
+                        } = &m
+                            && *protocol_version != PROTOCOL_VERSION
+                        {
+                            return Some(Err(LiveError::Version(*protocol_version)));
+                        }
+                        return Some(Ok(m));
+                    }
+                    tracing::debug!("ignored a live message that does not parse");
+                }
+                Ok(Message::Close(_)) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(Err(LiveError::Socket(e.to_string()))),
+            }
+        }
+    }
+
+    async fn send_json(&mut self, v: &Value) -> Result<(), LiveError> {
+        self.ws
+            .send(Message::text(v.to_string()))
+            .await
+            .map_err(|e: tungstenite::Error| LiveError::Socket(e.to_string()))
+    }
+
+    /// Sends a heartbeat.
+    pub async fn ping(&mut self) -> Result<(), LiveError> {
+        self.send_json(&json!({"type": "ping"})).await
+    }
+
+    /// Sends WebRTC signalling to the helper.
+    pub async fn signal(&mut self, data: Value) -> Result<(), LiveError> {
+        self.send_json(&json!({"type": "signal", "data": data}))
+            .await
+    }
+
+    /// Sends a chat message.
+    pub async fn chat(&mut self, text: &str) -> Result<(), LiveError> {
+        self.send_json(&json!({"type": "chat", "text": text})).await
+    }
+
+    /// Closes the socket cleanly (the helper is told at once that the sharer left).
+    pub async fn close(mut self) {
+        let _ = self.ws.close(None).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_state_and_ignores_unknown() {
+        let m = ServerMessage::parse(
+            r#"{"type":"state","session":{"id":"s1","state":"active","mode":"control",
+                "active_mode":"control","new_field":1,"helper":{"id":"u","full_name":"Hana",
+                "job_title":null,"company":"Ex","email_domain":"example.com","domain_verified":true}}}"#,
+        )
+        .unwrap();
+        let ServerMessage::State(v) = m else {
+            panic!("{m:?}")
+        };
+        assert_eq!(v.active_mode.as_deref(), Some("control"));
+        assert_eq!(v.helper.unwrap().full_name, "Hana");
+        assert_eq!(
+            ServerMessage::parse(r#"{"type":"future","x":1}"#),
+            Some(ServerMessage::Other)
+        );
+        assert_eq!(ServerMessage::parse("[1]"), None);
+        assert_eq!(ServerMessage::parse(r#"{"type":"signal","data":3}"#), None);
+        assert_eq!(
+            ServerMessage::parse(r#"{"type":"state","session":{"state":5}}"#),
+            None
+        );
+    }
+
+    #[test]
+    fn socket_urls() {
+        assert_eq!(
+            socket_url("http://127.0.0.1:8080", "ab-12").unwrap(),
+            "ws://127.0.0.1:8080/ws/sessions/ab-12"
+        );
+        assert_eq!(
+            socket_url("https://h", "x").unwrap(),
+            "wss://h/ws/sessions/x"
+        );
+        assert!(socket_url("http://h", "../x").is_err());
+    }
+}

@@ -1,0 +1,594 @@
+//! `assist agent join CODE`: the sharer's whole session, in the terminal.
+//!
+//! ```text
+//!  join (signed + bearer) ─► trust screen ─► live socket ─┬─ state: requested → Allow / Deny prompt
+//!                                                         ├─ signal: offer → MediaSession answer
+//!  capture thread (X11, fps) ──frames──► MediaSession ────┤   video to the helper
+//!  input: "input" data channel ──► ControlGate ──► XTEST ─┘   only while active_mode == control
+//! ```
+//!
+//! Threads: the tokio task running [`join`] (live socket, terminal lines, media events, input
+//! injection), the capture thread, and the media session's encoder thread.
+//!
+//! Stops on Ctrl-C, on `q` or an empty line in the terminal, on a final state (ended, denied,
+//! expired) and when the live socket cannot be brought back; when the sharer stops, the session is
+//! ended (`POST /api/sessions/{id}/end`).
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use assist_capture::{Capturer, X11Capturer};
+use assist_input::{ScreenRect, X11Injector};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use crate::control::{ControlGate, Outcome};
+use crate::http::{Client, HttpError, Signer};
+use crate::identity::Identity;
+use crate::live::{LiveError, LiveSocket, Profile, ServerMessage, SessionView};
+use crate::login::{LoginError, UserToken};
+use crate::media::{
+    CapturedFrame, FrameSender, MediaError, MediaSession, SessionConfig, SessionEvent,
+};
+
+/// How long the agent keeps trying to bring a dropped live socket back.
+pub const RECONNECT_FOR: Duration = Duration::from_secs(60);
+
+/// Why a join failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ShareError {
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error(transparent)]
+    Login(#[from] LoginError),
+    #[error(transparent)]
+    Live(#[from] LiveError),
+    #[error(transparent)]
+    Media(#[from] MediaError),
+    #[error("screen capture: {0}")]
+    Capture(#[from] assist_capture::CaptureError),
+    #[error("input injection: {0}")]
+    Input(#[from] assist_input::InputError),
+    #[error(
+        "--yes (unattended consent) is refused: the server cannot yet confirm that the helper \
+         holds remote_help.unattended; answer the prompt instead"
+    )]
+    UnattendedNotAvailable,
+    #[error("{0}")]
+    Other(String),
+}
+
+/// What `assist agent join` was asked to do.
+#[derive(Debug, Clone)]
+pub struct JoinOptions {
+    /// The security code the helper read out.
+    pub code: String,
+    /// X display to share (`None`: `DISPLAY`).
+    pub display: Option<String>,
+    /// Monitor index (`None`: the whole screen).
+    pub monitor: Option<usize>,
+    /// Capture rate.
+    pub fps: u32,
+    /// Address for WebRTC (`None`: the address this machine uses to reach the server).
+    pub webrtc_ip: Option<IpAddr>,
+    /// Consent without asking (refused for now, see [`ShareError::UnattendedNotAvailable`]).
+    pub assume_yes: bool,
+}
+
+/// How a session ended, from the agent's side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finish {
+    /// The sharer stopped (key, Ctrl-C): the agent ended the session.
+    Stopped,
+    /// The session reached a final state (`ended`, `denied`, `expired`), with the reason.
+    Over(String),
+    /// The live socket could not be brought back.
+    Lost,
+}
+
+/// The terminal: lines the sharer types arrive on a channel, read by a thread.
+fn stdin_lines() -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel(16);
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            match std::io::stdin().read_line(&mut line) {
+                Ok(0) | Err(_) => return, // end of input: the prompt is simply no longer read
+                Ok(_) => {
+                    if tx.blocking_send(line.trim().to_owned()).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    rx
+}
+
+fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+    let _ = out.flush();
+}
+
+/// One line of a profile for the terminal's trust screen.
+pub fn describe(p: &Profile) -> String {
+    let mut s = p.full_name.clone();
+    if let Some(t) = p.job_title.as_deref().filter(|t| !t.is_empty()) {
+        s.push_str(&format!(", {t}"));
+    }
+    if let Some(c) = p.company.as_deref().filter(|c| !c.is_empty()) {
+        s.push_str(&format!(", {c}"));
+    }
+    match (&p.email_domain, p.domain_verified) {
+        (Some(d), true) => s.push_str(&format!(" — {d} (verified domain)")),
+        (Some(d), false) => s.push_str(&format!(" — {d} (NOT a verified domain)")),
+        (None, _) => {}
+    }
+    s
+}
+
+/// The prompt for a requested mode.
+pub fn consent_question(helper: &str, mode: &str) -> String {
+    match mode {
+        "control" => format!(
+            "{helper} asks to CONTROL your mouse and keyboard (and see your screen). \
+             Allow? [a]llow / [d]eny"
+        ),
+        _ => format!("{helper} asks to SEE your screen. Allow? [a]llow / [d]eny"),
+    }
+}
+
+/// Reads an answer to the consent prompt: `Some(true)` allow, `Some(false)` deny, `None` unclear.
+pub fn parse_answer(line: &str) -> Option<bool> {
+    match line.trim().to_ascii_lowercase().as_str() {
+        "a" | "allow" | "y" | "yes" => Some(true),
+        "d" | "deny" | "n" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// The local address this machine uses to reach `base`'s host (no packet is sent).
+fn route_ip(base: &str) -> Result<IpAddr, ShareError> {
+    let url = reqwest::Url::parse(base).map_err(|e| ShareError::Other(e.to_string()))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| ShareError::Other("no host".into()))?
+        .trim_matches(|c| c == '[' || c == ']')
+        .to_owned();
+    let port = url.port_or_known_default().unwrap_or(443);
+    let target = std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
+        .map_err(|e| ShareError::Other(format!("resolving {host}: {e}")))?
+        .next()
+        .ok_or_else(|| ShareError::Other(format!("{host} has no address")))?;
+    let any: SocketAddr = if target.is_ipv4() {
+        ([0, 0, 0, 0], 0).into()
+    } else {
+        (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+    };
+    let sock = std::net::UdpSocket::bind(any).map_err(|e| ShareError::Other(e.to_string()))?;
+    sock.connect(target)
+        .map_err(|e| ShareError::Other(e.to_string()))?;
+    Ok(sock
+        .local_addr()
+        .map_err(|e| ShareError::Other(e.to_string()))?
+        .ip())
+}
+
+/// Where the capture thread delivers frames: the current media session's sender, if any.
+#[derive(Default)]
+struct FrameTarget {
+    sender: Option<FrameSender>,
+    generation: u64,
+}
+
+/// Captures at `fps` into whatever media session is current, until `stop`.
+fn capture_thread(
+    mut capturer: X11Capturer,
+    fps: u32,
+    target: Arc<Mutex<FrameTarget>>,
+    stop: Arc<AtomicBool>,
+) {
+    let interval = Duration::from_secs(1) / fps.max(1);
+    let mut seen = 0;
+    let mut next = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        next += interval;
+        let (sender, generation) = {
+            let t = target.lock().unwrap_or_else(|e| e.into_inner());
+            (t.sender.clone(), t.generation)
+        };
+        if let Some(sender) = sender {
+            if generation != seen {
+                seen = generation;
+                capturer.invalidate();
+            }
+            match capturer.capture() {
+                Ok(frame) => {
+                    let mut data = sender.buffer(frame.data.len());
+                    data.copy_from_slice(&frame.data);
+                    let _ = sender.send(CapturedFrame {
+                        width: frame.width,
+                        height: frame.height,
+                        stride: frame.stride,
+                        data,
+                        changed: frame.is_changed(),
+                        captured_at: frame.captured_at,
+                    });
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "capture failed");
+                    std::thread::sleep(Duration::from_millis(500));
+                    next = Instant::now();
+                }
+            }
+        }
+        let now = Instant::now();
+        if next > now {
+            std::thread::sleep(next - now);
+        } else {
+            next = now;
+        }
+    }
+}
+
+/// Waits for the next media event, or forever when there is no media session.
+async fn next_media(media: &mut Option<MediaSession>) -> Option<SessionEvent> {
+    match media {
+        Some(m) => m.next_event().await,
+        None => std::future::pending().await,
+    }
+}
+
+struct Api {
+    client: Client,
+    signer: Signer,
+    token: String,
+}
+
+impl Api {
+    async fn post(&self, path: &str, body: Value) -> Result<Value, HttpError> {
+        self.client
+            .send(
+                "POST",
+                path,
+                Some(&body),
+                Some(&self.signer),
+                Some(&self.token),
+            )
+            .await
+    }
+}
+
+/// Joins the session with `opts.code` and runs it until it is over.
+pub async fn join(
+    identity: &Identity,
+    user: &UserToken,
+    opts: &JoinOptions,
+) -> Result<Finish, ShareError> {
+    if opts.assume_yes {
+        return Err(ShareError::UnattendedNotAvailable);
+    }
+    if user.server.trim_end_matches('/') != identity.server.trim_end_matches('/') {
+        return Err(LoginError::ServerMismatch {
+            token: user.server.clone(),
+            device: identity.server.clone(),
+        }
+        .into());
+    }
+    // The desktop first: a sharer with no display learns it before the helper waits.
+    let capturer = X11Capturer::connect(opts.display.as_deref(), opts.monitor)?;
+    let area = capturer.area().clone();
+    let injector = X11Injector::connect(
+        opts.display.as_deref(),
+        Some(ScreenRect {
+            x: area.x,
+            y: area.y,
+            width: area.width,
+            height: area.height,
+        }),
+    )?;
+    let mut gate = ControlGate::new(injector);
+
+    let api = Api {
+        client: Client::new(&identity.server, &identity.tls)?,
+        signer: Signer {
+            device_id: identity.device_id.clone(),
+            key: identity.key.clone(),
+        },
+        token: user.token.clone(),
+    };
+    let webrtc_ip = match opts.webrtc_ip {
+        Some(ip) => ip,
+        None => route_ip(api.client.base())?,
+    };
+    let joined = api
+        .post("/api/sessions/join", json!({"code": opts.code}))
+        .await?;
+    let mut view: SessionView =
+        serde_json::from_value(joined).map_err(|e| HttpError::Decode(e.to_string()))?;
+    let id = view.id.clone();
+    say(&format!(
+        "Joined session {id}. Sharing {} ({}x{}).",
+        area.name, area.width, area.height
+    ));
+    match &view.helper {
+        Some(h) => say(&format!("Helper: {}", describe(h))),
+        None => say("Helper: (unknown)"),
+    }
+    say(
+        "Press q then Enter (or Ctrl-C) to stop sharing at any time; other lines are sent as chat.",
+    );
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let target = Arc::new(Mutex::new(FrameTarget::default()));
+    let capture = {
+        let (stop, target, fps) = (stop.clone(), target.clone(), opts.fps);
+        std::thread::Builder::new()
+            .name("assist-capture".into())
+            .spawn(move || capture_thread(capturer, fps, target, stop))
+            .map_err(|e| ShareError::Other(e.to_string()))?
+    };
+
+    let result = run_loop(
+        &api,
+        &id,
+        &mut view,
+        &mut gate,
+        &target,
+        webrtc_ip,
+        area.width,
+        area.height,
+    )
+    .await;
+    stop.store(true, Ordering::Relaxed);
+    if let Err(e) = gate.release_all() {
+        tracing::warn!(error = %e, "releasing keys and buttons failed");
+    }
+    let _ = capture.join();
+    if let Some((p50, p99)) = gate.latency_percentiles() {
+        say(&format!(
+            "Input: {} events injected, {} dropped outside control; receive to injected p50 {:.2} ms, p99 {:.2} ms",
+            gate.injected,
+            gate.dropped,
+            p50.as_secs_f64() * 1000.0,
+            p99.as_secs_f64() * 1000.0
+        ));
+    } else {
+        say(&format!(
+            "Input: 0 events injected, {} dropped outside control",
+            gate.dropped
+        ));
+    }
+    let finish = result?;
+    if !matches!(finish, Finish::Over(_)) {
+        match api
+            .post(&format!("/api/sessions/{id}/end"), json!({}))
+            .await
+        {
+            Ok(_) => say("Session ended."),
+            Err(e) if e.code() == Some("already_ended") => {}
+            Err(e) => tracing::warn!(error = %e, "ending the session failed"),
+        }
+    }
+    Ok(finish)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_loop(
+    api: &Api,
+    id: &str,
+    view: &mut SessionView,
+    gate: &mut ControlGate<X11Injector>,
+    target: &Arc<Mutex<FrameTarget>>,
+    webrtc_ip: IpAddr,
+    width: u32,
+    height: u32,
+) -> Result<Finish, ShareError> {
+    let mut lines = stdin_lines();
+    let mut socket = Some(LiveSocket::connect(api.client.base(), id, &api.token).await?);
+    let mut media: Option<MediaSession> = None;
+    let mut asked: Option<String> = None; // the mode the open prompt is about
+    let mut heartbeat = tokio::time::interval(Duration::from_secs(1));
+    let mut lost_since: Option<Instant> = None;
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+
+    let finish = loop {
+        tokio::select! {
+            _ = &mut ctrl_c => break Finish::Stopped,
+            line = lines.recv() => {
+                let Some(line) = line else {
+                    // stdin closed: keep going, only Ctrl-C or the session can stop us now.
+                    lines = mpsc::channel(1).1;
+                    continue;
+                };
+                if let Some(mode) = asked.clone() {
+                    match parse_answer(&line) {
+                        Some(allow) => {
+                            asked = None;
+                            match api.post(&format!("/api/sessions/{id}/consent"), json!({"allow": allow})).await {
+                                Ok(_) => say(if allow { "Allowed." } else { "Denied." }),
+                                Err(e) => say(&format!("Could not send your answer: {e}")),
+                            }
+                        }
+                        None => say(&consent_question(&helper_name(view), &mode)),
+                    }
+                } else if line.is_empty() || line.eq_ignore_ascii_case("q") {
+                    break Finish::Stopped;
+                } else if let Some(s) = socket.as_mut() {
+                    let _ = s.chat(&line).await;
+                }
+            }
+            _ = heartbeat.tick() => {
+                match socket.as_mut() {
+                    Some(s) => {
+                        if s.ping().await.is_err() {
+                            socket = None;
+                            lost_since.get_or_insert_with(Instant::now);
+                        }
+                    }
+                    None => {
+                        let since = *lost_since.get_or_insert_with(Instant::now);
+                        if since.elapsed() > RECONNECT_FOR {
+                            break Finish::Lost;
+                        }
+                        match LiveSocket::connect(api.client.base(), id, &api.token).await {
+                            Ok(s) => { socket = Some(s); lost_since = None; }
+                            Err(e) => tracing::debug!(error = %e, "reconnecting"),
+                        }
+                    }
+                }
+            }
+            msg = async { match socket.as_mut() { Some(s) => s.recv().await, None => std::future::pending().await } } => {
+                let msg = match msg {
+                    Some(Ok(m)) => m,
+                    Some(Err(LiveError::Version(v))) => return Err(LiveError::Version(v).into()),
+                    Some(Err(e)) => { tracing::warn!(error = %e, "live socket"); socket = None; lost_since = Some(Instant::now()); continue; }
+                    None => { socket = None; lost_since = Some(Instant::now()); continue; }
+                };
+                match msg {
+                    ServerMessage::Hello { session, .. } | ServerMessage::State(session) => {
+                        let before = std::mem::replace(view, session);
+                        if gate.on_active_mode(view.active_mode.as_deref())? {
+                            say("Control ended: the helper's keys and buttons were released.");
+                        }
+                        if before.active_mode != view.active_mode {
+                            match view.active_mode.as_deref() {
+                                Some("control") => say("The helper now CONTROLS your mouse and keyboard. Press q then Enter to stop."),
+                                Some("view") => say("The helper now SEES your screen."),
+                                _ => {}
+                            }
+                        }
+                        if view.is_over() {
+                            let why = view.end_reason.clone().unwrap_or_else(|| view.state.clone());
+                            say(&format!("The session is over ({why})."));
+                            break Finish::Over(why);
+                        }
+                        if view.state == "requested" {
+                            let mode = view.mode.clone().unwrap_or_else(|| "view".into());
+                            if asked.as_deref() != Some(mode.as_str()) {
+                                say(&consent_question(&helper_name(view), &mode));
+                                asked = Some(mode);
+                            }
+                        } else {
+                            asked = None;
+                        }
+                        if view.active_mode.is_none() && let Some(m) = media.take() {
+                            m.close();
+                            set_target(target, None);
+                        }
+                    }
+                    ServerMessage::Signal(data) => {
+                        if data["type"] == "offer" {
+                            if let Some(old) = media.take() { old.close(); }
+                            let config = SessionConfig {
+                                bind: SocketAddr::new(webrtc_ip, 0),
+                                encoder: crate::media::EncoderConfig {
+                                    max_width: width.min(1920),
+                                    max_height: height.min(1080),
+                                    ..Default::default()
+                                },
+                                ..SessionConfig::default()
+                            };
+                            match MediaSession::start(config, &data.to_string()).await {
+                                Ok((m, answer)) => {
+                                    let answer: Value = serde_json::from_str(&answer).map_err(|e| ShareError::Other(e.to_string()))?;
+                                    set_target(target, Some(m.frame_sender()));
+                                    media = Some(m);
+                                    if let Some(s) = socket.as_mut() { s.signal(answer).await?; }
+                                }
+                                Err(e) => say(&format!("Could not answer the helper's video offer: {e}")),
+                            }
+                        } else {
+                            tracing::debug!("ignored signalling other than an offer (candidates come inside the offer)");
+                        }
+                    }
+                    ServerMessage::Presence { role, status } => say(&format!("The {role} is {status}.")),
+                    ServerMessage::Chat { from, text } => if from != "sharer" { say(&format!("[{from}] {text}")) },
+                    ServerMessage::Error { code, message } => tracing::warn!(%code, %message, "the server refused a message"),
+                    ServerMessage::Other => {}
+                }
+            }
+            event = next_media(&mut media) => {
+                match event {
+                    Some(SessionEvent::Data(text)) => {
+                        match gate.on_message(&text, Instant::now()) {
+                            Outcome::Refused(why) => tracing::debug!(%why, "input refused"),
+                            Outcome::Injected(_) | Outcome::Dropped => {}
+                        }
+                    }
+                    Some(SessionEvent::Closed) | None => { media = None; set_target(target, None); }
+                    Some(other) => tracing::info!(event = ?other, "media"),
+                }
+            }
+        }
+    };
+    if let Some(m) = media.take() {
+        m.close();
+    }
+    set_target(target, None);
+    if let Some(s) = socket {
+        s.close().await;
+    }
+    Ok(finish)
+}
+
+fn helper_name(view: &SessionView) -> String {
+    view.helper
+        .as_ref()
+        .map(|h| h.full_name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "The helper".into())
+}
+
+fn set_target(target: &Arc<Mutex<FrameTarget>>, sender: Option<FrameSender>) {
+    let mut t = target.lock().unwrap_or_else(|e| e.into_inner());
+    t.sender = sender;
+    t.generation += 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers() {
+        assert_eq!(parse_answer("A"), Some(true));
+        assert_eq!(parse_answer(" allow "), Some(true));
+        assert_eq!(parse_answer("deny"), Some(false));
+        assert_eq!(parse_answer(""), None);
+        assert_eq!(parse_answer("maybe"), None);
+    }
+
+    #[test]
+    fn trust_line_says_whether_the_domain_is_verified() {
+        let mut p = Profile {
+            full_name: "Hana Kato".into(),
+            job_title: Some("Service desk".into()),
+            company: Some("Example Ltd".into()),
+            email_domain: Some("example.com".into()),
+            domain_verified: true,
+            ..Profile::default()
+        };
+        assert_eq!(
+            describe(&p),
+            "Hana Kato, Service desk, Example Ltd — example.com (verified domain)"
+        );
+        p.domain_verified = false;
+        assert!(describe(&p).contains("NOT a verified domain"));
+        assert!(consent_question("Hana", "control").contains("CONTROL"));
+    }
+
+    #[test]
+    fn loopback_server_routes_over_loopback() {
+        assert_eq!(
+            route_ip("http://127.0.0.1:9").unwrap(),
+            IpAddr::from([127, 0, 0, 1])
+        );
+    }
+}
