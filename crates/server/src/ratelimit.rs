@@ -148,7 +148,12 @@ impl RateLimiter {
     }
 }
 
-async fn check_shared(store: &Store, key: &str, limit: Limit, now: i64) -> sqlx::Result<Result<(), u64>> {
+async fn check_shared(
+    store: &Store,
+    key: &str,
+    limit: Limit,
+    now: i64,
+) -> sqlx::Result<Result<(), u64>> {
     let row = sqlx::query("SELECT window_start, failures FROM rate_limits WHERE key = $1")
         .bind(key)
         .fetch_optional(store.pool())
@@ -237,15 +242,30 @@ mod tests {
         let t0 = 1_000_000;
         fail_shared(&store, "k", limit, t0).await.unwrap();
         fail_shared(&store, "k", limit, t0 + 1).await.unwrap();
-        assert_eq!(check_shared(&store, "k", limit, t0 + 2).await.unwrap(), Ok(()));
+        assert_eq!(
+            check_shared(&store, "k", limit, t0 + 2).await.unwrap(),
+            Ok(())
+        );
         fail_shared(&store, "k", limit, t0 + 2).await.unwrap();
-        assert_eq!(check_shared(&store, "k", limit, t0 + 3).await.unwrap(), Err(60));
-        assert_eq!(check_shared(&store, "other", limit, t0 + 3).await.unwrap(), Ok(()));
+        assert_eq!(
+            check_shared(&store, "k", limit, t0 + 3).await.unwrap(),
+            Err(60)
+        );
+        assert_eq!(
+            check_shared(&store, "other", limit, t0 + 3).await.unwrap(),
+            Ok(())
+        );
         // Past the window: allowed again, and the next failure opens a fresh window.
         let later = t0 + 60_000;
-        assert_eq!(check_shared(&store, "k", limit, later).await.unwrap(), Ok(()));
+        assert_eq!(
+            check_shared(&store, "k", limit, later).await.unwrap(),
+            Ok(())
+        );
         fail_shared(&store, "k", limit, later).await.unwrap();
-        assert_eq!(check_shared(&store, "k", limit, later).await.unwrap(), Ok(()));
+        assert_eq!(
+            check_shared(&store, "k", limit, later).await.unwrap(),
+            Ok(())
+        );
         // The public API against the real clock: failures on one node block on the other.
         for _ in 0..3 {
             a.fail("n", limit).await;

@@ -57,8 +57,8 @@ pub fn ttl(turn: &TurnConfig) -> u64 {
 pub fn credentials(secret: &str, user_id: &str, now_secs: u64, ttl_secs: u64) -> (String, String) {
     let username = format!("{}:{user_id}", now_secs.saturating_add(ttl_secs));
     // HMAC takes keys of any length: this cannot fail.
-    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes())
-        .expect("HMAC accepts any key length");
+    let mut mac =
+        Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key length");
     mac.update(username.as_bytes());
     let password = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
     (username, password)

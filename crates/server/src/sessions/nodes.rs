@@ -63,12 +63,13 @@ pub async fn reap(state: &AppState, node: &str) -> anyhow::Result<usize> {
         "unexpected node id"
     );
     let prefix = format!("{node}.");
-    let rows = sqlx::query("SELECT id FROM sessions WHERE tenant_id = $1 AND presence LIKE $2 LIMIT $3")
-        .bind(&state.tenant_id)
-        .bind(format!("%\"{prefix}%"))
-        .bind(SESSIONS_PER_PASS)
-        .fetch_all(state.store.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT id FROM sessions WHERE tenant_id = $1 AND presence LIKE $2 LIMIT $3")
+            .bind(&state.tenant_id)
+            .bind(format!("%\"{prefix}%"))
+            .bind(SESSIONS_PER_PASS)
+            .fetch_all(state.store.pool())
+            .await?;
     let mut marked = 0;
     for r in rows {
         let id: String = r.try_get("id")?;
@@ -115,7 +116,11 @@ pub async fn pass(state: &AppState) -> anyhow::Result<()> {
             .bind(now - NODE_LOST_AFTER_MS)
             .execute(state.store.pool())
             .await?;
-        tracing::warn!(node, participants = marked, "a node stopped; its participants are marked lost");
+        tracing::warn!(
+            node,
+            participants = marked,
+            "a node stopped; its participants are marked lost"
+        );
     }
     Ok(())
 }
