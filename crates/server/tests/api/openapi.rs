@@ -81,6 +81,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/sessions/{id}/end"),
     ("get", "/api/sessions/{id}/chat"),
     ("post", "/api/sessions/{id}/chat"),
+    ("get", "/api/sessions/{id}/ice-servers"),
     ("get", "/api/reports/sessions"),
 ];
 
