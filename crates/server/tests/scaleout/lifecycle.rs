@@ -60,6 +60,37 @@ pub async fn world(a: &Node) -> (Api, String, String) {
     (admin, helper_id, sharer_id)
 }
 
+/// The shared secret the nodes are started with.
+const TURN_SECRET: &str = "turn-test-secret";
+
+/// `username` is `<expiry>:<user id>` about an hour ahead; `credential` its HMAC-SHA1.
+fn check_turn_credentials(ice: &Value, user_id: &str) {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let server = &ice["ice_servers"][0];
+    assert_eq!(
+        server["urls"],
+        json!(["turn:127.0.0.1:3478?transport=udp", "stun:127.0.0.1:3478"])
+    );
+    let username = server["username"].as_str().unwrap();
+    let (expiry, user) = username.split_once(':').unwrap();
+    assert_eq!(user, user_id);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let expiry: u64 = expiry.parse().unwrap();
+    assert!(
+        (now + 3_500..=now + 3_700).contains(&expiry),
+        "{expiry} vs {now}"
+    );
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(TURN_SECRET.as_bytes()).unwrap();
+    mac.update(username.as_bytes());
+    let want = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    assert_eq!(server["credential"], want.as_str());
+    assert_eq!(ice["ttl_secs"], 3600);
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -68,9 +99,17 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn helper_and_sharer_on_two_nodes_and_a_node_dies() {
     let db = Database::create().await;
-    let a = Node::start(&db, &[]).await;
-    let b = Node::start(&db, &[]).await;
-    world(&a).await;
+    let turn = [
+        "--turn-url",
+        "turn:127.0.0.1:3478?transport=udp",
+        "--turn-url",
+        "stun:127.0.0.1:3478",
+        "--turn-secret",
+        TURN_SECRET,
+    ];
+    let a = Node::start(&db, &turn).await;
+    let b = Node::start(&db, &turn).await;
+    let (admin, helper_id, _) = world(&a).await;
     let helper = a.sign_in("helen@example.com", "password-12345").await;
     let sharer = b.sign_in("sam@other.org", "password-12345").await;
 
@@ -85,6 +124,14 @@ async fn helper_and_sharer_on_two_nodes_and_a_node_dies() {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.json::<Value>().await.unwrap()["state"], "joined");
+
+    // TURN credentials for participants only, in the TURN REST scheme.
+    let ice = helper
+        .get_json(&format!("/api/sessions/{id}/ice-servers"))
+        .await;
+    check_turn_credentials(&ice, &helper_id);
+    let res = admin.get(&format!("/api/sessions/{id}/ice-servers")).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "not a participant");
 
     // Live sockets: the helper on A, the sharer on B; presence crosses nodes.
     let ht = helper.with_token().await;
