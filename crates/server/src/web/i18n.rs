@@ -96,7 +96,9 @@ impl Lang {
         let rest: Vec<&str> = parts.collect();
         let code = match primary {
             "zh" => {
-                let hant = rest.iter().any(|p| matches!(*p, "hant" | "tw" | "hk" | "mo"));
+                let hant = rest
+                    .iter()
+                    .any(|p| matches!(*p, "hant" | "tw" | "hk" | "mo"));
                 let hans = rest.iter().any(|p| *p == "hans");
                 if hant && !hans { "zh-Hant" } else { "zh-Hans" }
             }
@@ -255,7 +257,10 @@ pub fn message_variables<S: AsRef<str>>(
     m: &fluent_syntax::ast::Message<S>,
 ) -> std::collections::BTreeSet<String> {
     use fluent_syntax::ast::{Expression, InlineExpression, Pattern, PatternElement};
-    fn inline<S: AsRef<str>>(e: &InlineExpression<S>, out: &mut std::collections::BTreeSet<String>) {
+    fn inline<S: AsRef<str>>(
+        e: &InlineExpression<S>,
+        out: &mut std::collections::BTreeSet<String>,
+    ) {
         match e {
             InlineExpression::VariableReference { id } => {
                 out.insert(id.name.as_ref().to_owned());
@@ -334,7 +339,10 @@ mod tests {
     #[test]
     fn accept_language_picks_by_quality() {
         let l = |h| Lang::from_accept_language(h).map(Lang::code);
-        assert_eq!(l("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5"), Some("fr"));
+        assert_eq!(
+            l("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5"),
+            Some("fr")
+        );
         assert_eq!(l("xx, ja;q=0.5, ko;q=0.9"), Some("ko"));
         assert_eq!(l("en;q=0, he"), Some("he"));
         assert_eq!(l("q=;;;,,,"), None);
@@ -350,7 +358,12 @@ mod tests {
     }
 
     /// Message id → variables, for all files of one language; syntax errors are listed.
-    fn catalogue(code: &str) -> (BTreeMap<String, std::collections::BTreeSet<String>>, Vec<String>) {
+    fn catalogue(
+        code: &str,
+    ) -> (
+        BTreeMap<String, std::collections::BTreeSet<String>>,
+        Vec<String>,
+    ) {
         let mut keys = BTreeMap::new();
         let mut errors = Vec::new();
         for (name, text) in sources(code) {
@@ -364,7 +377,10 @@ mod tests {
             for entry in &res.body {
                 match entry {
                     fluent_syntax::ast::Entry::Message(m) => {
-                        if keys.insert(m.id.name.to_owned(), message_variables(m)).is_some() {
+                        if keys
+                            .insert(m.id.name.to_owned(), message_variables(m))
+                            .is_some()
+                        {
                             errors.push(format!("{code}/{name}: {} defined twice", m.id.name));
                         }
                     }

@@ -396,7 +396,10 @@ mod tests {
             assets::content_type("js/app.mjs"),
             "text/javascript; charset=utf-8"
         );
-        assert_eq!(assets::content_type("css/app.css"), "text/css; charset=utf-8");
+        assert_eq!(
+            assets::content_type("css/app.css"),
+            "text/css; charset=utf-8"
+        );
         assert_eq!(assets::content_type("x"), "application/octet-stream");
     }
 }

@@ -1,0 +1,187 @@
+// The admin center and the sign-in page in real Chromium: an administrator signs in through the
+// page, enables Remote Help, creates a helper and a sharer, assigns the Help Desk Operator role;
+// the sign-in page in Arabic (right to left) and Japanese; the language picker; a helper is
+// refused the admin center; axe-core finds no serious or critical violation on the main pages.
+// Screenshots go to target/e2e-screenshots/.
+//
+// Run: cd tests/e2e && npm ci && node --test admin.test.mjs   (needs target/debug/assist)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { startServer, createUser, ADMIN_EMAIL, ADMIN_PASSWORD } from './lib/server.mjs';
+import { launch, screenshot } from './lib/browser.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Runs axe-core on the page; fails on serious or critical violations. */
+async function checkAccessibility(page, name) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad, [], `${name}: axe violations ${JSON.stringify(bad, null, 2)}`);
+}
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) errors.push(m.text());
+  });
+  return { context, page, errors };
+}
+
+test('an administrator signs in, enables Remote Help, creates a helper and a sharer, assigns a role', async () => {
+  const { context, page, errors } = await newPage({ locale: 'en-US' });
+  await page.goto(`${server.url}/admin/settings`);
+  assert.match(page.url(), /\/signin\?next=\/admin\/settings$/);
+  assert.equal(await page.getAttribute('html', 'dir'), 'ltr');
+  await checkAccessibility(page, 'sign-in');
+  await screenshot(page, 'signin-en');
+
+  // A wrong password is announced in the alert region.
+  await page.fill('#signin-email', ADMIN_EMAIL);
+  await page.fill('#signin-password', 'not the password');
+  await page.click('#signin-form button[type="submit"]');
+  await page.waitForSelector('#signin-error:not([hidden])');
+  assert.match(await page.textContent('#signin-error'), /Wrong email or password/);
+
+  await page.fill('#signin-password', ADMIN_PASSWORD);
+  await Promise.all([page.waitForURL((u) => u.pathname === '/admin/settings'), page.click('#signin-form button[type="submit"]')]);
+
+  // Tenant settings: Remote Help on.
+  await page.waitForFunction(() => document.getElementById('s-max-minutes').value !== '');
+  assert.equal(await page.isChecked('#s-remote-help'), false);
+  await page.check('#s-remote-help');
+  await page.click('#settings button[type="submit"]');
+  await page.waitForFunction(() => document.getElementById('status').textContent.includes('Saved'));
+  assert.equal((await server.admin.get('/api/settings')).remote_help_enabled, true);
+  await checkAccessibility(page, 'settings');
+  await screenshot(page, 'admin-settings');
+
+  // Users: a helper and a sharer.
+  await page.click('nav.admin-nav >> text=Users');
+  await page.waitForURL((u) => u.pathname === '/admin/users');
+  for (const [email, name, title] of [
+    ['helper@example.com', 'Hana Helper', 'Support engineer'],
+    ['sharer@example.com', 'Sam Sharer', 'Accountant'],
+  ]) {
+    await page.fill('#nu-email', email);
+    await page.fill('#nu-full-name', name);
+    await page.fill('#nu-job-title', title);
+    await page.fill('#nu-company', 'Example Ltd');
+    await page.fill('#nu-password', 'a long test password 42');
+    await page.click('#new-user button[type="submit"]');
+    await page.waitForSelector(`#table td >> text=${email}`);
+  }
+  const users = (await server.admin.get('/api/users')).items;
+  const helper = users.find((u) => u.email === 'helper@example.com');
+  assert.ok(helper && users.some((u) => u.email === 'sharer@example.com'));
+  assert.equal(helper.job_title, 'Support engineer');
+  await checkAccessibility(page, 'users');
+  await screenshot(page, 'admin-users');
+
+  // Sorting by name, then the user's detail page.
+  await page.click('#table th >> button.sort >> nth=0');
+  assert.equal(await page.getAttribute('#table th >> nth=0', 'aria-sort'), 'ascending');
+  await page.click('#table a >> text=Hana Helper');
+  await page.waitForURL((u) => u.pathname.startsWith('/admin/users/'));
+  await page.waitForFunction(() => document.getElementById('u-full-name').value === 'Hana Helper');
+  await checkAccessibility(page, 'user detail');
+
+  // Roles: Help Desk Operator for the helper, whole tenant.
+  await page.goto(`${server.url}/admin/roles`);
+  await page.waitForSelector('#a-role option', { state: 'attached' });
+  await page.selectOption('#a-role', { label: 'Help Desk Operator' });
+  await page.fill('#a-email', 'helper@example.com');
+  await page.click('#assign button[type="submit"]');
+  await page.waitForSelector('#assignments td >> text=Hana Helper <helper@example.com>');
+  const roles = await server.admin.get('/api/roles');
+  const hdo = roles.find((r) => r.name === 'Help Desk Operator');
+  const assignments = await server.admin.get('/api/role-assignments');
+  assert.ok(assignments.some((a) => a.user_id === helper.id && a.role_id === hdo.id && a.scope_all));
+  await checkAccessibility(page, 'roles');
+  await screenshot(page, 'admin-roles');
+
+  // The other main pages render and pass axe.
+  for (const slug of ['groups', 'domains', 'compliance', 'conditional-access', 'enrollment', 'devices', 'reports', 'audit']) {
+    await page.goto(`${server.url}/admin/${slug}`);
+    await page.waitForSelector('#main table, #main form');
+    await page.waitForLoadState('networkidle');
+    await checkAccessibility(page, slug);
+    await screenshot(page, `admin-${slug}`);
+  }
+  // The audit log shows the sign-in.
+  await page.goto(`${server.url}/admin/audit`);
+  await page.waitForSelector('#table td >> text=auth.sign_in');
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a helper is refused the admin center with a 403 page', async () => {
+  const helper = await createUser(server, { email: 'helper2@example.com', fullName: 'Second Helper', role: 'Help Desk Operator' });
+  const { context, page } = await newPage();
+  await context.addCookies([helper.client.cookie]);
+  const res = await page.goto(`${server.url}/admin/users`);
+  assert.equal(res.status(), 403);
+  assert.match(await page.textContent('h1'), /Not allowed/);
+  await context.close();
+});
+
+test('the sign-in page in Arabic is right to left, in Japanese it is Japanese', async () => {
+  for (const [locale, dir, heading] of [['ar', 'rtl', /[\u0600-\u06FF]/], ['ja', 'ltr', /[\u3040-\u30FF\u4E00-\u9FFF]/]]) {
+    const { context, page } = await newPage({ locale });
+    await page.goto(`${server.url}/signin`);
+    assert.equal(await page.getAttribute('html', 'lang'), locale);
+    assert.equal(await page.getAttribute('html', 'dir'), dir);
+    assert.match(await page.textContent('h1'), heading);
+    assert.match(await page.textContent('label[for="signin-email"]'), heading);
+    if (dir === 'rtl') {
+      // Mirrored: the header's tools sit on the left, the brand on the right.
+      const brand = await page.locator('.brand').boundingBox();
+      const tools = await page.locator('.header-tools').boundingBox();
+      assert.ok(brand.x > tools.x, 'the layout is mirrored');
+    }
+    // An error message in the page's language, from the scripts' strings.
+    await page.click('#signin-form button[type="submit"]');
+    await page.waitForSelector('#signin-error:not([hidden])');
+    assert.match(await page.textContent('#signin-error'), heading);
+    await checkAccessibility(page, `sign-in ${locale}`);
+    await screenshot(page, `signin-${locale}`);
+    await context.close();
+  }
+});
+
+test('the language picker remembers the choice', async () => {
+  const { context, page } = await newPage({ locale: 'en-US' });
+  await page.goto(`${server.url}/signin?next=/admin`);
+  await page.selectOption('#lang-select', 'he');
+  await Promise.all([page.waitForURL(/\/signin\?next=\/admin$/), page.click('.lang-picker button')]);
+  assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  assert.equal(await page.getAttribute('html', 'lang'), 'he');
+  await page.goto(`${server.url}/signin`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'he');
+  await context.close();
+});
