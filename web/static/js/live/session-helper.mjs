@@ -40,6 +40,7 @@ let socket = null;
 let peer = null;
 let chat = null;
 let remoteControl = null;
+const DISCONNECTED_GRACE_MS = 2000;
 
 function showError(e) {
   setText(els.error, e ? `${t('error')} ${e.message || e}` : '');
@@ -95,19 +96,22 @@ function render(v) {
 }
 
 function renderPresence(status) {
+  // The sharer coming back after a leave or loss may have lost its connection (a reload, an agent
+  // restart); a connection still up survived a mere socket blip and is kept.
+  const back = status === 'online' && (sharerPresence === 'left' || sharerPresence === 'lost');
   sharerPresence = status;
   els.presence.dataset.status = status;
   setText(els.presence, t(`sharer-${status}`));
   if (status !== 'online') {
     setText(els.screenNote, view && view.active_mode ? t('video-paused') : '');
   }
-  maybeOffer(true);
+  if (status === 'online') maybeOffer(back && !peer.connected);
 }
 
-/** Offers a connection when media may flow, the sharer is here, and none is up. */
-function maybeOffer(sharerCameBack = false) {
+/** Offers a connection when media may flow, the sharer is here, and none is up (or `force`). */
+function maybeOffer(force = false) {
   if (!view || !view.active_mode || sharerPresence !== 'online' || !socket?.open) return;
-  if (peer.pc && !sharerCameBack && ['new', 'connecting', 'connected'].includes(peer.pc.connectionState)) return;
+  if (peer.pc && !force && ['new', 'connecting', 'connected'].includes(peer.pc.connectionState)) return;
   setText(els.screenNote, t('video-waiting'));
   peer.offer().catch(showError);
 }
@@ -200,6 +204,13 @@ async function main() {
       els.screenPanel.dataset.connection = state;
       if (state === 'connected') setText(els.screenNote, '');
       if (state === 'failed') maybeOffer(true);
+      if (state === 'disconnected') {
+        // Still down after a moment: the sharer's side is gone; start again.
+        const pc = peer.pc;
+        setTimeout(() => {
+          if (peer.pc === pc && pc && ['disconnected', 'failed'].includes(pc.connectionState)) maybeOffer(true);
+        }, DISCONNECTED_GRACE_MS);
+      }
     },
     onInputChannel: () => syncControl(),
   });
