@@ -84,13 +84,12 @@ pub async fn reap(state: &AppState, node: &str) -> anyhow::Result<usize> {
                 .presence
                 .of(role)
                 .is_some_and(|p| p.status == PresenceStatus::Online);
-            match row.presence.conn(role) {
-                Some(conn) if online && conn.starts_with(&prefix) => {
-                    if service::set_presence(state, &id, role, PresenceStatus::Lost, conn).await? {
-                        marked += 1;
-                    }
-                }
-                _ => {}
+            if let Some(conn) = row.presence.conn(role)
+                && online
+                && conn.starts_with(&prefix)
+                && service::set_presence(state, &id, role, PresenceStatus::Lost, conn).await?
+            {
+                marked += 1;
             }
         }
     }
@@ -136,7 +135,7 @@ pub async fn run(state: AppState) {
             tracing::warn!(error = %e, "node heartbeat failed");
         }
         n = n.wrapping_add(1);
-        if n % RATE_LIMIT_SWEEP_EVERY == 0
+        if n.is_multiple_of(RATE_LIMIT_SWEEP_EVERY)
             && let Err(e) = state.limiter.sweep(now_ms()).await
         {
             tracing::warn!(error = %e, "sweeping rate limits failed");
