@@ -362,6 +362,40 @@ test('the console lists my sessions', async () => {
   await ctx.close();
 });
 
+test('a sharer who is not signed in signs in and comes back with the code filled in', async () => {
+  const h = await helperStarts();
+  const ctx = await browser.newContext({ locale: 'en-GB' });
+  const page = await ctx.newPage();
+  await page.goto(h.link);
+  await page.locator('#signin-panel').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#join-form').isVisible(), false);
+  await page.click('#signin-link');
+  await page.waitForURL(/\/signin\?next=/);
+  await page.fill('#signin-email', sharer.email);
+  await page.fill('#signin-password', sharer.password);
+  await page.click('#signin-form button[type="submit"]');
+  await page.waitForURL(/\/rh\?passcode=/);
+  await page.locator('#join-form').waitFor({ state: 'visible' });
+  assert.equal(await page.inputValue('#code-input'), new URL(h.link).searchParams.get('passcode'));
+  await screenshot(page, 'rh-code');
+  await page.click('#join-button');
+  await page.locator('#trust [data-field="full_name"]').filter({ hasText: 'Hana Kato' }).waitFor();
+  await h.page.locator('#trust [data-field="full_name"]').filter({ hasText: 'Sami Haddad' }).waitFor();
+  await ctx.close();
+  await h.ctx.close();
+});
+
+test('a wrong code is refused with a message', async () => {
+  const ctx = await contextFor(sharer);
+  const page = await ctx.newPage();
+  await page.goto(`${server.url}/rh`);
+  await page.fill('#code-input', 'zzzz zzzz');
+  await page.click('#join-button');
+  await page.locator('#join-error').filter({ hasText: /no session has this code/i }).waitFor();
+  assert.equal(await page.getAttribute('#code-input', 'aria-invalid'), 'true');
+  await ctx.close();
+});
+
 test('the deny path', async () => {
   const h = await helperStarts();
   const s = await sharerJoins(h.link);
