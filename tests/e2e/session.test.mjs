@@ -435,9 +435,9 @@ test('a Read Only Operator sees no full control button', async () => {
 });
 
 test('the pages in Arabic (right to left) and Japanese', async () => {
-  for (const [locale, lang, dir] of [
-    ['ar', 'ar', 'rtl'],
-    ['ja-JP', 'ja', 'ltr'],
+  for (const [locale, lang, dir, viewOnly] of [
+    ['ar', 'ar', 'rtl', 'عرض فقط'],
+    ['ja-JP', 'ja', 'ltr', '表示のみ'],
   ]) {
     const ctx = await contextFor(helper, { locale });
     const page = await ctx.newPage();
@@ -453,6 +453,11 @@ test('the pages in Arabic (right to left) and Japanese', async () => {
     await page.locator('#trust [data-field="full_name"]').filter({ hasText: 'Sami Haddad' }).waitFor();
     assert.equal(await page.getAttribute('html', 'dir'), dir);
     assert.equal(await page.evaluate(() => getComputedStyle(document.body).direction), dir);
+    assert.equal((await page.locator('#request-view').textContent()).trim(), viewOnly, 'the page is translated');
+    // Strings the scripts show come from the page, in its language.
+    await s.page.close();
+    await page.locator('#presence[data-status="left"]').waitFor();
+    assert.notEqual((await page.locator('#presence').textContent()).trim(), 'The sharer left.');
     await screenshot(page, `session-${lang}`);
     await s.ctx.close();
     await ctx.close();
