@@ -99,7 +99,7 @@ impl Lang {
                 let hant = rest
                     .iter()
                     .any(|p| matches!(*p, "hant" | "tw" | "hk" | "mo"));
-                let hans = rest.iter().any(|p| *p == "hans");
+                let hans = rest.contains(&"hans");
                 if hant && !hans { "zh-Hant" } else { "zh-Hans" }
             }
             "no" | "nn" | "nb" => "nb",
@@ -376,13 +376,12 @@ mod tests {
             };
             for entry in &res.body {
                 match entry {
-                    fluent_syntax::ast::Entry::Message(m) => {
+                    fluent_syntax::ast::Entry::Message(m)
                         if keys
                             .insert(m.id.name.to_owned(), message_variables(m))
-                            .is_some()
-                        {
-                            errors.push(format!("{code}/{name}: {} defined twice", m.id.name));
-                        }
+                            .is_some() =>
+                    {
+                        errors.push(format!("{code}/{name}: {} defined twice", m.id.name));
                     }
                     fluent_syntax::ast::Entry::Junk { content } => {
                         errors.push(format!("{code}/{name}: cannot parse {content:?}"));

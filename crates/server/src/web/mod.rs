@@ -94,6 +94,8 @@ impl Visitor {
     }
 
     /// The signed-in caller, or a redirect to the sign-in page that comes back here.
+    // The answer is the page to send as it is; handlers return it at once.
+    #[allow(clippy::result_large_err)]
     pub fn require(&self) -> Result<&Authed, Response> {
         self.authed
             .as_ref()
@@ -101,6 +103,8 @@ impl Visitor {
     }
 
     /// The signed-in caller holding at least one of `perms`, or a redirect or a 403 page.
+    // The answer is the page to send as it is; handlers return it at once.
+    #[allow(clippy::result_large_err)]
     pub fn require_any(&self, perms: &[Permission]) -> Result<&Authed, Response> {
         let who = self.require()?;
         if perms.iter().any(|p| who.access.has(*p)) {
