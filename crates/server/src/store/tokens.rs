@@ -5,6 +5,9 @@ use crate::clock::now_ms;
 use serde::Serialize;
 use sqlx::Row;
 
+/// How precisely an API token's "last used" time is kept.
+const TOKEN_USE_RESOLUTION_MS: i64 = 60_000;
+
 /// What a valid credential says about its holder.
 #[derive(Debug, Clone)]
 pub struct Credential {
@@ -118,7 +121,7 @@ impl Store {
     pub async fn api_token(&self, token_hash: &str) -> sqlx::Result<Option<Credential>> {
         let now = now_ms();
         let row = sqlx::query(
-            "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL \
+            "SELECT user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL \
              AND (expires_at IS NULL OR expires_at > $2)",
         )
         .bind(token_hash)
@@ -126,11 +129,15 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(token_hash)
-            .execute(self.pool())
-            .await?;
+        // "Last used" is kept to the minute: no write on every request of a busy script.
+        let last: Option<i64> = row.try_get("last_used_at")?;
+        if last.is_none_or(|t| now - t >= TOKEN_USE_RESOLUTION_MS) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(token_hash)
+                .execute(self.pool())
+                .await?;
+        }
         Ok(Some(Credential {
             user_id: row.try_get("user_id")?,
             second_factor: false,
