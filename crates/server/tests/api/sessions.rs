@@ -614,7 +614,6 @@ async fn presence_and_resume(db: Db) {
     w.s.stop().await;
 }
 
-
 /// A request from the agent: signed by the device's key, with the sharer's bearer token.
 async fn agent_post(
     s: &TestServer,
