@@ -130,13 +130,7 @@ async fn login(
         Some(u) => state.store.credentials(&u.id).await?,
         None => (None, None),
     };
-    let password_ok = match &hash {
-        Some(h) => password::verify(&req.password, h),
-        None => {
-            password::dummy_verify(&req.password);
-            false
-        }
-    };
+    let password_ok = password::verify_async(req.password.clone(), hash).await;
     let user = match user {
         Some(u) if password_ok && !u.disabled => u,
         other => {

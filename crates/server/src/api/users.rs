@@ -108,7 +108,7 @@ async fn create_user(
         password_hash: match &req.password {
             Some(p) => {
                 validate::password(p)?;
-                Some(password::hash(p)?)
+                Some(password::hash_async(p.clone()).await?)
             }
             None => None,
         },
@@ -187,7 +187,7 @@ async fn update_user(
         password_hash: match &req.password {
             Some(p) => {
                 validate::password(p)?;
-                Some(password::hash(p)?)
+                Some(password::hash_async(p.clone()).await?)
             }
             None => None,
         },

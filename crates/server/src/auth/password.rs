@@ -27,6 +27,39 @@ pub fn verify(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Password hashes computed at once: each takes 19 MiB and a core for tens of milliseconds, so
+/// they run off the async workers, a bounded number at a time.
+pub const CONCURRENT_PASSWORD_HASHES: usize = 2;
+
+static HASHING: tokio::sync::Semaphore =
+    tokio::sync::Semaphore::const_new(CONCURRENT_PASSWORD_HASHES);
+
+async fn off_the_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    let _permit = HASHING.acquire().await?;
+    Ok(tokio::task::spawn_blocking(work).await?)
+}
+
+/// [`hash`] on a blocking thread.
+pub async fn hash_async(password: String) -> anyhow::Result<String> {
+    off_the_runtime(move || hash(&password)).await?
+}
+
+/// [`verify`] on a blocking thread; with no stored hash, verifies against a dummy (same timing)
+/// and answers false.
+pub async fn verify_async(password: String, stored: Option<String>) -> bool {
+    off_the_runtime(move || match stored {
+        Some(h) => verify(&password, &h),
+        None => {
+            dummy_verify(&password);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
 /// A hash to verify against when the account does not exist, so timing does not reveal it.
 pub fn dummy_verify(password: &str) {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
