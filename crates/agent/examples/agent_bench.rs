@@ -172,8 +172,15 @@ fn input_latency(count: usize) -> Res<()> {
             Outcome::Injected(d) => injected.push(d),
             other => return Err(format!("not injected: {other:?}").into()),
         }
+        // Only the motion that lands where this event sent the pointer counts.
+        let want = (
+            (x * f64::from(screen.width_in_pixels - 1)).round() as i16,
+            (y * f64::from(screen.height_in_pixels - 1)).round() as i16,
+        );
         loop {
-            if let Event::MotionNotify(_) = conn.wait_for_event()? {
+            if let Event::MotionNotify(e) = conn.wait_for_event()?
+                && (e.root_x, e.root_y) == want
+            {
                 break;
             }
         }
