@@ -15,43 +15,59 @@ use super::service;
 use crate::clock::now_ms;
 use crate::limits::{NODE_HEARTBEAT_MS, NODE_LOST_AFTER_MS, RATE_LIMIT_SWEEP_EVERY};
 use crate::state::AppState;
+use crate::store::Backend;
 use assist_proto::presence::PresenceStatus;
 use assist_proto::session::Role;
-use sqlx::Row;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, AssertSqlSafe, Row};
 
 /// Sessions looked at per dead node and pass (a dead node's remaining ones wait for the next pass).
 const SESSIONS_PER_PASS: i64 = 1_000;
 
-/// Writes this node's heartbeat. Returns `false` if the row was gone: another node took this one
-/// for dead (a stall longer than `NODE_LOST_AFTER_MS`) and its participants were marked lost.
-pub async fn heartbeat(state: &AppState, now: i64) -> sqlx::Result<bool> {
-    let updated = sqlx::query("UPDATE nodes SET seen_at = $2 WHERE id = $1")
-        .bind(state.hub.node())
-        .bind(now)
-        .execute(state.store.pool())
-        .await?
-        .rows_affected();
+/// The database's clock in milliseconds, so that nodes with skewed clocks still agree on who is
+/// silent: every heartbeat and every staleness test uses the same clock.
+fn db_now(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Postgres => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)",
+        Backend::Sqlite => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+    }
+}
+
+/// Writes this node's heartbeat on `pool`. Returns `false` if the row was gone: another node took
+/// this one for dead (a stall longer than `NODE_LOST_AFTER_MS`) and its participants were marked
+/// lost.
+pub async fn heartbeat(state: &AppState, pool: &AnyPool) -> sqlx::Result<bool> {
+    let now = db_now(state.store.backend());
+    let updated = sqlx::query(AssertSqlSafe(format!(
+        "UPDATE nodes SET seen_at = {now} WHERE id = $1"
+    )))
+    .bind(state.hub.node())
+    .execute(pool)
+    .await?
+    .rows_affected();
     if updated > 0 {
         return Ok(true);
     }
-    sqlx::query(
-        "INSERT INTO nodes (id, started_at, seen_at) VALUES ($1, $2, $2) \
-         ON CONFLICT (id) DO UPDATE SET seen_at = $2",
-    )
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO nodes (id, started_at, seen_at) VALUES ($1, {now}, {now}) \
+         ON CONFLICT (id) DO UPDATE SET seen_at = {now}"
+    )))
     .bind(state.hub.node())
-    .bind(now)
-    .execute(state.store.pool())
+    .execute(pool)
     .await?;
     Ok(false)
 }
 
-/// Nodes silent since before `now - NODE_LOST_AFTER_MS`, other than this one.
-pub async fn dead_nodes(state: &AppState, now: i64) -> sqlx::Result<Vec<String>> {
-    let rows = sqlx::query("SELECT id FROM nodes WHERE seen_at < $1 AND id <> $2")
-        .bind(now - NODE_LOST_AFTER_MS)
-        .bind(state.hub.node())
-        .fetch_all(state.store.pool())
-        .await?;
+/// Nodes silent for `NODE_LOST_AFTER_MS` by the database's clock, other than this one.
+pub async fn dead_nodes(state: &AppState) -> sqlx::Result<Vec<String>> {
+    let now = db_now(state.store.backend());
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT id FROM nodes WHERE seen_at < {now} - $1 AND id <> $2"
+    )))
+    .bind(NODE_LOST_AFTER_MS)
+    .bind(state.hub.node())
+    .fetch_all(state.store.pool())
+    .await?;
     rows.iter().map(|r| r.try_get("id")).collect()
 }
 
@@ -98,9 +114,8 @@ pub async fn reap(state: &AppState, node: &str) -> anyhow::Result<usize> {
 
 /// One pass: heartbeat, then reap nodes that died. A node that finds itself reaped closes its
 /// connections, so that its participants reconnect and are `online` again.
-pub async fn pass(state: &AppState) -> anyhow::Result<()> {
-    let now = now_ms();
-    let known = heartbeat(state, now).await?;
+pub async fn pass(state: &AppState, heartbeat_pool: &AnyPool) -> anyhow::Result<()> {
+    let known = heartbeat(state, heartbeat_pool).await?;
     if !known && state.hub.registered() {
         tracing::warn!(
             "this node was taken for dead by another node (stalled?); closing its live connections"
@@ -108,13 +123,16 @@ pub async fn pass(state: &AppState) -> anyhow::Result<()> {
         state.hub.close_all();
     }
     state.hub.mark_registered();
-    for node in dead_nodes(state, now).await? {
+    let now = db_now(state.store.backend());
+    for node in dead_nodes(state).await? {
         let marked = reap(state, &node).await?;
-        sqlx::query("DELETE FROM nodes WHERE id = $1 AND seen_at < $2")
-            .bind(&node)
-            .bind(now - NODE_LOST_AFTER_MS)
-            .execute(state.store.pool())
-            .await?;
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM nodes WHERE id = $1 AND seen_at < {now} - $2"
+        )))
+        .bind(&node)
+        .bind(NODE_LOST_AFTER_MS)
+        .execute(state.store.pool())
+        .await?;
         tracing::warn!(
             node,
             participants = marked,
@@ -124,14 +142,31 @@ pub async fn pass(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A connection of its own for the heartbeat, so that a busy pool never delays it into a false
+/// death; the shared pool if it cannot be opened.
+async fn heartbeat_pool(state: &AppState) -> AnyPool {
+    match AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&state.config.database_url())
+        .await
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            tracing::warn!(error = %e, "no separate heartbeat connection; using the shared pool");
+            state.store.pool().clone()
+        }
+    }
+}
+
 /// Runs node heartbeats (and the sweep of old rate-limit windows) until the process ends.
 pub async fn run(state: AppState) {
+    let pool = heartbeat_pool(&state).await;
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(NODE_HEARTBEAT_MS));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut n: u64 = 0;
     loop {
         tick.tick().await;
-        if let Err(e) = pass(&state).await {
+        if let Err(e) = pass(&state, &pool).await {
             tracing::warn!(error = %e, "node heartbeat failed");
         }
         n = n.wrapping_add(1);
