@@ -6,11 +6,6 @@ mod serve;
 
 use clap::{Parser, Subcommand};
 
-/// mimalloc gives memory back to the system after bursts (password hashing takes 19 MiB each),
-/// so an idle server stays small.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Self-hosted remote help for IT support teams.
 #[derive(Parser, Debug)]
 #[command(name = "assist", version, about)]
