@@ -125,6 +125,6 @@ live-join-error-not_found = 이 코드에 해당하는 세션이 없습니다. �
 live-join-error-code_expired = 이 코드는 만료되었습니다. 도우미에게 새 코드를 요청하세요.
 live-join-error-rate_limited = 시도 횟수가 너무 많습니다. 잠시 후 다시 시도하세요.
 live-join-error-own_session = 자신의 세션에는 참가할 수 없습니다.
-live-join-error-out_of_scope = 이 도우미는 사용자를 도울 수 없습니다. IT 부서에 문의하세요.
+live-join-error-out_of_scope = 이 도우미에게는 도움을 제공할 권한이 없습니다. IT 부서에 문의하세요.
 live-join-error-remote_help_disabled = 이 조직에서는 원격 도움이 꺼져 있습니다.
 live-join-error-invalid_transition = 이 코드는 이미 사용되었습니다.
