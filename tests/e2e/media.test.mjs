@@ -3,7 +3,13 @@
 // streams a synthetic 1280x720 screen as H.264; the test checks frames are decoded, the picture
 // is not black, and data-channel messages arrive at the agent.
 //
-// Run: cd tests/e2e && npm ci && node --test media.test.mjs
+// WebRTC stays on loopback: the test runs inside netns.sh (only `lo` up), the page is served from
+// a local HTTP server on 127.0.0.1 (a real origin: about:blank gathers no candidate there) and has
+// media permission (`--use-fake-ui-for-media-stream`), so Chromium gathers 127.0.0.1; every
+// candidate of the offer and of the answer must be 127.0.0.1 (outside the namespace the test fails
+// on the machine's other addresses).
+//
+// Run: cd tests/e2e && npm ci && ./netns.sh node --test media.test.mjs
 // The test builds the example (debug); ASSIST_MEDIA_LOOPBACK_BIN=path (absolute, or relative to
 // the repository root) uses that binary instead, e.g. target/release/examples/media_loopback for
 // real-time frame rates.
@@ -14,26 +20,18 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launch } from './lib/browser.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--allow-loopback-in-peer-connection',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
+const PAGE = '<!doctype html><html><head><meta charset="utf-8"><title>media</title></head><body></body></html>';
 
 let binary;
 let browser;
+let site;
+let siteUrl;
 
 function exampleBinary() {
   if (process.env.ASSIST_MEDIA_LOOPBACK_BIN) {
@@ -98,16 +96,56 @@ before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromium)`);
   binary = exampleBinary();
   assert.ok(existsSync(binary), `${binary} does not exist`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  // A tiny page on a real origin (127.0.0.1, port 0).
+  site = http.createServer((req, res) => {
+    if (req.url === '/' || req.url === '/index.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(PAGE);
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((resolve, reject) => {
+    site.once('error', reject);
+    site.listen(0, '127.0.0.1', resolve);
+  });
+  siteUrl = `http://127.0.0.1:${site.address().port}/`;
+  // Media permission through the fake media UI, WebRTC on loopback.
+  browser = await launch({ media: true });
 });
 
 after(async () => {
   await browser?.close();
+  if (site) {
+    site.closeAllConnections?.();
+    await new Promise((resolve) => site.close(resolve));
+  }
 });
+
+/** The addresses of the `a=candidate` lines of a description (JSON of `toJSON()`). */
+function candidateAddresses(descriptionJson) {
+  const { sdp } = JSON.parse(descriptionJson);
+  const out = [];
+  for (const line of (sdp || '').split(/\r?\n/)) {
+    if (!line.startsWith('a=candidate:')) continue;
+    const m = /^a=candidate:\S+ \d+ \S+ \d+ (\S+) \d+ typ /.exec(line);
+    assert.ok(m, `unparsed candidate line: ${line}`);
+    out.push(m[1]);
+  }
+  return out;
+}
+
+function assertLoopbackOnly(descriptionJson, what) {
+  const addresses = candidateAddresses(descriptionJson);
+  assert.ok(addresses.length > 0, `the ${what} has no candidate`);
+  for (const a of addresses) assert.equal(a, '127.0.0.1', `${what} candidate ${a} is not 127.0.0.1`);
+  return addresses;
+}
 
 test('Chromium decodes the agent\'s H.264 and the input channel reaches the agent', { timeout: 120_000 }, async (t) => {
   const page = await browser.newPage();
-  await page.goto('about:blank');
+  await page.goto(siteUrl);
   const agent = startAgent();
   t.after(async () => {
     await page.evaluate(() => window.pc?.close()).catch(() => {});
@@ -145,9 +183,12 @@ test('Chromium decodes the agent\'s H.264 and the input channel reaches the agen
     return JSON.stringify(pc.localDescription.toJSON());
   });
   assert.match(offer, /a=candidate:/, 'the offer has no candidate');
+  const offered = assertLoopbackOnly(offer, 'offer');
 
   agent.child.stdin.write(offer + '\n');
   const answer = await agent.waitLine((l) => l.startsWith('{'), 20_000, 'answer');
+  const answeredWith = assertLoopbackOnly(answer, 'answer');
+  t.diagnostic(`candidates: offer ${offered.join(',')}, answer ${answeredWith.join(',')}`);
   const answered = Date.now();
   await page.evaluate((a) => window.pc.setRemoteDescription(JSON.parse(a)), answer);
 
@@ -238,6 +279,5 @@ test('Chromium decodes the agent\'s H.264 and the input channel reaches the agen
   assert.equal(line, `DATA ${event}`);
   for (const l of agent.stderr.join('').split('\n').filter((l) => l.startsWith('EVENT'))) {
     t.diagnostic(`agent ${l}`);
-
   }
 });
