@@ -36,6 +36,10 @@ struct Args {
     /// Chat messages each side sends per pair.
     #[arg(long, default_value_t = 5)]
     chat: usize,
+    /// Each pair sends one message each way per this many milliseconds, at a random phase, so
+    /// the server sees a steady load rather than one burst (0: all at once).
+    #[arg(long, default_value_t = 1000)]
+    chat_interval_ms: u64,
     /// Idle WebSocket connections to hold for the memory measurement (two per session), in a
     /// run with `--pairs 0` on a fresh server so that earlier phases do not blur the figure.
     #[arg(long, default_value_t = 2000)]
@@ -310,6 +314,7 @@ async fn accounts(args: &Args) -> Result<Vec<Account>> {
 async fn pair(
     acc: &Account,
     chat: usize,
+    interval_ms: u64,
     barrier: Arc<tokio::sync::Barrier>,
 ) -> Result<PairResult> {
     let mut r = PairResult::default();
@@ -356,9 +361,15 @@ async fn pair(
 
     // Chat: each message carries its send time; the receiver measures delivery.
     let started = Instant::now();
+    let phase = if interval_ms > 0 {
+        fnv(&id) % interval_ms
+    } else {
+        0
+    };
+    tokio::time::sleep(Duration::from_millis(phase)).await;
     for i in 0..chat {
-        for (from, to) in [(&mut hw, "sharer"), (&mut sw, "helper")] {
-            let _ = to;
+        let round = Instant::now();
+        for from in [&mut hw, &mut sw] {
             let stamp = started.elapsed().as_micros();
             from.send(Message::text(
                 json!({"type": "chat", "text": format!("{stamp} message {i}")}).to_string(),
@@ -366,7 +377,7 @@ async fn pair(
             .await?;
         }
         for ws in [&mut sw, &mut hw] {
-            // Each side receives its own message back and the other's: measure the other's.
+            // Each side receives both messages (its own back, and the other's): both are deliveries.
             for _ in 0..2 {
                 let m = expect(ws, "chat", |_| true).await?;
                 let sent: u128 = m["text"]
@@ -379,6 +390,8 @@ async fn pair(
                     .add(Duration::from_micros(now.saturating_sub(sent) as u64));
             }
         }
+        tokio::time::sleep(Duration::from_millis(interval_ms).saturating_sub(round.elapsed()))
+            .await;
     }
     barrier.wait().await;
 
@@ -397,6 +410,13 @@ async fn pair(
     r.end.add(t4.elapsed());
     let _ = hw.close(None).await;
     Ok(r)
+}
+
+/// A hash of the session id, to spread the pairs' phases.
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -508,9 +528,14 @@ async fn main() -> Result<()> {
     let t0 = Instant::now();
     let mut tasks = Vec::new();
     for i in 0..args.pairs {
-        let (accs, barrier, chat) = (accs.clone(), barrier.clone(), args.chat);
+        let (accs, barrier, chat, args_interval) = (
+            accs.clone(),
+            barrier.clone(),
+            args.chat,
+            args.chat_interval_ms,
+        );
         tasks.push(tokio::spawn(async move {
-            pair(&accs[i % accs.len()], chat, barrier).await
+            pair(&accs[i % accs.len()], chat, args_interval, barrier).await
         }));
     }
     let mut all = PairResult::default();

@@ -20,6 +20,8 @@ pub struct Inner {
     /// Cookies get the `Secure` attribute (TLS on, or a TLS proxy in front).
     pub secure_cookies: bool,
     pub limiter: RateLimiter,
+    /// Chat flood limits: per participant, so kept by the node that holds their socket.
+    pub chat_limiter: RateLimiter,
     pub metrics: Metrics,
     /// This node's live session connections.
     pub hub: Arc<Hub>,
@@ -35,6 +37,7 @@ impl AppState {
             tenant_id,
             secure_cookies,
             limiter,
+            chat_limiter: RateLimiter::in_memory(),
             metrics: Metrics::default(),
             hub: Arc::new(Hub::default()),
         }))

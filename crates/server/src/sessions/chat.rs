@@ -41,11 +41,11 @@ pub async fn post(
     let text = sanitize_chat(text).map_err(|e| AppError::bad_request(e.code(), e.to_string()))?;
     let key = format!("chat:{}:{}", row.id, role.as_str());
     state
-        .limiter
+        .chat_limiter
         .check(&key, CHAT_LIMIT)
         .await
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
-    state.limiter.fail(&key, CHAT_LIMIT).await;
+    state.chat_limiter.fail(&key, CHAT_LIMIT).await;
     let rec = state
         .store
         .add_chat(&row.id, role, user_id, &text, now_ms())
