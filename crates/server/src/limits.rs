@@ -132,3 +132,19 @@ pub const RATE_LIMIT_SWEEP_EVERY: u64 = 60;
 pub const DEFAULT_TURN_TTL_SECS: u64 = 60 * 60;
 /// TURN: longest lifetime an administrator may configure (a day).
 pub const MAX_TURN_TTL_SECS: u64 = 24 * 60 * 60;
+
+#[cfg(test)]
+mod tests {
+    /// Every limit of this file is listed in `docs/limits.md`.
+    #[test]
+    fn every_limit_is_documented() {
+        let doc = include_str!("../../../docs/limits.md");
+        let missing: Vec<&str> = include_str!("limits.rs")
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub const "))
+            .filter_map(|l| l.split(':').next())
+            .filter(|name| !doc.contains(&format!("`{name}`")))
+            .collect();
+        assert!(missing.is_empty(), "add these to docs/limits.md: {missing:?}");
+    }
+}
