@@ -454,7 +454,9 @@ test('the pages in Arabic (right to left) and Japanese', async () => {
     assert.equal(await page.getAttribute('html', 'dir'), dir);
     assert.equal(await page.evaluate(() => getComputedStyle(document.body).direction), dir);
     assert.equal((await page.locator('#request-view').textContent()).trim(), viewOnly, 'the page is translated');
-    // Strings the scripts show come from the page, in its language.
+    // Strings the scripts show come from the page, in its language. The sharer's socket must be
+    // up (the helper sees it online) before its tab closes, or there is nothing to leave.
+    await page.locator('#presence[data-status="online"]').waitFor();
     await s.page.close();
     await page.locator('#presence[data-status="left"]').waitFor();
     assert.notEqual((await page.locator('#presence').textContent()).trim(), 'The sharer left.');
