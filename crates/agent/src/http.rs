@@ -162,6 +162,7 @@ pub fn parse_server(url: &str) -> Result<reqwest::Url, HttpError> {
 pub struct Client {
     base: String,
     http: reqwest::Client,
+    tls: TlsTrust,
 }
 
 impl Client {
@@ -194,7 +195,13 @@ impl Client {
         Ok(Client {
             base: url.as_str().trim_end_matches('/').to_owned(),
             http,
+            tls: tls.clone(),
         })
+    }
+
+    /// How this client trusts the server's certificate (the live socket trusts it the same way).
+    pub fn tls(&self) -> &TlsTrust {
+        &self.tls
     }
 
     /// The server's base URL (scheme, host and port, no trailing slash).

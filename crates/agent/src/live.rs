@@ -4,6 +4,7 @@
 //! [`ServerMessage::parse`] reads what the server sends (unknown types and fields are ignored,
 //! as protocol version 1 asks); [`LiveSocket`] is the connection, with `Authorization: Bearer`.
 
+use crate::identity::TlsTrust;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -132,6 +133,76 @@ impl std::fmt::Debug for LiveSocket {
     }
 }
 
+/// The TLS client settings for `wss://`: only the pinned certificate when there is one, no check
+/// at all with `--insecure-tls` (tests), else the public roots (`None`: tungstenite's default).
+fn tls_connector(tls: &TlsTrust) -> Result<Option<tokio_tungstenite::Connector>, LiveError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let bad = |e: String| LiveError::Connect(format!("TLS settings: {e}"));
+    let builder = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| bad(e.to_string()))?;
+    let config = if tls.insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(std::sync::Arc::new(AnyCertificate))
+            .with_no_client_auth()
+    } else if let Some(pem) = &tls.ca_pem {
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            roots
+                .add(cert.map_err(|e| bad(e.to_string()))?)
+                .map_err(|e| bad(e.to_string()))?;
+        }
+        builder.with_root_certificates(roots).with_no_client_auth()
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(tokio_tungstenite::Connector::Rustls(
+        std::sync::Arc::new(config),
+    )))
+}
+
+/// Accepts any server certificate: only for `--insecure-tls` (tests).
+#[derive(Debug)]
+struct AnyCertificate;
+
+impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &[rustls::pki_types::CertificateDer<'_>],
+        _: &rustls::pki_types::ServerName<'_>,
+        _: &[u8],
+        _: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        _: &[u8],
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+    }
+    fn verify_tls13_signature(
+        &self,
+        _: &[u8],
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+    }
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        rustls::crypto::aws_lc_rs::default_provider()
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
 /// `ws://` or `wss://` URL of a session's live socket on `base` (`http(s)://host:port`).
 pub fn socket_url(base: &str, session_id: &str) -> Result<String, LiveError> {
     let rest = if let Some(r) = base.strip_prefix("http://") {
@@ -152,18 +223,15 @@ pub fn socket_url(base: &str, session_id: &str) -> Result<String, LiveError> {
 }
 
 impl LiveSocket {
-    /// Connects to the session's live socket with the user's API token.
-    ///
-    /// Plain `ws://` only for now (a server behind `--tls off` or a TLS proxy on the same host):
-    /// `wss://` with the agent's pinned certificate is not built yet.
-    pub async fn connect(base: &str, session_id: &str, token: &str) -> Result<Self, LiveError> {
+    /// Connects to the session's live socket with the user's API token, trusting the server's
+    /// certificate as the device's identity says (a pinned certificate, or the public roots).
+    pub async fn connect(
+        base: &str,
+        session_id: &str,
+        token: &str,
+        tls: &TlsTrust,
+    ) -> Result<Self, LiveError> {
         let url = socket_url(base, session_id)?;
-        if url.starts_with("wss://") {
-            return Err(LiveError::Connect(
-                "the agent's live socket does not support TLS yet; use an http:// server URL"
-                    .into(),
-            ));
-        }
         let mut req = url
             .into_client_request()
             .map_err(|e| LiveError::Connect(e.to_string()))?;
@@ -171,7 +239,8 @@ impl LiveSocket {
             .parse()
             .map_err(|_| LiveError::Connect("the token is not a valid header value".into()))?;
         req.headers_mut().insert("authorization", auth);
-        let (ws, _) = tokio_tungstenite::connect_async(req)
+        let connector = tls_connector(tls)?;
+        let (ws, _) = tokio_tungstenite::connect_async_tls_with_config(req, None, false, connector)
             .await
             .map_err(|e| LiveError::Connect(e.to_string()))?;
         Ok(LiveSocket { ws })

@@ -390,7 +390,8 @@ async fn run_loop(
     height: u32,
 ) -> Result<Finish, ShareError> {
     let mut lines = stdin_lines();
-    let mut socket = Some(LiveSocket::connect(api.client.base(), id, &api.token).await?);
+    let mut socket =
+        Some(LiveSocket::connect(api.client.base(), id, &api.token, api.client.tls()).await?);
     let mut media: Option<MediaSession> = None;
     let mut asked: Option<String> = None; // the mode the open prompt is about
     let mut heartbeat = tokio::time::interval(Duration::from_secs(1));
@@ -437,7 +438,7 @@ async fn run_loop(
                         if since.elapsed() > RECONNECT_FOR {
                             break Finish::Lost;
                         }
-                        match LiveSocket::connect(api.client.base(), id, &api.token).await {
+                        match LiveSocket::connect(api.client.base(), id, &api.token, api.client.tls()).await {
                             Ok(s) => { socket = Some(s); lost_since = None; }
                             Err(e) => tracing::debug!(error = %e, "reconnecting"),
                         }
