@@ -90,10 +90,11 @@ where
         }
         row.deadline = deadline(&row);
         if state.store.save_session(&row, row.deadline).await? {
-            state.hub.publish(&row.id, BusEvent::State).await;
+            // The audit entry first: whoever is told of the change can already read it.
             if row.machine.is_terminal() && !before.0.is_terminal() {
                 super::audit_end(state, &row).await?;
             }
+            state.hub.publish(&row.id, BusEvent::State).await;
             row.version += 1;
             return result.map(|_| row);
         }
