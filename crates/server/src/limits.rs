@@ -145,6 +145,9 @@ mod tests {
             .filter_map(|l| l.split(':').next())
             .filter(|name| !doc.contains(&format!("`{name}`")))
             .collect();
-        assert!(missing.is_empty(), "add these to docs/limits.md: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "add these to docs/limits.md: {missing:?}"
+        );
     }
 }
