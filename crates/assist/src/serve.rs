@@ -123,6 +123,20 @@ impl ServeArgs {
     }
 }
 
+/// Connections waiting to be accepted: enough for a burst of thousands of sockets reconnecting at
+/// once (the system caps it at `net.core.somaxconn`).
+const LISTEN_BACKLOG: i32 = 4096;
+
+/// A listening socket with a deep accept queue (the standard library's is 128).
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(LISTEN_BACKLOG)?;
+    Ok(socket.into())
+}
+
 /// Starts the server and serves until stopped.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let config = args.into_config()?;
@@ -130,8 +144,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let listener = std::net::TcpListener::bind(config.listen)
-            .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let listener =
+            listen(config.listen).with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
         let scheme = if matches!(config.tls, TlsMode::Off) {
             "http"
