@@ -316,6 +316,7 @@ async fn pair(
     chat: usize,
     interval_ms: u64,
     barrier: Arc<tokio::sync::Barrier>,
+    passed: &mut usize,
 ) -> Result<PairResult> {
     let mut r = PairResult::default();
     let t0 = Instant::now();
@@ -358,6 +359,7 @@ async fn pair(
     r.request_allow.add(t2.elapsed());
     r.setup.add(t0.elapsed());
     barrier.wait().await;
+    *passed += 1;
 
     // Chat: each message carries its send time; the receiver measures delivery.
     let started = Instant::now();
@@ -394,6 +396,7 @@ async fn pair(
             .await;
     }
     barrier.wait().await;
+    *passed += 1;
 
     // Clean leave: the sharer closes; the helper must be told.
     let t3 = Instant::now();
@@ -411,6 +414,9 @@ async fn pair(
     let _ = hw.close(None).await;
     Ok(r)
 }
+
+/// Barriers each pair meets: after setup, after chat.
+const BARRIERS: usize = 2;
 
 /// A hash of the session id, to spread the pairs' phases.
 fn fnv(s: &str) -> u64 {
@@ -535,7 +541,20 @@ async fn main() -> Result<()> {
             args.chat_interval_ms,
         );
         tasks.push(tokio::spawn(async move {
-            pair(&accs[i % accs.len()], chat, args_interval, barrier).await
+            // A pair that fails still meets the others at the barriers it did not reach.
+            let mut passed = 0;
+            let r = pair(
+                &accs[i % accs.len()],
+                chat,
+                args_interval,
+                barrier.clone(),
+                &mut passed,
+            )
+            .await;
+            for _ in passed..BARRIERS {
+                barrier.wait().await;
+            }
+            r
         }));
     }
     let mut all = PairResult::default();
