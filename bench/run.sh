@@ -44,7 +44,8 @@ loadgen() {
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "== lifecycle"
 start off
-loadgen --pairs "$pairs" --chat "$chat" --idle 0
+# A helper may have 20 sessions waiting at once: enough helper accounts for every pair.
+loadgen --pairs "$pairs" --chat "$chat" --idle 0 --accounts $((pairs / 15 + 20))
 echo "== idle connections, plain"
 start off
 loadgen --pairs 0 --idle "$idle"
