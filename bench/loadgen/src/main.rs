@@ -358,7 +358,7 @@ async fn pair(
     expect(&mut hw, "state", |v| v["session"]["state"] == "active").await?;
     r.request_allow.add(t2.elapsed());
     r.setup.add(t0.elapsed());
-    barrier.wait().await;
+    wait_alive(&barrier, &mut hw, &mut sw).await?;
     *passed += 1;
 
     // Chat: each message carries its send time; the receiver measures delivery.
@@ -395,7 +395,7 @@ async fn pair(
         tokio::time::sleep(Duration::from_millis(interval_ms).saturating_sub(round.elapsed()))
             .await;
     }
-    barrier.wait().await;
+    wait_alive(&barrier, &mut hw, &mut sw).await?;
     *passed += 1;
 
     // Clean leave: the sharer closes; the helper must be told.
@@ -413,6 +413,24 @@ async fn pair(
     r.end.add(t4.elapsed());
     let _ = hw.close(None).await;
     Ok(r)
+}
+
+/// Waits at the barrier while keeping both sockets alive, as a browser would: the server takes a
+/// silent socket for lost after a few seconds.
+async fn wait_alive(barrier: &tokio::sync::Barrier, a: &mut Ws, b: &mut Ws) -> Result<()> {
+    let wait = barrier.wait();
+    tokio::pin!(wait);
+    let mut tick = tokio::time::interval(Duration::from_millis(800));
+    loop {
+        tokio::select! {
+            _ = &mut wait => return Ok(()),
+            _ = tick.tick() => {
+                for ws in [&mut *a, &mut *b] {
+                    ws.send(Message::text(r#"{"type":"ping"}"#)).await?;
+                }
+            }
+        }
+    }
 }
 
 /// Barriers each pair meets: after setup, after chat.
