@@ -129,9 +129,4 @@ impl Hub {
             None => self.deliver(env),
         }
     }
-
-    /// Number of sessions with live connections on this node.
-    pub fn live_sessions(&self) -> usize {
-        self.lock().len()
-    }
 }
