@@ -36,6 +36,8 @@ pub const CODE_GUESS_ADDRESS_WINDOW_SECS: u64 = 60;
 pub const MAX_WAITING_SESSIONS_PER_HELPER: usize = 20;
 /// How often the sweeper looks for expired codes, maximum lengths and ended grace periods.
 pub const SWEEP_INTERVAL_MS: u64 = 500;
+/// Expired sign-in sessions are deleted every this many sweeps (ten minutes).
+pub const WEB_SESSION_PURGE_EVERY: u64 = 1_200;
 /// Most rows a list endpoint returns in one page.
 pub const MAX_PAGE_SIZE: i64 = 500;
 /// Default page size.

@@ -50,10 +50,16 @@ pub async fn run_sweeper(state: AppState) {
         crate::limits::SWEEP_INTERVAL_MS,
     ));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
+    for round in 0u64.. {
         tick.tick().await;
         if let Err(e) = service::sweep(&state).await {
             tracing::warn!(error = %e, "session sweep failed");
+        }
+        // Expired sign-in sessions are already refused; this only keeps the table small.
+        if round % crate::limits::WEB_SESSION_PURGE_EVERY == 0
+            && let Err(e) = state.store.purge_web_sessions().await
+        {
+            tracing::warn!(error = %e, "purging expired sign-in sessions failed");
         }
     }
 }

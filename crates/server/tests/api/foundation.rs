@@ -579,3 +579,33 @@ async fn a_newer_schema_is_refused() {
         .to_string();
     assert!(err.contains("newer than this binary knows"), "{err}");
 }
+
+#[tokio::test]
+async fn expired_sign_in_sessions_are_purged() {
+    let s = TestServer::start(Db::Sqlite).await;
+    let store = &s.state.store;
+    let admin = store
+        .user_by_email(&s.state.tenant_id, ADMIN_EMAIL)
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .create_web_session("expired", &admin.id, false, None, -1)
+        .await
+        .unwrap();
+    store
+        .create_web_session("live", &admin.id, false, None, 60_000)
+        .await
+        .unwrap();
+    // The server's own sweeper may already have purged it; either way it must be gone.
+    assert!(store.purge_web_sessions().await.unwrap() <= 1);
+    assert!(store.web_session("live").await.unwrap().is_some());
+    assert!(store.web_session("expired").await.unwrap().is_none());
+    let left: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM web_sessions WHERE token_hash = 'expired'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(left, 0, "the expired row is deleted, not only refused");
+    s.stop().await;
+}
