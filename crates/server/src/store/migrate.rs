@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(3, "0003_access.sql"),
     migration!(4, "0004_devices.sql"),
     migration!(5, "0005_scaleout.sql"),
+    migration!(6, "0006_agent_sso.sql"),
 ];
 
 /// The schema version this binary brings.
