@@ -173,6 +173,17 @@ pub struct SessionView {
     pub warnings: Vec<Warning>,
     /// Whether chat is on for this session (off when the tenant disables chat).
     pub chat_enabled: bool,
+    /// Whether the sharer's agent may allow the helper's requests without asking the sharer
+    /// (unattended consent), as the server decides now: the helper holds
+    /// `remote_help.unattended` for this sharer, the sharer is on an enrolled device that proved
+    /// itself, and conditional access does not refuse it. The server checks again when the agent
+    /// allows.
+    #[serde(default)]
+    pub unattended_allowed: bool,
+    /// Why unattended consent is not allowed (once a sharer has joined and while the session is
+    /// not over): e.g. `unattended_not_permitted`, `unattended_web_sharer`.
+    #[serde(default)]
+    pub unattended_refusal: Option<ErrorBody>,
 }
 
 impl SessionView {
@@ -198,6 +209,8 @@ impl SessionView {
             device: None,
             warnings: Vec::new(),
             chat_enabled: true,
+            unattended_allowed: false,
+            unattended_refusal: None,
         }
     }
 

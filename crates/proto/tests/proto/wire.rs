@@ -82,7 +82,9 @@ fn active_view_json() -> Value {
             "message": "The sharer's device is not compliant.",
             "reasons": ["disk_encryption"]
         }],
-        "chat_enabled": true
+        "chat_enabled": true,
+        "unattended_allowed": false,
+        "unattended_refusal": null
     })
 }
 

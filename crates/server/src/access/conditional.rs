@@ -50,14 +50,19 @@ pub enum EvalPoint {
     SessionCreate,
     /// A sharer joining a session with its code.
     SessionJoin,
+    /// A session being allowed by the sharer's agent without asking the sharer (unattended
+    /// consent). Evaluated for the *helper*, with the facts of the sign-in the helper created the
+    /// session with.
+    UnattendedConsent,
 }
 
 impl EvalPoint {
     /// All evaluation points.
-    pub const ALL: [EvalPoint; 3] = [
+    pub const ALL: [EvalPoint; 4] = [
         EvalPoint::SignIn,
         EvalPoint::SessionCreate,
         EvalPoint::SessionJoin,
+        EvalPoint::UnattendedConsent,
     ];
 
     /// The wire name.
@@ -66,6 +71,7 @@ impl EvalPoint {
             EvalPoint::SignIn => "sign_in",
             EvalPoint::SessionCreate => "session_create",
             EvalPoint::SessionJoin => "session_join",
+            EvalPoint::UnattendedConsent => "unattended_consent",
         }
     }
 
@@ -74,6 +80,7 @@ impl EvalPoint {
             EvalPoint::SignIn => "this sign-in",
             EvalPoint::SessionCreate => "starting a session",
             EvalPoint::SessionJoin => "joining a session",
+            EvalPoint::UnattendedConsent => "allowing a session without the sharer's consent",
         }
     }
 }
@@ -425,7 +432,7 @@ pub async fn evaluate_for(
 }
 
 /// Evaluates, writes the decision to the audit log, and refuses when enforced policies block.
-async fn run(state: &AppState, who: Subject<'_>, point: EvalPoint) -> Result<(), AppError> {
+pub async fn run(state: &AppState, who: Subject<'_>, point: EvalPoint) -> Result<(), AppError> {
     let (eval, device) = evaluate_for(state, who, point).await?;
     let detail = json!({
         "point": point,
@@ -452,16 +459,24 @@ async fn run(state: &AppState, who: Subject<'_>, point: EvalPoint) -> Result<(),
             },
         )
         .await?;
-    match eval.decision {
-        Decision::Allow => Ok(()),
-        Decision::Block => Err(AppError::forbidden(
+    match refusal(eval.decision, point) {
+        None => Ok(()),
+        Some(e) => Err(e),
+    }
+}
+
+/// The error an enforced decision gives at `point`, if it refuses.
+pub fn refusal(decision: Decision, point: EvalPoint) -> Option<AppError> {
+    match decision {
+        Decision::Allow => None,
+        Decision::Block => Some(AppError::forbidden(
             "conditional_access_blocked",
             format!(
                 "your organisation's conditional-access policy blocks {}",
                 point.doing()
             ),
         )),
-        Decision::SecondFactorRequired => Err(AppError::forbidden(
+        Decision::SecondFactorRequired => Some(AppError::forbidden(
             "second_factor_required",
             format!(
                 "your organisation's conditional-access policy requires a second factor for {}: \

@@ -3,6 +3,7 @@
 pub mod conditional;
 pub mod guard;
 pub mod permissions;
+pub mod unattended;
 
 pub use guard::Need;
 pub use permissions::{Access, Grant, Permission};

@@ -50,7 +50,7 @@ fn cell(v: &str) -> String {
 /// The report as CSV text.
 pub fn to_csv(rows: &[ReportRow]) -> String {
     let mut out = String::from(
-        "id,helper_email,helper_name,sharer_email,sharer_name,device_id,sharer_kind,created_at,started_at,ended_at,duration_secs,mode,outcome\r\n",
+        "id,helper_email,helper_name,sharer_email,sharer_name,device_id,sharer_kind,created_at,started_at,ended_at,duration_secs,mode,outcome,consent\r\n",
     );
     for r in rows {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -69,6 +69,7 @@ pub fn to_csv(rows: &[ReportRow]) -> String {
             r.duration_secs.map(|d| d.to_string()).unwrap_or_default(),
             opt(&r.mode),
             r.outcome.clone(),
+            opt(&r.consent),
         ];
         out.push_str(&fields.iter().map(|f| cell(f)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");

@@ -5,7 +5,7 @@
 use super::{Json, Path, Query};
 use crate::access::conditional::{EvalPoint, enforce};
 use crate::access::guard::perm;
-use crate::access::{Need, Permission};
+use crate::access::{Need, Permission, unattended};
 use crate::audit;
 use crate::auth::Authed;
 use crate::clock::now_ms;
@@ -88,6 +88,12 @@ pub struct RequestMode {
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     pub allow: bool,
+    /// The agent allows without asking the sharer (`assist agent join --yes`). Only with
+    /// `allow: true`, only from the agent on the session's device (a signed request), and only
+    /// when the session view says `unattended_allowed`: the server checks the rule again now and
+    /// answers 403 with the reason otherwise.
+    #[serde(default)]
+    pub unattended: bool,
 }
 
 /// A chat message sent over HTTP (the live socket does the same).
@@ -254,6 +260,8 @@ async fn create_session(
         sharer_address: None,
         version: 0,
         deadline: None,
+        helper_second_factor: who.second_factor,
+        unattended: false,
     };
     state
         .store
@@ -496,17 +504,45 @@ async fn request_mode(
 async fn consent(
     State(state): State<AppState>,
     who: Authed,
+    device: Option<axum::Extension<VerifiedDevice>>,
     Path(id): Path<String>,
     Json(req): Json<Consent>,
 ) -> ApiResult<Json<SessionView>> {
-    let (_, role) = load_for(&state, &id, &who).await?;
+    let (current, role) = load_for(&state, &id, &who).await?;
     if role != Role::Sharer {
         return Err(AppError::forbidden(
             "sharer_only",
             "only the sharer allows or denies",
         ));
     }
-    let row = service::apply(&state, &id, Event::Consent { allow: req.allow }).await?;
+    if req.unattended {
+        if !req.allow {
+            return Err(AppError::bad_request(
+                "invalid_consent",
+                "unattended applies only to allowing; a denial needs no flag",
+            ));
+        }
+        if let Err(e) = unattended::enforce(&state, &current, device.as_deref()).await {
+            audit::by(
+                &state,
+                &who,
+                "session.unattended_refused",
+                Some(&id),
+                json!({"reason": e.code(), "mode": current.machine.mode()}),
+            )
+            .await?;
+            return Err(e);
+        }
+    }
+    let unattended = req.unattended;
+    let row = service::update(&state, &id, |r, now| {
+        r.machine
+            .apply(Event::Consent { allow: req.allow }, now)
+            .map_err(service::transition_error)?;
+        r.unattended |= unattended;
+        Ok(())
+    })
+    .await?;
     let action = if req.allow {
         "session.allowed"
     } else {
@@ -517,7 +553,7 @@ async fn consent(
         &who,
         action,
         Some(&id),
-        json!({"mode": row.machine.mode()}),
+        json!({"mode": row.machine.mode(), "unattended": req.unattended}),
     )
     .await?;
     Ok(Json(view::view(&state, &row, role).await?))
@@ -565,7 +601,7 @@ async fn post_chat(
     let (row, role) = load_for(&state, &id, &who).await?;
     let rec = chat::post(
         &state,
-        &row,
+        &row.id,
         role,
         &who.user.id,
         &req.text,

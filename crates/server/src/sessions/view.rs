@@ -62,5 +62,11 @@ pub async fn view(state: &AppState, row: &SessionRow, role: Role) -> ApiResult<S
         .map(|d| d.summary(row.sharer_kind == Some(SharerKind::Agent)));
     v.warnings = warnings(row, device.as_ref());
     v.chat_enabled = !crate::api::settings::current(state).await?.chat_disabled;
+    if row.sharer_id.is_some() && !row.machine.is_terminal() {
+        match crate::access::unattended::check(state, row).await?.decision {
+            Ok(()) => v.unattended_allowed = true,
+            Err(refusal) => v.unattended_refusal = Some(refusal.body()),
+        }
+    }
     Ok(v.for_role(role))
 }

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(4, "0004_devices.sql"),
     migration!(5, "0005_scaleout.sql"),
     migration!(6, "0006_agent_sso.sql"),
+    migration!(7, "0007_unattended.sql"),
 ];
 
 /// The schema version this binary brings.
@@ -55,8 +56,16 @@ pub(super) async fn run(store: &Store) -> anyhow::Result<()> {
         }
         .into());
     }
+    // Each migration not yet recorded is applied, in order: numbers reserved for work that lands
+    // later (a gap such as 6 before 7) are still applied once they exist.
+    let applied: std::collections::BTreeSet<i64> = sqlx::query("SELECT version FROM schema_version")
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64, _>("version"))
+        .collect::<Result<_, _>>()?;
     for (version, sqlite, postgres) in MIGRATIONS {
-        if *version <= current {
+        if applied.contains(version) {
             continue;
         }
         let sql = match store.backend() {

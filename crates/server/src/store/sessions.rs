@@ -80,6 +80,11 @@ pub struct SessionRow {
     pub version: i64,
     /// When the sweeper looks at the session next (as stored).
     pub deadline: Option<i64>,
+    /// The helper's sign-in used a second factor when the session was created (a fact for
+    /// conditional access when an unattended allow is checked later).
+    pub helper_second_factor: bool,
+    /// A request was allowed by the sharer's agent without asking the sharer (unattended consent).
+    pub unattended: bool,
 }
 
 /// One chat message.
@@ -113,6 +118,9 @@ pub struct ReportRow {
     pub mode: Option<String>,
     /// The final state and reason, e.g. `ended:helper_ended`, `denied`, `expired`, or the live state.
     pub outcome: String,
+    /// How the sharer consented: `interactive` (answered the prompt), `unattended` (the agent
+    /// allowed without asking, as role and policy permitted), or none (never allowed).
+    pub consent: Option<String>,
 }
 
 fn row_from(r: &AnyRow) -> sqlx::Result<SessionRow> {
@@ -137,6 +145,8 @@ fn row_from(r: &AnyRow) -> sqlx::Result<SessionRow> {
         sharer_address: r.try_get("sharer_address")?,
         version: r.try_get("version")?,
         deadline: r.try_get("deadline")?,
+        helper_second_factor: r.try_get::<i64, _>("helper_second_factor")? != 0,
+        unattended: r.try_get::<i64, _>("unattended")? != 0,
     })
 }
 
@@ -149,8 +159,9 @@ impl Store {
     pub async fn insert_session(&self, s: &SessionRow, deadline: Option<i64>) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO sessions (id, tenant_id, helper_id, sharer_id, device_id, sharer_kind, code_hash, state, machine, \
-             created_at, expires_at, ended_at, version, deadline, presence, helper_address, sharer_address) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $15, $16)",
+             created_at, expires_at, ended_at, version, deadline, presence, helper_address, sharer_address, \
+             helper_second_factor, unattended) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $15, $16, $17, $18)",
         )
         .bind(&s.id)
         .bind(&s.tenant_id)
@@ -168,6 +179,8 @@ impl Store {
         .bind(json(&s.presence))
         .bind(&s.helper_address)
         .bind(&s.sharer_address)
+        .bind(i64::from(s.helper_second_factor))
+        .bind(i64::from(s.unattended))
         .execute(self.pool())
         .await?;
         Ok(())
@@ -203,7 +216,7 @@ impl Store {
         let done = sqlx::query(
             "UPDATE sessions SET sharer_id = $1, device_id = $2, sharer_kind = $3, code_hash = $4, state = $5, \
              machine = $6, ended_at = $7, deadline = $8, presence = $9, helper_address = $10, sharer_address = $11, \
-             version = version + 1 WHERE id = $12 AND version = $13",
+             unattended = $12, version = version + 1 WHERE id = $13 AND version = $14",
         )
         .bind(&s.sharer_id)
         .bind(&s.device_id)
@@ -216,6 +229,7 @@ impl Store {
         .bind(json(&s.presence))
         .bind(&s.helper_address)
         .bind(&s.sharer_address)
+        .bind(i64::from(s.unattended))
         .bind(&s.id)
         .bind(s.version)
         .execute(self.pool())
@@ -330,7 +344,7 @@ impl Store {
         to: i64,
         limit: i64,
     ) -> sqlx::Result<Vec<ReportRow>> {
-        let q = "SELECT s.id, s.device_id, s.sharer_kind, s.machine, s.created_at, h.email AS helper_email, \
+        let q = "SELECT s.id, s.device_id, s.sharer_kind, s.machine, s.created_at, s.unattended, h.email AS helper_email, \
                  h.full_name AS helper_name, u.email AS sharer_email, u.full_name AS sharer_name \
                  FROM sessions s JOIN users h ON h.id = s.helper_id LEFT JOIN users u ON u.id = s.sharer_id \
                  WHERE s.tenant_id = $1 AND s.created_at >= $2 AND s.created_at <= $3 ORDER BY s.created_at LIMIT $4";
@@ -367,6 +381,13 @@ impl Store {
                     },
                     mode: m.highest_mode.map(|md| md.as_str().to_owned()),
                     outcome,
+                    consent: m.highest_mode.map(|_| {
+                        if r.try_get::<i64, _>("unattended").unwrap_or(0) != 0 {
+                            "unattended".to_owned()
+                        } else {
+                            "interactive".to_owned()
+                        }
+                    }),
                 })
             })
             .collect()
