@@ -9,3 +9,4 @@ mod matrix;
 mod oidc;
 mod openapi;
 mod sessions;
+mod unattended;
