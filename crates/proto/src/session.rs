@@ -305,12 +305,12 @@ impl StateName {
         }
     }
 
+    /// The states no event can leave.
+    pub const TERMINAL: [StateName; 3] = [StateName::Denied, StateName::Expired, StateName::Ended];
+
     /// Whether no event can leave this state.
     pub fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            StateName::Denied | StateName::Expired | StateName::Ended
-        )
+        Self::TERMINAL.contains(&self)
     }
 }
 

@@ -50,6 +50,13 @@ pub const WS_WRITE_BUFFER_BYTES: usize = 0;
 pub const WS_MAX_MESSAGE_BYTES: usize = assist_proto::wire::MAX_CLIENT_MESSAGE_BYTES;
 /// Chat messages per participant per minute.
 pub const CHAT_MESSAGES_PER_MINUTE: u32 = 60;
+/// Chat messages a node stores in one transaction at most (group commit).
+pub const CHAT_BATCH_MAX: usize = 256;
+/// Chat messages a node holds waiting to be stored; senders wait when it is full.
+pub const CHAT_QUEUE_MAX: usize = 4_096;
+/// How long a node keeps the tenant settings in memory before reading them again (ms). A change
+/// made on this node applies at once; one made on another node applies within this time.
+pub const SETTINGS_CACHE_MS: u64 = 1_000;
 /// Maximum session length that an administrator may set (minutes).
 pub const MAX_SESSION_MINUTES: i64 = 24 * 60;
 /// Devices: how far a signed request's timestamp may be from the server's clock (either side).
@@ -122,6 +129,16 @@ pub const MAX_OIDC_DOMAINS: usize = 100;
 pub const MAX_URL_CHARS: usize = 2_000;
 /// Longest client id or client secret.
 pub const MAX_OIDC_CLIENT_CHARS: usize = 1_000;
+/// Agent single sign-on: how long the one-time code handed to the agent's loopback listener lives.
+pub const AGENT_CODE_TTL_MS: i64 = 2 * 60 * 1000;
+/// Agent single sign-on: failed code exchanges per client address within `OIDC_WINDOW_SECS`.
+pub const AGENT_CODE_FAILURES_PER_ADDRESS: u32 = 20;
+/// Agent single sign-on: longest state the agent may ask to have echoed back.
+pub const MAX_AGENT_STATE_CHARS: usize = 128;
+/// Agent single sign-on: longest one-time code accepted at the exchange (issued codes have 43).
+pub const MAX_AGENT_CODE_CHARS: usize = 128;
+/// Agent single sign-on: lifetime of the API token when the agent asks for none (days).
+pub const DEFAULT_AGENT_TOKEN_DAYS: i64 = 90;
 /// Scale-out: how often each node writes its heartbeat in the `nodes` table.
 pub const NODE_HEARTBEAT_MS: u64 = 1_000;
 /// Scale-out: a node silent this long is taken for dead and its participants are marked lost.

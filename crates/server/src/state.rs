@@ -3,9 +3,12 @@
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
+use crate::sessions::chat::ChatWriter;
 use crate::sessions::hub::Hub;
 use crate::store::Store;
-use std::sync::Arc;
+use crate::store::tenants::Settings;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// Cheap to clone; everything lives behind one `Arc`.
 #[derive(Clone)]
@@ -25,12 +28,18 @@ pub struct Inner {
     pub metrics: Metrics,
     /// This node's live session connections.
     pub hub: Arc<Hub>,
+    /// This node's chat writer (group commit, then publish).
+    pub chat: ChatWriter,
+    /// The tenant settings, read at most every `SETTINGS_CACHE_MS`.
+    pub settings_cache: Mutex<Option<(Instant, Settings)>>,
 }
 
 impl AppState {
     /// Builds the state.
     pub fn new(store: Store, config: Config, tenant_id: String, secure_cookies: bool) -> Self {
         let limiter = RateLimiter::for_store(&store);
+        let hub = Arc::new(Hub::default());
+        let chat = ChatWriter::spawn(store.clone(), hub.clone());
         AppState(Arc::new(Inner {
             store,
             config,
@@ -39,7 +48,9 @@ impl AppState {
             limiter,
             chat_limiter: RateLimiter::in_memory(),
             metrics: Metrics::default(),
-            hub: Arc::new(Hub::default()),
+            hub,
+            chat,
+            settings_cache: Mutex::new(None),
         }))
     }
 }

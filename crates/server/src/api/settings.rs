@@ -6,12 +6,13 @@ use crate::access::guard::perm;
 use crate::audit;
 use crate::auth::Authed;
 use crate::error::{ApiResult, AppError};
-use crate::limits::MAX_SESSION_MINUTES;
+use crate::limits::{MAX_SESSION_MINUTES, SETTINGS_CACHE_MS};
 use crate::state::AppState;
 use crate::store::tenants::Settings;
 use axum::extract::State;
 use serde::Deserialize;
 use serde_json::json;
+use std::time::{Duration, Instant};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -30,14 +31,34 @@ pub struct SettingsUpdate {
     pub max_session_minutes: Option<i64>,
 }
 
-/// Reads the tenant's settings.
+/// The tenant's settings, from this node's cache when it is younger than `SETTINGS_CACHE_MS`.
 pub async fn current(state: &AppState) -> ApiResult<Settings> {
-    Ok(state
+    let fresh = Duration::from_millis(SETTINGS_CACHE_MS);
+    if let Some((at, s)) = &*cache(state)
+        && at.elapsed() < fresh
+    {
+        return Ok(s.clone());
+    }
+    stored(state).await
+}
+
+/// The settings as stored now (and the cache refreshed with them).
+async fn stored(state: &AppState) -> ApiResult<Settings> {
+    let settings = state
         .store
         .tenant(&state.tenant_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("tenant is missing"))?
-        .settings)
+        .settings;
+    *cache(state) = Some((Instant::now(), settings.clone()));
+    Ok(settings)
+}
+
+fn cache(state: &AppState) -> std::sync::MutexGuard<'_, Option<(Instant, Settings)>> {
+    state
+        .settings_cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[utoipa::path(get, path = "/api/settings", tag = "settings", responses((status = 200, body = Settings)))]
@@ -52,7 +73,7 @@ async fn put_settings(
     who: Need<perm::ManageSettings>,
     Json(req): Json<SettingsUpdate>,
 ) -> ApiResult<Json<Settings>> {
-    let mut s = current(&state).await?;
+    let mut s = stored(&state).await?;
     if let Some(m) = req.max_session_minutes {
         if !(5..=MAX_SESSION_MINUTES).contains(&m) {
             return Err(AppError::bad_request(
@@ -68,6 +89,7 @@ async fn put_settings(
         .unwrap_or(s.allow_unenrolled_devices);
     s.chat_disabled = req.chat_disabled.unwrap_or(s.chat_disabled);
     state.store.save_settings(&state.tenant_id, &s).await?;
+    *cache(&state) = Some((Instant::now(), s.clone()));
     audit::by(&state, &who, "settings.changed", None, json!(s)).await?;
     Ok(Json(s))
 }

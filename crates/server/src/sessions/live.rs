@@ -277,16 +277,15 @@ async fn handle(
             None
         }
         ClientMessage::Chat { text: t } => {
-            let row = match state.store.session(&state.tenant_id, id).await {
-                Ok(Some(row)) => row,
-                _ => {
-                    return Some(error_msg(
-                        "session_unavailable",
-                        "the session could not be read",
-                    ));
-                }
-            };
-            match chat::post(state, &row, role, user_id, &t, address.clone()).await {
+            // The store refuses a message for a session that is over in the statement that
+            // stores it; `live` only saves the trip when this connection already knows.
+            if !live {
+                return Some(error_msg(
+                    "session_over",
+                    "the session is over; chat is closed",
+                ));
+            }
+            match chat::post(state, id, role, user_id, &t, address.clone()).await {
                 Ok(_) => None,
                 Err(e) => Some(error_msg(e.code(), e.to_string())),
             }

@@ -51,21 +51,7 @@ pub struct AuditFilter {
 impl Store {
     /// Appends an entry.
     pub async fn audit(&self, tenant_id: &str, e: &AuditEntry) -> sqlx::Result<()> {
-        sqlx::query(
-            "INSERT INTO audit (tenant_id, at, actor_id, actor, action, target, address, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(tenant_id)
-        .bind(now_ms())
-        .bind(&e.actor_id)
-        .bind(&e.actor)
-        .bind(&e.action)
-        .bind(&e.target)
-        .bind(&e.address)
-        .bind(e.detail.to_string())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        insert(self.pool(), tenant_id, e).await
     }
 
     /// Entries, newest first, and the total that match.
@@ -123,4 +109,27 @@ impl Store {
             .collect::<sqlx::Result<_>>()?;
         Ok((records, total))
     }
+}
+
+/// Appends one entry through `exec` (the pool, or a transaction that writes it together with
+/// what it records).
+pub(super) async fn insert<'e, E>(exec: E, tenant_id: &str, e: &AuditEntry) -> sqlx::Result<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO audit (tenant_id, at, actor_id, actor, action, target, address, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(tenant_id)
+    .bind(now_ms())
+    .bind(&e.actor_id)
+    .bind(&e.actor)
+    .bind(&e.action)
+    .bind(&e.target)
+    .bind(&e.address)
+    .bind(e.detail.to_string())
+    .execute(exec)
+    .await?;
+    Ok(())
 }

@@ -2,7 +2,7 @@
 
 use super::Store;
 use assist_proto::presence::PeerPresence;
-use assist_proto::session::{Role, Session};
+use assist_proto::session::{Role, Session, StateName};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -97,6 +97,67 @@ pub struct ChatRecord {
     pub sender_id: String,
     pub text: String,
     pub sent_at: i64,
+}
+
+/// A chat message to store: already sanitised and allowed.
+#[derive(Debug, Clone)]
+pub struct NewChat {
+    pub tenant_id: String,
+    pub session_id: String,
+    pub from: Role,
+    pub sender_id: String,
+    pub text: String,
+    pub sent_at: i64,
+    /// The sender's network address, for the audit entry.
+    pub address: Option<String>,
+}
+
+/// Inserts one message at the end of its thread if the session is not over, and its audit entry.
+async fn insert_chat(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    m: &NewChat,
+) -> sqlx::Result<Option<ChatRecord>> {
+    let row = sqlx::query(
+        "INSERT INTO chat_messages (id, session_id, seq, sender_role, sender_id, text, sent_at) \
+         SELECT $1, s.id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM chat_messages WHERE session_id = s.id), \
+                $3, $4, $5, $6 \
+         FROM sessions s WHERE s.id = $2 AND s.tenant_id = $7 AND s.state NOT IN ($8, $9, $10) \
+         RETURNING seq",
+    )
+    .bind(super::new_id())
+    .bind(&m.session_id)
+    .bind(m.from.as_str())
+    .bind(&m.sender_id)
+    .bind(&m.text)
+    .bind(m.sent_at)
+    .bind(&m.tenant_id)
+    .bind(StateName::TERMINAL[0].as_str())
+    .bind(StateName::TERMINAL[1].as_str())
+    .bind(StateName::TERMINAL[2].as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let seq: i64 = row.try_get("seq")?;
+    super::audit::insert(
+        &mut **tx,
+        &m.tenant_id,
+        &super::audit::AuditEntry {
+            actor_id: Some(m.sender_id.clone()),
+            actor: m.from.as_str().to_owned(),
+            action: "session.chat_sent".into(),
+            target: Some(m.session_id.clone()),
+            address: m.address.clone(),
+            detail: serde_json::json!({"seq": seq, "chars": m.text.chars().count()}),
+        },
+    )
+    .await?;
+    Ok(Some(ChatRecord {
+        seq,
+        from: m.from,
+        sender_id: m.sender_id.clone(),
+        text: m.text.clone(),
+        sent_at: m.sent_at,
+    }))
 }
 
 /// One line of the session report.
@@ -268,39 +329,36 @@ impl Store {
         rows.iter().map(row_from).collect()
     }
 
-    /// Appends a chat message at the end of the thread.
-    pub async fn add_chat(
-        &self,
-        session_id: &str,
-        from: Role,
-        sender_id: &str,
-        text: &str,
-        sent_at: i64,
-    ) -> sqlx::Result<ChatRecord> {
+    /// Appends chat messages, each at the end of its session's thread, with their audit entries,
+    /// in one transaction (one commit for the whole batch). A message whose session is over (or
+    /// gone) is not stored: its slot in the answer is `None`.
+    ///
+    /// Messages are written in session order, so that two nodes writing to the same sessions take
+    /// row locks in the same order; messages of one session keep their order. When two nodes take
+    /// the same position in a thread at once, the transaction fails with a unique violation: the
+    /// caller retries the batch one message at a time ([`Store::add_chat`]).
+    pub async fn add_chats(&self, batch: &[NewChat]) -> sqlx::Result<Vec<Option<ChatRecord>>> {
+        let mut order: Vec<usize> = (0..batch.len()).collect();
+        order.sort_by(|&a, &b| batch[a].session_id.cmp(&batch[b].session_id));
+        let mut out = vec![None; batch.len()];
+        let mut tx = self.pool().begin().await?;
+        for i in order {
+            out[i] = insert_chat(&mut tx, &batch[i]).await?;
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Appends one chat message (and its audit entry), retrying when another node took the same
+    /// position in the thread at the same moment. `None`: the session is over or gone.
+    pub async fn add_chat(&self, msg: &NewChat) -> sqlx::Result<Option<ChatRecord>> {
         let mut last_err = None;
         for _ in 0..5 {
-            let res = sqlx::query(
-                "INSERT INTO chat_messages (id, session_id, seq, sender_role, sender_id, text, sent_at) \
-                 SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4, $5, $6 FROM chat_messages WHERE session_id = $2 \
-                 RETURNING seq",
-            )
-            .bind(super::new_id())
-            .bind(session_id)
-            .bind(from.as_str())
-            .bind(sender_id)
-            .bind(text)
-            .bind(sent_at)
-            .fetch_one(self.pool())
-            .await;
-            match res {
-                Ok(row) => {
-                    return Ok(ChatRecord {
-                        seq: row.try_get("seq")?,
-                        from,
-                        sender_id: sender_id.to_owned(),
-                        text: text.to_owned(),
-                        sent_at,
-                    });
+            let mut tx = self.pool().begin().await?;
+            match insert_chat(&mut tx, msg).await {
+                Ok(rec) => {
+                    tx.commit().await?;
+                    return Ok(rec);
                 }
                 // Two messages took the same position at once: take the next one.
                 Err(e @ sqlx::Error::Database(_)) => last_err = Some(e),
