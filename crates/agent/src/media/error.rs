@@ -23,6 +23,9 @@ pub enum MediaError {
     /// A local address could not be used as an ICE candidate.
     #[error("bad local address: {0}")]
     BadAddress(String),
+    /// Relay-only was asked for, but no TURN relay could be allocated.
+    #[error("relay only, but no TURN relay could be allocated (no TURN server, or it refused)")]
+    NoRelay,
     /// The WebRTC stack reported an error.
     #[error("webrtc: {0}")]
     Rtc(#[from] str0m::RtcError),

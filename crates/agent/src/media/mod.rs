@@ -13,6 +13,8 @@
 //!   datagrams, timeouts and events come out. Deterministic tests step it on a simulated clock.
 //! - [`session`]: the tokio driver: one UDP socket, one network task, one encoder thread, so the
 //!   network never waits on encoding.
+//! - [`ice`]: the session's ICE servers from the Assist server; the relay-only switch.
+//! - [`turn`]: a sans-I/O TURN client (relayed candidates through the session's ICE servers).
 //! - [`rate`]: turns bandwidth estimates into encoder bitrate and size changes.
 //! - [`pattern`]: a synthetic test picture.
 //!
@@ -32,11 +34,13 @@
 mod convert;
 pub mod encode;
 mod error;
+pub mod ice;
 pub mod nal;
 pub mod pattern;
 pub mod peer;
 pub mod rate;
 pub mod session;
+pub mod turn;
 
 pub use convert::{BgraFrame, Converter, I420Buffer, fit_size};
 pub use encode::{EncodedFrame, EncoderConfig, VideoEncoder};

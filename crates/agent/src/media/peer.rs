@@ -19,10 +19,12 @@
 //! drops media written earlier). The payload type is the one the browser offered for constrained
 //! baseline H.264 with packetization mode 1.
 //!
-//! TURN: str0m does no STUN or TURN allocation itself. The ICE servers given in [`PeerConfig`] are
-//! kept ([`SharerPeer::ice_servers`]) for a TURN client that allocates a relay address, announces
-//! it with [`SharerPeer::add_relay_candidate`] and wraps the datagrams to and from that relay.
-//! Until that client exists, only host candidates are used.
+//! TURN: str0m does no STUN or TURN allocation itself. The session allocates relayed addresses
+//! with [`super::turn`] on the ICE servers of [`PeerConfig`] and passes them to
+//! [`SharerPeer::accept_offer_with_relays`], which announces them as `relay` candidates; str0m's
+//! datagrams from a relayed address go through that relay, and what the relay receives comes in
+//! with the relayed address as destination. [`PeerConfig::relay_only`] drops the host candidate
+//! (the browser's `iceTransportPolicy: 'relay'`).
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -58,8 +60,11 @@ pub struct IceServer {
 /// How the peer is set up.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeerConfig {
-    /// STUN/TURN servers, kept for the TURN client (str0m itself does not use them).
+    /// STUN/TURN servers; the session allocates relays on the TURN servers among them.
     pub ice_servers: Vec<IceServer>,
+    /// Offer only relayed candidates, no host candidate (the browser's
+    /// `iceTransportPolicy: 'relay'`): all media goes through a TURN relay.
+    pub relay_only: bool,
     /// First bandwidth estimate; `None` (the default) turns send-side bandwidth estimation off.
     ///
     /// With estimation on, str0m paces every packet at 1.1 times the estimate, so a large frame
@@ -79,6 +84,7 @@ impl Default for PeerConfig {
     fn default() -> Self {
         PeerConfig {
             ice_servers: Vec::new(),
+            relay_only: false,
             initial_bitrate_bps: None,
             max_bitrate_bps: 6_000_000,
             silence_timeout: Duration::from_secs(4),
@@ -187,6 +193,25 @@ impl SharerPeer {
         local: SocketAddr,
         now: Instant,
     ) -> Result<(SharerPeer, String), MediaError> {
+        SharerPeer::accept_offer_with_relays(config, offer_json, local, &[], now)
+    }
+
+    /// As [`SharerPeer::accept_offer`], with a `relay` candidate for each of `relays` (TURN
+    /// allocations reached from the socket at `local`, see [`super::turn`]); without the host
+    /// candidate when [`PeerConfig::relay_only`] is set, in which case `relays` must not be empty.
+    ///
+    /// With relays, remote candidates of any address of the socket's family are kept: the relay
+    /// may reach them where the socket cannot.
+    pub fn accept_offer_with_relays(
+        config: &PeerConfig,
+        offer_json: &str,
+        local: SocketAddr,
+        relays: &[SocketAddr],
+        now: Instant,
+    ) -> Result<(SharerPeer, String), MediaError> {
+        if config.relay_only && relays.is_empty() {
+            return Err(MediaError::NoRelay);
+        }
         let offer: SdpJson = serde_json::from_str(offer_json)
             .map_err(|e| MediaError::InvalidOffer(format!("not SDP JSON: {e}")))?;
         if offer.kind != "offer" {
@@ -195,7 +220,7 @@ impl SharerPeer {
                 offer.kind
             )));
         }
-        let sdp = reachable_candidates_only(&offer.sdp, local.ip());
+        let sdp = reachable_candidates_only(&offer.sdp, local.ip(), !relays.is_empty());
         let offer =
             SdpOffer::from_sdp_string(&sdp).map_err(|e| MediaError::InvalidOffer(e.to_string()))?;
 
@@ -215,10 +240,18 @@ impl SharerPeer {
             let max = Bitrate::bps(config.max_bitrate_bps);
             rtc.bwe().set_bitrate(Bitrate::kbps(100).min(max), max);
         }
-        let candidate = Candidate::host(local, Protocol::Udp)
-            .map_err(|e| MediaError::BadAddress(format!("{local}: {e}")))?;
-        rtc.add_local_candidate(candidate)
-            .ok_or_else(|| MediaError::BadAddress(format!("{local} was refused")))?;
+        if !config.relay_only {
+            let candidate = Candidate::host(local, Protocol::Udp)
+                .map_err(|e| MediaError::BadAddress(format!("{local}: {e}")))?;
+            rtc.add_local_candidate(candidate)
+                .ok_or_else(|| MediaError::BadAddress(format!("{local} was refused")))?;
+        }
+        for &relayed in relays {
+            let candidate = Candidate::relayed(relayed, local, Protocol::Udp)
+                .map_err(|e| MediaError::BadAddress(format!("{relayed}: {e}")))?;
+            rtc.add_local_candidate(candidate)
+                .ok_or_else(|| MediaError::BadAddress(format!("{relayed} was refused")))?;
+        }
         let answer = rtc.sdp_api().accept_offer(offer)?;
         let answer_sdp = answer.to_sdp_string();
         let answer_json = serde_json::to_string(&AnswerJson {
@@ -252,7 +285,7 @@ impl SharerPeer {
         self.local
     }
 
-    /// The ICE servers from the config, for a TURN client.
+    /// The ICE servers from the config.
     pub fn ice_servers(&self) -> &[IceServer] {
         &self.ice_servers
     }
@@ -260,8 +293,9 @@ impl SharerPeer {
     /// Announces a relayed candidate (a TURN allocation at `relayed`, reached from the socket at
     /// `local`). Returns the candidate's SDP attribute for trickling to the browser.
     ///
-    /// This is the hook for TURN: datagrams to and from the relay must be wrapped and unwrapped
-    /// by the TURN client around [`SharerPeer::handle_receive`] and [`Transmit`].
+    /// For a relay allocated after the answer (trickle); datagrams to and from it go through
+    /// [`super::turn::RelaySet`] as for the relays given to
+    /// [`SharerPeer::accept_offer_with_relays`].
     pub fn add_relay_candidate(
         &mut self,
         relayed: SocketAddr,
@@ -507,8 +541,9 @@ fn pick_h264<'a>(params: impl Iterator<Item = &'a PayloadParams>) -> Option<Pt> 
         .map(|p| p.pt())
 }
 
-/// The offer's SDP without the remote candidates a socket bound to `local` cannot use.
-fn reachable_candidates_only(sdp: &str, local: IpAddr) -> String {
+/// The offer's SDP without the remote candidates a socket bound to `local` cannot use (with
+/// `via_relay`, a relay may reach any address of the socket's family).
+fn reachable_candidates_only(sdp: &str, local: IpAddr, via_relay: bool) -> String {
     sdp.split_inclusive('\n')
         .filter(|line| {
             let Some(rest) = line.trim_end().strip_prefix("a=candidate:") else {
@@ -523,7 +558,7 @@ fn reachable_candidates_only(sdp: &str, local: IpAddr) -> String {
             };
             transport.eq_ignore_ascii_case("udp")
                 && ip.is_ipv4() == local.is_ipv4()
-                && (!local.is_loopback() || ip.is_loopback())
+                && (via_relay || !local.is_loopback() || ip.is_loopback())
         })
         .collect()
 }
@@ -542,12 +577,14 @@ mod tests {
             a=candidate:5 1 udp 2122260223 ::1 5000 typ host\r\n\
             a=candidate:broken\r\n\
             a=end-of-candidates\r\n";
-        let loopback = reachable_candidates_only(sdp, "127.0.0.1".parse().unwrap());
+        let loopback = reachable_candidates_only(sdp, "127.0.0.1".parse().unwrap(), false);
         assert!(loopback.contains("127.0.0.1 5000"));
         assert_eq!(loopback.matches("a=candidate").count(), 1);
         assert!(loopback.ends_with("a=end-of-candidates\r\n"));
-        let lan = reachable_candidates_only(sdp, "10.1.2.4".parse().unwrap());
+        let lan = reachable_candidates_only(sdp, "10.1.2.4".parse().unwrap(), false);
         assert_eq!(lan.matches("a=candidate").count(), 2);
+        let relayed = reachable_candidates_only(sdp, "127.0.0.1".parse().unwrap(), true);
+        assert_eq!(relayed.matches("a=candidate").count(), 2);
     }
 
     #[test]

@@ -13,6 +13,11 @@
 //!   frame had to be dropped because the network task fell behind, which would otherwise break
 //!   the reference chain).
 //! - Nothing is encoded before the video path is ready ([`SessionEvent::VideoReady`]).
+//! - TURN: before answering, the session allocates a relayed address on each UDP TURN server of
+//!   its ICE servers (at most [`RELAY_ALLOCATE_WAIT`]), from the same socket; the answer carries
+//!   them as `relay` candidates. The network task sends str0m's datagrams whose source is a
+//!   relayed address through that relay and unwraps what the TURN servers send
+//!   ([`super::turn::RelaySet`]); refreshes run on the same timer.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -25,8 +30,12 @@ use tracing::{debug, info, warn};
 use super::MediaError;
 use super::convert::BgraFrame;
 use super::encode::{EncoderConfig, VideoEncoder};
-use super::peer::{PeerConfig, PeerEvent, PeerOutput, SharerPeer};
+use super::peer::{IceServer, PeerConfig, PeerEvent, PeerOutput, SharerPeer};
 use super::rate::BitratePolicy;
+use super::turn::{RelayEvent, RelaySet, RelayState, Routed, TurnRelay, relay_servers};
+
+/// How long the answer waits for TURN allocations; a relay not allocated by then is not used.
+pub const RELAY_ALLOCATE_WAIT: Duration = Duration::from_secs(2);
 
 /// How a session is set up.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,8 +210,15 @@ impl MediaSession {
     ) -> Result<(MediaSession, String), MediaError> {
         let socket = UdpSocket::bind(config.bind).await?;
         let local_addr = socket.local_addr()?;
-        let (peer, answer) =
-            SharerPeer::accept_offer(&config.peer, offer_json, local_addr, Instant::now())?;
+        let relays = allocate_relays(&socket, local_addr, &config.peer.ice_servers).await;
+        let relayed = relays.relayed_addrs();
+        let (peer, answer) = SharerPeer::accept_offer_with_relays(
+            &config.peer,
+            offer_json,
+            local_addr,
+            &relayed,
+            Instant::now(),
+        )?;
 
         let inbox = Arc::new(Inbox::default());
         let (encoded_tx, encoded_rx) = mpsc::channel(4);
@@ -225,6 +241,7 @@ impl MediaSession {
             socket,
             local_addr,
             peer,
+            relays,
             inbox: inbox.clone(),
             events: events_tx,
             policy,
@@ -351,10 +368,91 @@ fn encoder_thread(mut encoder: VideoEncoder, inbox: &Inbox, out: &mpsc::Sender<E
     }
 }
 
+/// Allocates a relay on each UDP TURN server of `ice_servers` (at most
+/// [`super::turn::MAX_RELAY_SERVERS`]) from `socket`, waiting at most [`RELAY_ALLOCATE_WAIT`];
+/// returns the relays that were allocated.
+async fn allocate_relays(
+    socket: &UdpSocket,
+    local: SocketAddr,
+    ice_servers: &[IceServer],
+) -> RelaySet {
+    let servers = relay_servers(ice_servers);
+    if servers.is_empty() {
+        return RelaySet::default();
+    }
+    let started = Instant::now();
+    let deadline = started + RELAY_ALLOCATE_WAIT;
+    let mut relays = Vec::new();
+    for server in servers {
+        let lookup = tokio::net::lookup_host((server.host.as_str(), server.port));
+        let address = match tokio::time::timeout_at(deadline.into(), lookup).await {
+            Ok(Ok(mut addrs)) => addrs.find(|a| a.is_ipv4() == local.is_ipv4()),
+            Ok(Err(e)) => {
+                warn!(host = %server.host, "TURN server not found: {e}");
+                None
+            }
+            Err(_) => None,
+        };
+        match address {
+            Some(address) => relays.push(TurnRelay::allocate(
+                local,
+                address,
+                &server.username,
+                &server.password,
+                Instant::now(),
+            )),
+            None => warn!(host = %server.host, "TURN server has no address for {local}"),
+        }
+    }
+    let mut set = RelaySet::new(relays);
+    let mut buf = vec![0u8; 2048];
+    loop {
+        let now = Instant::now();
+        let next = set.handle_timeout(now);
+        while let Some(t) = set.poll_transmit(now) {
+            if let Err(e) = socket.send_to(&t.contents, t.destination).await {
+                debug!(destination = %t.destination, "send to TURN server failed: {e}");
+            }
+        }
+        while let Some((server, event)) = set.poll_event() {
+            match event {
+                RelayEvent::Allocated(relayed) => {
+                    info!(%server, %relayed, ms = started.elapsed().as_millis() as u64, "TURN relay allocated");
+                }
+                RelayEvent::Failed(why) => warn!(%server, "TURN relay failed: {why}"),
+            }
+        }
+        if set
+            .relays()
+            .iter()
+            .all(|r| *r.state() != RelayState::Allocating)
+        {
+            break;
+        }
+        if now >= deadline {
+            warn!("TURN allocation unfinished after {RELAY_ALLOCATE_WAIT:?}, answering without it");
+            break;
+        }
+        let wake = next.map_or(deadline, |n| n.min(deadline));
+        tokio::select! {
+            received = socket.recv_from(&mut buf) => match received {
+                Ok((n, source)) => {
+                    let _ = set.route_inbound(Instant::now(), source, &buf[..n]);
+                }
+                Err(e) => debug!("receive failed: {e}"),
+            },
+            () = tokio::time::sleep_until(wake.into()) => {}
+        }
+    }
+    set.retain_allocated();
+    set
+}
+
 struct NetworkTask {
     socket: UdpSocket,
     local_addr: SocketAddr,
     peer: SharerPeer,
+    relays: RelaySet,
     inbox: Arc<Inbox>,
     events: mpsc::Sender<SessionEvent>,
     policy: BitratePolicy,
@@ -379,8 +477,15 @@ impl NetworkTask {
             tokio::select! {
                 received = self.socket.recv_from(&mut buf) => match received {
                     Ok((n, source)) => {
-                        let result = self.peer.handle_receive(
-                            Instant::now(), source, self.local_addr, &buf[..n]);
+                        let now = Instant::now();
+                        let result = match self.relays.route_inbound(now, source, &buf[..n]) {
+                            Routed::Direct => self.peer.handle_receive(
+                                now, source, self.local_addr, &buf[..n]),
+                            Routed::Handled => Ok(()),
+                            Routed::Relayed { peer, relayed, data } => {
+                                self.peer.handle_receive(now, peer, relayed, &data)
+                            }
+                        };
                         if let Err(e) = result {
                             debug!(%source, "datagram rejected: {e}");
                         }
@@ -412,8 +517,25 @@ impl NetworkTask {
                 }
             }
         }
+        self.relays.close(Instant::now());
+        self.flush_relays(Instant::now()).await;
         self.inbox.update(|s| s.stop = true);
         let _ = self.events.send(SessionEvent::Closed).await;
+    }
+
+    /// Sends what the relays want sent to their servers and logs their events.
+    async fn flush_relays(&mut self, now: Instant) {
+        while let Some(t) = self.relays.poll_transmit(now) {
+            if let Err(e) = self.socket.send_to(&t.contents, t.destination).await {
+                debug!(destination = %t.destination, "send to TURN server failed: {e}");
+            }
+        }
+        while let Some((server, event)) = self.relays.poll_event() {
+            match event {
+                RelayEvent::Allocated(relayed) => debug!(%server, %relayed, "TURN relay allocated"),
+                RelayEvent::Failed(why) => warn!(%server, "TURN relay failed: {why}"),
+            }
+        }
     }
 
     /// Sends what the peer wants sent and handles its events; returns the next deadline, or
@@ -422,11 +544,29 @@ impl NetworkTask {
         loop {
             match self.peer.poll_output() {
                 Ok(PeerOutput::Transmit(t)) => {
-                    if let Err(e) = self.socket.send_to(&t.contents, t.destination).await {
+                    let relayed = t.source != self.local_addr
+                        && self.relays.route_outbound(
+                            Instant::now(),
+                            t.source,
+                            t.destination,
+                            &t.contents,
+                        );
+                    if !relayed
+                        && let Err(e) = self.socket.send_to(&t.contents, t.destination).await
+                    {
                         debug!(destination = %t.destination, "send failed: {e}");
                     }
                 }
-                Ok(PeerOutput::Timeout(at)) => return Some(at),
+                Ok(PeerOutput::Timeout(at)) => {
+                    if self.relays.is_empty() {
+                        return Some(at);
+                    }
+                    let now = Instant::now();
+                    self.flush_relays(now).await;
+                    let relay_next = self.relays.handle_timeout(now);
+                    self.flush_relays(now).await;
+                    return Some(relay_next.map_or(at, |r| r.min(at)));
+                }
                 Ok(PeerOutput::Event(PeerEvent::Closed)) => return None,
                 Ok(PeerOutput::Event(event)) => self.on_event(event),
                 Err(e) => {
