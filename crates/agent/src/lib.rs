@@ -9,3 +9,4 @@ pub mod live;
 pub mod login;
 pub mod media;
 pub mod share;
+pub mod sso;

@@ -4,7 +4,9 @@
 //! signature.
 //!
 //! Password sign-in: `POST /api/auth/login` (cookie), then `POST /api/tokens` with that cookie.
-//! A token pasted from the web app (after a single sign-on there) is checked with `GET /api/me`.
+//! Single sign-on: through the system browser with a loopback redirect (`sso.rs`), then
+//! `POST /api/auth/agent/token` with the one-time code and the PKCE verifier.
+//! A token pasted from the web app is checked with `GET /api/me`.
 
 use std::path::Path;
 
@@ -13,6 +15,8 @@ use serde_json::{Value, json};
 
 use crate::http::{Client, HttpError};
 use crate::identity::{IdentityError, TlsTrust, create_private_dir, write_private};
+use crate::sso::{self, Loopback, Secrets, SsoError};
+use std::time::Duration;
 
 /// Name of the user's token file in the config directory.
 pub const USER_FILE: &str = "user.json";
@@ -32,6 +36,12 @@ pub enum LoginError {
     Invalid { path: String, reason: String },
     #[error("the signed-in user's server ({token}) is not the device's server ({device})")]
     ServerMismatch { token: String, device: String },
+    #[error(transparent)]
+    Sso(#[from] SsoError),
+    #[error(
+        "single sign-on is not enabled on {0}; an administrator turns it on, or sign in with --email"
+    )]
+    SsoDisabled(String),
 }
 
 /// A signed-in user: the API token and who it belongs to.
@@ -137,7 +147,59 @@ pub async fn with_password(
     })
 }
 
-/// Checks an API token made in the web app (after a single sign-on there) with `GET /api/me`.
+/// How the single sign-on reaches the person: where to open the browser.
+pub trait SsoPrompt {
+    /// Called with the address to open once the listener is ready.
+    fn open(&self, url: &str);
+}
+
+/// Signs in with single sign-on through the system browser (RFC 8252 loopback redirect) and
+/// creates an API token named after `device_name`. `prompt` shows or opens the address.
+pub async fn with_sso(
+    server: &str,
+    tls: &TlsTrust,
+    device_name: &str,
+    prompt: &dyn SsoPrompt,
+) -> Result<UserToken, LoginError> {
+    let client = Client::new(server, tls)?;
+    let providers: Value = client
+        .send::<(), _>("GET", "/api/auth/providers", None, None, None)
+        .await?;
+    if providers["oidc"]["enabled"] != Value::Bool(true) {
+        return Err(LoginError::SsoDisabled(client.base().to_owned()));
+    }
+    let listener = Loopback::bind().await?;
+    let secrets = Secrets::new();
+    prompt.open(&sso::login_url(
+        client.base(),
+        &listener.redirect_uri(),
+        &secrets,
+    ));
+    let code = listener
+        .wait(&secrets.state, Duration::from_secs(sso::SSO_WAIT_SECS))
+        .await?;
+    let answer: Value = client
+        .post(
+            "/api/auth/agent/token",
+            &json!({"code": code, "code_verifier": secrets.verifier,
+                "device_name": device_name, "expires_in_days": TOKEN_DAYS}),
+            None,
+        )
+        .await?;
+    let token = answer["token"]
+        .as_str()
+        .ok_or_else(|| HttpError::Decode("no token in the answer".into()))?
+        .to_owned();
+    let (email, full_name) = user_fields(&answer);
+    Ok(UserToken {
+        server: client.base().to_owned(),
+        email,
+        full_name,
+        token,
+    })
+}
+
+/// Checks an API token made in the web app with `GET /api/me`.
 pub async fn with_token(
     server: &str,
     tls: &TlsTrust,

@@ -47,10 +47,33 @@ struct LoginArgs {
     /// The authenticator app's current code, for accounts with a second factor.
     #[arg(long, requires = "email")]
     totp: Option<String>,
-    /// Single sign-on: opens the server in the system browser; create an API token there
-    /// (your profile's tokens) and paste it here.
+    /// Single sign-on through the system browser ($BROWSER, else xdg-open): the browser comes
+    /// back to this program on a loopback address, which then receives the API token.
     #[arg(long)]
     sso: bool,
+    /// With --sso: only print the address to open, do not start a browser (e.g. on another
+    /// screen of this machine, or in a test).
+    #[arg(long, requires = "sso")]
+    no_browser: bool,
+}
+
+/// Shows the single sign-on address and opens the browser unless told not to.
+struct Terminal {
+    open_browser: bool,
+}
+
+impl login::SsoPrompt for Terminal {
+    fn open(&self, url: &str) {
+        println!("Sign in with single sign-on in your browser:");
+        println!("  {url}");
+        if self.open_browser && !assist_agent::sso::open_browser(url) {
+            println!("(No browser could be started: open the address above yourself.)");
+        }
+        println!(
+            "Waiting for the browser (at most {} minutes)...",
+            assist_agent::sso::SSO_WAIT_SECS / 60
+        );
+    }
 }
 
 #[derive(Args, Debug)]
@@ -205,18 +228,12 @@ async fn login_cmd(a: LoginArgs, dir: PathBuf) -> anyhow::Result<()> {
         .await
         .context("sign-in failed")?
     } else if a.sso {
-        let url = format!("{}/auth/oidc/login", server.trim_end_matches('/'));
-        println!("Sign in with single sign-on in your browser: {url}");
-        println!("Then create an API token in the web app and paste it here.");
-        let _ = std::process::Command::new("xdg-open")
-            .arg(&url)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn();
-        let token = prompt_hidden("API token: ")?;
-        login::with_token(&server, &tls, token.trim())
+        let prompt = Terminal {
+            open_browser: !a.no_browser,
+        };
+        login::with_sso(&server, &tls, &device_name, &prompt)
             .await
-            .context("the token was refused")?
+            .context("single sign-on failed")?
     } else {
         anyhow::bail!("give --email (password sign-in) or --sso");
     };

@@ -1,6 +1,7 @@
 //! The JSON API. Every endpoint is registered through `utoipa_axum` so that it also appears in
 //! `GET /api/openapi.json`; the permission it needs is in its signature (`Need<perm::X>`).
 
+pub mod agent_auth;
 pub mod audit;
 pub mod auth;
 pub mod compliance;
@@ -105,6 +106,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(conditional_access::router())
         .merge(second_factor::router())
         .merge(oidc::router())
+        .merge(agent_auth::router())
         .merge(enrollment::router())
         .merge(devices::router())
         .merge(compliance::router())

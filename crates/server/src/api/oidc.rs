@@ -6,20 +6,26 @@
 //! use, expiring); the state is also set in a short-lived HttpOnly cookie scoped to `/auth/oidc`,
 //! and the callback requires the two to match, so a sign-in response cannot be replayed into
 //! another browser (login CSRF).
+//!
+//! The native agent starts the same login with `agent_redirect`, `agent_state` and
+//! `agent_challenge` (`auth/agent_sso.rs`): the callback then sends the browser to the agent's
+//! loopback listener with a one-time code (or the error) instead of signing the browser in, and
+//! the agent trades the code for an API token at `POST /api/auth/agent/token` (`api/agent_auth.rs`).
 
 use super::{Json, Query};
 use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
+use crate::auth::agent_sso;
 use crate::auth::oidc::{self, Identity};
 use crate::auth::{ClientAddr, extract};
 use crate::config::TlsMode;
 use crate::error::{ApiResult, AppError};
 use crate::limits::*;
 use crate::ratelimit::Limit;
-use crate::secrets::{ct_eq, hash_token};
+use crate::secrets::{ct_eq, hash_token, new_token};
 use crate::state::AppState;
-use crate::store::oidc::OidcSettings;
+use crate::store::oidc::{AgentCode, AgentReturn, OidcSettings, PendingLogin};
 use crate::store::users::{NewUser, User, UserUpdate};
 use crate::validate;
 use axum::extract::State;
@@ -101,6 +107,70 @@ pub struct OidcButton {
     pub enabled: bool,
     pub label: String,
     pub login_url: String,
+}
+
+/// A login started by the native agent (RFC 8252): all three together, or none.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LoginQuery {
+    /// The agent's loopback redirect: `http://127.0.0.1:PORT/PATH` or `http://[::1]:PORT/PATH`.
+    pub agent_redirect: Option<String>,
+    /// The agent's state, echoed back to its redirect.
+    pub agent_state: Option<String>,
+    /// The agent's PKCE challenge (S256) for `POST /api/auth/agent/token`.
+    pub agent_challenge: Option<String>,
+}
+
+fn agent_return(q: &LoginQuery) -> ApiResult<Option<AgentReturn>> {
+    let bad = |m: String| AppError::bad_request("invalid_agent_redirect", m);
+    match (&q.agent_redirect, &q.agent_state, &q.agent_challenge) {
+        (None, None, None) => Ok(None),
+        (Some(redirect), Some(state), Some(challenge)) => {
+            agent_sso::check_redirect(redirect).map_err(bad)?;
+            agent_sso::check_state(state).map_err(bad)?;
+            agent_sso::check_challenge(challenge).map_err(bad)?;
+            Ok(Some(AgentReturn {
+                redirect: redirect.clone(),
+                state: state.clone(),
+                challenge: challenge.clone(),
+            }))
+        }
+        _ => Err(bad(
+            "agent_redirect, agent_state and agent_challenge go together".into(),
+        )),
+    }
+}
+
+/// Sends the browser back to the agent (303), with `params` and the agent's state.
+fn to_agent(state: &AppState, agent: &AgentReturn, params: &[(&str, &str)]) -> ApiResult<Response> {
+    let mut all: Vec<(&str, &str)> = params.to_vec();
+    all.push(("state", &agent.state));
+    let url = agent_sso::return_url(&agent.redirect, &all)
+        .map_err(|m| anyhow::anyhow!("stored agent redirect: {m}"))?;
+    let location =
+        HeaderValue::from_str(&url).map_err(|e| anyhow::anyhow!("agent redirect: {e}"))?;
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    let h = res.headers_mut();
+    h.insert(header::LOCATION, location);
+    h.insert(header::SET_COOKIE, state_cookie(state, "", 0)?);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    Ok(res)
+}
+
+/// Tells the agent why its sign-in failed, at its loopback redirect.
+fn error_to_agent(state: &AppState, agent: &AgentReturn, e: &AppError) -> ApiResult<Response> {
+    if let AppError::Internal(inner) = e {
+        tracing::error!(error = ?inner, "internal error during an agent's single sign-on");
+    }
+    to_agent(
+        state,
+        agent,
+        &[("error", e.code()), ("error_description", &e.to_string())],
+    )
 }
 
 /// What the provider sends back to the callback.
@@ -293,8 +363,9 @@ fn state_cookie(state: &AppState, value: &str, max_age_secs: i64) -> ApiResult<H
     .map_err(|e| anyhow::anyhow!("state cookie: {e}").into())
 }
 
-#[utoipa::path(get, path = "/auth/oidc/login", tag = "sso",
-    responses((status = 303, description = "To the identity provider's sign-in page"),
+#[utoipa::path(get, path = "/auth/oidc/login", tag = "sso", params(LoginQuery),
+    responses((status = 303, description = "To the identity provider's sign-in page (or, for the agent, an error to its loopback redirect)"),
+              (status = 400, body = crate::error::ErrorBody, description = "Invalid agent parameters"),
               (status = 409, body = crate::error::ErrorBody, description = "Single sign-on is not configured"),
               (status = 429, body = crate::error::ErrorBody),
               (status = 502, body = crate::error::ErrorBody, description = "The identity provider could not be used")))]
@@ -302,6 +373,7 @@ async fn login(
     State(state): State<AppState>,
     addr: ClientAddr,
     headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
 ) -> ApiResult<Response> {
     let key = format!("oidc:start:{}", addr.text());
     state
@@ -310,15 +382,30 @@ async fn login(
         .await
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     state.limiter.fail(&key, START_LIMIT).await;
-    let settings = enabled_settings(&state).await?;
+    let agent = agent_return(&q)?;
+    match begin(&state, &headers, agent.clone()).await {
+        Ok(res) => Ok(res),
+        Err(e) => match &agent {
+            Some(a) => error_to_agent(&state, a, &e),
+            None => Err(e),
+        },
+    }
+}
+
+async fn begin(
+    state: &AppState,
+    headers: &HeaderMap,
+    agent: Option<AgentReturn>,
+) -> ApiResult<Response> {
+    let settings = enabled_settings(state).await?;
     if state.store.count_pending_oidc_logins().await? >= OIDC_MAX_PENDING_LOGINS {
         return Err(AppError::RateLimited {
             retry_after_secs: 60,
         });
     }
-    let redirect_uri = format!("{}{CALLBACK_PATH}", public_base(&state, &headers));
+    let redirect_uri = format!("{}{CALLBACK_PATH}", public_base(state, headers));
     let provider = oidc::discover(&settings, &redirect_uri).await?;
-    let start = oidc::start(&provider, &redirect_uri);
+    let start = oidc::start(&provider, &redirect_uri, agent);
     state
         .store
         .put_pending_oidc_login(&state.tenant_id, &hash_token(&start.state), &start.login)
@@ -330,14 +417,14 @@ async fn login(
     h.insert(header::LOCATION, location);
     h.insert(
         header::SET_COOKIE,
-        state_cookie(&state, &start.state, OIDC_LOGIN_TTL_MS / 1000)?,
+        state_cookie(state, &start.state, OIDC_LOGIN_TTL_MS / 1000)?,
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
 }
 
 #[utoipa::path(get, path = "/auth/oidc/callback", tag = "sso", params(CallbackQuery),
-    responses((status = 303, description = "Signed in: the session cookie is set, on to `/`"),
+    responses((status = 303, description = "Signed in: the session cookie is set, on to `/`; for the agent: to its loopback redirect with a one-time code or the error"),
               (status = 400, body = crate::error::ErrorBody, description = "Missing or wrong state or code"),
               (status = 401, body = crate::error::ErrorBody, description = "The provider's answer or ID token was refused"),
               (status = 403, body = crate::error::ErrorBody, description = "Not allowed to sign in (domain, disabled, conditional access)"),
@@ -356,11 +443,11 @@ async fn callback(
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     let result = match query {
         Ok(Query(q)) => finish(&state, addr, &headers, q).await,
-        Err(e) => Err(e),
+        Err(e) => Err((e, None)),
     };
     match result {
         Ok(res) => Ok(res),
-        Err(e) => {
+        Err((e, agent)) => {
             if !matches!(e, AppError::Internal(_)) {
                 state.limiter.fail(&key, FAILURE_LIMIT).await;
                 audit::anonymous(
@@ -369,11 +456,15 @@ async fn callback(
                     None,
                     addr,
                     "auth.sign_in_failed",
-                    json!({"method": "oidc", "reason": e.code(), "detail": e.to_string()}),
+                    json!({"method": "oidc", "client": if agent.is_some() { "agent" } else { "web" },
+                        "reason": e.code(), "detail": e.to_string()}),
                 )
                 .await?;
             }
-            Err(e)
+            match &agent {
+                Some(a) => error_to_agent(&state, a, &e),
+                None => Err(e),
+            }
         }
     }
 }
@@ -385,12 +476,29 @@ fn invalid_state(message: &str) -> AppError {
     )
 }
 
+/// The callback's work; a failure after the pending login is known carries the agent (if the
+/// agent started it) so that it can be told why.
 async fn finish(
     state: &AppState,
     addr: ClientAddr,
     headers: &HeaderMap,
     q: CallbackQuery,
-) -> ApiResult<Response> {
+) -> Result<Response, (AppError, Option<AgentReturn>)> {
+    let pending = pending_login(state, headers, &q)
+        .await
+        .map_err(|e| (e, None))?;
+    let agent = pending.agent.clone();
+    complete(state, addr, q, pending)
+        .await
+        .map_err(|e| (e, agent))
+}
+
+/// Step 1: the response belongs to a login this browser started, once.
+async fn pending_login(
+    state: &AppState,
+    headers: &HeaderMap,
+    q: &CallbackQuery,
+) -> ApiResult<PendingLogin> {
     // 1. The response belongs to a login this browser started, once.
     let sent = q
         .state
@@ -406,11 +514,19 @@ async fn finish(
             "the response's state does not match this browser's sign-in",
         ));
     }
-    let pending = state
+    state
         .store
         .take_pending_oidc_login(&state.tenant_id, &hash_token(sent))
         .await?
-        .ok_or_else(|| invalid_state("unknown, used or expired sign-in attempt"))?;
+        .ok_or_else(|| invalid_state("unknown, used or expired sign-in attempt"))
+}
+
+async fn complete(
+    state: &AppState,
+    addr: ClientAddr,
+    q: CallbackQuery,
+    pending: PendingLogin,
+) -> ApiResult<Response> {
     let settings = enabled_settings(state).await?;
     // 2. The provider's own refusal.
     if let Some(err) = q.error.as_deref() {
@@ -464,9 +580,28 @@ async fn finish(
         addr,
         "auth.sign_in",
         json!({"method": "oidc", "issuer": settings.issuer, "account": how,
-            "second_factor": identity.second_factor}),
+            "second_factor": identity.second_factor,
+            "client": if pending.agent.is_some() { "agent" } else { "web" }}),
     )
     .await?;
+    if let Some(agent) = &pending.agent {
+        // The agent's one-time code: random, stored hashed, single use, short-lived, bound to
+        // the user and to the agent's PKCE challenge. The browser is not signed in.
+        let code = new_token("");
+        state
+            .store
+            .put_agent_code(
+                &state.tenant_id,
+                &hash_token(&code),
+                &AgentCode {
+                    user_id: user.id.clone(),
+                    challenge: agent.challenge.clone(),
+                    expires_at: crate::clock::now_ms() + AGENT_CODE_TTL_MS,
+                },
+            )
+            .await?;
+        return to_agent(state, agent, &[("code", &code)]);
+    }
     let session = super::auth::start_session(state, &user, identity.second_factor, addr).await?;
     let mut res = StatusCode::SEE_OTHER.into_response();
     let h = res.headers_mut();

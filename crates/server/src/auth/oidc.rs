@@ -10,7 +10,7 @@
 use crate::clock::now_ms;
 use crate::error::AppError;
 use crate::limits::*;
-use crate::store::oidc::{OidcSettings, PendingLogin};
+use crate::store::oidc::{AgentReturn, OidcSettings, PendingLogin};
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
     CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
@@ -251,8 +251,9 @@ pub struct Start {
 }
 
 /// Builds the authorization request: code flow, scopes `openid email profile`, PKCE S256, fresh
-/// random state and nonce.
-pub fn start(provider: &Provider, redirect_uri: &str) -> Start {
+/// random state and nonce. `agent`: the login was started by the native agent, which gets the
+/// result at its loopback redirect.
+pub fn start(provider: &Provider, redirect_uri: &str, agent: Option<AgentReturn>) -> Start {
     let state = crate::secrets::new_token("");
     let nonce = crate::secrets::new_token("");
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -276,6 +277,7 @@ pub fn start(provider: &Provider, redirect_uri: &str) -> Start {
             pkce_verifier: verifier.secret().clone(),
             redirect_uri: redirect_uri.to_owned(),
             expires_at: now_ms() + OIDC_LOGIN_TTL_MS,
+            agent,
         },
     }
 }

@@ -1,5 +1,6 @@
 //! Single sign-on: the tenant's OpenID Connect settings, pending logins (state, nonce and PKCE
-//! verifier kept server-side until the callback), and linking accounts to their subject.
+//! verifier kept server-side until the callback), linking accounts to their subject, and the
+//! one-time codes that hand a single sign-on to the native agent.
 
 use super::{Store, b};
 use crate::clock::now_ms;
@@ -27,6 +28,25 @@ pub struct PendingLogin {
     pub nonce: String,
     pub pkce_verifier: String,
     pub redirect_uri: String,
+    pub expires_at: i64,
+    /// Started by the native agent: where the browser goes back to, instead of the web app.
+    pub agent: Option<AgentReturn>,
+}
+
+/// The native agent's side of a login (RFC 8252): its loopback redirect, its state (echoed back
+/// to it) and its PKCE challenge (S256), which the one-time code is bound to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentReturn {
+    pub redirect: String,
+    pub state: String,
+    pub challenge: String,
+}
+
+/// A one-time code for the agent, as stored (the code itself only as a hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentCode {
+    pub user_id: String,
+    pub challenge: String,
     pub expires_at: i64,
 }
 
@@ -97,8 +117,8 @@ impl Store {
             .execute(self.pool())
             .await?;
         sqlx::query(
-            "INSERT INTO oidc_logins (state_hash, tenant_id, nonce, pkce_verifier, redirect_uri, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO oidc_logins (state_hash, tenant_id, nonce, pkce_verifier, redirect_uri, created_at, expires_at, \
+             agent_redirect, agent_state, agent_challenge) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(state_hash)
         .bind(tenant_id)
@@ -107,6 +127,9 @@ impl Store {
         .bind(&login.redirect_uri)
         .bind(now)
         .bind(login.expires_at)
+        .bind(login.agent.as_ref().map(|a| a.redirect.as_str()))
+        .bind(login.agent.as_ref().map(|a| a.state.as_str()))
+        .bind(login.agent.as_ref().map(|a| a.challenge.as_str()))
         .execute(self.pool())
         .await?;
         Ok(())
@@ -119,7 +142,8 @@ impl Store {
         state_hash: &str,
     ) -> sqlx::Result<Option<PendingLogin>> {
         let row = sqlx::query(
-            "SELECT nonce, pkce_verifier, redirect_uri, expires_at FROM oidc_logins \
+            "SELECT nonce, pkce_verifier, redirect_uri, expires_at, agent_redirect, agent_state, agent_challenge \
+             FROM oidc_logins \
              WHERE tenant_id = $1 AND state_hash = $2",
         )
         .bind(tenant_id)
@@ -141,6 +165,18 @@ impl Store {
             pkce_verifier: r.try_get("pkce_verifier")?,
             redirect_uri: r.try_get("redirect_uri")?,
             expires_at: r.try_get("expires_at")?,
+            agent: match (
+                r.try_get::<Option<String>, _>("agent_redirect")?,
+                r.try_get::<Option<String>, _>("agent_state")?,
+                r.try_get::<Option<String>, _>("agent_challenge")?,
+            ) {
+                (Some(redirect), Some(state), Some(challenge)) => Some(AgentReturn {
+                    redirect,
+                    state,
+                    challenge,
+                }),
+                _ => None,
+            },
         };
         Ok((login.expires_at > now_ms()).then_some(login))
     }
@@ -154,5 +190,66 @@ impl Store {
             .execute(self.pool())
             .await?;
         Ok(())
+    }
+
+    /// Records a one-time code for the agent under its hash; forgets expired ones.
+    pub async fn put_agent_code(
+        &self,
+        tenant_id: &str,
+        code_hash: &str,
+        code: &AgentCode,
+    ) -> sqlx::Result<()> {
+        let now = now_ms();
+        sqlx::query("DELETE FROM agent_login_codes WHERE expires_at <= $1")
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+        sqlx::query(
+            "INSERT INTO agent_login_codes (code_hash, tenant_id, user_id, challenge, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(code_hash)
+        .bind(tenant_id)
+        .bind(&code.user_id)
+        .bind(&code.challenge)
+        .bind(now)
+        .bind(code.expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Takes a one-time code (single use, whatever the outcome of its check): `None` when
+    /// unknown, already taken or expired.
+    pub async fn take_agent_code(
+        &self,
+        tenant_id: &str,
+        code_hash: &str,
+    ) -> sqlx::Result<Option<AgentCode>> {
+        let row = sqlx::query(
+            "SELECT user_id, challenge, expires_at FROM agent_login_codes \
+             WHERE tenant_id = $1 AND code_hash = $2",
+        )
+        .bind(tenant_id)
+        .bind(code_hash)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        // As for pending logins: whoever deletes the row owns the code.
+        let done =
+            sqlx::query("DELETE FROM agent_login_codes WHERE tenant_id = $1 AND code_hash = $2")
+                .bind(tenant_id)
+                .bind(code_hash)
+                .execute(self.pool())
+                .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let code = AgentCode {
+            user_id: r.try_get("user_id")?,
+            challenge: r.try_get("challenge")?,
+            expires_at: r.try_get("expires_at")?,
+        };
+        Ok((code.expires_at > now_ms()).then_some(code))
     }
 }

@@ -58,6 +58,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/auth/providers"),
     ("get", "/auth/oidc/login"),
     ("get", "/auth/oidc/callback"),
+    ("post", "/api/auth/agent/token"),
     ("get", "/api/enrollment-tokens"),
     ("post", "/api/enrollment-tokens"),
     ("delete", "/api/enrollment-tokens/{id}"),

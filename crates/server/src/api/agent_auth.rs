@@ -1,0 +1,186 @@
+//! The native agent's single sign-on, last step: `POST /api/auth/agent/token` trades the one-time
+//! code that the callback sent to the agent's loopback listener (`api/oidc.rs`), together with
+//! the agent's PKCE verifier, for an API token of the signed-in user.
+//!
+//! The code is single use whatever the outcome (a wrong verifier burns it), expires after
+//! `AGENT_CODE_TTL_MS`, and the verifier is checked against the challenge in constant time.
+//! Failures count against the caller's address (`AGENT_CODE_FAILURES_PER_ADDRESS`).
+
+use super::Json;
+use crate::audit;
+use crate::auth::ClientAddr;
+use crate::auth::agent_sso;
+use crate::clock::now_ms;
+use crate::error::{ApiResult, AppError};
+use crate::limits::*;
+use crate::ratelimit::Limit;
+use crate::secrets::{hash_token, new_token};
+use crate::state::AppState;
+use crate::validate;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::time::Duration;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(agent_token))
+}
+
+const FAILURE_LIMIT: Limit = Limit {
+    max: AGENT_CODE_FAILURES_PER_ADDRESS,
+    window: Duration::from_secs(OIDC_WINDOW_SECS),
+};
+
+/// The agent's code exchange.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentTokenRequest {
+    /// The one-time code from the loopback redirect.
+    pub code: String,
+    /// The PKCE verifier behind the `agent_challenge` the login started with.
+    pub code_verifier: String,
+    /// The device's name, for the token's name (`assist agent on NAME`).
+    pub device_name: Option<String>,
+    /// Days until the token expires (1 to 366); absent: 90.
+    pub expires_in_days: Option<i64>,
+}
+
+/// The user the token belongs to.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgentTokenUser {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+}
+
+/// The API token for the agent: shown only this once.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgentToken {
+    pub token: String,
+    pub token_id: String,
+    pub expires_at: i64,
+    pub user: AgentTokenUser,
+}
+
+fn refused(message: &str) -> AppError {
+    AppError::auth_failed(
+        "agent_code_refused",
+        format!("{message}; sign in again with `assist agent login --sso`"),
+    )
+}
+
+#[utoipa::path(post, path = "/api/auth/agent/token", tag = "sso", request_body = AgentTokenRequest,
+    responses((status = 200, body = AgentToken, description = "An API token for the signed-in user"),
+              (status = 400, body = crate::error::ErrorBody, description = "Malformed request"),
+              (status = 401, body = crate::error::ErrorBody, description = "Unknown, used or expired code, or wrong verifier"),
+              (status = 403, body = crate::error::ErrorBody, description = "The account is disabled"),
+              (status = 429, body = crate::error::ErrorBody)))]
+async fn agent_token(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    Json(req): Json<AgentTokenRequest>,
+) -> ApiResult<Json<AgentToken>> {
+    let key = format!("agent-code:fail:{}", addr.text());
+    state
+        .limiter
+        .check(&key, FAILURE_LIMIT)
+        .await
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    match exchange(&state, addr, req).await {
+        Ok(t) => Ok(Json(t)),
+        Err(e) => {
+            if !matches!(e, AppError::Internal(_)) {
+                state.limiter.fail(&key, FAILURE_LIMIT).await;
+                audit::anonymous(
+                    &state,
+                    "single sign-on",
+                    None,
+                    addr,
+                    "auth.agent_code_refused",
+                    json!({"reason": e.code(), "detail": e.to_string()}),
+                )
+                .await?;
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn exchange(
+    state: &AppState,
+    addr: ClientAddr,
+    req: AgentTokenRequest,
+) -> ApiResult<AgentToken> {
+    let code = req.code.trim();
+    if code.is_empty() || code.len() > MAX_AGENT_CODE_CHARS {
+        return Err(AppError::bad_request(
+            "invalid_field",
+            format!("code must have 1 to {MAX_AGENT_CODE_CHARS} characters"),
+        ));
+    }
+    agent_sso::check_verifier(&req.code_verifier)
+        .map_err(|m| AppError::bad_request("invalid_field", m))?;
+    let days = req.expires_in_days.unwrap_or(DEFAULT_AGENT_TOKEN_DAYS);
+    if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+        return Err(AppError::bad_request(
+            "invalid_field",
+            format!("expires_in_days must be 1 to {MAX_TOKEN_DAYS}"),
+        ));
+    }
+    let device =
+        validate::optional_text("device_name", req.device_name.as_deref(), MAX_NAME_CHARS)?;
+    // Taken first: one try per code, so a wrong verifier burns it.
+    let found = state
+        .store
+        .take_agent_code(&state.tenant_id, &hash_token(code))
+        .await?
+        .ok_or_else(|| refused("unknown, used or expired sign-in code"))?;
+    if !agent_sso::verifier_matches(&req.code_verifier, &found.challenge) {
+        return Err(refused("the code verifier does not match this sign-in"));
+    }
+    let user = state
+        .store
+        .user(&state.tenant_id, &found.user_id)
+        .await?
+        .ok_or_else(|| refused("the account no longer exists"))?;
+    if user.disabled {
+        return Err(AppError::forbidden(
+            "account_disabled",
+            "this account is disabled",
+        ));
+    }
+    let name: String = match device {
+        Some(d) => format!("assist agent on {d}"),
+        None => "assist agent".to_owned(),
+    }
+    .chars()
+    .take(MAX_NAME_CHARS)
+    .collect();
+    let token = new_token("at_");
+    let expires_at = now_ms() + days * 86_400_000;
+    let info = state
+        .store
+        .create_api_token(&user.id, &name, &hash_token(&token), Some(expires_at))
+        .await?;
+    audit::anonymous(
+        state,
+        &user.email,
+        Some(&user.id),
+        addr,
+        "token.created",
+        json!({"name": name, "days": days, "via": "agent_sso", "token_id": info.id}),
+    )
+    .await?;
+    Ok(AgentToken {
+        token,
+        token_id: info.id,
+        expires_at,
+        user: AgentTokenUser {
+            id: user.id,
+            email: user.email,
+            full_name: user.full_name,
+        },
+    })
+}
