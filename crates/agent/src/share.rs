@@ -487,8 +487,15 @@ async fn run_loop(
                     ServerMessage::Signal(data) => {
                         if data["type"] == "offer" {
                             if let Some(old) = media.take() { old.close(); }
+                            // Fresh TURN credentials for each offer (docs/turn.md).
+                            let ice_servers = crate::media::ice::fetch_ice_servers(&api.client, &api.signer, &api.token, id).await;
                             let config = SessionConfig {
                                 bind: SocketAddr::new(webrtc_ip, 0),
+                                peer: crate::media::PeerConfig {
+                                    ice_servers,
+                                    relay_only: crate::media::ice::relay_only_from_env(),
+                                    ..Default::default()
+                                },
                                 encoder: crate::media::EncoderConfig {
                                     max_width: width.min(1920),
                                     max_height: height.min(1080),
