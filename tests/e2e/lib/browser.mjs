@@ -24,11 +24,16 @@ export const MEDIA_ARGS = [
   '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
 
-export async function launch({ media = false, args = [] } = {}) {
+/**
+ * Launches Chromium. Headless by default; `display` (an X display such as ':5') runs it headed on
+ * that screen instead (TESTING.md mode C), e.g. a private Xvfb.
+ */
+export async function launch({ media = false, args = [], display = null } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM,
-    headless: true,
+    headless: !display,
     args: [...BASE_ARGS, ...(media ? MEDIA_ARGS : []), ...args],
+    ...(display ? { env: { ...process.env, DISPLAY: display } } : {}),
   });
 }
 

@@ -1,0 +1,37 @@
+// A private Xvfb screen: it picks a free display number and reports it on a pipe (`-displayfd`),
+// so tests never guess a display and never wait on a sleep.
+//
+//   const x = await startXvfb(1280, 720);   // x.display === ':N'
+//   ... DISPLAY: x.display ...
+//   await x.stop();
+
+import { spawn } from 'node:child_process';
+
+export async function startXvfb(width, height, { depth = 24, timeoutMs = 10_000 } = {}) {
+  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${width}x${height}x${depth}`, '-nolisten', 'tcp'], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (c) => { err += c; });
+  const display = await new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`Xvfb gave no display in ${timeoutMs} ms: ${err}`)), timeoutMs);
+    child.stdio[3].on('data', (c) => {
+      buf += c;
+      if (buf.includes('\n')) {
+        clearTimeout(timer);
+        resolve(`:${buf.trim()}`);
+      }
+    });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`Xvfb exited (${code}): ${err}`)); });
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  async function stop() {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await exited;
+  }
+  return { display, child, stop };
+}
