@@ -34,8 +34,8 @@ both!(
 // The real provider (node + oidc-provider).
 
 /// A running `tests/oidc/provider.mjs`; killed when dropped.
-struct NodeProvider {
-    issuer: String,
+pub(crate) struct NodeProvider {
+    pub(crate) issuer: String,
     port: u16,
     _child: tokio::process::Child,
 }
@@ -44,7 +44,7 @@ fn provider_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc")
 }
 
-async fn start_node_provider(redirect_uri: &str) -> NodeProvider {
+pub(crate) async fn start_node_provider(redirect_uri: &str) -> NodeProvider {
     let dir = provider_dir();
     assert!(
         dir.join("node_modules/oidc-provider/package.json").exists(),
@@ -94,7 +94,7 @@ async fn start_node_provider(redirect_uri: &str) -> NodeProvider {
 }
 
 /// A browser: a cookie jar, no automatic redirects (the test follows them, step by step).
-fn browser() -> Client {
+pub(crate) fn browser() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(redirect::Policy::none())
@@ -102,7 +102,7 @@ fn browser() -> Client {
         .unwrap()
 }
 
-fn location(res: &reqwest::Response) -> String {
+pub(crate) fn location(res: &reqwest::Response) -> String {
     let base = res.url().clone();
     let loc = res
         .headers()
@@ -123,7 +123,17 @@ fn form_action(html: &str) -> String {
 /// consenting), up to the redirect back to our callback. Returns the callback URL, not yet
 /// visited.
 async fn through_provider(s: &TestServer, b: &Client, login: &str) -> String {
-    let res = b.get(s.url("/auth/oidc/login")).send().await.unwrap();
+    through_provider_from(s, b, &s.url("/auth/oidc/login"), login).await
+}
+
+/// As [`through_provider`], starting at `start` (the login URL with its query).
+pub(crate) async fn through_provider_from(
+    s: &TestServer,
+    b: &Client,
+    start: &str,
+    login: &str,
+) -> String {
+    let res = b.get(start).send().await.unwrap();
     assert_eq!(
         res.status(),
         StatusCode::SEE_OTHER,
@@ -174,7 +184,7 @@ fn signed_in(s: &TestServer, b: &Client) -> Api {
     }
 }
 
-async fn configure(admin: &Api, body: Value) -> Value {
+pub(crate) async fn configure(admin: &Api, body: Value) -> Value {
     let res = admin.put("/api/settings/oidc", body).await;
     let status = res.status();
     let v: Value = res.json().await.unwrap();
