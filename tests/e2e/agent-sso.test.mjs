@@ -183,6 +183,7 @@ test('assist agent login --sso: the browser comes back to the agent, which keeps
 
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
+    const t0 = Date.now();
     await page.goto(url);
     await signInAtProvider(page, 'alice');
     await page.waitForURL((u) => u.href.startsWith(redirect));
@@ -193,6 +194,7 @@ test('assist agent login --sso: the browser comes back to the agent, which keeps
     await ctx.close();
 
     assert.equal(await agent.exited, 0, `agent failed:\n${agent.lines.join('\n')}\n${agent.stderr.join('')}`);
+    console.log(`browser opened the address → agent signed in: ${Date.now() - t0} ms`);
     assert.ok(agent.lines.some((l) => l.includes('Signed in as Alice Example <alice@example.com>')), agent.lines.join('\n'));
   } finally {
     if (agent.child.exitCode === null) agent.child.kill();
