@@ -141,6 +141,7 @@ pub struct SharerPeer {
     rtc: Rtc,
     local: SocketAddr,
     ice_servers: Vec<IceServer>,
+    remote_candidates: Vec<SocketAddr>,
     video: Option<(Mid, Pt)>,
     input: Option<ChannelId>,
     connected: bool,
@@ -264,6 +265,7 @@ impl SharerPeer {
             rtc,
             local,
             ice_servers: config.ice_servers.clone(),
+            remote_candidates: candidate_addrs(&sdp),
             video: None,
             input: None,
             connected: false,
@@ -283,6 +285,12 @@ impl SharerPeer {
     /// The local address given to [`SharerPeer::accept_offer`].
     pub fn local_addr(&self) -> SocketAddr {
         self.local
+    }
+
+    /// The addresses of the offer's remote candidates that were kept (a relay installs
+    /// permissions for them before the first check, so the browser's checks are let through).
+    pub fn remote_candidate_addrs(&self) -> &[SocketAddr] {
+        &self.remote_candidates
     }
 
     /// The ICE servers from the config.
@@ -541,6 +549,22 @@ fn pick_h264<'a>(params: impl Iterator<Item = &'a PayloadParams>) -> Option<Pt> 
         .map(|p| p.pt())
 }
 
+/// The UDP addresses of the SDP's candidates.
+fn candidate_addrs(sdp: &str) -> Vec<SocketAddr> {
+    sdp.lines()
+        .filter_map(|line| line.trim_end().strip_prefix("a=candidate:"))
+        .filter_map(|rest| {
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let ip: IpAddr = fields.get(4)?.parse().ok()?;
+            let port: u16 = fields.get(5)?.parse().ok()?;
+            fields
+                .get(2)?
+                .eq_ignore_ascii_case("udp")
+                .then_some(SocketAddr::new(ip, port))
+        })
+        .collect()
+}
+
 /// The offer's SDP without the remote candidates a socket bound to `local` cannot use (with
 /// `via_relay`, a relay may reach any address of the socket's family).
 fn reachable_candidates_only(sdp: &str, local: IpAddr, via_relay: bool) -> String {
@@ -581,6 +605,14 @@ mod tests {
         assert!(loopback.contains("127.0.0.1 5000"));
         assert_eq!(loopback.matches("a=candidate").count(), 1);
         assert!(loopback.ends_with("a=end-of-candidates\r\n"));
+        assert_eq!(
+            candidate_addrs(sdp),
+            vec![
+                "127.0.0.1:5000".parse().unwrap(),
+                "10.1.2.3:5000".parse().unwrap(),
+                "[::1]:5000".parse().unwrap()
+            ]
+        );
         let lan = reachable_candidates_only(sdp, "10.1.2.4".parse().unwrap(), false);
         assert_eq!(lan.matches("a=candidate").count(), 2);
         let relayed = reachable_candidates_only(sdp, "127.0.0.1".parse().unwrap(), true);

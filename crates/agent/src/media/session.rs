@@ -210,7 +210,7 @@ impl MediaSession {
     ) -> Result<(MediaSession, String), MediaError> {
         let socket = UdpSocket::bind(config.bind).await?;
         let local_addr = socket.local_addr()?;
-        let relays = allocate_relays(&socket, local_addr, &config.peer.ice_servers).await;
+        let mut relays = allocate_relays(&socket, local_addr, &config.peer.ice_servers).await;
         let relayed = relays.relayed_addrs();
         let (peer, answer) = SharerPeer::accept_offer_with_relays(
             &config.peer,
@@ -219,6 +219,7 @@ impl MediaSession {
             &relayed,
             Instant::now(),
         )?;
+        relays.permit(Instant::now(), peer.remote_candidate_addrs());
 
         let inbox = Arc::new(Inbox::default());
         let (encoded_tx, encoded_rx) = mpsc::channel(4);

@@ -287,6 +287,24 @@ impl TurnRelay {
         if self.relayed_addr().is_none() {
             return;
         }
+        self.permit(now, peer);
+        let at = self.at(now);
+        if self.client.have_permission(TransportType::Udp, peer.ip()) {
+            self.send_now(at, peer, data);
+        } else {
+            if self.queue.len() >= RELAY_QUEUE_MAX {
+                self.queue.pop_front();
+            }
+            self.queue.push_back((peer, data.to_vec()));
+        }
+        self.after_input(now);
+    }
+
+    /// Asks for a channel to `peer` (and so a permission for its address) if there is none.
+    pub fn permit(&mut self, now: Instant, peer: SocketAddr) {
+        if self.relayed_addr().is_none() {
+            return;
+        }
         let at = self.at(now);
         if !self.channels.contains(&peer) && self.channels.len() < MAX_RELAY_CHANNELS {
             match self.client.bind_channel(TransportType::Udp, peer, at) {
@@ -304,14 +322,6 @@ impl TurnRelay {
                 .create_permission(TransportType::Udp, peer.ip(), at)
         {
             debug!(%peer, "no permission: {e}");
-        }
-        if self.client.have_permission(TransportType::Udp, peer.ip()) {
-            self.send_now(at, peer, data);
-        } else {
-            if self.queue.len() >= RELAY_QUEUE_MAX {
-                self.queue.pop_front();
-            }
-            self.queue.push_back((peer, data.to_vec()));
         }
         self.after_input(now);
     }
@@ -552,6 +562,19 @@ impl RelaySet {
         self.relays
             .iter_mut()
             .find_map(|r| r.poll_event().map(|e| (r.server(), e)))
+    }
+
+    /// Installs permissions (with channels) for `peers` on every relay of their address family,
+    /// before anything is sent to them: a TURN server drops what a peer sends until then, so the
+    /// browser's first connectivity checks would otherwise be lost.
+    pub fn permit(&mut self, now: Instant, peers: &[SocketAddr]) {
+        for relay in &mut self.relays {
+            for &peer in peers {
+                if relay.server().is_ipv4() == peer.is_ipv4() {
+                    relay.permit(now, peer);
+                }
+            }
+        }
     }
 
     /// Gives every allocation back.
