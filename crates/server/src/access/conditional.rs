@@ -909,7 +909,7 @@ mod tests {
         p.conditions.evaluation_points = vec![EvalPoint::SessionCreate, EvalPoint::SessionJoin];
         for point in EvalPoint::ALL {
             let f = F { point, ..F::new() };
-            let want = if point == EvalPoint::SignIn {
+            let want = if matches!(point, EvalPoint::SignIn | EvalPoint::UnattendedConsent) {
                 Decision::Allow
             } else {
                 Decision::Block
