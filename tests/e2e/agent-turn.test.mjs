@@ -233,6 +233,9 @@ before(async () => {
     });
     xvfb.on('exit', () => reject(new Error('Xvfb exited')));
   });
+  // The agent connects through the display's socket: wait until it is there.
+  const xsocket = `/tmp/.X11-unix/X${display.slice(1)}`;
+  for (let i = 0; i < 50 && !existsSync(xsocket); i++) await new Promise((r) => setTimeout(r, 100));
   server = proc(BIN, [
     'serve', '--listen', '127.0.0.1:0', '--data', path.join(tmp, 'data'), '--tls', 'off',
     '--admin-email', ADMIN.email, '--admin-password', ADMIN.password,
