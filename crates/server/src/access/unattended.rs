@@ -280,7 +280,8 @@ mod tests {
     #[test]
     fn every_condition_is_needed() {
         assert_eq!(decide(&allowed()), Ok(()));
-        let cases: [(fn(&mut Facts), Refusal); 7] = [
+        type Change = fn(&mut Facts);
+        let cases: [(Change, Refusal); 7] = [
             (|f| f.sharer_joined = false, Refusal::NoSharer),
             (|f| f.sharer_on_agent = false, Refusal::WebSharer),
             (|f| f.device_enrolled = false, Refusal::DeviceNotEnrolled),

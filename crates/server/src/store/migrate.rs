@@ -58,12 +58,13 @@ pub(super) async fn run(store: &Store) -> anyhow::Result<()> {
     }
     // Each migration not yet recorded is applied, in order: numbers reserved for work that lands
     // later (a gap such as 6 before 7) are still applied once they exist.
-    let applied: std::collections::BTreeSet<i64> = sqlx::query("SELECT version FROM schema_version")
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<i64, _>("version"))
-        .collect::<Result<_, _>>()?;
+    let applied: std::collections::BTreeSet<i64> =
+        sqlx::query("SELECT version FROM schema_version")
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>("version"))
+            .collect::<Result<_, _>>()?;
     for (version, sqlite, postgres) in MIGRATIONS {
         if applied.contains(version) {
             continue;

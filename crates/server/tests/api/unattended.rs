@@ -102,7 +102,10 @@ async fn agent_session(w: &World, l: &Laptop, mode: &str) -> (String, Value) {
     let joined: Value = res.json().await.unwrap();
     let res = w
         .helper
-        .post(&format!("/api/sessions/{id}/request"), json!({"mode": mode}))
+        .post(
+            &format!("/api/sessions/{id}/request"),
+            json!({"mode": mode}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK, "request {mode}");
     (id, joined)
@@ -188,10 +191,19 @@ async fn permission_and_scope(db: Db) {
     // The sharer can still answer the prompt: an interactive allow.
     let res = w
         .sharer
-        .post(&format!("/api/sessions/{id}/consent"), json!({"allow": true}))
+        .post(
+            &format!("/api/sessions/{id}/consent"),
+            json!({"allow": true}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(w.helper.post(&format!("/api/sessions/{id}/end"), json!({})).await.status(), StatusCode::OK);
+    assert_eq!(
+        w.helper
+            .post(&format!("/api/sessions/{id}/end"), json!({}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
 
     // The role with remote_help.unattended, scoped to a group Sam is not in: still refused.
     let role = unattended_role(&w.admin).await;
@@ -240,7 +252,10 @@ async fn permission_and_scope(db: Db) {
         .admin
         .get_json(&format!("/api/audit?action=session.allowed&target={id}"))
         .await;
-    assert_eq!(allowed["items"][0]["detail"]["unattended"], true, "{allowed}");
+    assert_eq!(
+        allowed["items"][0]["detail"]["unattended"], true,
+        "{allowed}"
+    );
     let ca = w
         .admin
         .get_json(&format!(
@@ -270,7 +285,10 @@ async fn permission_and_scope(db: Db) {
         .await
         .unwrap();
     assert!(csv.lines().next().unwrap().ends_with(",consent"), "{csv}");
-    assert!(csv.lines().nth(2).unwrap().ends_with(",unattended"), "{csv}");
+    assert!(
+        csv.lines().nth(2).unwrap().ends_with(",unattended"),
+        "{csv}"
+    );
 
     // Once over, there is nothing to allow.
     let v = state_of(&w.sharer, &id).await;
@@ -303,7 +321,10 @@ async fn web_sharer_never(db: Db) {
     );
     let res = w
         .helper
-        .post(&format!("/api/sessions/{id}/request"), json!({"mode": "view"}))
+        .post(
+            &format!("/api/sessions/{id}/request"),
+            json!({"mode": "view"}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let res = w
@@ -420,7 +441,10 @@ async fn conditional_access(db: Db) {
             .status(),
         StatusCode::NO_CONTENT
     );
-    assert_eq!(unattended_allow(&w, &l, &id2).await.status(), StatusCode::OK);
+    assert_eq!(
+        unattended_allow(&w, &l, &id2).await.status(),
+        StatusCode::OK
+    );
     w.s.stop().await;
 }
 
@@ -478,6 +502,10 @@ async fn only_the_device_may_claim_it(db: Db) {
         "unattended_device_not_enrolled"
     );
     let res = unattended_allow(&w, &l, &id).await;
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "a retired device is refused at the door");
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "a retired device is refused at the door"
+    );
     w.s.stop().await;
 }
