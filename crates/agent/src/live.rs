@@ -47,6 +47,19 @@ pub struct SessionView {
     pub end_reason: Option<String>,
     pub helper: Option<Profile>,
     pub sharer: Option<Profile>,
+    /// The server allows this session's requests to be allowed without asking the sharer
+    /// (`--yes`); the server checks again when the agent does so.
+    pub unattended_allowed: bool,
+    /// Why unattended consent is not allowed, when the server says.
+    pub unattended_refusal: Option<Refusal>,
+}
+
+/// The server's reason for refusing unattended consent.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Refusal {
+    pub code: String,
+    pub message: String,
 }
 
 impl SessionView {

@@ -52,11 +52,6 @@ pub enum ShareError {
     Capture(#[from] assist_capture::CaptureError),
     #[error("input injection: {0}")]
     Input(#[from] assist_input::InputError),
-    #[error(
-        "--yes (unattended consent) is refused: the server cannot yet confirm that the helper \
-         holds remote_help.unattended; answer the prompt instead"
-    )]
-    UnattendedNotAvailable,
     #[error("{0}")]
     Other(String),
 }
@@ -74,7 +69,8 @@ pub struct JoinOptions {
     pub fps: u32,
     /// Address for WebRTC (`None`: the address this machine uses to reach the server).
     pub webrtc_ip: Option<IpAddr>,
-    /// Consent without asking (refused for now, see [`ShareError::UnattendedNotAvailable`]).
+    /// Unattended consent: allow the helper's requests without asking, when the server says this
+    /// session allows it (see [`on_request`]); otherwise the sharer is asked as usual.
     pub assume_yes: bool,
 }
 
@@ -89,7 +85,86 @@ pub enum Finish {
     Lost,
 }
 
-/// The terminal: lines the sharer types arrive on a channel, read by a thread.
+/// The lines the sharer types (standard input: a terminal or a pipe), read by a thread.
+pub struct Lines {
+    rx: mpsc::Receiver<String>,
+    open: bool,
+}
+
+impl Lines {
+    /// Reads standard input on a thread, one line at a time, until its end. Make one per process:
+    /// `agent run` keeps it across sessions.
+    pub fn stdin() -> Lines {
+        Lines {
+            rx: stdin_lines(),
+            open: true,
+        }
+    }
+
+    /// Whether someone can still type: standard input has not reached its end.
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    /// The next line, trimmed; `None` once at the end of input, then never again (pending).
+    pub async fn next(&mut self) -> Option<String> {
+        if !self.open {
+            return std::future::pending().await;
+        }
+        let line = self.rx.recv().await;
+        self.open = line.is_some();
+        line
+    }
+}
+
+/// What `agent run` says while it waits for a code.
+pub const CODE_PROMPT: &str =
+    "To share this screen with a helper, type the security code they give you and press Enter.";
+
+/// A line typed into `agent run`: the code in it, or `None` for a blank line.
+pub fn code_line(line: &str) -> Option<&str> {
+    Some(line.trim()).filter(|c| !c.is_empty())
+}
+
+/// What the agent does when the helper requests a mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnRequest {
+    /// Allow without asking, as unattended consent (the server checks it again).
+    AllowUnattended,
+    /// Ask the sharer.
+    Ask,
+    /// Deny: nobody can answer (standard input is at its end) and unattended consent is not
+    /// available. Leaving the helper waiting on a prompt nobody reads helps no one.
+    DenyNobodyToAsk,
+}
+
+/// The rule for a request: `--yes` allows without asking only when the server says the session
+/// allows unattended consent; otherwise the sharer is asked, or, with nobody to ask, the request
+/// is denied. The agent never consents on its own authority.
+pub fn on_request(assume_yes: bool, unattended_allowed: bool, can_ask: bool) -> OnRequest {
+    match (assume_yes && unattended_allowed, can_ask) {
+        (true, _) => OnRequest::AllowUnattended,
+        (false, true) => OnRequest::Ask,
+        (false, false) => OnRequest::DenyNobodyToAsk,
+    }
+}
+
+/// What `--yes` will do in this session, for the sharer to read.
+pub fn unattended_note(view: &SessionView) -> String {
+    if view.unattended_allowed {
+        "Unattended (--yes): your organisation allows this helper's requests without asking you; \
+         they will be allowed automatically."
+            .to_owned()
+    } else {
+        let why = view
+            .unattended_refusal
+            .as_ref()
+            .map(|r| r.message.clone())
+            .unwrap_or_else(|| "the server did not allow it".to_owned());
+        format!("Unattended (--yes) is not allowed for this session: {why}. You will be asked.")
+    }
+}
+
 fn stdin_lines() -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel(16);
     std::thread::spawn(move || {
@@ -264,15 +339,14 @@ impl Api {
     }
 }
 
-/// Joins the session with `opts.code` and runs it until it is over.
+/// Joins the session with `opts.code` and runs it until it is over. `lines` is what the sharer
+/// types (answers, chat, `q` to stop).
 pub async fn join(
     identity: &Identity,
     user: &UserToken,
     opts: &JoinOptions,
+    lines: &mut Lines,
 ) -> Result<Finish, ShareError> {
-    if opts.assume_yes {
-        return Err(ShareError::UnattendedNotAvailable);
-    }
     if user.server.trim_end_matches('/') != identity.server.trim_end_matches('/') {
         return Err(LoginError::ServerMismatch {
             token: user.server.clone(),
@@ -323,6 +397,9 @@ pub async fn join(
     say(
         "Press q then Enter (or Ctrl-C) to stop sharing at any time; other lines are sent as chat.",
     );
+    if opts.assume_yes {
+        say(&unattended_note(&view));
+    }
 
     let stop = Arc::new(AtomicBool::new(false));
     let target = Arc::new(Mutex::new(FrameTarget::default()));
@@ -340,9 +417,13 @@ pub async fn join(
         &mut view,
         &mut gate,
         &target,
-        webrtc_ip,
-        area.width,
-        area.height,
+        lines,
+        opts.assume_yes,
+        Media {
+            webrtc_ip,
+            width: area.width,
+            height: area.height,
+        },
     )
     .await;
     stop.store(true, Ordering::Relaxed);
@@ -378,6 +459,31 @@ pub async fn join(
     Ok(finish)
 }
 
+/// Where the video goes from and its largest size.
+struct Media {
+    webrtc_ip: IpAddr,
+    width: u32,
+    height: u32,
+}
+
+/// Sends the sharer's answer; `unattended`: allowed without asking.
+async fn answer(api: &Api, id: &str, allow: bool, unattended: bool) -> Result<Value, HttpError> {
+    let body = if unattended {
+        json!({"allow": allow, "unattended": true})
+    } else {
+        json!({"allow": allow})
+    };
+    api.post(&format!("/api/sessions/{id}/consent"), body).await
+}
+
+/// Denies because nobody can answer the prompt.
+async fn deny_unanswerable(api: &Api, id: &str) {
+    say("Denied: nobody can answer the prompt here (standard input is closed).");
+    if let Err(e) = answer(api, id, false, false).await {
+        say(&format!("Could not send the denial: {e}"));
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn run_loop(
     api: &Api,
@@ -385,11 +491,15 @@ async fn run_loop(
     view: &mut SessionView,
     gate: &mut ControlGate<X11Injector>,
     target: &Arc<Mutex<FrameTarget>>,
-    webrtc_ip: IpAddr,
-    width: u32,
-    height: u32,
+    lines: &mut Lines,
+    assume_yes: bool,
+    out: Media,
 ) -> Result<Finish, ShareError> {
-    let mut lines = stdin_lines();
+    let Media {
+        webrtc_ip,
+        width,
+        height,
+    } = out;
     let mut socket =
         Some(LiveSocket::connect(api.client.base(), id, &api.token, api.client.tls()).await?);
     let mut media: Option<MediaSession> = None;
@@ -402,17 +512,20 @@ async fn run_loop(
     let finish = loop {
         tokio::select! {
             _ = &mut ctrl_c => break Finish::Stopped,
-            line = lines.recv() => {
+            line = lines.next() => {
                 let Some(line) = line else {
-                    // stdin closed: keep going, only Ctrl-C or the session can stop us now.
-                    lines = mpsc::channel(1).1;
+                    // End of input: keep going, only Ctrl-C or the session can stop us now; an
+                    // open prompt can no longer be answered.
+                    if asked.take().is_some() {
+                        deny_unanswerable(api, id).await;
+                    }
                     continue;
                 };
                 if let Some(mode) = asked.clone() {
                     match parse_answer(&line) {
                         Some(allow) => {
                             asked = None;
-                            match api.post(&format!("/api/sessions/{id}/consent"), json!({"allow": allow})).await {
+                            match answer(api, id, allow, false).await {
                                 Ok(_) => say(if allow { "Allowed." } else { "Denied." }),
                                 Err(e) => say(&format!("Could not send your answer: {e}")),
                             }
@@ -473,8 +586,27 @@ async fn run_loop(
                         if view.state == "requested" {
                             let mode = view.mode.clone().unwrap_or_else(|| "view".into());
                             if asked.as_deref() != Some(mode.as_str()) {
-                                say(&consent_question(&helper_name(view), &mode));
-                                asked = Some(mode);
+                                asked = Some(mode.clone());
+                                let mut action = on_request(assume_yes, view.unattended_allowed, lines.is_open());
+                                if action == OnRequest::AllowUnattended {
+                                    match answer(api, id, true, true).await {
+                                        Ok(_) => say(&format!("Allowed without asking you (unattended, {mode}): your organisation allows it for this helper.")),
+                                        Err(e) => {
+                                            say(&format!("The server refused unattended consent: {e}"));
+                                            action = on_request(false, false, lines.is_open());
+                                        }
+                                    }
+                                } else if assume_yes {
+                                    say(&unattended_note(view));
+                                }
+                                match action {
+                                    OnRequest::AllowUnattended => {}
+                                    OnRequest::Ask => say(&consent_question(&helper_name(view), &mode)),
+                                    OnRequest::DenyNobodyToAsk => {
+                                        asked = None;
+                                        deny_unanswerable(api, id).await;
+                                    }
+                                }
                             }
                         } else {
                             asked = None;
@@ -590,6 +722,26 @@ mod tests {
         p.domain_verified = false;
         assert!(describe(&p).contains("NOT a verified domain"));
         assert!(consent_question("Hana", "control").contains("CONTROL"));
+    }
+
+    #[test]
+    fn yes_allows_only_what_the_server_allows() {
+        use OnRequest::*;
+        assert_eq!(on_request(true, true, true), AllowUnattended);
+        assert_eq!(on_request(true, true, false), AllowUnattended);
+        assert_eq!(on_request(true, false, true), Ask, "refused: ask");
+        assert_eq!(on_request(false, true, true), Ask, "no --yes: ask");
+        assert_eq!(on_request(true, false, false), DenyNobodyToAsk);
+        assert_eq!(on_request(false, false, false), DenyNobodyToAsk);
+        let mut v = SessionView::default();
+        assert!(unattended_note(&v).contains("not allowed"));
+        v.unattended_refusal = Some(crate::live::Refusal {
+            code: "unattended_not_permitted".into(),
+            message: "the helper's role does not allow it".into(),
+        });
+        assert!(unattended_note(&v).contains("the helper's role does not allow it"));
+        v.unattended_allowed = true;
+        assert!(unattended_note(&v).contains("allowed automatically"));
     }
 
     #[test]

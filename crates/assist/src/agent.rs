@@ -8,7 +8,7 @@ use assist_agent::identity::{self, Identity, TlsTrust};
 use assist_agent::login::{self, UserToken};
 use assist_agent::share::{self, Finish, JoinOptions};
 use clap::{Args, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The native agent of an enrolled device.
 #[derive(Args, Debug)]
@@ -80,7 +80,17 @@ impl login::SsoPrompt for Terminal {
 struct JoinArgs {
     /// The security code the helper gives you (any case, spaces or dashes).
     code: String,
-    /// Consent without asking, for unattended sessions (refused: see the error).
+    #[command(flatten)]
+    share: ShareArgs,
+}
+
+/// How this device shares its screen in a session (`join`, and codes entered into `run`).
+#[derive(Args, Debug, Clone)]
+struct ShareArgs {
+    /// Unattended: allow the helper's requests without asking, when the server says your
+    /// organisation allows it for this helper and session (role with remote_help.unattended,
+    /// this enrolled device, conditional access). Otherwise you are asked; with nobody to ask
+    /// (standard input closed) the request is denied.
     #[arg(long)]
     yes: bool,
     /// The X display to share [default: $DISPLAY].
@@ -126,6 +136,24 @@ struct RunArgs {
     /// Check in once and exit (non-zero on failure).
     #[arg(long)]
     once: bool,
+    /// Do not read security codes from standard input (check in only).
+    #[arg(long, conflicts_with = "once")]
+    no_join: bool,
+    #[command(flatten)]
+    share: ShareArgs,
+}
+
+impl ShareArgs {
+    fn options(&self, code: String) -> JoinOptions {
+        JoinOptions {
+            code,
+            display: self.display.clone(),
+            monitor: self.monitor,
+            fps: self.fps,
+            webrtc_ip: self.webrtc_ip,
+            assume_yes: self.yes,
+        }
+    }
 }
 
 /// Runs an agent subcommand.
@@ -187,13 +215,53 @@ async fn run_cmd(a: RunArgs, dir: PathBuf) -> anyhow::Result<()> {
         return Ok(());
     }
     tracing::info!(device = %id.device_id, server = %id.server, "checking in");
-    let fatal = client
-        .run(&system, |r| match r {
-            Ok(a) => tracing::info!(compliance = %a.compliance, reasons = ?a.reasons, "checked in"),
-            Err(e) => tracing::warn!(error = %e, "check-in failed; retrying with backoff"),
-        })
-        .await;
+    // Check-ins go on while a session runs: they are small, rare, and keep the device's
+    // compliance current for the helper.
+    let checkins = client.run(&system, |r| match r {
+        Ok(a) => tracing::info!(compliance = %a.compliance, reasons = ?a.reasons, "checked in"),
+        Err(e) => tracing::warn!(error = %e, "check-in failed; retrying with backoff"),
+    });
+    let fatal = if a.no_join {
+        checkins.await
+    } else {
+        tokio::select! {
+            fatal = checkins => fatal,
+            stop = codes(&id, &dir, &a.share) => return stop,
+        }
+    };
     Err(anyhow::Error::new(fatal).context("the agent stops"))
+}
+
+/// `agent run`'s sessions: each line of standard input is a security code, joined as
+/// `agent join CODE` would; after the session, the next code. Returns on Ctrl-C outside a
+/// session; at the end of input it waits for ever (check-ins go on).
+async fn codes(identity: &Identity, dir: &Path, share: &ShareArgs) -> anyhow::Result<()> {
+    let mut lines = share::Lines::stdin();
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    println!("{}", share::CODE_PROMPT);
+    loop {
+        let line = tokio::select! {
+            _ = &mut ctrl_c => return Ok(()),
+            line = lines.next() => line,
+        };
+        let Some(code) = line.as_deref().and_then(share::code_line) else {
+            continue;
+        };
+        let user = match UserToken::load(dir) {
+            Ok(u) => u,
+            Err(e) => {
+                println!("Cannot join: {e}. Sign in first with `assist agent login`.");
+                continue;
+            }
+        };
+        match share::join(identity, &user, &share.options(code.to_owned()), &mut lines).await {
+            Ok(Finish::Lost) => println!("Lost the connection to the server."),
+            Ok(_) => {}
+            Err(e) => println!("Could not join: {e}"),
+        }
+        println!("{}", share::CODE_PROMPT);
+    }
 }
 
 async fn login_cmd(a: LoginArgs, dir: PathBuf) -> anyhow::Result<()> {
@@ -261,15 +329,8 @@ fn prompt_hidden(prompt: &str) -> anyhow::Result<String> {
 async fn join_cmd(a: JoinArgs, dir: PathBuf) -> anyhow::Result<()> {
     let identity = Identity::load(&dir)?;
     let user = UserToken::load(&dir)?;
-    let opts = JoinOptions {
-        code: a.code,
-        display: a.display,
-        monitor: a.monitor,
-        fps: a.fps,
-        webrtc_ip: a.webrtc_ip,
-        assume_yes: a.yes,
-    };
-    match share::join(&identity, &user, &opts).await? {
+    let opts = a.share.options(a.code);
+    match share::join(&identity, &user, &opts, &mut share::Lines::stdin()).await? {
         Finish::Stopped | Finish::Over(_) => Ok(()),
         Finish::Lost => anyhow::bail!("lost the connection to the server"),
     }
