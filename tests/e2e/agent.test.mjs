@@ -322,9 +322,17 @@ if (!inNamespace && hasOutside) {
     await h.context.close();
   });
 
-  test('--yes is refused while the server cannot confirm unattended access', () => {
-    const r = spawnSync(BIN, ['agent', '--config-dir', agentDir, 'join', 'abcdefgh', '--yes', '--display', display], { encoding: 'utf8' });
-    assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /remote_help\.unattended/);
+  test('--yes without remote_help.unattended: the agent says why and asks the sharer', async () => {
+    const h = await helperSession();
+    const agent = proc(BIN, ['agent', '--config-dir', agentDir, 'join', h.code, '--yes', '--display', display], { env: { ...process.env, ASSIST_LOG: 'warn' } });
+    const note = await agent.waitLine((l) => l.startsWith('Unattended (--yes)'), 20_000, 'unattended note');
+    assert.match(note, /not allowed for this session: .*remote_help\.unattended/);
+    await h.request('view');
+    await agent.waitLine((l) => l.includes('asks to SEE'), 10_000, 'view prompt');
+    assert.equal((await h.state()).state, 'requested', 'nothing allowed without the sharer');
+    agent.child.stdin.write('deny\n');
+    await agent.waitLine((l) => l.includes('session is over (denied)'), 10_000, 'denied');
+    assert.equal(await agent.exited, 0, agent.stderr.join(''));
+    await h.context.close();
   });
 }
