@@ -12,6 +12,8 @@
 //
 // Run it through bench/glass/run.sh, which builds the release binaries and puts this script in a
 // loopback-only network namespace. Arguments: [SAMPLES] [--fps N] [--size WxH] [--json FILE]
+// [--animate-page] (an experiment: a requestAnimationFrame loop in the helper's page keeps its
+// compositor busy, which the product's page does not do).
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -29,14 +31,15 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 
 function parseArgs(argv) {
-  const o = { samples: 200, fps: 30, width: 1920, height: 1080, json: null };
+  const o = { samples: 200, fps: 30, width: 1920, height: 1080, json: null, animate: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--fps') o.fps = Number(argv[++i]);
     else if (a === '--size') [o.width, o.height] = argv[++i].split('x').map(Number);
     else if (a === '--json') o.json = argv[++i];
+    else if (a === '--animate-page') o.animate = true;
     else if (/^\d+$/.test(a)) o.samples = Number(a);
-    else throw new Error(`unknown argument ${a}; usage: glass.mjs [SAMPLES] [--fps N] [--size WxH] [--json FILE]`);
+    else throw new Error(`unknown argument ${a}; usage: glass.mjs [SAMPLES] [--fps N] [--size WxH] [--json FILE] [--animate-page]`);
   }
   if (!(o.samples > 0 && o.fps >= 1 && o.fps <= 60 && o.width >= 320 && o.height >= 240)) throw new Error('bad arguments');
   return o;
@@ -55,6 +58,8 @@ const PATCH = { x: 80, y: 80, w: 160, h: 160 };
 const REGION = { x: (PATCH.x + PATCH.w / 4) / W, y: (PATCH.y + PATCH.h / 4) / H, w: PATCH.w / 2 / W, h: PATCH.h / 2 / H };
 const PALETTE = ['ff0000', '00ff00', '0000ff', 'ffff00', '00ffff', 'ff00ff', 'ffffff'];
 const WARMUP = 5;
+// One frame of the helper's display (Chromium's compositor runs at 60 Hz here).
+const DISPLAY_FRAME_MS = 1000 / 60;
 const SEEN_TIMEOUT_MS = 3000;
 const HELPER_VIEWPORT = { width: 1280, height: 720 };
 
@@ -146,6 +151,10 @@ async function main() {
     window.__bench.watch('#screen');
   });
 
+  if (opts.animate) {
+    await page.evaluate(() => window.__bench.animate());
+    console.log('experiment: a requestAnimationFrame loop runs in the helper page');
+  }
   const timeOrigin = await page.evaluate(() => performance.timeOrigin);
   const calibrate = async () => ({ at: Date.now(), page: await page.evaluate(() => window.__bench.realtimeOffset()), node: nodeRealtimeOffset() });
   const cal0 = await calibrate();
@@ -158,6 +167,7 @@ async function main() {
   const agentPid = join.child.pid;
   const cpu0 = cpuSeconds(agentPid);
   const g0 = Date.now();
+  const stats0 = await page.evaluate(() => window.__bench.videoStats());
   for (let i = -WARMUP; i < opts.samples; i++) {
     const id = i + WARMUP + 1;
     const colour = PALETTE[(id - 1) % PALETTE.length];
@@ -179,6 +189,7 @@ async function main() {
     // Spaced so that each change is independent and falls at a random phase of the capture tick.
     await sleep(jitter(150, 400));
   }
+  const stats1 = await page.evaluate(() => window.__bench.videoStats());
   const glassSeconds = (Date.now() - g0) / 1000;
   const agentCpu = (cpuSeconds(agentPid) - cpu0) / glassSeconds;
 
@@ -242,7 +253,12 @@ async function main() {
     const m = s.matched.meta;
     const r = (t) => (Number.isFinite(t) ? pageReal(t) - s.sent : NaN);
     return {
-      shown: r(m.expectedDisplayTime),
+      // On glass at the latest: one display frame after the frame was handed to the compositor.
+      // (Chromium's expectedDisplayTime is not used: it is stale when the page's compositor was
+      // idle, and unrelated to the display when the sender asks for zero playout delay.)
+      shown: r(m.presentationTime + DISPLAY_FRAME_MS),
+      expected: r(m.expectedDisplayTime),
+      staleExpected: m.expectedDisplayTime < m.presentationTime,
       presented: r(m.presentationTime),
       callback: r(s.matched.now),
       received: r(m.receiveTime),
@@ -287,18 +303,27 @@ async function main() {
   console.log('');
   console.log(`== glass to glass: ${g.length} samples (${missed} not seen within ${SEEN_TIMEOUT_MS} ms), t0 = the X fill request sent`);
   console.log(header());
-  console.log(row('t0 → shown (rVFC expectedDisplayTime)  [main]', gs));
+  console.log(row('t0 → shown (presentationTime + 16.7 ms) [main]', gs));
+  console.log(row('t0 → rVFC expectedDisplayTime', summary(col(g, 'expected'))));
   console.log(row('t0 → presented (rVFC presentationTime)', summary(col(g, 'presented'))));
   console.log(row('t0 → rVFC callback (now)', summary(col(g, 'callback'))));
   console.log(row('t0 → last packet received (receiveTime)', summary(col(g, 'received'))));
   console.log(row('t0 → capture time (captureTime, sender clock)', summary(col(g, 'captured'))));
-  console.log(row('  received → presented (jitter buffer, decode)', summary(col(g, 'receivedToPresented'))));
+  console.log(row('  received → presented (jitter buffer, decode, render)', summary(col(g, 'receivedToPresented'))));
   console.log(row('  decode (processingDuration)', summary(col(g, 'decode'))));
-  console.log(row('  presented → expected display', summary(col(g, 'presentedToShown'))));
+  console.log(row('  presented → expectedDisplayTime', summary(col(g, 'presentedToShown'))));
   console.log(row('  X fill round trip (t0 uncertainty)', summary(col(g, 'paintRoundTrip'))));
   const early = g.filter((x) => Number.isFinite(x.earlierChange)).length;
   const mismatch = g.filter((x) => x.frameMismatch).length;
+  const stale = g.filter((x) => x.staleExpected).length;
+  console.log(`frames whose expectedDisplayTime is before their presentationTime: ${stale}`);
   console.log(`frames where the patch had left the old colour before matching the new one: ${early}; sampled frame ≠ callback's frame: ${mismatch}`);
+  if (stats0 && stats1) {
+    const d = (k) => (stats1[k] ?? NaN) - (stats0[k] ?? NaN);
+    const emitted = d('jitterBufferEmittedCount');
+    const per = (k) => ((1000 * d(k)) / emitted).toFixed(1);
+    console.log(`receiver (getStats over the glass phase): ${d('framesReceived')} frames received, ${d('framesDecoded')} decoded, ${d('keyFramesDecoded')} keyframes, ${d('framesDropped')} dropped, ${d('pliCount')} PLI, ${d('nackCount')} NACK; per frame: jitter buffer delay ${per('jitterBufferDelay')} ms, target ${per('jitterBufferTargetDelay')} ms, minimum ${per('jitterBufferMinimumDelay')} ms, processing ${(1000 * d('totalProcessingDelay') / d('framesDecoded')).toFixed(1)} ms, decode ${(1000 * d('totalDecodeTime') / d('framesDecoded')).toFixed(1)} ms, assembly ${(1000 * d('totalAssemblyTime') / Math.max(1, d('framesAssembledFromMultiplePackets'))).toFixed(1)} ms; ${stats1.frameWidth}x${stats1.frameHeight}, ${stats1.decoderImplementation}`);
+  }
   console.log(`agent CPU during the glass phase: ${(agentCpu * 100).toFixed(0)} % of one core`);
   console.log(`bar: p50 ≤ 50 ms, p99 ≤ 100 ms → p50 ${gs.p50.toFixed(1)} ms ${verdict(gs.p50 <= 50)}, p99 ${gs.p99.toFixed(1)} ms ${verdict(gs.p99 <= 100)}`);
   console.log('');
@@ -315,7 +340,7 @@ async function main() {
   console.log(`clock offsets (page, node → wall clock): start ${cal0.page.toFixed(3)}, ${cal0.node.toFixed(3)} ms; end ${cal1.page.toFixed(3)}, ${cal1.node.toFixed(3)} ms`);
   console.log(`load average: before ${loadBefore}, after ${loadAfter}`);
   if (opts.json) {
-    writeFileSync(opts.json, JSON.stringify({ opts, machine, loadBefore, loadAfter, cal0, cal1, timeOrigin, glass, moves, records, derived: { glass: g, control: c } }, null, 1));
+    writeFileSync(opts.json, JSON.stringify({ opts, machine, loadBefore, loadAfter, cal0, cal1, timeOrigin, stats0, stats1, glass, moves, records, derived: { glass: g, control: c } }, null, 1));
     console.log(`raw samples: ${opts.json}`);
   }
 }

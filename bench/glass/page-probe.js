@@ -39,6 +39,32 @@
     pointer.push({ sample: bench.sample, timeStamp: e.timeStamp, handled: performance.now(), x: e.clientX, y: e.clientY });
   }, { capture: true });
 
+  // The page's peer connections (the helper makes a data channel on each), for getStats.
+  const pcs = [];
+  const createDataChannel = RTCPeerConnection.prototype.createDataChannel;
+  RTCPeerConnection.prototype.createDataChannel = function (...args) {
+    pcs.push(this);
+    return createDataChannel.apply(this, args);
+  };
+
+  /** The received video's inbound-rtp statistics of the newest connection. */
+  bench.videoStats = async () => {
+    const pc = pcs[pcs.length - 1];
+    if (!pc) return null;
+    const stats = await pc.getStats();
+    for (const s of stats.values()) if (s.type === 'inbound-rtp' && s.kind === 'video') return s;
+    return null;
+  };
+
+  /**
+   * Experiment only (the product's page does not do this): a requestAnimationFrame loop, which
+   * keeps the page's compositor producing frames while the picture is still.
+   */
+  bench.animate = () => {
+    const tick = () => requestAnimationFrame(tick);
+    requestAnimationFrame(tick);
+  };
+
   const send = RTCDataChannel.prototype.send;
   RTCDataChannel.prototype.send = function (data) {
     const t = performance.now();
