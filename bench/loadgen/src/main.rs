@@ -203,6 +203,23 @@ async fn expect(ws: &mut Ws, kind: &str, pred: impl Fn(&Value) -> bool) -> Resul
         .context("timed out")?
 }
 
+/// Reads the two chat messages of one round from `ws`: the delivery time of each, from the send
+/// time it carries (microseconds since `started`) to its arrival.
+async fn chat_arrivals(ws: &mut Ws, started: Instant) -> Result<[Duration; 2]> {
+    let mut out = [Duration::ZERO; 2];
+    for d in &mut out {
+        let m = expect(ws, "chat", |_| true).await?;
+        let now = started.elapsed().as_micros();
+        let sent: u128 = m["text"]
+            .as_str()
+            .and_then(|t| t.split(' ').next())
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        *d = Duration::from_micros(now.saturating_sub(sent) as u64);
+    }
+    Ok(out)
+}
+
 /// Latency samples in milliseconds.
 #[derive(Default, Clone)]
 struct Samples(Vec<f64>);
@@ -378,19 +395,15 @@ async fn pair(
             ))
             .await?;
         }
-        for ws in [&mut sw, &mut hw] {
-            // Each side receives both messages (its own back, and the other's): both are deliveries.
-            for _ in 0..2 {
-                let m = expect(ws, "chat", |_| true).await?;
-                let sent: u128 = m["text"]
-                    .as_str()
-                    .and_then(|t| t.split(' ').next())
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(0);
-                let now = started.elapsed().as_micros();
-                r.chat
-                    .add(Duration::from_micros(now.saturating_sub(sent) as u64));
-            }
+        // Each side receives both messages (its own back, and the other's): both are deliveries.
+        // The two sockets are read at the same time, so that one side's wait does not add to
+        // the other's.
+        let (a, b) = tokio::join!(
+            chat_arrivals(&mut sw, started),
+            chat_arrivals(&mut hw, started)
+        );
+        for d in a?.into_iter().chain(b?) {
+            r.chat.add(d);
         }
         tokio::time::sleep(Duration::from_millis(interval_ms).saturating_sub(round.elapsed()))
             .await;

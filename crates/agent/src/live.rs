@@ -253,7 +253,8 @@ impl LiveSocket {
             .map_err(|_| LiveError::Connect("the token is not a valid header value".into()))?;
         req.headers_mut().insert("authorization", auth);
         let connector = tls_connector(tls)?;
-        let (ws, _) = tokio_tungstenite::connect_async_tls_with_config(req, None, false, connector)
+        // Nagle off (`true`): small frames (signals, chat) leave at once.
+        let (ws, _) = tokio_tungstenite::connect_async_tls_with_config(req, None, true, connector)
             .await
             .map_err(|e| LiveError::Connect(e.to_string()))?;
         Ok(LiveSocket { ws })

@@ -37,17 +37,42 @@ pub fn subject(session_id: &str) -> anyhow::Result<String> {
     Ok(format!("{SUBJECT_PREFIX}{session_id}"))
 }
 
+/// The servers of a bus URL: one `nats://` or `tls://` URL, or several separated by commas (the
+/// servers of one NATS cluster; the client picks one and fails over to the others).
+pub fn servers(list: &str) -> anyhow::Result<Vec<String>> {
+    let servers: Vec<String> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    anyhow::ensure!(
+        !servers.is_empty(),
+        "the bus URL names no server (use nats://HOST:PORT)"
+    );
+    for s in &servers {
+        anyhow::ensure!(
+            s.starts_with("nats://") || s.starts_with("tls://"),
+            "unsupported bus URL {s:?} (use nats://HOST:PORT or tls://HOST:PORT, several separated by commas)"
+        );
+        s.parse::<async_nats::ServerAddr>()
+            .with_context(|| format!("invalid bus URL {s:?}"))?;
+    }
+    Ok(servers)
+}
+
 impl NatsBus {
-    /// Connects to NATS at `url` and starts handing every session envelope to `deliver`.
-    /// Fails with a clear message when NATS cannot be reached at start.
-    pub async fn connect(url: &str, deliver: Deliver) -> anyhow::Result<NatsBus> {
+    /// Connects to the NATS servers (see [`servers`]) and starts handing every session envelope
+    /// to `deliver`. Fails with a clear message when no server can be reached at start.
+    pub async fn connect(servers: &[String], deliver: Deliver) -> anyhow::Result<NatsBus> {
+        let url = servers.join(", ");
         let client = async_nats::ConnectOptions::new()
             .name("assist")
             .connection_timeout(CONNECT_TIMEOUT)
             .event_callback(|event| async move {
                 tracing::info!(%event, "NATS connection event");
             })
-            .connect(url)
+            .connect(servers)
             .await
             .with_context(|| format!("cannot reach the NATS bus at {url}"))?;
         let mut sub = client
@@ -86,6 +111,24 @@ impl Bus for NatsBus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bus_urls_name_one_or_several_servers() {
+        assert_eq!(servers("nats://a:4222").unwrap(), ["nats://a:4222"]);
+        assert_eq!(
+            servers(" nats://a:4222, tls://b:4222 ,nats://c:4222,").unwrap(),
+            ["nats://a:4222", "tls://b:4222", "nats://c:4222"]
+        );
+        for bad in [
+            "",
+            " , ",
+            "redis://a:6379",
+            "nats://a:4222,http://b",
+            "a:4222",
+        ] {
+            assert!(servers(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn subjects_take_plain_ids_only() {

@@ -57,6 +57,10 @@ impl Store {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 5000").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        // Checkpoints run in the background (`checkpoints`), not in the commit
+                        // that happens to fill the log: that commit would wait for the copy and
+                        // its fsync, and every message queued behind it with it.
+                        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                     }
                     Ok(())
                 })
@@ -69,6 +73,9 @@ impl Store {
         }
         let store = Store { pool, backend };
         migrate::run(&store).await?;
+        if backend == Backend::Sqlite {
+            tokio::spawn(checkpoints(store.pool.clone()));
+        }
         Ok(store)
     }
 
@@ -85,6 +92,27 @@ impl Store {
     /// Closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// How often the write-ahead log of SQLite is copied into the database file.
+pub const WAL_CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// SQLite: copies the write-ahead log into the database every [`WAL_CHECKPOINT_EVERY`], beside
+/// the writers (a passive checkpoint neither waits for nor blocks them), until the pool closes.
+/// The log starts over once everything in it is copied and no reader needs it.
+async fn checkpoints(pool: AnyPool) {
+    loop {
+        tokio::time::sleep(WAL_CHECKPOINT_EVERY).await;
+        if pool.is_closed() {
+            break;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .fetch_all(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "checkpointing the database log failed");
+        }
     }
 }
 

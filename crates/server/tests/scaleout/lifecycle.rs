@@ -1,7 +1,7 @@
 //! A session across two nodes, then the death of one.
 
 use crate::common::{Api, Live};
-use crate::nodes::{Database, Node};
+use crate::nodes::{Database, NATS_URL, Node};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -108,7 +108,9 @@ async fn helper_and_sharer_on_two_nodes_and_a_node_dies() {
         TURN_SECRET,
     ];
     let a = Node::start(&db, &turn).await;
-    let b = Node::start(&db, &turn).await;
+    // Node B is given a list of NATS servers whose first one is down (port 9 on loopback:
+    // nothing listens there), as a node of a NATS cluster would be: it connects to the other.
+    let b = Node::start_on_bus(&db, &format!("nats://127.0.0.1:9,{NATS_URL}"), &turn).await;
     let (admin, helper_id, _) = world(&a).await;
     let helper = a.sign_in("helen@example.com", "password-12345").await;
     let sharer = b.sign_in("sam@other.org", "password-12345").await;

@@ -94,13 +94,18 @@ pub struct Node {
 impl Node {
     /// Starts a node on `db` and the NATS bus; returns once it accepts connections.
     pub async fn start(db: &Database, extra: &[&str]) -> Node {
+        Node::start_on_bus(db, NATS_URL, extra).await
+    }
+
+    /// Starts a node on `db` and the bus `bus` (one URL or several separated by commas).
+    pub async fn start_on_bus(db: &Database, bus: &str, extra: &[&str]) -> Node {
         let dir = tempfile::tempdir().expect("temporary directory");
         let mut cmd = Command::new(assist_bin());
         cmd.arg("serve")
             .args(["--listen", "127.0.0.1:0", "--tls", "off"])
             .arg("--data")
             .arg(dir.path())
-            .args(["--database", &db.url, "--bus", NATS_URL])
+            .args(["--database", &db.url, "--bus", bus])
             .args([
                 "--admin-email",
                 ADMIN_EMAIL,
