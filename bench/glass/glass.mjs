@@ -6,6 +6,12 @@
 //        │ live socket                                    own Xvfb): rVFC samples the patch;
 //   assist serve (release, 127.0.0.1) ◄────────────────── page.mouse moves over the video
 //
+// Glass to glass: t0 is when the probe sent the fill request (the X server's round trip after it
+// takes 0.1–0.5 ms); the picture counts as shown one 60 Hz display frame after the
+// requestVideoFrameCallback's `presentationTime` (the frame handed to the compositor), an upper
+// bound. Control input: from the pointer event's `timeStamp` in the page (when the browser took
+// the event in) to the probe reading the MotionNotify.
+//
 // Every time is the machine's wall clock (CLOCK_REALTIME) in milliseconds: the probe reads it
 // directly; the page and this script convert `timeOrigin + performance.now()` with an offset
 // measured at the edges of `Date.now()`'s ticks, at the start and end of the run.
@@ -262,7 +268,6 @@ async function main() {
       presented: r(m.presentationTime),
       callback: r(s.matched.now),
       received: r(m.receiveTime),
-      captured: r(m.captureTime),
       decode: m.processingDuration * 1000,
       receivedToPresented: m.presentationTime - m.receiveTime,
       presentedToShown: m.expectedDisplayTime - m.presentationTime,
@@ -308,7 +313,6 @@ async function main() {
   console.log(row('t0 → presented (rVFC presentationTime)', summary(col(g, 'presented'))));
   console.log(row('t0 → rVFC callback (now)', summary(col(g, 'callback'))));
   console.log(row('t0 → last packet received (receiveTime)', summary(col(g, 'received'))));
-  console.log(row('t0 → capture time (captureTime, sender clock)', summary(col(g, 'captured'))));
   console.log(row('  received → presented (jitter buffer, decode, render)', summary(col(g, 'receivedToPresented'))));
   console.log(row('  decode (processingDuration)', summary(col(g, 'decode'))));
   console.log(row('  presented → expectedDisplayTime', summary(col(g, 'presentedToShown'))));
