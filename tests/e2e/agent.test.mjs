@@ -180,6 +180,13 @@ if (!inNamespace && hasOutside) {
         window.__inputChannel = ch;
         return ch;
       };
+      // Every message the page sends on a data channel, to check each event goes out once.
+      window.__sent = [];
+      const send = RTCDataChannel.prototype.send;
+      RTCDataChannel.prototype.send = function (data) {
+        if (typeof data === 'string') window.__sent.push(data);
+        return send.call(this, data);
+      };
     });
     const login = await context.request.post(`${base}/api/auth/login`, { data: { email: HELPER.email, password: HELPER.password } });
     assert.equal(login.status(), 200);
@@ -291,10 +298,15 @@ if (!inNamespace && hasOutside) {
     await h.page.mouse.up();
     await probe.waitLine((l) => l.startsWith('BUTTON 1 down'), 5_000, 'button press', from);
     await probe.waitLine((l) => l.startsWith('BUTTON 1 up'), 5_000, 'button release', from);
+    const sentBefore = await h.page.evaluate(() => window.__sent.length);
     await h.page.keyboard.type('hello');
     await probe.waitLine((l) => /^KEY \S+ o$/.test(l), 5_000, 'typed text', from);
     const typed = probe.lines.slice(from).filter((l) => l.startsWith('KEY ')).map((l) => l.split(' ')[2] || '').join('');
     assert.equal(typed, 'hello');
+    // Each key went out once: remote control is attached once, however the state and the
+    // channel arrived.
+    const keyDowns = await h.page.evaluate((from) => window.__sent.slice(from).map((m) => JSON.parse(m)).filter((m) => m.t === 'key' && m.down).map((m) => m.key).join(''), sentBefore);
+    assert.equal(keyDowns, 'hello');
 
     // The sharer stops with q: the session ends for the helper too.
     agent.child.stdin.write('q\n');

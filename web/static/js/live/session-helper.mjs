@@ -120,13 +120,18 @@ async function syncControl() {
   if (view && view.active_mode === 'control' && peer?.input) {
     if (remoteControl && remoteControl.channel === peer.input) return;
     detachControl();
+    // Claimed before the import resolves, so that calls meanwhile (a state and a new channel
+    // arriving together) see it and do not attach a second set of listeners.
+    const claim = { channel: peer.input, handle: null };
+    remoteControl = claim;
     try {
       const mod = await import('../remote-control.js');
       const attach = mod.attachRemoteControl || mod.attach || mod.default;
-      if (typeof attach !== 'function') return;
-      const handle = attach(els.video, peer.input);
-      remoteControl = { channel: peer.input, handle };
+      // Detached or replaced while loading: nothing to attach.
+      if (remoteControl !== claim || typeof attach !== 'function') return;
+      claim.handle = attach(els.video, claim.channel);
     } catch (e) {
+      if (remoteControl === claim) remoteControl = null;
       showError(e);
     }
   } else {
