@@ -2,13 +2,17 @@
 # One command: build release binaries, start servers on loopback with an embedded database, run
 # the load generator, print medians and p99s. Everything stays on 127.0.0.1 and stops by itself.
 #   bench/run.sh [--pairs N] [--chat N] [--idle N]
+#   bench/run.sh --two-nodes [--pairs N] [--chat N]
 # Phases: lifecycle (N pairs at once) on one server; idle connections on a fresh plain server and
-# on a fresh TLS server, for memory per connection.
+# on a fresh TLS server, for memory per connection. With --two-nodes: the lifecycle on two nodes
+# sharing a fresh PostgreSQL database (127.0.0.1:5432, or ASSIST_BENCH_POSTGRES) and NATS
+# (127.0.0.1:4222, or ASSIST_BENCH_NATS), helpers on one node and sharers on the other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pairs=200; chat=5; idle=2000
+pairs=200; chat=5; idle=2000; two_nodes=
 while [ $# -gt 0 ]; do
   case "$1" in
+    --two-nodes) two_nodes=1; shift ;;
     --pairs) pairs=$2; shift 2 ;;
     --chat) chat=$2; shift 2 ;;
     --idle) idle=$2; shift 2 ;;
@@ -21,20 +25,20 @@ bin=${CARGO_TARGET_DIR:-target}/release
 dirs=(); pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "${dirs[@]}"' EXIT
 
-# start TLS → sets url, pid; prints cold start and idle memory
+# start TLS [serve flags...] → sets url, pid; prints cold start and idle memory
 start() {
-  local data out t0 t1
+  local data out t0 t1 tls=$1; shift
   data=$(mktemp -d); out="$data/stdout"; dirs+=("$data")
   t0=$(date +%s.%N)
-  "$bin/assist" serve --listen 127.0.0.1:0 --data "$data" --tls "$1" \
-    --admin-email bench@bench.example --admin-password bench-password-1 >"$out" 2>/dev/null &
+  "$bin/assist" serve --listen 127.0.0.1:0 --data "$data" --tls "$tls" \
+    --admin-email bench@bench.example --admin-password bench-password-1 "$@" >"$out" 2>/dev/null &
   pid=$!; pids+=("$pid")
   until grep -q "listening on" "$out" 2>/dev/null; do sleep 0.005; done
   url=$(grep -o 'https\?://[0-9.:]*' "$out" | head -1)
   until curl -sfk "$url/healthz" >/dev/null; do sleep 0.005; done
   t1=$(date +%s.%N)
   sleep 1
-  echo "server ($1): first start to serving /healthz $(awk "BEGIN {printf \"%.3f\", $t1 - $t0}") s (includes creating the database and the first administrator), idle RSS $(awk '/VmRSS/ {print $2" "$3}' /proc/"$pid"/status)"
+  echo "server ($tls): first start to serving /healthz $(awk "BEGIN {printf \"%.3f\", $t1 - $t0}") s (includes creating the database and the first administrator), idle RSS $(awk '/VmRSS/ {print $2" "$3}' /proc/"$pid"/status)"
 }
 
 loadgen() {
@@ -42,6 +46,20 @@ loadgen() {
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+if [ -n "$two_nodes" ]; then
+  pg=${ASSIST_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
+  nats=${ASSIST_BENCH_NATS:-nats://127.0.0.1:4222}
+  db="assist_bench_$$"
+  psql -q "$pg/postgres" -c "CREATE DATABASE $db"
+  trap 'kill "${pids[@]}" 2>/dev/null || true; sleep 0.5; psql -q "$pg/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"; rm -rf "${dirs[@]}"' EXIT
+  echo "== lifecycle on two nodes (PostgreSQL $(psql -qtA "$pg/postgres" -c 'SHOW server_version'), NATS)"
+  start off --database "$pg/$db" --bus "$nats"; url_a=$url
+  start off --database "$pg/$db" --bus "$nats"; url_b=$url
+  "$bin/assist-loadgen" --server "$url_a,$url_b" --admin-email bench@bench.example \
+    --admin-password bench-password-1 --pairs "$pairs" --chat "$chat" --idle 0 --accounts $((pairs / 15 + 20))
+  exit 0
+fi
+
 echo "== lifecycle"
 start off
 # A helper may have 20 sessions waiting at once: enough helper accounts for every pair.

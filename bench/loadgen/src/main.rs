@@ -112,6 +112,76 @@ impl Client {
 
 type Ws = tokio_tungstenite::WebSocketStream<Box<dyn Stream>>;
 
+/// A live socket driven as a browser drives one: a task reads every frame as it arrives (so the
+/// server's pings are answered at once, however long the pair is busy elsewhere) and queues the
+/// JSON messages with their arrival time; the pair takes them from the queue.
+struct Live {
+    tx: futures_util::stream::SplitSink<Ws, Message>,
+    rx: tokio::sync::mpsc::UnboundedReceiver<Result<(Instant, Value), String>>,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+impl Live {
+    fn new(ws: Ws) -> Live {
+        let (tx, mut stream) = ws.split();
+        let (queue, rx) = tokio::sync::mpsc::unbounded_channel();
+        let reader = tokio::spawn(async move {
+            while let Some(frame) = stream.next().await {
+                let item = match frame {
+                    Ok(Message::Text(t)) => serde_json::from_str::<Value>(&t)
+                        .map(|v| (Instant::now(), v))
+                        .map_err(|e| format!("malformed message: {e}")),
+                    Ok(Message::Close(_)) => Err("the server closed the socket".to_owned()),
+                    Ok(_) => continue,
+                    Err(e) => Err(e.to_string()),
+                };
+                let end = item.is_err();
+                if queue.send(item).is_err() || end {
+                    break;
+                }
+            }
+        });
+        Live { tx, rx, reader }
+    }
+
+    async fn send(&mut self, text: String) -> Result<()> {
+        self.tx.send(Message::text(text)).await?;
+        Ok(())
+    }
+
+    /// The next message of type `kind` that satisfies `pred`, with its arrival time.
+    async fn expect_at(
+        &mut self,
+        kind: &str,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Result<(Instant, Value)> {
+        let wait = async {
+            while let Some(item) = self.rx.recv().await {
+                let (at, v) = item.map_err(anyhow::Error::msg)?;
+                if v["type"] == kind && pred(&v) {
+                    return Ok((at, v));
+                }
+            }
+            bail!("socket closed while waiting for {kind}")
+        };
+        tokio::time::timeout(Duration::from_secs(30), wait)
+            .await
+            .with_context(|| format!("timed out waiting for {kind}"))?
+    }
+
+    async fn expect(&mut self, kind: &str, pred: impl Fn(&Value) -> bool) -> Result<Value> {
+        Ok(self.expect_at(kind, pred).await?.1)
+    }
+
+    async fn close(mut self) -> Result<()> {
+        let r = self.tx.close().await;
+        // Let the reader see the server's close frame, then stop it.
+        let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.reader).await;
+        self.reader.abort();
+        Ok(r?)
+    }
+}
+
 /// A byte stream, plain or TLS.
 trait Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Stream for T {}
@@ -155,7 +225,7 @@ impl rustls::client::danger::ServerCertVerifier for AcceptAny {
 
 /// Opens the live socket of a session (the server's self-signed certificate is accepted: the
 /// bench only talks to loopback).
-async fn connect(base: &str, token: &str, session: &str) -> Result<Ws> {
+async fn connect(base: &str, token: &str, session: &str) -> Result<Live> {
     let url = format!("{}/ws/sessions/{session}", base.replacen("http", "ws", 1));
     let mut req = url.as_str().into_client_request()?;
     req.headers_mut()
@@ -182,34 +252,17 @@ async fn connect(base: &str, token: &str, session: &str) -> Result<Ws> {
         Box::new(tcp)
     };
     let (ws, _) = tokio_tungstenite::client_async(req, stream).await?;
-    Ok(ws)
+    Ok(Live::new(ws))
 }
 
 /// Waits for the next message of `kind` satisfying `pred`.
-async fn expect(ws: &mut Ws, kind: &str, pred: impl Fn(&Value) -> bool) -> Result<Value> {
-    let wait = async {
-        while let Some(msg) = ws.next().await {
-            if let Message::Text(t) = msg? {
-                let v: Value = serde_json::from_str(&t)?;
-                if v["type"] == kind && pred(&v) {
-                    return Ok(v);
-                }
-            }
-        }
-        bail!("socket closed while waiting for {kind}")
-    };
-    tokio::time::timeout(Duration::from_secs(30), wait)
-        .await
-        .context("timed out")?
-}
-
 /// Reads the two chat messages of one round from `ws`: the delivery time of each, from the send
 /// time it carries (microseconds since `started`) to its arrival.
-async fn chat_arrivals(ws: &mut Ws, started: Instant) -> Result<[Duration; 2]> {
+async fn chat_arrivals(ws: &mut Live, started: Instant) -> Result<[Duration; 2]> {
     let mut out = [Duration::ZERO; 2];
     for d in &mut out {
-        let m = expect(ws, "chat", |_| true).await?;
-        let now = started.elapsed().as_micros();
+        let (at, m) = ws.expect_at("chat", |_| true).await?;
+        let now = at.duration_since(started).as_micros();
         let sent: u128 = m["text"]
             .as_str()
             .and_then(|t| t.split(' ').next())
@@ -326,13 +379,13 @@ async fn accounts(args: &Args) -> Result<Vec<Account>> {
     Ok(out)
 }
 
-/// One pair through the lifecycle; `barrier` holds everyone live until all are set up, so chat
+/// One pair through the lifecycle; the gates hold everyone live until all are set up, so chat
 /// is measured with all sessions open at once.
 async fn pair(
     acc: &Account,
     chat: usize,
     interval_ms: u64,
-    barrier: Arc<tokio::sync::Barrier>,
+    gates: Arc<[Gate; GATES]>,
     passed: &mut usize,
 ) -> Result<PairResult> {
     let mut r = PairResult::default();
@@ -357,8 +410,8 @@ async fn pair(
         &id,
     )
     .await?;
-    expect(&mut hw, "hello", |_| true).await?;
-    expect(&mut sw, "hello", |_| true).await?;
+    hw.expect("hello", |_| true).await?;
+    sw.expect("hello", |_| true).await?;
     let t2 = Instant::now();
     acc.helper
         .post(
@@ -372,11 +425,12 @@ async fn pair(
             json!({"allow": true}),
         )
         .await?;
-    expect(&mut hw, "state", |v| v["session"]["state"] == "active").await?;
+    hw.expect("state", |v| v["session"]["state"] == "active")
+        .await?;
     r.request_allow.add(t2.elapsed());
     r.setup.add(t0.elapsed());
-    wait_alive(&barrier, &mut hw, &mut sw).await?;
     *passed += 1;
+    wait_alive(&gates[0]).await;
 
     // Chat: each message carries its send time; the receiver measures delivery.
     let started = Instant::now();
@@ -390,10 +444,8 @@ async fn pair(
         let round = Instant::now();
         for from in [&mut hw, &mut sw] {
             let stamp = started.elapsed().as_micros();
-            from.send(Message::text(
-                json!({"type": "chat", "text": format!("{stamp} message {i}")}).to_string(),
-            ))
-            .await?;
+            from.send(json!({"type": "chat", "text": format!("{stamp} message {i}")}).to_string())
+                .await?;
         }
         // Each side receives both messages (its own back, and the other's): both are deliveries.
         // The two sockets are read at the same time, so that one side's wait does not add to
@@ -408,13 +460,13 @@ async fn pair(
         tokio::time::sleep(Duration::from_millis(interval_ms).saturating_sub(round.elapsed()))
             .await;
     }
-    wait_alive(&barrier, &mut hw, &mut sw).await?;
     *passed += 1;
+    wait_alive(&gates[1]).await;
 
     // Clean leave: the sharer closes; the helper must be told.
     let t3 = Instant::now();
-    sw.close(None).await?;
-    expect(&mut hw, "presence", |v| {
+    sw.close().await?;
+    hw.expect("presence", |v| {
         v["role"] == "sharer" && v["status"] == "left"
     })
     .await?;
@@ -424,30 +476,53 @@ async fn pair(
         .post(&format!("/api/sessions/{id}/end"), json!({}))
         .await?;
     r.end.add(t4.elapsed());
-    let _ = hw.close(None).await;
+    let _ = hw.close().await;
     Ok(r)
 }
 
-/// Waits at the barrier while keeping both sockets alive, as a browser would: the server takes a
-/// silent socket for lost after a few seconds.
-async fn wait_alive(barrier: &tokio::sync::Barrier, a: &mut Ws, b: &mut Ws) -> Result<()> {
-    let wait = barrier.wait();
-    tokio::pin!(wait);
-    let mut tick = tokio::time::interval(Duration::from_millis(800));
-    loop {
-        tokio::select! {
-            _ = &mut wait => return Ok(()),
-            _ = tick.tick() => {
-                for ws in [&mut *a, &mut *b] {
-                    ws.send(Message::text(r#"{"type":"ping"}"#)).await?;
-                }
-            }
+/// A point every pair reaches (or gives up before) until all have: arriving is counted at once
+/// and only once, so a pair that fails while waiting cannot count twice (tokio's `Barrier` counts
+/// a waiter whose wait is dropped, and a later wait of the same pair then counts again).
+struct Gate {
+    total: usize,
+    arrived: std::sync::atomic::AtomicUsize,
+    open: tokio::sync::watch::Sender<bool>,
+}
+
+impl Gate {
+    fn new(total: usize) -> Gate {
+        Gate {
+            total,
+            arrived: Default::default(),
+            open: tokio::sync::watch::channel(total == 0).0,
         }
+    }
+
+    fn arrive(&self) {
+        let n = self
+            .arrived
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1;
+        if n >= self.total {
+            self.open.send_replace(true);
+        }
+    }
+
+    async fn opened(&self) {
+        let mut rx = self.open.subscribe();
+        let _ = rx.wait_for(|open| *open).await;
     }
 }
 
-/// Barriers each pair meets: after setup, after chat.
-const BARRIERS: usize = 2;
+/// Arrives at `gate` and waits for the others. The sockets stay alive meanwhile: their readers
+/// answer the server's pings.
+async fn wait_alive(gate: &Gate) {
+    gate.arrive();
+    gate.opened().await;
+}
+
+/// Gates each pair meets: after setup, after chat.
+const GATES: usize = 2;
 
 /// A hash of the session id, to spread the pairs' phases.
 fn fnv(s: &str) -> u64 {
@@ -509,7 +584,7 @@ async fn idle_phase(args: &Args, accs: &[Account]) -> Result<()> {
             opening.push(tokio::spawn(async move {
                 let _p = sem.acquire().await;
                 let mut ws = connect(&base, &token, &id).await?;
-                expect(&mut ws, "hello", |_| true).await?;
+                ws.expect("hello", |_| true).await?;
                 anyhow::Ok(ws)
             }));
         }
@@ -518,11 +593,8 @@ async fn idle_phase(args: &Args, accs: &[Account]) -> Result<()> {
         sockets.push(o.await??);
     }
     let opened = t0.elapsed();
-    // Hold them idle (heartbeats only) for a while; keep reading so pings are answered.
-    let held: Vec<_> = sockets
-        .into_iter()
-        .map(|mut ws| tokio::spawn(async move { while let Some(Ok(_)) = ws.next().await {} }))
-        .collect();
+    // Hold them idle (heartbeats only) for a while; their readers answer the pings.
+    let held = sockets;
     tokio::time::sleep(Duration::from_secs(10)).await;
     let after = pid.and_then(rss_kib);
     println!(
@@ -544,7 +616,7 @@ async fn idle_phase(args: &Args, accs: &[Account]) -> Result<()> {
         _ => println!("memory per idle connection         (give --server-pid to measure)"),
     }
     for h in held {
-        h.abort();
+        h.reader.abort();
     }
     Ok(())
 }
@@ -561,29 +633,29 @@ async fn main() -> Result<()> {
     if args.pairs == 0 {
         return idle_phase(&args, &accs).await;
     }
-    let barrier = Arc::new(tokio::sync::Barrier::new(args.pairs));
+    let gates = Arc::new([Gate::new(args.pairs), Gate::new(args.pairs)]);
     let t0 = Instant::now();
     let mut tasks = Vec::new();
     for i in 0..args.pairs {
-        let (accs, barrier, chat, args_interval) = (
+        let (accs, gates, chat, args_interval) = (
             accs.clone(),
-            barrier.clone(),
+            gates.clone(),
             args.chat,
             args.chat_interval_ms,
         );
         tasks.push(tokio::spawn(async move {
-            // A pair that fails still meets the others at the barriers it did not reach.
+            // A pair that fails still arrives at the gates it did not reach.
             let mut passed = 0;
             let r = pair(
                 &accs[i % accs.len()],
                 chat,
                 args_interval,
-                barrier.clone(),
+                gates.clone(),
                 &mut passed,
             )
             .await;
-            for _ in passed..BARRIERS {
-                barrier.wait().await;
+            for gate in &gates[passed..] {
+                gate.arrive();
             }
             r
         }));
