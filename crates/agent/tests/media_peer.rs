@@ -15,8 +15,9 @@ use openh264::decoder::Decoder;
 use openh264::formats::YUVSource;
 use str0m::change::{SdpAnswer, SdpPendingOffer};
 use str0m::channel::ChannelId;
-use str0m::media::{Direction, KeyframeRequestKind, MediaKind, Mid};
+use str0m::media::{Direction, KeyframeRequestKind, MediaKind, MediaTime, Mid};
 use str0m::net::{Protocol, Receive};
+use str0m::rtp::Extension;
 use str0m::{Candidate, Event, Input, Output, Rtc, RtcConfig};
 
 const SHARER: &str = "127.0.0.1:1000";
@@ -36,11 +37,15 @@ struct Browser {
 }
 
 impl Browser {
-    /// Offer JSON as `RTCPeerConnection.localDescription.toJSON()` has it.
-    fn new(now: Instant) -> (Browser, String) {
-        let mut rtc = RtcConfig::new()
-            .set_crypto_provider(Arc::new(str0m::crypto::from_feature_flags()))
-            .build(now);
+    /// Offer JSON as `RTCPeerConnection.localDescription.toJSON()` has it; with the header
+    /// extension for playout delay at id 5, as Chromium offers it, if `playout_delay`.
+    fn offering(now: Instant, playout_delay: bool) -> (Browser, String) {
+        let mut config =
+            RtcConfig::new().set_crypto_provider(Arc::new(str0m::crypto::from_feature_flags()));
+        if playout_delay {
+            config = config.set_extension(5, Extension::PlayoutDelay);
+        }
+        let mut rtc = config.build(now);
         rtc.add_local_candidate(Candidate::host(addr(BROWSER), "udp").unwrap())
             .unwrap();
         let mut change = rtc.sdp_api();
@@ -143,8 +148,15 @@ fn connect() -> Net {
 }
 
 fn connect_with(config: &PeerConfig) -> Net {
+    connect_offering(config, true).0
+}
+
+/// Connects; the browser offers the playout-delay extension if `playout_delay`. Also returns
+/// the answer JSON.
+fn connect_offering(config: &PeerConfig, playout_delay: bool) -> (Net, String) {
     let now = Instant::now();
-    let (mut browser, offer) = Browser::new(now);
+    let (mut browser, offer) = Browser::offering(now, playout_delay);
+    assert_eq!(offer.contains("rtp-hdrext/playout-delay"), playout_delay);
     let (sharer, answer) = SharerPeer::accept_offer(config, &offer, addr(SHARER), now).unwrap();
     assert!(
         answer.starts_with(r#"{"type":"answer","sdp":"v=0"#),
@@ -159,7 +171,7 @@ fn connect_with(config: &PeerConfig) -> Net {
         sharer_events: Vec::new(),
     };
     net.run(Duration::from_millis(500), |_| {});
-    net
+    (net, answer)
 }
 
 #[test]
@@ -355,4 +367,68 @@ fn garbage_datagrams_are_ignored() {
     }
     net.run(Duration::from_millis(100), |_| {});
     assert!(net.sharer.is_connected());
+}
+
+/// Sends ten frames of a test pattern and returns the playout delays (min, max) the browser read
+/// from each frame's RTP header extension (`None` where the frame had none).
+fn playout_delays(net: &mut Net) -> Vec<(Option<MediaTime>, Option<MediaTime>)> {
+    let mut encoder = VideoEncoder::new(EncoderConfig::default()).unwrap();
+    let mut pattern = TestPattern::new(320, 240);
+    let start = net.now;
+    for _ in 0..10 {
+        let t = net.now;
+        if let Some(frame) = encoder
+            .encode(&pattern.next_frame(), t.duration_since(start))
+            .unwrap()
+        {
+            assert!(net.sharer.write_frame(&frame.data, t).unwrap());
+        }
+        net.run(Duration::from_millis(33), |_| {});
+    }
+    let delays: Vec<_> = net
+        .browser
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::MediaData(m) => Some((m.ext_vals.play_delay_min, m.ext_vals.play_delay_max)),
+            _ => None,
+        })
+        .collect();
+    assert!(delays.len() >= 9, "only {} frames arrived", delays.len());
+    delays
+}
+
+#[test]
+fn frames_ask_for_zero_playout_delay_when_the_browser_offers_the_extension() {
+    let (mut net, answer) = connect_offering(&PeerConfig::default(), true);
+    assert!(
+        answer.contains("a=extmap:5 http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"),
+        "{answer}"
+    );
+    assert!(net.sharer.zero_playout_delay());
+    let zero = Some(MediaTime::from_hundredths(0));
+    for delay in playout_delays(&mut net) {
+        assert_eq!(delay, (zero, zero));
+    }
+}
+
+#[test]
+fn no_playout_delay_without_the_extension_in_the_offer_or_when_turned_off() {
+    let (mut net, answer) = connect_offering(&PeerConfig::default(), false);
+    assert!(!answer.contains("playout-delay"), "{answer}");
+    assert!(!net.sharer.zero_playout_delay());
+    for delay in playout_delays(&mut net) {
+        assert_eq!(delay, (None, None));
+    }
+
+    let off = PeerConfig {
+        zero_playout_delay: false,
+        ..PeerConfig::default()
+    };
+    let (mut net, answer) = connect_offering(&off, true);
+    assert!(!answer.contains("playout-delay"), "{answer}");
+    assert!(!net.sharer.zero_playout_delay());
+    for delay in playout_delays(&mut net) {
+        assert_eq!(delay, (None, None));
+    }
 }

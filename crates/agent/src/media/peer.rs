@@ -19,6 +19,13 @@
 //! drops media written earlier). The payload type is the one the browser offered for constrained
 //! baseline H.264 with packetization mode 1.
 //!
+//! Zero playout delay: when the browser offers the RTP header extension
+//! `http://www.webrtc.org/experiments/rtp-hdrext/playout-delay` (Chromium does), the answer
+//! accepts it and every frame carries min = max = 0 ([`PeerConfig::zero_playout_delay`]). The
+//! browser then renders each frame as soon as it is decoded instead of scheduling it from its RTP
+//! timestamp, which for a screen share (frames only when something changes, so sparse and
+//! irregular) held some frames back by 100 to 400 ms (`docs/benchmarks.md`, glass to glass).
+//!
 //! TURN: str0m does no STUN or TURN allocation itself. The session allocates relayed addresses
 //! with [`super::turn`] on the ICE servers of [`PeerConfig`] and passes them to
 //! [`SharerPeer::accept_offer_with_relays`], which announces them as `relay` candidates; str0m's
@@ -36,6 +43,7 @@ use str0m::channel::ChannelId;
 use str0m::format::{Codec, PayloadParams};
 use str0m::media::{MediaKind, MediaTime, Mid, Pt};
 use str0m::net::{Protocol, Receive};
+use str0m::rtp::Extension;
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc, RtcConfig};
 use tracing::debug;
 
@@ -78,6 +86,10 @@ pub struct PeerConfig {
     /// ([`PeerEvent::Disconnected`]). str0m alone takes about 15 s; the browser and our own
     /// connectivity checks keep a live path busy at least every second.
     pub silence_timeout: Duration,
+    /// Ask the browser to show every frame as soon as it is decoded (the RTP `playout-delay`
+    /// header extension at min = max = 0), when its offer has the extension. Default `true`: for
+    /// remote help a frame shown late is worse than an uneven frame rate.
+    pub zero_playout_delay: bool,
 }
 
 impl Default for PeerConfig {
@@ -88,6 +100,7 @@ impl Default for PeerConfig {
             initial_bitrate_bps: None,
             max_bitrate_bps: 6_000_000,
             silence_timeout: Duration::from_secs(4),
+            zero_playout_delay: true,
         }
     }
 }
@@ -154,6 +167,8 @@ pub struct SharerPeer {
     last_received: Instant,
     silence_timeout: Duration,
     silent: bool,
+    /// The answer accepted the playout-delay extension and frames ask for zero delay.
+    zero_playout_delay: bool,
 }
 
 impl std::fmt::Debug for SharerPeer {
@@ -229,6 +244,12 @@ impl SharerPeer {
             .set_crypto_provider(std::sync::Arc::new(str0m::crypto::from_feature_flags()))
             .clear_codecs()
             .enable_h264(true);
+        if config.zero_playout_delay {
+            // Not in str0m's standard map. The id is the one Chromium offers; str0m takes the
+            // offer's id in any case, and leaves the extension out of the answer when the offer
+            // lacks it.
+            rtc_config = rtc_config.set_extension(PLAYOUT_DELAY_ID, Extension::PlayoutDelay);
+        }
         // Check the path at least every second (so a live path is never silent for long, see
         // `silence_timeout`) and give up on a candidate pair after 5 unanswered checks.
         rtc_config.set_max_stun_rto(Duration::from_secs(1));
@@ -255,6 +276,8 @@ impl SharerPeer {
         }
         let answer = rtc.sdp_api().accept_offer(offer)?;
         let answer_sdp = answer.to_sdp_string();
+        let zero_playout_delay = config.zero_playout_delay && has_playout_delay(&answer_sdp);
+        debug!(zero_playout_delay, "answered the offer");
         let answer_json = serde_json::to_string(&AnswerJson {
             kind: "answer",
             sdp: &answer_sdp,
@@ -278,6 +301,7 @@ impl SharerPeer {
             last_received: now,
             silence_timeout: config.silence_timeout,
             silent: false,
+            zero_playout_delay,
         };
         Ok((peer, answer_json))
     }
@@ -316,6 +340,12 @@ impl SharerPeer {
             .add_local_candidate(candidate)
             .ok_or_else(|| MediaError::BadAddress(format!("{relayed} was refused")))?;
         Ok(added.to_sdp_string())
+    }
+
+    /// Whether frames ask the browser for zero playout delay (configured, and the browser's offer
+    /// had the extension).
+    pub fn zero_playout_delay(&self) -> bool {
+        self.zero_playout_delay
     }
 
     /// Whether ICE and DTLS are up and the path is not lost.
@@ -508,9 +538,12 @@ impl SharerPeer {
         let first = *self.first_capture.get_or_insert(capture_time);
         let micros = capture_time.saturating_duration_since(first).as_micros();
         let ticks = u64::try_from(micros * 9 / 100).unwrap_or(u64::MAX);
-        let Some(writer) = self.rtc.writer(mid) else {
+        let Some(mut writer) = self.rtc.writer(mid) else {
             return Ok(false);
         };
+        if self.zero_playout_delay {
+            writer = writer.playout_delay(MediaTime::ZERO, MediaTime::ZERO);
+        }
         writer.write(pt, capture_time, MediaTime::from_90khz(ticks), annex_b)?;
         Ok(true)
     }
@@ -547,6 +580,19 @@ fn pick_h264<'a>(params: impl Iterator<Item = &'a PayloadParams>) -> Option<Pt> 
             },
         )
         .map(|p| p.pt())
+}
+
+/// The extension id the playout-delay extension gets before the offer remaps it.
+const PLAYOUT_DELAY_ID: u8 = 5;
+
+/// Whether an SDP maps the playout-delay header extension.
+fn has_playout_delay(sdp: &str) -> bool {
+    sdp.lines().any(|line| {
+        line.starts_with("a=extmap:")
+            && line
+                .trim_end()
+                .ends_with("http://www.webrtc.org/experiments/rtp-hdrext/playout-delay")
+    })
 }
 
 /// The UDP addresses of the SDP's candidates.

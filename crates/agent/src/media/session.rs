@@ -220,6 +220,10 @@ impl MediaSession {
             Instant::now(),
         )?;
         relays.permit(Instant::now(), peer.remote_candidate_addrs());
+        info!(
+            zero_playout_delay = peer.zero_playout_delay(),
+            "answered the helper's offer"
+        );
 
         let inbox = Arc::new(Inbox::default());
         let (encoded_tx, encoded_rx) = mpsc::channel(4);
