@@ -387,3 +387,91 @@ fn connecting_to_a_missing_display_is_an_error() {
         "{err:?}"
     );
 }
+
+#[test]
+fn waits_for_a_change_and_only_a_change_not_yet_captured() {
+    use std::time::{Duration, Instant};
+    let Some(x) = xvfb(640, 480) else { return };
+    let painter = Painter::new(x.display(), 0, 0, 640, 480, RED);
+    let mut capturer = X11Capturer::connect(Some(x.display()), None).expect("connect");
+    assert!(
+        capturer.wait_for_change(Duration::ZERO).unwrap(),
+        "the first capture has everything to read"
+    );
+    capturer.capture().expect("first");
+
+    // Nothing drawn: the wait runs out.
+    let started = Instant::now();
+    assert!(!capturer.wait_for_change(Duration::from_millis(50)).unwrap());
+    assert!(started.elapsed() >= Duration::from_millis(50));
+
+    // Drawn while the capturer sleeps: the wait ends soon after.
+    let display = x.display().to_owned();
+    let drawer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(30));
+        let painter = Painter::new(&display, 100, 100, 20, 20, GREEN);
+        painter.fill(BLUE, 0, 0, 5, 5);
+        painter
+    });
+    let started = Instant::now();
+    assert!(capturer.wait_for_change(Duration::from_secs(10)).unwrap());
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let _second = drawer.join().unwrap();
+    // The painter's second request may land after the first capture; capture until all is in.
+    let mut frame = capturer.capture().expect("after the change");
+    assert!(frame.is_changed());
+    while colour_at(frame, 100, 100) != bgr(BLUE) {
+        assert!(capturer.wait_for_change(Duration::from_secs(5)).unwrap());
+        frame = capturer.capture().expect("rest of the change");
+    }
+    assert_eq!(colour_at(frame, 105, 105), bgr(GREEN));
+
+    // Captured: no change is pending, even though the notification may have been read late.
+    assert!(!capturer.wait_for_change(Duration::from_millis(50)).unwrap());
+
+    // Drawn before the wait, several times: one change pending; once captured, none.
+    painter.fill(GREEN, 300, 300, 10, 10);
+    painter.fill(BLUE, 400, 300, 10, 10);
+    assert!(capturer.wait_for_change(Duration::from_secs(5)).unwrap());
+    assert!(
+        capturer.wait_for_change(Duration::ZERO).unwrap(),
+        "still pending"
+    );
+    let frame = capturer.capture().expect("two changes");
+    assert!(covered(&frame.damage, 300, 300) && covered(&frame.damage, 400, 300));
+    assert!(!capturer.wait_for_change(Duration::from_millis(20)).unwrap());
+
+    // Drawn with no wait before the capture: the capture takes it, no stale change remains.
+    painter.fill(RED, 300, 300, 10, 10);
+    assert!(capturer.capture().expect("unannounced").is_changed());
+    assert!(!capturer.wait_for_change(Duration::from_millis(20)).unwrap());
+
+    capturer.invalidate();
+    assert!(capturer.wait_for_change(Duration::ZERO).unwrap());
+    assert_eq!(capturer.capture().unwrap().damage.len(), 1);
+
+    // Woken from another thread: the wait ends without a change.
+    let waker = capturer.waker();
+    let wake = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(30));
+        waker.wake();
+    });
+    let started = Instant::now();
+    assert!(!capturer.wait_for_change(Duration::from_secs(10)).unwrap());
+    assert!(started.elapsed() < Duration::from_secs(5));
+    wake.join().unwrap();
+}
+
+#[test]
+fn without_damage_tracking_a_change_is_always_pending() {
+    use std::time::Duration;
+    let Some(x) = xvfb(320, 240) else { return };
+    let options = X11Options {
+        display: Some(x.display().to_owned()),
+        use_damage: false,
+        ..X11Options::default()
+    };
+    let mut capturer = X11Capturer::connect_with(options).expect("connect");
+    capturer.capture().expect("first");
+    assert!(capturer.wait_for_change(Duration::from_secs(10)).unwrap());
+}

@@ -1,6 +1,6 @@
 //! What changed on the screen since the last capture, from XDamage and XFixes regions.
 
-use x11rb::connection::Connection;
+use x11rb::connection::{Connection, SequenceNumber};
 use x11rb::protocol::damage::{self, ConnectionExt as _, ReportLevel};
 use x11rb::protocol::xfixes::{self, ConnectionExt as _};
 use x11rb::protocol::xproto::Window;
@@ -42,7 +42,8 @@ impl DamageTracker {
         let region = conn.generate_id()?;
         conn.xfixes_create_region(region, &[])?.check()?;
         let damage = conn.generate_id()?;
-        // NonEmpty: at most one DamageNotify per capture, which the capturer drains.
+        // NonEmpty: one DamageNotify when the damage goes from empty to not empty, so at most
+        // one per capture; it is what the capturer waits for.
         conn.damage_create(damage, root, ReportLevel::NON_EMPTY)?
             .check()?;
         Ok(Some(DamageTracker { damage, region }))
@@ -50,13 +51,18 @@ impl DamageTracker {
 
     /// Moves the damage accumulated so far into `out` (in `area`-relative coordinates, clipped to
     /// it) and starts accumulating afresh. Rectangles come from the server without overlaps.
+    ///
+    /// Returns the sequence number of the request that emptied the damage: a `DamageNotify`
+    /// with this number or a later one is about a change made since.
     pub(super) fn take(
         &self,
         conn: &impl Connection,
         area: &Monitor,
         out: &mut Vec<Rect>,
-    ) -> Result<(), CaptureError> {
-        conn.damage_subtract(self.damage, x11rb::NONE, self.region)?;
+    ) -> Result<SequenceNumber, CaptureError> {
+        let emptied = conn
+            .damage_subtract(self.damage, x11rb::NONE, self.region)?
+            .sequence_number();
         let reply = conn.xfixes_fetch_region(self.region)?.reply()?;
         out.clear();
         out.extend(reply.rectangles.iter().filter_map(|r| {
@@ -73,13 +79,15 @@ impl DamageTracker {
             out.clear();
             out.push(bounds);
         }
-        Ok(())
+        Ok(emptied)
     }
 
-    /// Forgets the damage accumulated so far (before a full read).
-    pub(super) fn discard(&self, conn: &impl Connection) -> Result<(), CaptureError> {
-        conn.damage_subtract(self.damage, x11rb::NONE, x11rb::NONE)?;
-        Ok(())
+    /// Forgets the damage accumulated so far (before a full read). Returns the sequence number
+    /// of the request, as [`DamageTracker::take`] does.
+    pub(super) fn discard(&self, conn: &impl Connection) -> Result<SequenceNumber, CaptureError> {
+        Ok(conn
+            .damage_subtract(self.damage, x11rb::NONE, x11rb::NONE)?
+            .sequence_number())
     }
 }
 

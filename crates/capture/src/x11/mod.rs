@@ -6,10 +6,12 @@ mod errors;
 mod format;
 mod monitors;
 mod shm;
+mod wake;
 
-use std::time::Instant;
+use std::os::fd::AsFd;
+use std::time::{Duration, Instant};
 
-use x11rb::connection::Connection;
+use x11rb::connection::{Connection, SequenceNumber};
 use x11rb::protocol::Event;
 use x11rb::protocol::shm::ConnectionExt as _;
 use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, Window};
@@ -19,6 +21,8 @@ use x11rb::rust_connection::RustConnection;
 use crate::{CaptureError, Capturer, Frame, Monitor, Rect};
 use damage::DamageTracker;
 use shm::SharedSegment;
+pub use wake::CaptureWaker;
+use wake::Readiness;
 
 /// How to set up an [`X11Capturer`].
 #[derive(Debug, Clone)]
@@ -68,6 +72,13 @@ pub struct X11Capturer {
     pending: Vec<Rect>,
     /// Partial reads land here before being copied into the frame.
     scratch: Vec<u8>,
+    /// Sequence number of the request that last emptied the damage; a `DamageNotify` from it on
+    /// is about a change not yet captured.
+    damage_emptied: SequenceNumber,
+    /// Such a `DamageNotify` arrived.
+    notified: bool,
+    /// Interrupts [`Capturer::wait_for_change`].
+    waker: CaptureWaker,
 }
 
 impl std::fmt::Debug for X11Capturer {
@@ -140,6 +151,9 @@ impl X11Capturer {
             full_next: true,
             pending: Vec::new(),
             scratch: Vec::new(),
+            damage_emptied: 0,
+            notified: false,
+            waker: CaptureWaker::new()?,
         })
     }
 
@@ -175,17 +189,34 @@ impl X11Capturer {
         }
     }
 
-    /// Drops queued events (DamageNotify, one per capture at most); an X error among them is the
-    /// failure of one of our requests and is returned.
-    fn drain_events(&self) -> Result<(), CaptureError> {
-        while let Some(event) = self.conn.poll_for_event()? {
-            if let Event::Error(e) = event {
-                return Err(CaptureError::Protocol(Box::new(
-                    x11rb::errors::ReplyError::from(e),
-                )));
+    /// Wakes a thread blocked in [`Capturer::wait_for_change`] from another thread.
+    pub fn waker(&self) -> CaptureWaker {
+        self.waker.clone()
+    }
+
+    /// Reads the queued events without blocking: a `DamageNotify` sent after the damage was last
+    /// emptied means a change to capture; an X error is the failure of one of our requests and
+    /// is returned.
+    fn read_events(&mut self) -> Result<(), CaptureError> {
+        while let Some((event, sequence)) = self.conn.poll_for_event_with_sequence()? {
+            match event {
+                Event::Error(e) => {
+                    return Err(CaptureError::Protocol(Box::new(
+                        x11rb::errors::ReplyError::from(e),
+                    )));
+                }
+                Event::DamageNotify(_) if sequence >= self.damage_emptied => {
+                    self.notified = true;
+                }
+                _ => {}
             }
         }
         Ok(())
+    }
+
+    /// Whether the next capture has something to read.
+    fn change_pending(&self) -> bool {
+        self.full_next || self.notified || self.damage.is_none()
     }
 }
 
@@ -206,25 +237,49 @@ impl Capturer for X11Capturer {
 
     fn capture(&mut self) -> Result<&Frame, CaptureError> {
         match (&self.damage, self.full_next) {
-            (Some(damage), false) => damage.take(&self.conn, &self.area, &mut self.pending)?,
+            (Some(damage), false) => {
+                self.damage_emptied = damage.take(&self.conn, &self.area, &mut self.pending)?;
+            }
             (damage, _) => {
                 if let Some(damage) = damage {
-                    damage.discard(&self.conn)?;
+                    self.damage_emptied = damage.discard(&self.conn)?;
                 }
                 self.pending.clear();
                 self.pending.push(self.frame.bounds());
             }
         }
+        self.notified = false;
         let captured_at = Instant::now();
         if !self.pending.is_empty() {
             self.read_pending()?;
         }
-        self.drain_events()?;
+        self.read_events()?;
         self.full_next = false;
         std::mem::swap(&mut self.frame.damage, &mut self.pending);
         self.frame.captured_at = captured_at;
         self.frame.sequence += 1;
         Ok(&self.frame)
+    }
+
+    fn wait_for_change(&mut self, timeout: Duration) -> Result<bool, CaptureError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            // Events may already be queued (read while waiting for a reply): look there first.
+            self.read_events()?;
+            if self.change_pending() {
+                return Ok(true);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(false);
+            }
+            self.conn.flush()?;
+            let readiness = wake::sleep(self.conn.stream().as_fd(), &self.waker, deadline - now)?;
+            if readiness == Readiness::Woken {
+                self.read_events()?;
+                return Ok(self.change_pending());
+            }
+        }
     }
 
     fn invalidate(&mut self) {
