@@ -52,6 +52,8 @@ pub const WS_MAX_MESSAGE_BYTES: usize = assist_proto::wire::MAX_CLIENT_MESSAGE_B
 pub const CHAT_MESSAGES_PER_MINUTE: u32 = 60;
 /// Chat messages a node stores in one transaction at most (group commit).
 pub const CHAT_BATCH_MAX: usize = 256;
+/// Chat writers per node on PostgreSQL (one on SQLite): transactions in flight at once.
+pub const CHAT_WRITERS_POSTGRES: usize = 4;
 /// Chat messages a node holds waiting to be stored; senders wait when it is full.
 pub const CHAT_QUEUE_MAX: usize = 4_096;
 /// How long a node keeps the tenant settings in memory before reading them again (ms). A change

@@ -11,11 +11,13 @@ use super::bus::BusEvent;
 use super::hub::Hub;
 use crate::clock::now_ms;
 use crate::error::{ApiResult, AppError};
-use crate::limits::{CHAT_BATCH_MAX, CHAT_MESSAGES_PER_MINUTE, CHAT_QUEUE_MAX};
+use crate::limits::{
+    CHAT_BATCH_MAX, CHAT_MESSAGES_PER_MINUTE, CHAT_QUEUE_MAX, CHAT_WRITERS_POSTGRES,
+};
 use crate::ratelimit::Limit;
 use crate::state::AppState;
-use crate::store::Store;
 use crate::store::sessions::{ChatRecord, NewChat};
+use crate::store::{Backend, Store};
 use assist_proto::chat::sanitize_chat;
 use assist_proto::session::Role;
 use std::sync::Arc;
@@ -75,24 +77,36 @@ struct Pending {
     done: oneshot::Sender<Result<Option<ChatRecord>, String>>,
 }
 
-/// This node's chat writer: a queue in front of one task that stores messages in batches and
-/// publishes them once stored.
+/// This node's chat writer: queues in front of tasks that store messages in batches and publish
+/// them once stored. One task on SQLite (it takes one writer at a time anyway); on PostgreSQL
+/// `CHAT_WRITERS_POSTGRES`, each with the sessions whose id hashes to it, so that one session's
+/// messages keep their order while several transactions are in flight.
 pub struct ChatWriter {
-    queue: mpsc::Sender<Pending>,
+    queues: Vec<mpsc::Sender<Pending>>,
 }
 
 impl ChatWriter {
-    /// Starts the writer task (it ends when the last handle is dropped).
+    /// Starts the writer tasks (they end when the last handle is dropped).
     pub fn spawn(store: Store, hub: Arc<Hub>) -> ChatWriter {
-        let (queue, rx) = mpsc::channel(CHAT_QUEUE_MAX);
-        tokio::spawn(run(store, hub, rx));
-        ChatWriter { queue }
+        let writers = match store.backend() {
+            Backend::Sqlite => 1,
+            Backend::Postgres => CHAT_WRITERS_POSTGRES,
+        };
+        let queues = (0..writers)
+            .map(|_| {
+                let (queue, rx) = mpsc::channel(CHAT_QUEUE_MAX);
+                tokio::spawn(run(store.clone(), hub.clone(), rx));
+                queue
+            })
+            .collect();
+        ChatWriter { queues }
     }
 
     /// Stores `msg` and publishes it to the session. `None`: the session is over or gone.
     pub async fn write(&self, msg: NewChat) -> ApiResult<Option<ChatRecord>> {
         let (done, outcome) = oneshot::channel();
-        self.queue
+        let queue = &self.queues[shard(&msg.session_id, self.queues.len())];
+        queue
             .send(Pending { msg, done })
             .await
             .map_err(|_| anyhow::anyhow!("the chat writer has stopped"))?;
@@ -102,6 +116,14 @@ impl ChatWriter {
             Err(_) => Err(anyhow::anyhow!("the chat writer has stopped").into()),
         }
     }
+}
+
+/// The writer of a session's messages (FNV-1a of its id).
+fn shard(session_id: &str, writers: usize) -> usize {
+    let h = session_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    usize::try_from(h % writers.max(1) as u64).unwrap_or(0)
 }
 
 async fn run(store: Store, hub: Arc<Hub>, mut rx: mpsc::Receiver<Pending>) {
@@ -137,5 +159,19 @@ async fn run(store: Store, hub: Arc<Hub>, mut rx: mpsc::Receiver<Pending>) {
             }
             let _ = p.done.send(outcome);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shard;
+
+    #[test]
+    fn a_session_always_has_the_same_writer_and_sessions_spread() {
+        assert_eq!(shard("abc", 1), 0);
+        assert_eq!(shard("abc", 4), shard("abc", 4));
+        let used: std::collections::BTreeSet<usize> =
+            (0..64).map(|i| shard(&format!("session{i}"), 4)).collect();
+        assert_eq!(used.len(), 4, "64 sessions reach every writer");
     }
 }
