@@ -3,7 +3,7 @@
 //! ```text
 //!  join (signed + bearer) ─► trust screen ─► live socket ─┬─ state: requested → Allow / Deny prompt
 //!                                                         ├─ signal: offer → MediaSession answer
-//!  capture thread (X11, fps) ──frames──► MediaSession ────┤   video to the helper
+//!  capture thread (X11 damage) ─frames─► MediaSession ────┤   video to the helper
 //!  input: "input" data channel ──► ControlGate ──► XTEST ─┘   only while active_mode == control
 //! ```
 //!
@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use assist_capture::{Capturer, X11Capturer};
+use assist_capture::{CaptureWaker, Capturer, X11Capturer};
 use assist_input::{ScreenRect, X11Injector};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -31,7 +31,8 @@ use crate::identity::Identity;
 use crate::live::{LiveError, LiveSocket, Profile, ServerMessage, SessionView};
 use crate::login::{LoginError, UserToken};
 use crate::media::{
-    CapturedFrame, FrameSender, MediaError, MediaSession, SessionConfig, SessionEvent,
+    CapturedFrame, FrameKind, FramePacer, FrameSender, MediaError, MediaSession, Pace,
+    SessionConfig, SessionEvent,
 };
 
 /// How long the agent keeps trying to bring a dropped live socket back.
@@ -65,7 +66,7 @@ pub struct JoinOptions {
     pub display: Option<String>,
     /// Monitor index (`None`: the whole screen).
     pub monitor: Option<usize>,
-    /// Capture rate.
+    /// The most frames a second; a frame goes out as soon as the screen changes.
     pub fps: u32,
     /// Address for WebRTC (`None`: the address this machine uses to reach the server).
     pub webrtc_ip: Option<IpAddr>,
@@ -255,60 +256,104 @@ fn route_ip(base: &str) -> Result<IpAddr, ShareError> {
 }
 
 /// Where the capture thread delivers frames: the current media session's sender, if any.
-#[derive(Default)]
 struct FrameTarget {
     sender: Option<FrameSender>,
     generation: u64,
+    /// Wakes the capture thread when the sender changes or the share stops.
+    waker: CaptureWaker,
 }
 
-/// Captures at `fps` into whatever media session is current, until `stop`.
+impl FrameTarget {
+    fn new(waker: CaptureWaker) -> FrameTarget {
+        FrameTarget {
+            sender: None,
+            generation: 0,
+            waker,
+        }
+    }
+}
+
+/// How long the capture thread sleeps at most when it has nowhere to send frames (it is woken
+/// when a media session starts; this only bounds a missed wake).
+const IDLE_WAIT: Duration = Duration::from_secs(1);
+
+/// How long the capture thread waits after a failed capture before it tries again.
+const CAPTURE_RETRY: Duration = Duration::from_millis(500);
+
+/// Sends the screen to whatever media session is current, until `stop`: a frame as soon as the
+/// display reports a change, at most `fps` a second, and a refresh while nothing changes (see
+/// [`crate::media::pacing`]). It sleeps in between (no polling) and copies a picture only for a
+/// frame it sends; a new media session gets a whole frame at once.
 fn capture_thread(
     mut capturer: X11Capturer,
     fps: u32,
     target: Arc<Mutex<FrameTarget>>,
     stop: Arc<AtomicBool>,
 ) {
-    let interval = Duration::from_secs(1) / fps.max(1);
+    let waker = capturer.waker();
+    let mut pacer = FramePacer::new(fps);
     let mut seen = 0;
-    let mut next = Instant::now();
     while !stop.load(Ordering::Relaxed) {
-        next += interval;
         let (sender, generation) = {
             let t = target.lock().unwrap_or_else(|e| e.into_inner());
             (t.sender.clone(), t.generation)
         };
-        if let Some(sender) = sender {
-            if generation != seen {
-                seen = generation;
-                capturer.invalidate();
-            }
-            match capturer.capture() {
-                Ok(frame) => {
-                    let mut data = sender.buffer(frame.data.len());
-                    data.copy_from_slice(&frame.data);
-                    let _ = sender.send(CapturedFrame {
-                        width: frame.width,
-                        height: frame.height,
-                        stride: frame.stride,
-                        data,
-                        changed: frame.is_changed(),
-                        captured_at: frame.captured_at,
-                    });
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "capture failed");
-                    std::thread::sleep(Duration::from_millis(500));
-                    next = Instant::now();
-                }
-            }
+        let Some(sender) = sender else {
+            let _ = waker.sleep(IDLE_WAIT);
+            continue;
+        };
+        if generation != seen {
+            seen = generation;
+            pacer.restart();
         }
         let now = Instant::now();
-        if next > now {
-            std::thread::sleep(next - now);
-        } else {
-            next = now;
+        let result = match pacer.next(now) {
+            Pace::Send(kind) => send_frame(&mut capturer, &sender, &mut pacer, kind, now),
+            Pace::Hold { until } => waker.sleep(until - now).map(drop),
+            Pace::WaitForChange { until } => capturer.wait_for_change(until - now).map(|changed| {
+                if changed {
+                    pacer.changed();
+                }
+            }),
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "capture failed");
+            let _ = waker.sleep(CAPTURE_RETRY);
+            pacer.restart();
         }
     }
+}
+
+/// Captures and hands the frame to the media session if it changed (a first frame or a refresh
+/// reads the whole screen, so it always has).
+fn send_frame(
+    capturer: &mut X11Capturer,
+    sender: &FrameSender,
+    pacer: &mut FramePacer,
+    kind: FrameKind,
+    now: Instant,
+) -> Result<(), assist_capture::CaptureError> {
+    if matches!(kind, FrameKind::First | FrameKind::Refresh) {
+        capturer.invalidate();
+    }
+    let frame = capturer.capture()?;
+    if !frame.is_changed() {
+        pacer.nothing_changed();
+        return Ok(());
+    }
+    let mut data = sender.buffer(frame.data.len());
+    data.copy_from_slice(&frame.data);
+    // An error means the session is over; the next target (or stop) comes from the owner.
+    let _ = sender.send(CapturedFrame {
+        width: frame.width,
+        height: frame.height,
+        stride: frame.stride,
+        data,
+        changed: true,
+        captured_at: frame.captured_at,
+    });
+    pacer.sent(now);
+    Ok(())
 }
 
 /// Waits for the next media event, or forever when there is no media session.
@@ -402,7 +447,8 @@ pub async fn join(
     }
 
     let stop = Arc::new(AtomicBool::new(false));
-    let target = Arc::new(Mutex::new(FrameTarget::default()));
+    let waker = capturer.waker();
+    let target = Arc::new(Mutex::new(FrameTarget::new(waker.clone())));
     let capture = {
         let (stop, target, fps) = (stop.clone(), target.clone(), opts.fps);
         std::thread::Builder::new()
@@ -427,6 +473,7 @@ pub async fn join(
     )
     .await;
     stop.store(true, Ordering::Relaxed);
+    waker.wake();
     if let Err(e) = gate.release_all() {
         tracing::warn!(error = %e, "releasing keys and buttons failed");
     }
@@ -690,6 +737,7 @@ fn set_target(target: &Arc<Mutex<FrameTarget>>, sender: Option<FrameSender>) {
     let mut t = target.lock().unwrap_or_else(|e| e.into_inner());
     t.sender = sender;
     t.generation += 1;
+    t.waker.wake();
 }
 
 #[cfg(test)]

@@ -99,7 +99,7 @@ struct ShareArgs {
     /// Share only this monitor (index, as RandR lists them) [default: the whole screen].
     #[arg(long)]
     monitor: Option<usize>,
-    /// Frames per second to capture.
+    /// The most frames per second to send (a frame goes out as soon as the screen changes).
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=60))]
     fps: u32,
     /// The local address for the video connection [default: the one this machine uses to reach

@@ -16,6 +16,8 @@
 //! - [`ice`]: the session's ICE servers from the Assist server; the relay-only switch.
 //! - [`turn`]: a sans-I/O TURN client (relayed candidates through the session's ICE servers).
 //! - [`rate`]: turns bandwidth estimates into encoder bitrate and size changes.
+//! - [`pacing`]: when the capture thread sends a frame (on a change, at most `fps` a second,
+//!   a refresh while the screen is still).
 //! - [`pattern`]: a synthetic test picture.
 //!
 //! - [`nal`]: NAL unit types of an Annex-B access unit (keyframe detection, tests).
@@ -36,6 +38,7 @@ pub mod encode;
 mod error;
 pub mod ice;
 pub mod nal;
+pub mod pacing;
 pub mod pattern;
 pub mod peer;
 pub mod rate;
@@ -45,6 +48,7 @@ pub mod turn;
 pub use convert::{BgraFrame, Converter, I420Buffer, fit_size};
 pub use encode::{EncodedFrame, EncoderConfig, VideoEncoder};
 pub use error::MediaError;
+pub use pacing::{FrameKind, FramePacer, Pace};
 pub use pattern::{Motion, TestPattern};
 pub use peer::{IceServer, PeerConfig, PeerEvent, PeerOutput, SharerPeer, Transmit};
 pub use rate::{BitratePolicy, RateDecision};

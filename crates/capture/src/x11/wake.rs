@@ -38,6 +38,18 @@ impl CaptureWaker {
         let _ = rustix::io::write(&*self.fd, &1u64.to_ne_bytes());
     }
 
+    /// Sleeps until [`CaptureWaker::wake`] is called (or was, since the last wait) or `timeout`
+    /// passes, without looking at the display; returns whether it was woken. For a capture thread
+    /// that holds a change back, or has nowhere to send frames.
+    pub fn sleep(&self, timeout: Duration) -> Result<bool, CaptureError> {
+        let timeout = timespec(timeout)?;
+        let mut fds = [PollFd::new(&*self.fd, PollFlags::IN)];
+        match poll(&mut fds, Some(&timeout)) {
+            Ok(_) | Err(Errno::INTR) => Ok(self.take()),
+            Err(e) => Err(CaptureError::Protocol(Box::new(std::io::Error::from(e)))),
+        }
+    }
+
     /// Consumes a pending wake; whether there was one.
     fn take(&self) -> bool {
         let mut count = [0u8; 8];
@@ -62,8 +74,7 @@ pub(super) fn sleep(
     waker: &CaptureWaker,
     timeout: Duration,
 ) -> Result<Readiness, CaptureError> {
-    let timeout = Timespec::try_from(timeout.min(MAX_SLEEP))
-        .map_err(|_| CaptureError::Protocol("timeout out of range".into()))?;
+    let timeout = timespec(timeout)?;
     let mut fds = [
         PollFd::new(&display, PollFlags::IN),
         PollFd::new(&*waker.fd, PollFlags::IN),
@@ -84,6 +95,11 @@ pub(super) fn sleep(
     } else {
         Readiness::Timeout
     })
+}
+
+fn timespec(timeout: Duration) -> Result<Timespec, CaptureError> {
+    Timespec::try_from(timeout.min(MAX_SLEEP))
+        .map_err(|_| CaptureError::Protocol("timeout out of range".into()))
 }
 
 #[cfg(test)]
@@ -111,6 +127,14 @@ mod tests {
         // Two wakes before the sleep are one.
         let r = sleep(quiet.as_fd(), &waker, Duration::from_millis(1)).unwrap();
         assert_eq!(r, Readiness::Timeout);
+
+        // The same without a display.
+        let started = Instant::now();
+        assert!(!waker.sleep(Duration::from_millis(20)).unwrap());
+        assert!(started.elapsed() >= Duration::from_millis(20));
+        waker.wake();
+        assert!(waker.sleep(Duration::from_secs(10)).unwrap());
+        assert!(!waker.sleep(Duration::ZERO).unwrap());
     }
 
     #[test]
