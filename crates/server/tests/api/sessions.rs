@@ -615,7 +615,7 @@ async fn presence_and_resume(db: Db) {
 }
 
 /// A request from the agent: signed by the device's key, with the sharer's bearer token.
-async fn agent_post(
+pub async fn agent_post(
     s: &TestServer,
     sharer: &Api,
     k: &ed25519_dalek::SigningKey,

@@ -6,7 +6,7 @@
 use crate::both;
 use crate::common::*;
 use crate::devices::{enrolled, key, report};
-use crate::sessions::{World, assign, world};
+use crate::sessions::{World, agent_post, assign, world};
 use ed25519_dalek::SigningKey;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -17,35 +17,6 @@ both!(
     conditional_access,
     only_the_device_may_claim_it
 );
-
-/// A request from the agent: signed by the device's key, with the sharer's bearer token.
-async fn agent_post(
-    s: &TestServer,
-    sharer: &Api,
-    k: &SigningKey,
-    device: &str,
-    path: &str,
-    body: Value,
-) -> reqwest::Response {
-    use crate::devices::{b64, nonce, now_ms};
-    use ed25519_dalek::Signer;
-    let bytes = serde_json::to_vec(&body).unwrap();
-    let (ts, n) = (now_ms(), nonce());
-    let sig =
-        k.sign(assist_server::devices::signing::canonical("POST", path, ts, &n, &bytes).as_bytes());
-    reqwest::Client::new()
-        .post(s.url(path))
-        .bearer_auth(sharer.bearer.as_deref().unwrap())
-        .header("content-type", "application/json")
-        .header("X-Assist-Device", device)
-        .header("X-Assist-Timestamp", ts.to_string())
-        .header("X-Assist-Nonce", n)
-        .header("X-Assist-Signature", b64(&sig.to_bytes()))
-        .body(bytes)
-        .send()
-        .await
-        .unwrap()
-}
 
 /// Sam's enrolled laptop, with Sam as its primary user.
 struct Laptop {
