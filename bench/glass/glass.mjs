@@ -10,7 +10,8 @@
 // takes 0.1–0.5 ms); the picture counts as shown one 60 Hz display frame after the
 // requestVideoFrameCallback's `presentationTime` (the frame handed to the compositor), an upper
 // bound. Control input: from the pointer event's `timeStamp` in the page (when the browser took
-// the event in) to the probe reading the MotionNotify.
+// the event in) to the probe reading the MotionNotify. Pacing, last: frames the page receives and
+// the agent's CPU over 10 s of a still screen, then 10 s of the patch changing continuously.
 //
 // Every time is the machine's wall clock (CLOCK_REALTIME) in milliseconds: the probe reads it
 // directly; the page and this script convert `timeOrigin + performance.now()` with an offset
@@ -157,6 +158,10 @@ async function main() {
     window.__bench.watch('#screen');
   });
 
+  const exts = await page.evaluate(() => window.__bench.videoExtensions());
+  const playout = (list) => list?.find((e) => e.endsWith('/playout-delay')) ?? 'none';
+  console.log(`playout-delay header extension: offer ${playout(exts?.offer)}; answer ${playout(exts?.answer)}`);
+
   if (opts.animate) {
     await page.evaluate(() => window.__bench.animate());
     console.log('experiment: a requestAnimationFrame loop runs in the helper page');
@@ -242,6 +247,37 @@ async function main() {
   }
   const records = await page.evaluate(() => ({ pointer: window.__bench.pointer, sent: window.__bench.sent }));
   const cal1 = await calibrate();
+
+  // ---- pacing: frames the helper receives, and the agent's CPU, on a still screen and while
+  // the patch changes continuously (far more often than --fps)
+  const pacing = async (seconds, moving) => {
+    await page.evaluate(() => { window.__bench.expecting = null; });
+    const s0 = await page.evaluate(() => window.__bench.videoStats());
+    const c0 = cpuSeconds(agentPid);
+    const t0 = Date.now();
+    let paints = 0;
+    while (Date.now() - t0 < seconds * 1000) {
+      if (moving) {
+        const id = 100_000 + paints;
+        const from = probe.lines.length;
+        probe.write(`PAINT ${id} ${PALETTE[paints % PALETTE.length]}`);
+        await probe.waitLine((l) => l.startsWith(`PAINTED ${id} `), 5000, `PAINTED ${id}`, from);
+        paints++;
+        await sleep(2);
+      } else {
+        await sleep(100);
+      }
+    }
+    const wall = (Date.now() - t0) / 1000;
+    const s1 = await page.evaluate(() => window.__bench.videoStats());
+    return {
+      paintsPerSecond: paints / wall,
+      framesPerSecond: ((s1?.framesReceived ?? NaN) - (s0?.framesReceived ?? NaN)) / wall,
+      cpu: (cpuSeconds(agentPid) - c0) / wall,
+    };
+  };
+  const still = await pacing(10, false);
+  const moving = await pacing(10, true);
   const loadAfter = loadavg();
 
   join.write('q');
@@ -341,10 +377,14 @@ async function main() {
   console.log(`bar: p99 ≤ 30 ms → p99 ${cs.p99.toFixed(1)} ms ${verdict(cs.p99 <= 30)}`);
   if (inputLine) console.log(`agent: ${inputLine}`);
   console.log('');
+  console.log(`== pacing (agent --fps ${opts.fps}), 10 s each`);
+  console.log(`still screen: ${still.framesPerSecond.toFixed(1)} frames/s received, agent CPU ${(still.cpu * 100).toFixed(1)} % of one core`);
+  console.log(`patch changing ${moving.paintsPerSecond.toFixed(0)} times/s: ${moving.framesPerSecond.toFixed(1)} frames/s received, agent CPU ${(moving.cpu * 100).toFixed(1)} % of one core`);
+  console.log('');
   console.log(`clock offsets (page, node → wall clock): start ${cal0.page.toFixed(3)}, ${cal0.node.toFixed(3)} ms; end ${cal1.page.toFixed(3)}, ${cal1.node.toFixed(3)} ms`);
   console.log(`load average: before ${loadBefore}, after ${loadAfter}`);
   if (opts.json) {
-    writeFileSync(opts.json, JSON.stringify({ opts, machine, loadBefore, loadAfter, cal0, cal1, timeOrigin, stats0, stats1, glass, moves, records, derived: { glass: g, control: c } }, null, 1));
+    writeFileSync(opts.json, JSON.stringify({ opts, machine, loadBefore, loadAfter, cal0, cal1, timeOrigin, stats0, stats1, glass, moves, records, pacing: { still, moving }, derived: { glass: g, control: c } }, null, 1));
     console.log(`raw samples: ${opts.json}`);
   }
 }

@@ -56,6 +56,16 @@
     return null;
   };
 
+  /** The header extensions of the video section of the newest connection's offer and answer. */
+  bench.videoExtensions = () => {
+    const pc = pcs[pcs.length - 1];
+    const exts = (desc) => {
+      const video = (desc?.sdp ?? '').split(/\r?\n(?=m=)/).find((m) => m.startsWith('m=video')) ?? '';
+      return video.split(/\r?\n/).filter((l) => l.startsWith('a=extmap:')).map((l) => l.slice(9));
+    };
+    return pc ? { offer: exts(pc.localDescription), answer: exts(pc.remoteDescription) } : null;
+  };
+
   /**
    * Experiment only (the product's page does not do this): a requestAnimationFrame loop, which
    * keeps the page's compositor producing frames while the picture is still.
