@@ -112,7 +112,7 @@ pub struct NewChat {
     pub address: Option<String>,
 }
 
-/// Inserts one message at the end of its thread if the session is not over, and its audit entry.
+/// Inserts one message at the end of its thread if the session is not over.
 async fn insert_chat(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     m: &NewChat,
@@ -137,27 +137,25 @@ async fn insert_chat(
     .fetch_optional(&mut **tx)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let seq: i64 = row.try_get("seq")?;
-    super::audit::insert(
-        &mut **tx,
-        &m.tenant_id,
-        &super::audit::AuditEntry {
-            actor_id: Some(m.sender_id.clone()),
-            actor: m.from.as_str().to_owned(),
-            action: "session.chat_sent".into(),
-            target: Some(m.session_id.clone()),
-            address: m.address.clone(),
-            detail: serde_json::json!({"seq": seq, "chars": m.text.chars().count()}),
-        },
-    )
-    .await?;
     Ok(Some(ChatRecord {
-        seq,
+        seq: row.try_get("seq")?,
         from: m.from,
         sender_id: m.sender_id.clone(),
         text: m.text.clone(),
         sent_at: m.sent_at,
     }))
+}
+
+/// The audit entry of a stored chat message: the fact, not the text.
+fn chat_audit(m: &NewChat, rec: &ChatRecord) -> super::audit::AuditEntry {
+    super::audit::AuditEntry {
+        actor_id: Some(m.sender_id.clone()),
+        actor: m.from.as_str().to_owned(),
+        action: "session.chat_sent".into(),
+        target: Some(m.session_id.clone()),
+        address: m.address.clone(),
+        detail: serde_json::json!({"seq": rec.seq, "chars": rec.text.chars().count()}),
+    }
 }
 
 /// One line of the session report.
@@ -341,9 +339,16 @@ impl Store {
         let mut order: Vec<usize> = (0..batch.len()).collect();
         order.sort_by(|&a, &b| batch[a].session_id.cmp(&batch[b].session_id));
         let mut out = vec![None; batch.len()];
+        let mut audit = Vec::with_capacity(batch.len());
         let mut tx = self.pool().begin().await?;
         for i in order {
             out[i] = insert_chat(&mut tx, &batch[i]).await?;
+            if let Some(rec) = &out[i] {
+                audit.push(chat_audit(&batch[i], rec));
+            }
+        }
+        if let Some(first) = batch.first() {
+            super::audit::insert_many(&mut tx, &first.tenant_id, &audit).await?;
         }
         tx.commit().await?;
         Ok(out)
@@ -355,7 +360,15 @@ impl Store {
         let mut last_err = None;
         for _ in 0..5 {
             let mut tx = self.pool().begin().await?;
-            match insert_chat(&mut tx, msg).await {
+            let stored = match insert_chat(&mut tx, msg).await {
+                Ok(Some(rec)) => {
+                    super::audit::insert(&mut *tx, &msg.tenant_id, &chat_audit(msg, &rec))
+                        .await
+                        .map(|()| Some(rec))
+                }
+                other => other,
+            };
+            match stored {
                 Ok(rec) => {
                     tx.commit().await?;
                     return Ok(rec);
