@@ -17,60 +17,22 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startServer } from './lib/server.mjs';
+import { ROOT, buildBinaries, startServer } from './lib/server.mjs';
 import { launch } from './lib/browser.mjs';
+import { proc } from './lib/proc.mjs';
 
-const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
-const BIN = path.join(TARGET, 'debug', 'assist');
 const OIDC_DIR = path.join(ROOT, 'tests', 'oidc');
 
+let bin;
 let server;
 let provider;
 let browser;
 let tmp;
-
-function build() {
-  if (process.env.ASSIST_E2E_BUILT === '1') return;
-  const r = spawnSync('cargo', ['build', '-p', 'assist', '--bin', 'assist'], { cwd: ROOT, stdio: 'inherit' });
-  assert.equal(r.status, 0, 'cargo build failed');
-}
-
-/** A child process whose stdout lines can be awaited. */
-function proc(cmd, args, opts = {}) {
-  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...opts });
-  const lines = [];
-  const stderr = [];
-  const waiters = new Set();
-  createInterface({ input: child.stdout }).on('line', (l) => {
-    lines.push(l);
-    for (const w of waiters) w();
-  });
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (c) => stderr.push(c));
-  const exited = new Promise((resolve) => child.on('exit', (code) => { for (const w of waiters) w(); resolve(code); }));
-  async function waitLine(pred, ms, what) {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const l = lines.find(pred);
-      if (l !== undefined) return l;
-      if (Date.now() > deadline || child.exitCode !== null) {
-        throw new Error(`no ${what} from ${path.basename(cmd)}; stdout:\n${lines.join('\n')}\nstderr:\n${stderr.join('')}`);
-      }
-      await new Promise((resolve) => {
-        const t = setTimeout(resolve, 100);
-        waiters.add(() => { clearTimeout(t); resolve(); });
-      }).finally(() => waiters.clear());
-    }
-  }
-  return { child, lines, stderr, waitLine, exited };
-}
 
 async function startProvider(redirectUri) {
   assert.ok(
@@ -79,7 +41,7 @@ async function startProvider(redirectUri) {
   );
   const p = proc('node', ['provider.mjs'], { cwd: OIDC_DIR, env: { ...process.env, REDIRECT_URI: redirectUri } });
   const ready = await p.waitLine((l) => l.startsWith('READY '), 30000, 'READY line');
-  return { ...p, ...JSON.parse(ready.slice('READY '.length)) };
+  return { proc: p, ...JSON.parse(ready.slice('READY '.length)) };
 }
 
 /** Signs in at the provider's development screens in `page` (any login), consenting if asked. */
@@ -143,7 +105,7 @@ async function codeByHand(login) {
 }
 
 before(async () => {
-  build();
+  ({ bin } = buildBinaries());
   tmp = mkdtempSync(path.join(os.tmpdir(), 'assist-agent-sso-'));
   server = await startServer();
   provider = await startProvider(`${server.url}/auth/oidc/callback`);
@@ -158,15 +120,15 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  provider?.child.stdin.end();
-  provider?.child.kill();
+  provider?.proc.child.stdin.end();
+  await provider?.proc.stop();
   await server?.stop();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 test('assist agent login --sso: the browser comes back to the agent, which keeps a working token', async () => {
   const dir = path.join(tmp, 'alice');
-  const agent = proc(BIN, ['agent', '--config-dir', dir, 'login', '--sso', '--no-browser', '--server', server.url], {
+  const agent = proc(bin, ['agent', '--config-dir', dir, 'login', '--sso', '--no-browser', '--server', server.url], {
     env: { ...process.env, ASSIST_LOG: 'warn' },
   });
   try {
@@ -193,11 +155,11 @@ test('assist agent login --sso: the browser comes back to the agent, which keeps
     assert.ok(!cookies.some((c) => c.name === 'assist_session'), JSON.stringify(cookies));
     await ctx.close();
 
-    assert.equal(await agent.exited, 0, `agent failed:\n${agent.lines.join('\n')}\n${agent.stderr.join('')}`);
+    assert.equal(await agent.exited, 0, `agent failed:\n${agent.lines.join('\n')}\n${agent.stderr}`);
     console.log(`browser opened the address → agent signed in: ${Date.now() - t0} ms`);
     assert.ok(agent.lines.some((l) => l.includes('Signed in as Alice Example <alice@example.com>')), agent.lines.join('\n'));
   } finally {
-    if (agent.child.exitCode === null) agent.child.kill();
+    await agent.stop();
   }
   const file = path.join(dir, 'user.json');
   assert.equal(statSync(file).mode & 0o777, 0o600);
@@ -228,7 +190,7 @@ test('assist agent login --sso: the browser comes back to the agent, which keeps
 
 test('cancelling at the provider reaches the agent as an error', async () => {
   const dir = path.join(tmp, 'cancel');
-  const agent = proc(BIN, ['agent', '--config-dir', dir, 'login', '--sso', '--no-browser', '--server', server.url], {
+  const agent = proc(bin, ['agent', '--config-dir', dir, 'login', '--sso', '--no-browser', '--server', server.url], {
     env: { ...process.env, ASSIST_LOG: 'warn' },
   });
   try {
@@ -242,12 +204,12 @@ test('cancelling at the provider reaches the agent as an error', async () => {
     assert.match(await page.textContent('body'), /Sign-in failed \(oidc_provider_error\)/);
     await ctx.close();
     assert.notEqual(await agent.exited, 0);
-    const err = agent.stderr.join('');
+    const err = agent.stderr;
     assert.match(err, /single sign-on failed/);
     assert.match(err, /access_denied/);
     assert.ok(!existsSync(path.join(dir, 'user.json')));
   } finally {
-    if (agent.child.exitCode === null) agent.child.kill();
+    await agent.stop();
   }
 });
 

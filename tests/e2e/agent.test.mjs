@@ -17,70 +17,27 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { buildBinaries, createUser, startServer } from './lib/server.mjs';
+import { helperSession as openHelperSession, launch, videoPixels } from './lib/browser.mjs';
+import { proc } from './lib/proc.mjs';
+import { startXvfb } from './lib/xvfb.mjs';
+import { enrollAgent } from './lib/agent.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
-const ROOT = path.resolve(path.dirname(FILE), '../..');
-const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
-const BIN = path.join(TARGET, 'debug', 'assist');
-const PROBE = path.join(TARGET, 'debug', 'examples', 'probe_window');
-const ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
-const HELPER = { email: 'helen@example.com', password: 'helper-password-123', full_name: 'Helen Helper', job_title: 'Service desk', company: 'Example Ltd' };
-const SHARER = { email: 'sam@example.com', password: 'sharer-password-123', full_name: 'Sam Sharer', company: 'Example Ltd' };
+const HELPER = { email: 'helen@example.com', fullName: 'Helen Helper', jobTitle: 'Service desk', company: 'Example Ltd', role: 'Help Desk Operator' };
+const SHARER = { email: 'sam@example.com', fullName: 'Sam Sharer', company: 'Example Ltd' };
 const W = 1280;
 const H = 720;
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns',
-  '--window-position=640,0', '--window-size=640,720',
-];
+// Chromium's window on the right half of the screen.
+const WINDOW_ARGS = ['--window-position=640,0', '--window-size=640,720'];
 
 const inNamespace = process.env.ASSIST_E2E_NETNS === '1';
 const hasOutside = Object.values(os.networkInterfaces()).flat().some((a) => a && !a.internal);
 
-function build() {
-  if (process.env.ASSIST_E2E_BUILT === '1') return;
-  const r = spawnSync('cargo', ['build', '-p', 'assist', '--bin', 'assist', '-p', 'assist-input', '--example', 'probe_window'], { cwd: ROOT, stdio: 'inherit' });
-  assert.equal(r.status, 0, 'cargo build failed');
-}
-
-/** A child process with its stdout lines collected and awaitable. */
-function proc(cmd, args, opts = {}) {
-  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...opts });
-  const lines = [];
-  const stderr = [];
-  const waiters = new Set();
-  createInterface({ input: child.stdout }).on('line', (l) => {
-    lines.push(l);
-    if (process.env.ASSIST_E2E_VERBOSE) console.log(`[${path.basename(cmd)}] ${l}`);
-    for (const w of waiters) w();
-  });
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (c) => stderr.push(c));
-  const exited = new Promise((resolve) => child.on('exit', (code) => { for (const w of waiters) w(); resolve(code); }));
-  async function waitLine(pred, ms, what, from = 0) {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const i = lines.findIndex((l, j) => j >= from && pred(l));
-      if (i >= 0) return lines[i];
-      if (Date.now() > deadline || child.exitCode !== null) {
-        throw new Error(`no ${what} from ${path.basename(cmd)}; stdout:\n${lines.join('\n')}\nstderr:\n${stderr.join('')}`);
-      }
-      await new Promise((resolve) => {
-        const t = setTimeout(resolve, 100);
-        waiters.add(() => { clearTimeout(t); resolve(); });
-      }).finally(() => waiters.clear());
-    }
-  }
-  return { child, lines, stderr, waitLine, exited };
-}
+const build = () => buildBinaries({ examples: [['assist-input', 'probe_window']] });
 
 if (!inNamespace && hasOutside) {
   test('agent end to end, re-run in a loopback-only network namespace', () => {
@@ -91,121 +48,62 @@ if (!inNamespace && hasOutside) {
     assert.equal(r.status, 0, 'the agent tests failed in the namespace (see above)');
   });
 } else {
-  let tmp;
   let xvfb;
-  let display;
   let server;
-  let base;
+  let helper;
+  let enrolled;
   let probe;
   let browser;
-  let agentDir;
-
-  async function api(method, p, body, cookie) {
-    const res = await fetch(base + p, {
-      method,
-      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    const json = text ? JSON.parse(text) : null;
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-    return { json, res };
-  }
-
-  async function signIn(who) {
-    const { res } = await api('POST', '/api/auth/login', { email: who.email, password: who.password });
-    return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  }
-
-  function agentCmd(args, input) {
-    const r = spawnSync(BIN, ['agent', '--config-dir', agentDir, ...args], { input, encoding: 'utf8', env: { ...process.env, ASSIST_LOG: 'warn' } });
-    assert.equal(r.status, 0, `assist agent ${args[0]}: ${r.stdout}\n${r.stderr}`);
-    return r.stdout;
-  }
 
   before(async () => {
-    build();
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'assist-agent-e2e-'));
-    agentDir = path.join(tmp, 'agent');
-    // Xvfb picks a free display and says which on fd 3.
-    xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${W}x${H}x24`, '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
-    display = await new Promise((resolve, reject) => {
-      let buf = '';
-      xvfb.stdio[3].on('data', (c) => {
-        buf += c;
-        if (buf.includes('\n')) resolve(`:${buf.trim()}`);
-      });
-      xvfb.on('exit', () => reject(new Error('Xvfb exited')));
-    });
-    server = proc(BIN, ['serve', '--listen', '127.0.0.1:0', '--data', path.join(tmp, 'data'), '--tls', 'off', '--admin-email', ADMIN.email, '--admin-password', ADMIN.password], { env: { ...process.env, ASSIST_LOG: 'warn' } });
-    const ready = await server.waitLine((l) => l.startsWith('Assist listening on '), 60_000, 'readiness line');
-    base = ready.slice('Assist listening on '.length).trim();
+    const { bin, examples } = build();
+    xvfb = await startXvfb(W, H);
+    server = await startServer({ timeoutMs: 60_000 });
+    await server.admin.put('/api/settings', { remote_help_enabled: true, allow_unenrolled_devices: true });
+    await server.admin.post('/api/domains', { domain: 'example.com' });
+    helper = await createUser(server, HELPER);
+    const sharer = await createUser(server, SHARER);
+    enrolled = await enrollAgent(server, { bin, email: sharer.email, password: sharer.password, name: 'e2e-laptop' });
+    assert.match(enrolled.signedIn, /Signed in as Sam Sharer/);
 
-    const admin = await signIn(ADMIN);
-    await api('PUT', '/api/settings', { remote_help_enabled: true, allow_unenrolled_devices: true }, admin);
-    await api('POST', '/api/domains', { domain: 'example.com' }, admin);
-    const helper = (await api('POST', '/api/users', { email: HELPER.email, password: HELPER.password, full_name: HELPER.full_name, job_title: HELPER.job_title, company: HELPER.company }, admin)).json;
-    await api('POST', '/api/users', { email: SHARER.email, password: SHARER.password, full_name: SHARER.full_name, company: SHARER.company }, admin);
-    const roles = (await api('GET', '/api/roles', undefined, admin)).json;
-    const role = roles.find((r) => r.name === 'Help Desk Operator');
-    await api('POST', '/api/role-assignments', { role_id: role.id, user_id: helper.id, scope_all: true, scope_groups: [] }, admin);
-    const enrollment = (await api('POST', '/api/enrollment-tokens', { name: 'e2e' }, admin)).json;
-
-    agentCmd(['enroll', '--server', base, '--token', enrollment.token, '--name', 'e2e-laptop']);
-    const out = agentCmd(['login', '--email', SHARER.email, '--password-stdin'], `${SHARER.password}\n`);
-    assert.match(out, /Signed in as Sam Sharer/);
-
-    probe = proc(PROBE, ['0', '0', '640', '720'], { env: { ...process.env, DISPLAY: display } });
+    probe = proc(examples.probe_window, ['0', '0', '640', '720'], { env: { ...process.env, DISPLAY: xvfb.display } });
     await probe.waitLine((l) => l.startsWith('READY'), 10_000, 'READY');
 
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: false, args: CHROMIUM_ARGS, env: { ...process.env, DISPLAY: display } });
+    browser = await launch({ display: xvfb.display, loopback: true, args: WINDOW_ARGS });
   });
 
   after(async () => {
     await browser?.close().catch(() => {});
-    probe?.child.kill();
-    server?.child.kill();
-    xvfb?.kill();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await probe?.stop();
+    await server?.stop();
+    await xvfb?.stop();
+    enrolled?.remove();
   });
 
   /** The helper's browser context signed in, a new session, and the helper page open on it. */
-  async function helperSession() {
-    const context = await browser.newContext({ viewport: { width: 620, height: 600 } });
-    // Keep a handle on the page's "input" data channel, to send raw events in view-only mode.
-    await context.addInitScript(() => {
-      const create = RTCPeerConnection.prototype.createDataChannel;
-      RTCPeerConnection.prototype.createDataChannel = function (...args) {
-        const ch = create.apply(this, args);
-        window.__inputChannel = ch;
-        return ch;
-      };
-      // Every message the page sends on a data channel, to check each event goes out once.
-      window.__sent = [];
-      const send = RTCDataChannel.prototype.send;
-      RTCDataChannel.prototype.send = function (data) {
-        if (typeof data === 'string') window.__sent.push(data);
-        return send.call(this, data);
-      };
+  function helperSession() {
+    return openHelperSession(browser, server.url, helper, {
+      viewport: { width: 620, height: 600 },
+      // Keep a handle on the page's "input" data channel, to send raw events in view-only mode.
+      init: () => {
+        const create = RTCPeerConnection.prototype.createDataChannel;
+        RTCPeerConnection.prototype.createDataChannel = function (...args) {
+          const ch = create.apply(this, args);
+          window.__inputChannel = ch;
+          return ch;
+        };
+        // Every message the page sends on a data channel, to check each event goes out once.
+        window.__sent = [];
+        const send = RTCDataChannel.prototype.send;
+        RTCDataChannel.prototype.send = function (data) {
+          if (typeof data === 'string') window.__sent.push(data);
+          return send.call(this, data);
+        };
+      },
     });
-    const login = await context.request.post(`${base}/api/auth/login`, { data: { email: HELPER.email, password: HELPER.password } });
-    assert.equal(login.status(), 200);
-    const created = await context.request.post(`${base}/api/sessions`, { data: {} });
-    assert.equal(created.status(), 201);
-    const { id, code } = await created.json();
-    const page = await context.newPage();
-    await page.goto(`${base}/sessions/${id}`);
-    const request = async (mode) => {
-      const r = await context.request.post(`${base}/api/sessions/${id}/request`, { data: { mode } });
-      assert.equal(r.status(), 200, await r.text());
-    };
-    const state = async () => (await (await context.request.get(`${base}/api/sessions/${id}`)).json());
-    return { context, page, id, code, request, state };
   }
 
-  function startAgent(code) {
-    return proc(BIN, ['agent', '--config-dir', agentDir, 'join', code, '--display', display], { env: { ...process.env, ASSIST_LOG: 'warn' } });
-  }
+  const startAgent = (code, args = []) => enrolled.join(code, { display: xvfb.display, args });
 
   const inputLines = (from) => probe.lines.slice(from).filter((l) => /^(BUTTON|KEY)/.test(l));
 
@@ -218,7 +116,7 @@ if (!inNamespace && hasOutside) {
     // View: the sharer allows on the terminal.
     await h.request('view');
     await agent.waitLine((l) => l.includes('asks to SEE'), 10_000, 'view prompt');
-    agent.child.stdin.write('a\n');
+    agent.write('a');
     await agent.waitLine((l) => l.includes('now SEES'), 10_000, 'view active');
 
     // Frames arrive and show the probe's four colours on the left half.
@@ -226,16 +124,11 @@ if (!inNamespace && hasOutside) {
       const v = document.getElementById('screen');
       return v && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 3;
     }, null, { timeout: 30_000 });
-    const sample = async () => h.page.evaluate(() => {
-      const v = document.getElementById('screen');
-      const c = document.createElement('canvas');
-      c.width = v.videoWidth;
-      c.height = v.videoHeight;
-      const g = c.getContext('2d');
-      g.drawImage(v, 0, 0);
-      const at = (fx, fy) => Array.from(g.getImageData(Math.round(fx * c.width), Math.round(fy * c.height), 1, 1).data.slice(0, 3));
-      return { size: [c.width, c.height], red: at(0.125, 0.25), green: at(0.375, 0.25), blue: at(0.125, 0.75), white: at(0.375, 0.75) };
-    });
+    const sample = async () => {
+      const { size, points } = await videoPixels(h.page, { points: [[0.125, 0.25], [0.375, 0.25], [0.125, 0.75], [0.375, 0.75]] });
+      const [red, green, blue, white] = points;
+      return { size, red, green, blue, white };
+    };
     const near = (got, want) => got.every((v, i) => Math.abs(v - want[i]) <= 60);
     let s;
     for (let i = 0; i < 50; i++) {
@@ -267,7 +160,7 @@ if (!inNamespace && hasOutside) {
     // Control: the sharer allows the upgrade; the page attaches remote-control.js.
     await h.request('control');
     await agent.waitLine((l) => l.includes('asks to CONTROL'), 10_000, 'control prompt');
-    agent.child.stdin.write('allow\n');
+    agent.write('allow');
     await agent.waitLine((l) => l.includes('now CONTROLS'), 10_000, 'control active');
 
     // The client point over the picture at (0.25, 0.3), letterboxing accounted for.
@@ -309,8 +202,8 @@ if (!inNamespace && hasOutside) {
     assert.equal(keyDowns, 'hello');
 
     // The sharer stops with q: the session ends for the helper too.
-    agent.child.stdin.write('q\n');
-    assert.equal(await agent.exited, 0, agent.stderr.join(''));
+    agent.write('q');
+    assert.equal(await agent.exited, 0, agent.stderr);
     assert.ok(agent.lines.some((l) => /^Input: \d+ events injected, [1-9]\d* dropped outside control/.test(l)), agent.lines.join('\n'));
     const end = await h.state();
     assert.equal(end.state, 'ended');
@@ -326,9 +219,9 @@ if (!inNamespace && hasOutside) {
     const before = probe.lines.length;
     await h.request('control');
     await agent.waitLine((l) => l.includes('asks to CONTROL'), 10_000, 'control prompt');
-    agent.child.stdin.write('deny\n');
+    agent.write('deny');
     await agent.waitLine((l) => l.includes('session is over (denied)'), 10_000, 'denied');
-    assert.equal(await agent.exited, 0, agent.stderr.join(''));
+    assert.equal(await agent.exited, 0, agent.stderr);
     assert.equal((await h.state()).state, 'denied');
     assert.deepEqual(inputLines(before), []);
     await h.context.close();
@@ -336,15 +229,15 @@ if (!inNamespace && hasOutside) {
 
   test('--yes without remote_help.unattended: the agent says why and asks the sharer', async () => {
     const h = await helperSession();
-    const agent = proc(BIN, ['agent', '--config-dir', agentDir, 'join', h.code, '--yes', '--display', display], { env: { ...process.env, ASSIST_LOG: 'warn' } });
+    const agent = startAgent(h.code, ['--yes']);
     const note = await agent.waitLine((l) => l.startsWith('Unattended (--yes)'), 20_000, 'unattended note');
     assert.match(note, /not allowed for this session: .*remote_help\.unattended/);
     await h.request('view');
     await agent.waitLine((l) => l.includes('asks to SEE'), 10_000, 'view prompt');
     assert.equal((await h.state()).state, 'requested', 'nothing allowed without the sharer');
-    agent.child.stdin.write('deny\n');
+    agent.write('deny');
     await agent.waitLine((l) => l.includes('session is over (denied)'), 10_000, 'denied');
-    assert.equal(await agent.exited, 0, agent.stderr.join(''));
+    assert.equal(await agent.exited, 0, agent.stderr);
     await h.context.close();
   });
 }

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { startServer, createUser } from './lib/server.mjs';
-import { launch, screenshot } from './lib/browser.mjs';
+import { launch, screenshot, videoPixels } from './lib/browser.mjs';
 
 let server;
 let browser;
@@ -205,18 +205,7 @@ test('a helper and a web sharer: code, trust screen, view only, video, chat, lea
   figures.video = `${later.width}x${later.height}`;
   figures.frames_per_second = later.frames - first.frames;
 
-  const bright = await h.page.evaluate(() => {
-    const v = document.getElementById('screen');
-    const c = document.createElement('canvas');
-    c.width = v.videoWidth;
-    c.height = v.videoHeight;
-    const g = c.getContext('2d');
-    g.drawImage(v, 0, 0);
-    const px = g.getImageData(0, 0, c.width, c.height).data;
-    let lit = 0;
-    for (let i = 0; i < px.length; i += 4 * 97) if (px[i] + px[i + 1] + px[i + 2] > 60) lit++;
-    return lit;
-  });
+  const bright = (await videoPixels(h.page, { every: 97 })).every.filter(([r, g, b]) => r + g + b > 60).length;
   assert.ok(bright > 10, `the picture is not black (${bright} lit samples)`);
 
   const addresses = [...(await candidateAddresses(h.page)), ...(await candidateAddresses(s.page))];

@@ -15,145 +15,17 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { startServer, createUser } from './lib/server.mjs';
 import { launch } from './lib/browser.mjs';
-
-const TURNSERVER = process.env.TURNSERVER || '/usr/bin/turnserver';
-const SECRET = randomBytes(16).toString('hex');
-/** Relay ports coturn may use (a small range, checked free before start). */
-const RELAY_PORTS = 40;
+import { startTurn } from './lib/turn.mjs';
 
 let turn;
 let server;
 let browser;
 
-/** A port free for both UDP and TCP on 127.0.0.1. */
-async function freePort() {
-  for (let i = 0; i < 50; i++) {
-    const port = await new Promise((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const p = s.address().port;
-        s.close(() => resolve(p));
-      });
-    });
-    if (await udpFree(port)) return port;
-  }
-  throw new Error('no free port');
-}
-
-function udpFree(port) {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    s.once('error', () => resolve(false));
-    s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/** A run of `n` UDP ports free on 127.0.0.1, for coturn's relay range. */
-async function freeRange(n) {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const start = 20000 + Math.floor(Math.random() * 20000);
-    let ok = true;
-    for (let p = start; p < start + n && ok; p++) ok = await udpFree(p);
-    if (ok) return [start, start + n - 1];
-  }
-  throw new Error('no free relay port range');
-}
-
-/** Resolves once coturn answers a STUN binding request on `port`. */
-async function stunReady(port, ms) {
-  const deadline = Date.now() + ms;
-  const sock = createSocket('udp4');
-  try {
-    for (;;) {
-      const req = Buffer.alloc(20);
-      req.writeUInt16BE(0x0001, 0); // binding request
-      req.writeUInt16BE(0, 2);
-      req.writeUInt32BE(0x2112a442, 4); // magic cookie
-      randomBytes(12).copy(req, 8);
-      const answered = await new Promise((resolve) => {
-        const t = setTimeout(() => resolve(false), 200);
-        sock.once('message', () => {
-          clearTimeout(t);
-          resolve(true);
-        });
-        sock.send(req, port, '127.0.0.1');
-      });
-      if (answered) return;
-      if (Date.now() > deadline) throw new Error('coturn does not answer STUN');
-    }
-  } finally {
-    sock.close();
-  }
-}
-
-async function startTurn() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'assist-turn-'));
-  const port = await freePort();
-  const [minPort, maxPort] = await freeRange(RELAY_PORTS);
-  const args = [
-    '-n', // no configuration file
-    '--listening-ip', '127.0.0.1',
-    '--relay-ip', '127.0.0.1',
-    '--listening-port', String(port),
-    '--min-port', String(minPort),
-    '--max-port', String(maxPort),
-    '--use-auth-secret',
-    '--static-auth-secret', SECRET,
-    '--realm', 'assist.test',
-    '--no-tls',
-    '--no-dtls',
-    '--no-cli',
-    '--allow-loopback-peers', // the peers are on loopback here; never in production
-    '--userdb', path.join(dir, 'turndb'),
-    '--pidfile', path.join(dir, 'turnserver.pid'),
-    '--log-file', 'stdout',
-    '--simple-log',
-    '--verbose', // logs each allocation with its user name
-  ];
-  const child = spawn(TURNSERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = [];
-  createInterface({ input: child.stdout }).on('line', (l) => {
-    log.push(l);
-    if (log.length > 400) log.shift();
-  });
-  child.stderr.on('data', (c) => log.push(String(c)));
-  await stunReady(port, 10000).catch((e) => {
-    child.kill('SIGKILL');
-    throw new Error(`${e.message}\n${log.join('\n')}`);
-  });
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(t);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { port, stop, log: () => log.join('\n') };
-}
-
 before(async () => {
-  assert.ok(existsSync(TURNSERVER), `${TURNSERVER} is missing (Debian: apt-get install coturn)`);
   turn = await startTurn();
-  server = await startServer({
-    extraArgs: [
-      '--turn-url', `turn:127.0.0.1:${turn.port}?transport=udp`,
-      '--turn-secret', SECRET,
-    ],
-  });
+  server = await startServer({ extraArgs: turn.serverArgs });
   browser = await launch();
 });
 

@@ -3,7 +3,7 @@
 // child process (see proc.mjs).
 //
 //   const agent = enrollAgent(server, { bin, email, password });   // server from startServer()
-//   const join = agent.join(code, { display: ':5', args: ['--fps', '30'] });
+//   const join = agent.join(code, { display: ':5', args: ['--fps', '30'], env: { ASSIST_LOG: 'info' } });
 //   await join.waitLine((l) => l.startsWith('Helper: '), 20_000, 'trust line');
 //   join.write('allow');
 //   agent.remove();
@@ -32,9 +32,12 @@ export async function enrollAgent(server, { bin, email, password, name = 'e2e-la
   return {
     configDir,
     signedIn,
-    /** `assist agent join CODE --display D [args]`; the sharer answers prompts on its stdin. */
-    join(code, { display, args = [] } = {}) {
-      return proc(bin, ['agent', '--config-dir', configDir, 'join', code, ...(display ? ['--display', display] : []), ...args], { env });
+    /**
+     * `assist agent join CODE --display D [args]`; the sharer answers prompts on its stdin.
+     * `env`: variables added to the agent's environment (ASSIST_LOG, ASSIST_AGENT_RELAY_ONLY, ...).
+     */
+    join(code, { display, args = [], env: extra = {} } = {}) {
+      return proc(bin, ['agent', '--config-dir', configDir, 'join', code, ...(display ? ['--display', display] : []), ...args], { env: { ...env, ...extra } });
     },
     remove() {
       rmSync(configDir, { recursive: true, force: true });

@@ -13,11 +13,30 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const ADMIN_EMAIL = 'admin@example.com';
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
+/** Cargo's target directory (CARGO_TARGET_DIR, else target/). */
+export const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
+
+/**
+ * Builds the debug `assist` binary and the given examples (`[[package, example], ...]`), unless
+ * ASSIST_E2E_BUILT=1 says a parent process has (a test re-run in a network namespace). Returns
+ * the paths: `{bin, examples: {name: path}}`.
+ */
+export function buildBinaries({ examples = [] } = {}) {
+  if (process.env.ASSIST_E2E_BUILT !== '1') {
+    const args = ['build', '-p', 'assist', '--bin', 'assist', ...examples.flatMap(([pkg, ex]) => ['-p', pkg, '--example', ex])];
+    const r = spawnSync('cargo', args, { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`cargo ${args.join(' ')} failed`);
+  }
+  return {
+    bin: path.join(TARGET, 'debug', 'assist'),
+    examples: Object.fromEntries(examples.map(([, ex]) => [ex, path.join(TARGET, 'debug', 'examples', ex)])),
+  };
+}
+
 /** The server binary: ASSIST_BIN, else target/debug/assist (built when missing). */
 export function serverBinary() {
   if (process.env.ASSIST_BIN) return path.resolve(ROOT, process.env.ASSIST_BIN);
-  const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
-  const bin = path.join(targetDir, 'debug', 'assist');
+  const bin = path.join(TARGET, 'debug', 'assist');
   if (!existsSync(bin)) {
     const build = spawnSync('cargo', ['build', '-p', 'assist'], { cwd: ROOT, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('cargo build -p assist failed');

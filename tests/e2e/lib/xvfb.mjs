@@ -6,11 +6,14 @@
 //   await x.stop();
 
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export async function startXvfb(width, height, { depth = 24, timeoutMs = 10_000 } = {}) {
   const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${width}x${height}x${depth}`, '-nolisten', 'tcp'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
   let err = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (c) => { err += c; });
@@ -27,7 +30,9 @@ export async function startXvfb(width, height, { depth = 24, timeoutMs = 10_000 
     child.on('error', (e) => { clearTimeout(timer); reject(e); });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`Xvfb exited (${code}): ${err}`)); });
   });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
+  // X clients (the agent) connect through the display's socket: wait until it is there.
+  const socket = `/tmp/.X11-unix/X${display.slice(1)}`;
+  for (let i = 0; i < 50 && !existsSync(socket); i++) await sleep(100);
   async function stop() {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
