@@ -4,7 +4,9 @@
 # Builds the release binaries (respects CARGO_TARGET_DIR; ASSIST_BENCH_NO_BUILD=1 skips it),
 # then runs bench/glass/glass.mjs in a network namespace with only loopback: a real server, a real
 # agent on a private Xvfb screen, the helper's page in real Chromium on another. Needs Xvfb,
-# /usr/bin/chromium, unshare, and `npm ci` in tests/e2e (done here when missing).
+# /usr/bin/chromium, unshare, and `npm ci` in tests/e2e (done here when missing). On a machine
+# shared with other work, run it as `nice -n -15 bench/glass/run.sh ...` (as root) so that the
+# figures measure the product rather than the neighbours; docs/benchmarks.md gives the load.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ -z "${ASSIST_BENCH_NO_BUILD:-}" ]; then
