@@ -47,6 +47,9 @@ mod tests {
             .map(|(name, _)| name)
             .filter(|name| !NOT_LIMITS.contains(name) && !doc.contains(&format!("`{name}`")))
             .collect();
-        assert!(missing.is_empty(), "add these to docs/limits.md: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "add these to docs/limits.md: {missing:?}"
+        );
     }
 }
