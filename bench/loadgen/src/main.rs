@@ -403,15 +403,21 @@ async fn pair(
         acc.helper.token.as_deref().context("token")?,
         &id,
     )
-    .await?;
+    .await
+    .context("helper's live socket")?;
     let mut sw = connect(
         &acc.sharer.base,
         acc.sharer.token.as_deref().context("token")?,
         &id,
     )
-    .await?;
-    hw.expect("hello", |_| true).await?;
-    sw.expect("hello", |_| true).await?;
+    .await
+    .context("sharer's live socket")?;
+    hw.expect("hello", |_| true)
+        .await
+        .context("helper's hello")?;
+    sw.expect("hello", |_| true)
+        .await
+        .context("sharer's hello")?;
     let t2 = Instant::now();
     acc.helper
         .post(
@@ -426,7 +432,8 @@ async fn pair(
         )
         .await?;
     hw.expect("state", |v| v["session"]["state"] == "active")
-        .await?;
+        .await
+        .context("helper told active")?;
     r.request_allow.add(t2.elapsed());
     r.setup.add(t0.elapsed());
     *passed += 1;
@@ -445,7 +452,8 @@ async fn pair(
         for from in [&mut hw, &mut sw] {
             let stamp = started.elapsed().as_micros();
             from.send(json!({"type": "chat", "text": format!("{stamp} message {i}")}).to_string())
-                .await?;
+                .await
+                .context("sending chat")?;
         }
         // Each side receives both messages (its own back, and the other's): both are deliveries.
         // The two sockets are read at the same time, so that one side's wait does not add to
@@ -454,7 +462,8 @@ async fn pair(
             chat_arrivals(&mut sw, started),
             chat_arrivals(&mut hw, started)
         );
-        for d in a?.into_iter().chain(b?) {
+        let (a, b) = (a.context("sharer's chat")?, b.context("helper's chat")?);
+        for d in a.into_iter().chain(b) {
             r.chat.add(d);
         }
         tokio::time::sleep(Duration::from_millis(interval_ms).saturating_sub(round.elapsed()))
@@ -465,11 +474,12 @@ async fn pair(
 
     // Clean leave: the sharer closes; the helper must be told.
     let t3 = Instant::now();
-    sw.close().await?;
+    sw.close().await.context("sharer closing")?;
     hw.expect("presence", |v| {
         v["role"] == "sharer" && v["status"] == "left"
     })
-    .await?;
+    .await
+    .context("helper told the sharer left")?;
     r.leave.add(t3.elapsed());
     let t4 = Instant::now();
     acc.helper

@@ -63,8 +63,8 @@ pub async fn upgrade(
 enum Exit {
     /// The client closed it.
     Left,
-    /// An error, or silence past the heartbeat limit.
-    Lost,
+    /// An error, or silence past the heartbeat limit (why, for the log).
+    Lost(&'static str),
     /// A newer connection of the same side took over.
     Replaced,
 }
@@ -137,7 +137,7 @@ async fn run(
             }
         }
         let wake = match liveness.poll(now_ms()) {
-            Heartbeat::Lost => break Exit::Lost,
+            Heartbeat::Lost => break Exit::Lost("silent past the heartbeat limit"),
             Heartbeat::Ping => {
                 if tx.send(Message::Ping(Default::default())).await.is_err() {
                     break closed_or_lost(&mut rx).await;
@@ -153,7 +153,7 @@ async fn run(
             frame = rx.next() => {
                 liveness.seen(now_ms());
                 let reply = match frame {
-                    None | Some(Err(_)) => break Exit::Lost,
+                    None | Some(Err(_)) => break Exit::Lost("read failed"),
                     Some(Ok(Message::Close(_))) => break Exit::Left,
                     Some(Ok(Message::Text(t))) => {
                         handle(state, id, role, user_id, &address, t.as_str(), live, media_allowed).await
@@ -183,7 +183,7 @@ async fn run(
                     },
                     // Missed events: the current state says everything that matters.
                     Err(RecvError::Lagged(_)) => Some(fresh_state(state, id, role, &mut live, &mut media_allowed).await?),
-                    Err(RecvError::Closed) => break Exit::Lost,
+                    Err(RecvError::Closed) => break Exit::Lost("the hub closed"),
                 };
                 if let Some(m) = out && tx.send(m).await.is_err() {
                     break closed_or_lost(&mut rx).await;
@@ -192,11 +192,17 @@ async fn run(
             _ = sleep => {}
         }
     };
+    let how = match exit {
+        Exit::Left => "left",
+        Exit::Lost(why) => why,
+        Exit::Replaced => "replaced",
+    };
+    tracing::debug!(how, session = %id, role = role.as_str(), "live connection ended");
     match exit {
         Exit::Left => {
             service::set_presence(state, id, role, PresenceStatus::Left, &conn).await?;
         }
-        Exit::Lost => {
+        Exit::Lost(_) => {
             service::set_presence(state, id, role, PresenceStatus::Lost, &conn).await?;
         }
         Exit::Replaced => {
@@ -217,11 +223,11 @@ async fn closed_or_lost(rx: &mut futures_util::stream::SplitStream<WebSocket>) -
                 Err(_) => break,
             }
         }
-        Exit::Lost
+        Exit::Lost("write failed")
     };
     tokio::time::timeout(Duration::from_millis(CLOSE_LOOKUP_MS), look)
         .await
-        .unwrap_or(Exit::Lost)
+        .unwrap_or(Exit::Lost("write failed"))
 }
 
 /// How long to look for a close frame after a failed write.
