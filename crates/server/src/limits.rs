@@ -52,6 +52,9 @@ pub const WS_MAX_MESSAGE_BYTES: usize = assist_proto::wire::MAX_CLIENT_MESSAGE_B
 pub const CHAT_MESSAGES_PER_MINUTE: u32 = 60;
 /// Chat messages a node stores in one transaction at most (group commit).
 pub const CHAT_BATCH_MAX: usize = 256;
+/// Chat messages one live connection may have waiting to be stored; more are refused
+/// (`chat_busy`) until some are stored.
+pub const LIVE_CHAT_QUEUE: usize = 16;
 /// Chat writers per node on PostgreSQL (one on SQLite): transactions in flight at once.
 pub const CHAT_WRITERS_POSTGRES: usize = 4;
 /// Chat messages a node holds waiting to be stored; senders wait when it is full.

@@ -11,7 +11,9 @@ use super::{chat, service, view};
 use crate::auth::Authed;
 use crate::clock::now_ms;
 use crate::error::{ApiResult, AppError};
-use crate::limits::{WS_MAX_MESSAGE_BYTES, WS_READ_BUFFER_BYTES, WS_WRITE_BUFFER_BYTES};
+use crate::limits::{
+    LIVE_CHAT_QUEUE, WS_MAX_MESSAGE_BYTES, WS_READ_BUFFER_BYTES, WS_WRITE_BUFFER_BYTES,
+};
 use crate::state::AppState;
 use assist_proto::presence::{Heartbeat, Liveness, PresenceStatus};
 use assist_proto::session::Role;
@@ -19,10 +21,11 @@ use assist_proto::wire::{ClientMessage, ErrorBody, PROTOCOL_VERSION, ServerMessa
 use axum::extract::State;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
 
 /// Upgrades to the live socket of a participant (404 for anyone else).
 pub async fn upgrade(
@@ -57,6 +60,14 @@ pub async fn upgrade(
             .open_websockets
             .fetch_sub(1, Ordering::Relaxed);
     }))
+}
+
+/// What woke the connection's loop.
+enum Step {
+    Frame(Option<Result<Message, axum::Error>>),
+    Event(Result<std::sync::Arc<BusEvent>, RecvError>),
+    Refusal(Message),
+    Timer,
 }
 
 /// How a connection ended.
@@ -125,6 +136,8 @@ async fn run(
 
     let mut liveness = Liveness::new(now_ms());
     let mut greeted = false;
+    let mut chat_out: Option<ChatOut> = None;
+    let mut ready = None;
     let exit = loop {
         if !greeted {
             greeted = true;
@@ -137,7 +150,15 @@ async fn run(
             }
         }
         let wake = match liveness.poll(now_ms()) {
-            Heartbeat::Lost => break Exit::Lost("silent past the heartbeat limit"),
+            // Silent, or this task was busy (waiting for the database under load) while the
+            // client's answers queued up: a frame already waiting proves the client alive.
+            Heartbeat::Lost => match rx.next().now_or_never() {
+                Some(frame) => {
+                    ready = Some(frame);
+                    now_ms()
+                }
+                None => break Exit::Lost("silent past the heartbeat limit"),
+            },
             Heartbeat::Ping => {
                 if tx.send(Message::Ping(Default::default())).await.is_err() {
                     break closed_or_lost(&mut rx).await;
@@ -146,50 +167,100 @@ async fn run(
             }
             Heartbeat::WaitUntil(t) => t,
         };
-        let sleep = tokio::time::sleep(Duration::from_millis(
-            u64::try_from(wake - now_ms()).unwrap_or(0),
-        ));
-        tokio::select! {
-            frame = rx.next() => {
+        let step = match ready.take() {
+            Some(frame) => Step::Frame(frame),
+            None => {
+                let sleep = tokio::time::sleep(Duration::from_millis(
+                    u64::try_from(wake - now_ms()).unwrap_or(0),
+                ));
+                tokio::select! {
+                    frame = rx.next() => Step::Frame(frame),
+                    event = sub.rx.recv() => Step::Event(event),
+                    Some(m) = chat_refusal(&mut chat_out) => Step::Refusal(m),
+                    _ = sleep => Step::Timer,
+                }
+            }
+        };
+        match step {
+            Step::Frame(frame) => {
                 liveness.seen(now_ms());
                 let reply = match frame {
                     None | Some(Err(_)) => break Exit::Lost("read failed"),
                     Some(Ok(Message::Close(_))) => break Exit::Left,
                     Some(Ok(Message::Text(t))) => {
-                        handle(state, id, role, user_id, &address, t.as_str(), live, media_allowed).await
+                        handle(
+                            state,
+                            id,
+                            role,
+                            user_id,
+                            &address,
+                            t.as_str(),
+                            live,
+                            media_allowed,
+                            &mut chat_out,
+                        )
+                        .await
                     }
-                    Some(Ok(Message::Binary(_))) => Some(error_msg("binary_not_supported", "send JSON text messages")),
+                    Some(Ok(Message::Binary(_))) => {
+                        Some(error_msg("binary_not_supported", "send JSON text messages"))
+                    }
                     Some(Ok(_)) => None, // ping and pong frames: liveness only
                 };
-                if let Some(m) = reply && tx.send(m).await.is_err() {
+                if let Some(m) = reply
+                    && tx.send(m).await.is_err()
+                {
                     break closed_or_lost(&mut rx).await;
                 }
             }
-            event = sub.rx.recv() => {
+            Step::Event(event) => {
                 let out = match event {
                     Ok(ev) => match ev.as_ref() {
-                        BusEvent::State => Some(fresh_state(state, id, role, &mut live, &mut media_allowed).await?),
-                        BusEvent::Presence { role: r, status } if *r != role => {
-                            Some(text(&ServerMessage::Presence { role: *r, status: *status }))
+                        BusEvent::State => {
+                            Some(fresh_state(state, id, role, &mut live, &mut media_allowed).await?)
                         }
-                        BusEvent::Chat { id: cid, from, text: t, sent_at } => Some(text(&ServerMessage::Chat {
-                            id: cid.clone(), from: *from, text: t.clone(), sent_at: *sent_at,
+                        BusEvent::Presence { role: r, status } if *r != role => {
+                            Some(text(&ServerMessage::Presence {
+                                role: *r,
+                                status: *status,
+                            }))
+                        }
+                        BusEvent::Chat {
+                            id: cid,
+                            from,
+                            text: t,
+                            sent_at,
+                        } => Some(text(&ServerMessage::Chat {
+                            id: cid.clone(),
+                            from: *from,
+                            text: t.clone(),
+                            sent_at: *sent_at,
                         })),
                         BusEvent::Signal { from, data } if *from != role => {
                             Some(text(&ServerMessage::Signal { data: data.clone() }))
                         }
-                        BusEvent::Replaced { role: r, conn: c } if *r == role && *c != conn => break Exit::Replaced,
+                        BusEvent::Replaced { role: r, conn: c } if *r == role && *c != conn => {
+                            break Exit::Replaced;
+                        }
                         _ => None,
                     },
                     // Missed events: the current state says everything that matters.
-                    Err(RecvError::Lagged(_)) => Some(fresh_state(state, id, role, &mut live, &mut media_allowed).await?),
+                    Err(RecvError::Lagged(_)) => {
+                        Some(fresh_state(state, id, role, &mut live, &mut media_allowed).await?)
+                    }
                     Err(RecvError::Closed) => break Exit::Lost("the hub closed"),
                 };
-                if let Some(m) = out && tx.send(m).await.is_err() {
+                if let Some(m) = out
+                    && tx.send(m).await.is_err()
+                {
                     break closed_or_lost(&mut rx).await;
                 }
             }
-            _ = sleep => {}
+            Step::Refusal(m) => {
+                if tx.send(m).await.is_err() {
+                    break closed_or_lost(&mut rx).await;
+                }
+            }
+            Step::Timer => {}
         }
     };
     let how = match exit {
@@ -210,6 +281,47 @@ async fn run(
         }
     }
     Ok(())
+}
+
+/// This connection's chat messages, stored one after the other by a task of their own (started
+/// with the first message), so that the connection goes on reading and answering heartbeats
+/// while a message waits for its commit. Refusals (flood limit, chat turned off, session over)
+/// come back on `refusals` and go to the client as `error` messages. Messages already handed over
+/// are stored even if the connection ends meanwhile.
+struct ChatOut {
+    queue: mpsc::Sender<String>,
+    refusals: mpsc::Receiver<Message>,
+}
+
+impl ChatOut {
+    fn start(
+        state: &AppState,
+        id: &str,
+        role: Role,
+        user_id: &str,
+        address: Option<String>,
+    ) -> ChatOut {
+        let (queue, mut texts) = mpsc::channel::<String>(LIVE_CHAT_QUEUE);
+        let (refuse, refusals) = mpsc::channel(LIVE_CHAT_QUEUE);
+        let (state, id, user_id) = (state.clone(), id.to_owned(), user_id.to_owned());
+        tokio::spawn(async move {
+            while let Some(t) = texts.recv().await {
+                if let Err(e) = chat::post(&state, &id, role, &user_id, &t, address.clone()).await {
+                    // The connection may be gone; the message was refused either way.
+                    let _ = refuse.send(error_msg(e.code(), e.to_string())).await;
+                }
+            }
+        });
+        ChatOut { queue, refusals }
+    }
+}
+
+/// The next refusal of this connection's chat task (never, before the first message).
+async fn chat_refusal(out: &mut Option<ChatOut>) -> Option<Message> {
+    match out {
+        Some(o) => o.refusals.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// After a failed write: a client that closed cleanly has usually sent its close frame already;
@@ -262,6 +374,7 @@ async fn handle(
     raw: &str,
     live: bool,
     media_allowed: bool,
+    chat_out: &mut Option<ChatOut>,
 ) -> Option<Message> {
     let msg = match ClientMessage::parse(raw) {
         Ok(m) => m,
@@ -291,9 +404,17 @@ async fn handle(
                     "the session is over; chat is closed",
                 ));
             }
-            match chat::post(state, id, role, user_id, &t, address.clone()).await {
-                Ok(_) => None,
-                Err(e) => Some(error_msg(e.code(), e.to_string())),
+            let out = chat_out
+                .get_or_insert_with(|| ChatOut::start(state, id, role, user_id, address.clone()));
+            match out.queue.try_send(t) {
+                Ok(()) => None,
+                Err(_) => Some(error_msg(
+                    "chat_busy",
+                    format!(
+                        "more than {LIVE_CHAT_QUEUE} messages are waiting to be stored; \
+                         send this one again in a moment"
+                    ),
+                )),
             }
         }
     }
