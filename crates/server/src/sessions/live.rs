@@ -92,6 +92,9 @@ fn error_msg(code: &str, message: impl Into<String>) -> Message {
     })
 }
 
+/// The connection's loop. It lives as long as the connection, so its future is kept small: the
+/// database work it waits for (presence, the session view) is boxed, allocated only while it runs
+/// rather than held in every idle connection's state.
 async fn run(
     state: &AppState,
     socket: WebSocket,
@@ -103,7 +106,14 @@ async fn run(
     let conn = state.hub.new_conn_id();
     let mut sub = state.hub.subscribe(id);
     let (mut tx, mut rx) = socket.split();
-    service::set_presence(state, id, role, PresenceStatus::Online, &conn).await?;
+    Box::pin(service::set_presence(
+        state,
+        id,
+        role,
+        PresenceStatus::Online,
+        &conn,
+    ))
+    .await?;
     state
         .hub
         .publish(
@@ -124,7 +134,7 @@ async fn run(
     let hello = ServerMessage::Hello {
         protocol_version: PROTOCOL_VERSION,
         role,
-        session: view::view(state, &row, role).await?,
+        session: Box::pin(view::view(state, &row, role)).await?,
     };
     let mut greeting = vec![text(&hello)];
     if let Some(p) = row.presence.of(role.peer()) {
@@ -215,9 +225,10 @@ async fn run(
             Step::Event(event) => {
                 let out = match event {
                     Ok(ev) => match ev.as_ref() {
-                        BusEvent::State => {
-                            Some(fresh_state(state, id, role, &mut live, &mut media_allowed).await?)
-                        }
+                        BusEvent::State => Some(
+                            Box::pin(fresh_state(state, id, role, &mut live, &mut media_allowed))
+                                .await?,
+                        ),
                         BusEvent::Presence { role: r, status } if *r != role => {
                             Some(text(&ServerMessage::Presence {
                                 role: *r,
@@ -244,9 +255,10 @@ async fn run(
                         _ => None,
                     },
                     // Missed events: the current state says everything that matters.
-                    Err(RecvError::Lagged(_)) => {
-                        Some(fresh_state(state, id, role, &mut live, &mut media_allowed).await?)
-                    }
+                    Err(RecvError::Lagged(_)) => Some(
+                        Box::pin(fresh_state(state, id, role, &mut live, &mut media_allowed))
+                            .await?,
+                    ),
                     Err(RecvError::Closed) => break Exit::Lost("the hub closed"),
                 };
                 if let Some(m) = out
@@ -271,10 +283,24 @@ async fn run(
     tracing::debug!(how, session = %id, role = role.as_str(), "live connection ended");
     match exit {
         Exit::Left => {
-            service::set_presence(state, id, role, PresenceStatus::Left, &conn).await?;
+            Box::pin(service::set_presence(
+                state,
+                id,
+                role,
+                PresenceStatus::Left,
+                &conn,
+            ))
+            .await?;
         }
         Exit::Lost(_) => {
-            service::set_presence(state, id, role, PresenceStatus::Lost, &conn).await?;
+            Box::pin(service::set_presence(
+                state,
+                id,
+                role,
+                PresenceStatus::Lost,
+                &conn,
+            ))
+            .await?;
         }
         Exit::Replaced => {
             let _ = tx.send(Message::Close(None)).await;
