@@ -53,8 +53,10 @@ pub const CHAT_MESSAGES_PER_MINUTE: u32 = 60;
 /// Chat messages a node stores in one transaction at most (group commit).
 pub const CHAT_BATCH_MAX: usize = 256;
 /// Chat messages one live connection may have waiting to be stored; more are refused
-/// (`chat_busy`) until some are stored.
-pub const LIVE_CHAT_QUEUE: usize = 16;
+/// (`chat_busy`) until some are stored. At least a minute's worth of the flood limit, so that a
+/// burst the flood limit allows is never refused for this.
+pub const LIVE_CHAT_QUEUE: usize = 64;
+const _: () = assert!(LIVE_CHAT_QUEUE >= CHAT_MESSAGES_PER_MINUTE as usize);
 /// Chat writers per node on PostgreSQL (one on SQLite): transactions in flight at once.
 pub const CHAT_WRITERS_POSTGRES: usize = 4;
 /// Chat messages a node holds waiting to be stored; senders wait when it is full.
