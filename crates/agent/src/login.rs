@@ -6,7 +6,6 @@
 //! Password sign-in: `POST /api/auth/login` (cookie), then `POST /api/tokens` with that cookie.
 //! Single sign-on: through the system browser with a loopback redirect (`sso.rs`), then
 //! `POST /api/auth/agent/token` with the one-time code and the PKCE verifier.
-//! A token pasted from the web app is checked with `GET /api/me`.
 
 use std::path::Path;
 
@@ -196,25 +195,6 @@ pub async fn with_sso(
         email,
         full_name,
         token,
-    })
-}
-
-/// Checks an API token made in the web app with `GET /api/me`.
-pub async fn with_token(
-    server: &str,
-    tls: &TlsTrust,
-    token: &str,
-) -> Result<UserToken, LoginError> {
-    let client = Client::new(server, tls)?;
-    let me: Value = client
-        .send::<(), _>("GET", "/api/me", None, None, Some(token))
-        .await?;
-    let (email, full_name) = user_fields(&me);
-    Ok(UserToken {
-        server: client.base().to_owned(),
-        email,
-        full_name,
-        token: token.to_owned(),
     })
 }
 
