@@ -134,37 +134,24 @@ where
     Ok(())
 }
 
-/// Appends several entries of one tenant in one statement (at most [`AUDIT_ROWS_PER_INSERT`] rows
-/// per statement), inside the caller's transaction.
+/// Appends several entries of one tenant in a few multi-row statements (runs of 1, 2, 4, ...
+/// rows, at most [`AUDIT_ROWS_PER_INSERT`]), inside the caller's transaction.
 pub(super) async fn insert_many(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     tenant_id: &str,
     entries: &[AuditEntry],
 ) -> sqlx::Result<()> {
     let at = now_ms();
-    for chunk in entries.chunks(AUDIT_ROWS_PER_INSERT) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|r| {
-                let p = |k: usize| format!("${}", r * 8 + k);
-                format!(
-                    "({}, {}, {}, {}, {}, {}, {}, {})",
-                    p(1),
-                    p(2),
-                    p(3),
-                    p(4),
-                    p(5),
-                    p(6),
-                    p(7),
-                    p(8)
-                )
-            })
+    for run in super::runs(entries, AUDIT_ROWS_PER_INSERT) {
+        let rows: Vec<String> = (0..run.len())
+            .map(|r| super::placeholders(r * 8 + 1, 8))
             .collect();
         let sql = format!(
             "INSERT INTO audit (tenant_id, at, actor_id, actor, action, target, address, detail) VALUES {}",
             rows.join(", ")
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
-        for e in chunk {
+        for e in run {
             q = q
                 .bind(tenant_id)
                 .bind(at)
@@ -180,6 +167,6 @@ pub(super) async fn insert_many(
     Ok(())
 }
 
-/// Rows in one multi-row audit insert: 8 parameters each, well inside SQLite's and
-/// PostgreSQL's limits on parameters per statement.
+/// Rows in one multi-row audit insert (a power of two): 8 parameters each, well inside SQLite's
+/// and PostgreSQL's limits on parameters per statement.
 const AUDIT_ROWS_PER_INSERT: usize = 256;

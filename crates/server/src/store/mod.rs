@@ -125,3 +125,52 @@ pub fn new_id() -> String {
 pub fn b(v: bool) -> i64 {
     i64::from(v)
 }
+
+/// Splits `items` into runs whose lengths are powers of two, largest first, none longer than
+/// `max` (a power of two). Multi-row statements are built per run, so a statement's text takes
+/// one of a few shapes (1, 2, 4, ... rows) and stays in each connection's prepared-statement
+/// cache, where one shape per batch size would be prepared again and again.
+pub(crate) fn runs<T>(items: &[T], max: usize) -> impl Iterator<Item = &[T]> {
+    debug_assert!(max.is_power_of_two());
+    let mut rest = items;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let len = rest.len().min(max);
+        let len = 1 << len.ilog2();
+        let (run, tail) = rest.split_at(len);
+        rest = tail;
+        Some(run)
+    })
+}
+
+/// `(${from}, ${from + 1}, ..., ${from + width - 1})`: the placeholders of one row.
+pub(crate) fn placeholders(from: usize, width: usize) -> String {
+    let cells: Vec<String> = (from..from + width).map(|i| format!("${i}")).collect();
+    format!("({})", cells.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_are_powers_of_two_in_order() {
+        let items: Vec<u32> = (0..23).collect();
+        let lens: Vec<usize> = runs(&items, 8).map(<[u32]>::len).collect();
+        assert_eq!(lens, [8, 8, 4, 2, 1]);
+        let back: Vec<u32> = runs(&items, 8).flatten().copied().collect();
+        assert_eq!(back, items);
+        assert_eq!(runs(&items[..0], 8).count(), 0);
+        assert_eq!(
+            runs(&items[..1], 1).map(<[u32]>::len).collect::<Vec<_>>(),
+            [1]
+        );
+    }
+
+    #[test]
+    fn placeholders_number_one_row() {
+        assert_eq!(placeholders(5, 3), "($5, $6, $7)");
+    }
+}

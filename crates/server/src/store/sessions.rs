@@ -146,6 +146,92 @@ async fn insert_chat(
     }))
 }
 
+/// Chat messages in one multi-row statement at most (a power of two; 8 parameters each).
+const CHAT_ROWS_PER_INSERT: usize = 64;
+
+/// Takes the rows of sessions `ids` (sorted, distinct) for the rest of the transaction
+/// (PostgreSQL), so that appends to their threads from other nodes wait for this one's commit.
+/// Every writer takes them in id order, so two writers never wait for each other in a cycle.
+async fn lock_threads(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[&str]) -> sqlx::Result<()> {
+    for run in super::runs(ids, CHAT_ROWS_PER_INSERT) {
+        let sql = format!(
+            "SELECT id FROM sessions WHERE id IN {} ORDER BY id FOR NO KEY UPDATE",
+            super::placeholders(1, run.len())
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for id in run {
+            q = q.bind(*id);
+        }
+        q.fetch_all(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Inserts the messages of `batch`, taken in `order` (grouped by session, each session's in
+/// batch order), at the ends of their threads, in multi-row statements. A message whose session
+/// is over or gone is skipped (`None`).
+async fn insert_chats(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    batch: &[NewChat],
+    order: &[usize],
+) -> sqlx::Result<Vec<Option<ChatRecord>>> {
+    let mut out = vec![None; batch.len()];
+    for run in super::runs(order, CHAT_ROWS_PER_INSERT) {
+        // A statement does not see its own rows: each message is numbered after the thread's
+        // last stored one plus its place among its session's messages in this statement.
+        let rows: Vec<String> = (0..run.len())
+            .map(|r| super::placeholders(4 + r * 8, 8))
+            .collect();
+        let sql = format!(
+            "INSERT INTO chat_messages (id, session_id, seq, sender_role, sender_id, text, sent_at) \
+             SELECT v.column1, s.id, \
+                    (SELECT COALESCE(MAX(c.seq), 0) FROM chat_messages c WHERE c.session_id = s.id) + v.column3, \
+                    v.column4, v.column5, v.column6, v.column7 \
+             FROM (VALUES {}) AS v, sessions s \
+             WHERE s.id = v.column2 AND s.tenant_id = v.column8 AND s.state NOT IN ($1, $2, $3) \
+             RETURNING id, seq",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql))
+            .bind(StateName::TERMINAL[0].as_str())
+            .bind(StateName::TERMINAL[1].as_str())
+            .bind(StateName::TERMINAL[2].as_str());
+        let ids: Vec<String> = run.iter().map(|_| super::new_id()).collect();
+        let mut place: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+        for (&i, id) in run.iter().zip(&ids) {
+            let m = &batch[i];
+            let n = place.entry(m.session_id.as_str()).or_default();
+            *n += 1;
+            q = q
+                .bind(id)
+                .bind(&m.session_id)
+                .bind(*n)
+                .bind(m.from.as_str())
+                .bind(&m.sender_id)
+                .bind(&m.text)
+                .bind(m.sent_at)
+                .bind(&m.tenant_id);
+        }
+        let stored = q
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<String, _>("id")?, r.try_get::<i64, _>("seq")?)))
+            .collect::<sqlx::Result<std::collections::HashMap<_, _>>>()?;
+        for (&i, id) in run.iter().zip(&ids) {
+            let m = &batch[i];
+            out[i] = stored.get(id).map(|&seq| ChatRecord {
+                seq,
+                from: m.from,
+                sender_id: m.sender_id.clone(),
+                text: m.text.clone(),
+                sent_at: m.sent_at,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The audit entry of a stored chat message: the fact, not the text.
 fn chat_audit(m: &NewChat, rec: &ChatRecord) -> super::audit::AuditEntry {
     super::audit::AuditEntry {
@@ -329,24 +415,32 @@ impl Store {
 
     /// Appends chat messages, each at the end of its session's thread, with their audit entries,
     /// in one transaction (one commit for the whole batch). A message whose session is over (or
-    /// gone) is not stored: its slot in the answer is `None`.
+    /// gone) is not stored: its slot in the answer is `None`. Messages of one session keep their
+    /// order in the batch.
     ///
-    /// Messages are written in session order, so that two nodes writing to the same sessions take
-    /// row locks in the same order; messages of one session keep their order. When two nodes take
-    /// the same position in a thread at once, the transaction fails with a unique violation: the
-    /// caller retries the batch one message at a time ([`Store::add_chat`]).
+    /// On PostgreSQL another node may be appending to the same threads at this moment (the helper
+    /// on one node, the sharer on another): the sessions' rows are taken first, in id order, so
+    /// that the later transaction waits for the earlier one's commit and numbers its messages
+    /// after them, instead of taking the same positions and failing. The messages then go in a
+    /// few multi-row statements, and their audit entries in a few more.
     pub async fn add_chats(&self, batch: &[NewChat]) -> sqlx::Result<Vec<Option<ChatRecord>>> {
         let mut order: Vec<usize> = (0..batch.len()).collect();
         order.sort_by(|&a, &b| batch[a].session_id.cmp(&batch[b].session_id));
-        let mut out = vec![None; batch.len()];
-        let mut audit = Vec::with_capacity(batch.len());
         let mut tx = self.pool().begin().await?;
-        for i in order {
-            out[i] = insert_chat(&mut tx, &batch[i]).await?;
-            if let Some(rec) = &out[i] {
-                audit.push(chat_audit(&batch[i], rec));
-            }
+        if self.backend() == super::Backend::Postgres {
+            let mut ids: Vec<&str> = order
+                .iter()
+                .map(|&i| batch[i].session_id.as_str())
+                .collect();
+            ids.dedup();
+            lock_threads(&mut tx, &ids).await?;
         }
+        let out = insert_chats(&mut tx, batch, &order).await?;
+        let audit: Vec<_> = batch
+            .iter()
+            .zip(&out)
+            .filter_map(|(m, rec)| rec.as_ref().map(|rec| chat_audit(m, rec)))
+            .collect();
         if let Some(first) = batch.first() {
             super::audit::insert_many(&mut tx, &first.tenant_id, &audit).await?;
         }
@@ -360,6 +454,9 @@ impl Store {
         let mut last_err = None;
         for _ in 0..5 {
             let mut tx = self.pool().begin().await?;
+            if self.backend() == super::Backend::Postgres {
+                lock_threads(&mut tx, &[msg.session_id.as_str()]).await?;
+            }
             let stored = match insert_chat(&mut tx, msg).await {
                 Ok(Some(rec)) => {
                     super::audit::insert(&mut *tx, &msg.tenant_id, &chat_audit(msg, &rec))

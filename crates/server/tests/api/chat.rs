@@ -3,11 +3,18 @@
 use crate::both;
 use crate::common::*;
 use crate::sessions::{create, world};
+use assist_proto::session::Role;
+use assist_server::store::sessions::NewChat;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
-both!(concurrent_messages_keep_one_order, closed_with_the_session);
+both!(
+    concurrent_messages_keep_one_order,
+    closed_with_the_session,
+    batches_number_each_thread,
+    writers_at_once_share_a_thread
+);
 
 /// Both sides post at the same time, over HTTP and the live socket: every message is stored
 /// once, the thread is numbered 1..n without gaps, each side's messages keep their order, and
@@ -114,5 +121,123 @@ async fn closed_with_the_session(db: Db) {
         .collect();
     assert_eq!(texts, ["before"]);
     sl.close().await;
+    w.s.stop().await;
+}
+
+/// A message for the store, as the chat writer makes it.
+fn note(w: &crate::sessions::World, session: &str, from: Role, text: &str) -> NewChat {
+    NewChat {
+        tenant_id: w.s.state.tenant_id.clone(),
+        session_id: session.to_owned(),
+        from,
+        sender_id: match from {
+            Role::Helper => w.helper_id.clone(),
+            Role::Sharer => w.sharer_id.clone(),
+        },
+        text: text.to_owned(),
+        sent_at: 1,
+        address: None,
+    }
+}
+
+/// The texts of a thread, in its order, after checking it is numbered 1..n.
+async fn thread(w: &crate::sessions::World, session: &str) -> Vec<String> {
+    let recs = w.s.state.store.chat(session).await.unwrap();
+    for (i, r) in recs.iter().enumerate() {
+        assert_eq!(
+            r.seq,
+            i as i64 + 1,
+            "thread {session} numbered without gaps"
+        );
+    }
+    recs.into_iter().map(|r| r.text).collect()
+}
+
+/// One batch (the chat writer's group commit) with messages of two sessions interleaved and one
+/// of a session that is over: each thread goes on from its last message, in the batch's order,
+/// each message gets its own number back, and nothing is stored for the session that is over.
+async fn batches_number_each_thread(db: Db) {
+    let w = world(db).await;
+    let (a, _) = create(&w.helper).await;
+    let (b, _) = create(&w.helper).await;
+    let (over, _) = create(&w.helper).await;
+    let res = w
+        .helper
+        .post(&format!("/api/sessions/{over}/end"), json!({}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let store = &w.s.state.store;
+    let first = store
+        .add_chats(&[note(&w, &a, Role::Helper, "a0")])
+        .await
+        .unwrap();
+    assert_eq!(first[0].as_ref().unwrap().seq, 1);
+
+    let batch: Vec<NewChat> = [
+        (&a, "a1"),
+        (&b, "b1"),
+        (&over, "x1"),
+        (&a, "a2"),
+        (&b, "b2"),
+        (&a, "a3"),
+    ]
+    .iter()
+    .map(|(s, t)| note(&w, s, Role::Sharer, t))
+    .collect();
+    let out = store.add_chats(&batch).await.unwrap();
+    let seqs: Vec<Option<i64>> = out.iter().map(|r| r.as_ref().map(|r| r.seq)).collect();
+    assert_eq!(seqs, [Some(2), Some(1), None, Some(3), Some(2), Some(4)]);
+    for (m, r) in batch.iter().zip(&out) {
+        if let Some(r) = r {
+            assert_eq!((r.text.as_str(), r.from), (m.text.as_str(), Role::Sharer));
+        }
+    }
+    assert_eq!(thread(&w, &a).await, ["a0", "a1", "a2", "a3"]);
+    assert_eq!(thread(&w, &b).await, ["b1", "b2"]);
+    assert!(thread(&w, &over).await.is_empty());
+
+    // A batch larger than one statement takes (runs of 64, 32, ...) keeps its order too.
+    let long: Vec<NewChat> = (0..100)
+        .map(|i| note(&w, &b, Role::Helper, &format!("long {i:03}")))
+        .collect();
+    let out = store.add_chats(&long).await.unwrap();
+    let seqs: Vec<i64> = out.iter().map(|r| r.as_ref().unwrap().seq).collect();
+    assert_eq!(seqs, (3..103).collect::<Vec<i64>>());
+    assert_eq!(thread(&w, &b).await.len(), 102);
+    w.s.stop().await;
+}
+
+/// Two writers (the helper's node and the sharer's node) append to the same threads at the same
+/// moment, again and again: every batch is stored (none fails on a position the other took), and
+/// each thread is numbered without gaps, each writer's messages in their order.
+async fn writers_at_once_share_a_thread(db: Db) {
+    let w = world(db).await;
+    let (a, _) = create(&w.helper).await;
+    let (b, _) = create(&w.helper).await;
+    let store = &w.s.state.store;
+    const ROUNDS: usize = 30;
+    for round in 0..ROUNDS {
+        let mine = |from: Role, who: &str| -> Vec<NewChat> {
+            [&a, &b, &a]
+                .iter()
+                .enumerate()
+                .map(|(k, s)| note(&w, s, from, &format!("{who} {round:02} {k}")))
+                .collect()
+        };
+        let (h, s) = (mine(Role::Helper, "helper"), mine(Role::Sharer, "sharer"));
+        let (x, y) = tokio::join!(store.add_chats(&h), store.add_chats(&s));
+        let (x, y) = (x.expect("helper's batch"), y.expect("sharer's batch"));
+        assert!(x.iter().chain(&y).all(Option::is_some), "round {round}");
+    }
+    let texts = thread(&w, &a).await;
+    assert_eq!(texts.len(), ROUNDS * 4);
+    for who in ["helper", "sharer"] {
+        let own: Vec<&String> = texts.iter().filter(|t| t.starts_with(who)).collect();
+        let expected: Vec<String> = (0..ROUNDS)
+            .flat_map(|r| [format!("{who} {r:02} 0"), format!("{who} {r:02} 2")])
+            .collect();
+        assert_eq!(own, expected.iter().collect::<Vec<_>>(), "{who}'s order");
+    }
+    assert_eq!(thread(&w, &b).await.len(), ROUNDS * 2);
     w.s.stop().await;
 }
