@@ -36,7 +36,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use config::Config;
 use state::AppState;
-use std::net::SocketAddr;
 use store::Store;
 
 /// The whole application as a router.
@@ -115,53 +114,96 @@ async fn connect_bus(state: &AppState, url: Option<&str>) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// Turns Nagle's algorithm off on accepted connections. The live socket writes small frames
-/// (a chat message, a presence notice, a signal) that must leave at once; with Nagle on, a frame
-/// written while the previous one is unacknowledged waits for the peer's delayed ACK, 40 ms on
-/// Linux.
-#[derive(Clone, Copy, Debug)]
-struct NoDelay;
-
-impl<S> axum_server::accept::Accept<tokio::net::TcpStream, S> for NoDelay {
-    type Stream = tokio::net::TcpStream;
-    type Service = S;
-    type Future = std::future::Ready<std::io::Result<(tokio::net::TcpStream, S)>>;
-
-    fn accept(&self, stream: tokio::net::TcpStream, service: S) -> Self::Future {
-        let _ = stream.set_nodelay(true);
-        std::future::ready(Ok((stream, service)))
-    }
-}
-
-/// Serves on an already bound listener until the process ends. `on_ready` is told the address
-/// and scheme once the server accepts connections.
+/// Serves on an already bound listener until the process ends, over TLS or plain HTTP as the
+/// configuration says.
+///
+/// One accept loop for both: each accepted connection gets `TCP_NODELAY` (the live socket writes
+/// small frames that must leave at once; with Nagle on, a frame written while the previous one
+/// is unacknowledged waits for the peer's delayed ACK, 40 ms on Linux), then, over TLS, a
+/// handshake within `TLS_HANDSHAKE_TIMEOUT_SECS`, then HTTP/1.1 with upgrades (the live socket).
+/// HTTP/2 is not offered: nothing needs it (the live socket is an HTTP/1.1 upgrade), and the
+/// TLS stream (`tls::accept`) keeps no buffer while a connection is idle.
 pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::Result<()> {
     let config = state.config.clone();
     devices::spawn_sweeper(state.clone());
     tokio::spawn(sessions::run_sweeper(state.clone()));
     tokio::spawn(sessions::nodes::run(state.clone()));
-    let router = app(state.clone());
-    let make = router.into_make_service_with_connect_info::<SocketAddr>();
+    let tls = match tls::cert_files(&config.tls, &config.data)? {
+        Some((cert, key)) => Some(tls::server_config(&cert, &key)?),
+        None => None,
+    };
+    let router = app(state);
     listener.set_nonblocking(true)?;
-    match tls::cert_files(&config.tls, &config.data)? {
-        Some((cert, key)) => {
-            let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
-                .await
-                .map_err(|e| anyhow::anyhow!("loading TLS certificate {}: {e}", cert.display()))?;
-            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls).acceptor(NoDelay);
-            axum_server::from_tcp(listener)?
-                .acceptor(acceptor)
-                .serve(make)
-                .await?;
-        }
-        None => {
-            use axum::serve::ListenerExt;
-            let listener = tokio::net::TcpListener::from_std(listener)?.tap_io(|tcp| {
-                let _ = tcp.set_nodelay(true);
-            });
-            axum::serve(listener, make).await?;
-        }
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    loop {
+        let (tcp, addr) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                accept_failed(e).await;
+                continue;
+            }
+        };
+        let _ = tcp.set_nodelay(true);
+        let service = tower::ServiceExt::map_request(
+            router.clone(),
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(addr));
+                req
+            },
+        );
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            match tls {
+                None => serve_connection(tcp, service).await,
+                Some(config) => {
+                    let limit = std::time::Duration::from_secs(limits::TLS_HANDSHAKE_TIMEOUT_SECS);
+                    match tokio::time::timeout(limit, tls::accept(tcp, config)).await {
+                        Ok(Ok(stream)) => serve_connection(stream, service).await,
+                        Ok(Err(e)) => tracing::debug!(%addr, error = %e, "TLS handshake failed"),
+                        Err(_) => tracing::debug!(%addr, "TLS handshake timed out"),
+                    }
+                }
+            }
+        });
     }
-    Ok(())
+}
+
+/// Serves HTTP/1.1 (with upgrades, for the live socket) on one accepted connection until it ends.
+async fn serve_connection<I, S>(io: I, service: S)
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    S: tower::Service<
+            axum::http::Request<hyper::body::Incoming>,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let io = hyper_util::rt::TokioIo::new(io);
+    let service = hyper_util::service::TowerToHyperService::new(service);
+    if let Err(e) = hyper::server::conn::http1::Builder::new()
+        .serve_connection(io, service)
+        .with_upgrades()
+        .await
+    {
+        tracing::trace!(error = %e, "connection ended with an error");
+    }
+}
+
+/// What to do when accepting a connection fails. A connection reset before it was accepted is
+/// nothing; anything else (such as running out of file descriptors) is logged, and the loop
+/// pauses for a second so that it does not spin while the condition lasts.
+async fn accept_failed(e: std::io::Error) {
+    use std::io::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::ConnectionRefused | ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!(error = %e, "accepting a connection failed");
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
 }

@@ -42,10 +42,20 @@ pub const WEB_SESSION_PURGE_EVERY: u64 = 1_200;
 pub const MAX_PAGE_SIZE: i64 = 500;
 /// Default page size.
 pub const DEFAULT_PAGE_SIZE: i64 = 100;
-/// WebSocket read buffer per connection (memory per idle connection depends on it).
-pub const WS_READ_BUFFER_BYTES: usize = 4 * 1024;
+/// WebSocket read buffer per connection, and the most read from the connection at once: every
+/// idle connection holds it. A larger message still arrives whole (the buffer grows to fit it,
+/// up to `WS_MAX_MESSAGE_BYTES`), in more reads.
+pub const WS_READ_BUFFER_BYTES: usize = 1024;
 /// WebSocket write buffer per connection.
 pub const WS_WRITE_BUFFER_BYTES: usize = 0;
+/// How long a client has to complete the TLS handshake after connecting.
+pub const TLS_HANDSHAKE_TIMEOUT_SECS: u64 = 10;
+/// Most bytes read from a TLS socket at once, into a buffer on the stack (a whole record with
+/// its header fits). Only what is left of a partial record is kept per connection.
+pub const TLS_READ_CHUNK_BYTES: usize = 18 * 1024;
+/// Most application data encrypted by one write on a TLS connection, and most encrypted bytes
+/// a connection holds waiting for its socket before a writer waits.
+pub const TLS_WRITE_PENDING_BYTES: usize = 64 * 1024;
 /// Largest WebSocket message accepted from a client.
 pub const WS_MAX_MESSAGE_BYTES: usize = assist_proto::wire::MAX_CLIENT_MESSAGE_BYTES;
 /// Chat messages per participant per minute.
