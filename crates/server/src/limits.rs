@@ -60,15 +60,15 @@ pub const TLS_WRITE_PENDING_BYTES: usize = 64 * 1024;
 pub const WS_MAX_MESSAGE_BYTES: usize = assist_proto::wire::MAX_CLIENT_MESSAGE_BYTES;
 /// Chat messages per participant per minute.
 pub const CHAT_MESSAGES_PER_MINUTE: u32 = 60;
-/// Chat messages a node stores in one transaction at most (group commit).
-pub const CHAT_BATCH_MAX: usize = 256;
+/// Chat messages a node stores in one transaction at most (group commit; on PostgreSQL one
+/// statement). A power of two.
+pub const CHAT_BATCH_MAX: usize = 64;
+const _: () = assert!(CHAT_BATCH_MAX.is_power_of_two());
 /// Chat messages one live connection may have waiting to be stored; more are refused
 /// (`chat_busy`) until some are stored. At least a minute's worth of the flood limit, so that a
 /// burst the flood limit allows is never refused for this.
 pub const LIVE_CHAT_QUEUE: usize = 64;
 const _: () = assert!(LIVE_CHAT_QUEUE >= CHAT_MESSAGES_PER_MINUTE as usize);
-/// Chat writers per node on PostgreSQL (one on SQLite): transactions in flight at once.
-pub const CHAT_WRITERS_POSTGRES: usize = 4;
 /// Chat messages a node holds waiting to be stored; senders wait when it is full.
 pub const CHAT_QUEUE_MAX: usize = 4_096;
 /// How long a node keeps the tenant settings in memory before reading them again (ms). A change

@@ -5,19 +5,20 @@
 //! audit entry together, and the refusal of a message whose session is over decided by the same
 //! statement that stores it. Only after the commit is a message published to the peer, so what
 //! the peer sees is always in the thread. Under load this turns hundreds of commits a second into
-//! a few dozen, which is what keeps delivery fast with a thousand live sessions.
+//! a few dozen, which is what keeps delivery fast with a thousand live sessions. One writer keeps
+//! each session's messages in the order they arrived; on PostgreSQL a batch is one statement, and
+//! one writer with larger batches measured faster than four with smaller ones
+//! (`docs/benchmarks.md`).
 
 use super::bus::BusEvent;
 use super::hub::Hub;
 use crate::clock::now_ms;
 use crate::error::{ApiResult, AppError};
-use crate::limits::{
-    CHAT_BATCH_MAX, CHAT_MESSAGES_PER_MINUTE, CHAT_QUEUE_MAX, CHAT_WRITERS_POSTGRES,
-};
+use crate::limits::{CHAT_BATCH_MAX, CHAT_MESSAGES_PER_MINUTE, CHAT_QUEUE_MAX};
 use crate::ratelimit::Limit;
 use crate::state::AppState;
-use crate::store::sessions::{ChatRecord, NewChat};
-use crate::store::{Backend, Store};
+use crate::store::Store;
+use crate::store::chat::{ChatRecord, NewChat};
 use assist_proto::chat::sanitize_chat;
 use assist_proto::session::Role;
 use std::sync::Arc;
@@ -77,36 +78,24 @@ struct Pending {
     done: oneshot::Sender<Result<Option<ChatRecord>, String>>,
 }
 
-/// This node's chat writer: queues in front of tasks that store messages in batches and publish
-/// them once stored. One task on SQLite (it takes one writer at a time anyway); on PostgreSQL
-/// `CHAT_WRITERS_POSTGRES`, each with the sessions whose id hashes to it, so that one session's
-/// messages keep their order while several transactions are in flight.
+/// This node's chat writer: a queue in front of the task that stores messages in batches and
+/// publishes them once stored.
 pub struct ChatWriter {
-    queues: Vec<mpsc::Sender<Pending>>,
+    queue: mpsc::Sender<Pending>,
 }
 
 impl ChatWriter {
-    /// Starts the writer tasks (they end when the last handle is dropped).
+    /// Starts the writer task (it ends when the last handle is dropped).
     pub fn spawn(store: Store, hub: Arc<Hub>) -> ChatWriter {
-        let writers = match store.backend() {
-            Backend::Sqlite => 1,
-            Backend::Postgres => CHAT_WRITERS_POSTGRES,
-        };
-        let queues = (0..writers)
-            .map(|_| {
-                let (queue, rx) = mpsc::channel(CHAT_QUEUE_MAX);
-                tokio::spawn(run(store.clone(), hub.clone(), rx));
-                queue
-            })
-            .collect();
-        ChatWriter { queues }
+        let (queue, rx) = mpsc::channel(CHAT_QUEUE_MAX);
+        tokio::spawn(run(store, hub, rx));
+        ChatWriter { queue }
     }
 
     /// Stores `msg` and publishes it to the session. `None`: the session is over or gone.
     pub async fn write(&self, msg: NewChat) -> ApiResult<Option<ChatRecord>> {
         let (done, outcome) = oneshot::channel();
-        let queue = &self.queues[shard(&msg.session_id, self.queues.len())];
-        queue
+        self.queue
             .send(Pending { msg, done })
             .await
             .map_err(|_| anyhow::anyhow!("the chat writer has stopped"))?;
@@ -118,21 +107,14 @@ impl ChatWriter {
     }
 }
 
-/// The writer of a session's messages (FNV-1a of its id).
-fn shard(session_id: &str, writers: usize) -> usize {
-    let h = session_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
-    usize::try_from(h % writers.max(1) as u64).unwrap_or(0)
-}
-
 async fn run(store: Store, hub: Arc<Hub>, mut rx: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(CHAT_BATCH_MAX);
     while rx.recv_many(&mut batch, CHAT_BATCH_MAX).await > 0 {
         let msgs: Vec<NewChat> = batch.iter().map(|p| p.msg.clone()).collect();
         let outcomes = match store.add_chats(&msgs).await {
             Ok(recs) => recs.into_iter().map(Ok).collect(),
-            // A conflict with another node (or a failed commit): one at a time, with retries.
+            // A failed statement (a lost connection, a restarting database): one at a time, so
+            // that one message's trouble is only its own.
             Err(_) => {
                 let mut each = Vec::with_capacity(msgs.len());
                 for m in &msgs {
@@ -159,19 +141,5 @@ async fn run(store: Store, hub: Arc<Hub>, mut rx: mpsc::Receiver<Pending>) {
             }
             let _ = p.done.send(outcome);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::shard;
-
-    #[test]
-    fn a_session_always_has_the_same_writer_and_sessions_spread() {
-        assert_eq!(shard("abc", 1), 0);
-        assert_eq!(shard("abc", 4), shard("abc", 4));
-        let used: std::collections::BTreeSet<usize> =
-            (0..64).map(|i| shard(&format!("session{i}"), 4)).collect();
-        assert_eq!(used.len(), 4, "64 sessions reach every writer");
     }
 }

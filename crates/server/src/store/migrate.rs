@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(5, "0005_scaleout.sql"),
     migration!(6, "0006_agent_sso.sql"),
     migration!(7, "0007_unattended.sql"),
+    migration!(8, "0008_chat_threads.sql"),
 ];
 
 /// The schema version this binary brings.

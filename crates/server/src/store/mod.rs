@@ -5,6 +5,7 @@
 mod migrate;
 
 pub mod audit;
+pub mod chat;
 pub mod conditional_access;
 pub mod devices;
 pub mod groups;

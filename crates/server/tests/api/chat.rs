@@ -4,7 +4,7 @@ use crate::both;
 use crate::common::*;
 use crate::sessions::{create, world};
 use assist_proto::session::Role;
-use assist_server::store::sessions::NewChat;
+use assist_server::store::chat::NewChat;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -195,6 +195,43 @@ async fn batches_number_each_thread(db: Db) {
     assert_eq!(thread(&w, &a).await, ["a0", "a1", "a2", "a3"]);
     assert_eq!(thread(&w, &b).await, ["b1", "b2"]);
     assert!(thread(&w, &over).await.is_empty());
+    // Each stored message has its audit entry (the fact: number and length, not the text), in
+    // the same commit; the message that was not stored has none.
+    let audit = w
+        .admin
+        .get_json(&format!(
+            "/api/audit?action=session.chat_sent&target={a}&limit=100"
+        ))
+        .await;
+    let mut details: Vec<(i64, i64, String)> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["detail"]["seq"].as_i64().unwrap(),
+                e["detail"]["chars"].as_i64().unwrap(),
+                e["actor"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    details.sort();
+    assert_eq!(
+        details,
+        [
+            (1, 2, "helper".to_owned()),
+            (2, 2, "sharer".to_owned()),
+            (3, 2, "sharer".to_owned()),
+            (4, 2, "sharer".to_owned())
+        ]
+    );
+    let none = w
+        .admin
+        .get_json(&format!(
+            "/api/audit?action=session.chat_sent&target={over}&limit=100"
+        ))
+        .await;
+    assert_eq!(none["items"], json!([]));
 
     // A batch larger than one statement takes (runs of 64, 32, ...) keeps its order too.
     let long: Vec<NewChat> = (0..100)
@@ -208,36 +245,46 @@ async fn batches_number_each_thread(db: Db) {
 }
 
 /// Two writers (the helper's node and the sharer's node) append to the same threads at the same
-/// moment, again and again: every batch is stored (none fails on a position the other took), and
-/// each thread is numbered without gaps, each writer's messages in their order.
+/// moment, again and again, naming the sessions in opposite orders: every batch is stored (none
+/// fails on a number the other took, none waits for the other in a cycle), and each thread is
+/// numbered without gaps, each writer's messages in their order.
 async fn writers_at_once_share_a_thread(db: Db) {
     let w = world(db).await;
     let (a, _) = create(&w.helper).await;
     let (b, _) = create(&w.helper).await;
     let store = &w.s.state.store;
     const ROUNDS: usize = 30;
+    let batch = |from: Role, who: &str, round: usize, order: [&String; 3]| -> Vec<NewChat> {
+        order
+            .iter()
+            .enumerate()
+            .map(|(k, s)| note(&w, s, from, &format!("{who} {round:02} {k}")))
+            .collect()
+    };
     for round in 0..ROUNDS {
-        let mine = |from: Role, who: &str| -> Vec<NewChat> {
-            [&a, &b, &a]
-                .iter()
-                .enumerate()
-                .map(|(k, s)| note(&w, s, from, &format!("{who} {round:02} {k}")))
-                .collect()
-        };
-        let (h, s) = (mine(Role::Helper, "helper"), mine(Role::Sharer, "sharer"));
+        let h = batch(Role::Helper, "helper", round, [&a, &b, &a]);
+        let s = batch(Role::Sharer, "sharer", round, [&b, &a, &b]);
         let (x, y) = tokio::join!(store.add_chats(&h), store.add_chats(&s));
         let (x, y) = (x.expect("helper's batch"), y.expect("sharer's batch"));
         assert!(x.iter().chain(&y).all(Option::is_some), "round {round}");
     }
-    let texts = thread(&w, &a).await;
-    assert_eq!(texts.len(), ROUNDS * 4);
-    for who in ["helper", "sharer"] {
-        let own: Vec<&String> = texts.iter().filter(|t| t.starts_with(who)).collect();
-        let expected: Vec<String> = (0..ROUNDS)
-            .flat_map(|r| [format!("{who} {r:02} 0"), format!("{who} {r:02} 2")])
-            .collect();
-        assert_eq!(own, expected.iter().collect::<Vec<_>>(), "{who}'s order");
-    }
-    assert_eq!(thread(&w, &b).await.len(), ROUNDS * 2);
+    let (in_a, in_b) = (thread(&w, &a).await, thread(&w, &b).await);
+    assert_eq!((in_a.len(), in_b.len()), (ROUNDS * 3, ROUNDS * 3));
+    let own = |texts: &[String], who: &str| -> Vec<String> {
+        texts
+            .iter()
+            .filter(|t| t.starts_with(who))
+            .cloned()
+            .collect()
+    };
+    let expected = |who: &str, ks: &[usize]| -> Vec<String> {
+        (0..ROUNDS)
+            .flat_map(|r| ks.iter().map(move |k| format!("{who} {r:02} {k}")))
+            .collect()
+    };
+    assert_eq!(own(&in_a, "helper"), expected("helper", &[0, 2]));
+    assert_eq!(own(&in_a, "sharer"), expected("sharer", &[1]));
+    assert_eq!(own(&in_b, "helper"), expected("helper", &[1]));
+    assert_eq!(own(&in_b, "sharer"), expected("sharer", &[0, 2]));
     w.s.stop().await;
 }
