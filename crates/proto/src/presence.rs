@@ -79,15 +79,29 @@ pub enum Heartbeat {
 pub struct Liveness {
     last_seen: Millis,
     last_ping: Millis,
+    /// Whether a peer heard from within the interval is spared the ping (the server's side).
+    ping_only_silent: bool,
 }
 
 impl Liveness {
-    /// Timers for a connection opened at `now`: the peer counts as just seen, and the first
-    /// ping is due one interval from now.
+    /// A client's timers for a connection opened at `now`: the server counts as just seen, and
+    /// a ping goes out every interval, the first one interval from now.
     pub fn new(now: Millis) -> Liveness {
         Liveness {
             last_seen: now,
             last_ping: now,
+            ping_only_silent: false,
+        }
+    }
+
+    /// The server's timers for a connection opened at `now`: it pings only a client it has not
+    /// heard from for an interval. The web app and the agent ping every interval themselves, so
+    /// the server's pings go only to a client that has fallen silent (or does not ping); the
+    /// loss deadline is the same either way.
+    pub fn for_server(now: Millis) -> Liveness {
+        Liveness {
+            ping_only_silent: true,
+            ..Liveness::new(now)
         }
     }
 
@@ -117,16 +131,26 @@ impl Liveness {
         now >= self.deadline()
     }
 
-    /// When the next ping should go out: one interval after the last, or `now` if overdue.
+    /// When the next ping should go out: one interval after the last ping (on the server's side,
+    /// or after the last message from the peer if that is later), or `now` if overdue.
     pub fn next_ping(&self, now: Millis) -> Millis {
-        self.last_ping
+        self.ping_from()
             .saturating_add(HEARTBEAT_INTERVAL_MS)
             .max(now)
     }
 
-    /// Whether a ping is due at `now`.
+    /// Whether a ping is due at `now` (see [`Liveness::next_ping`]).
     pub fn ping_due(&self, now: Millis) -> bool {
-        now >= self.last_ping.saturating_add(HEARTBEAT_INTERVAL_MS)
+        now >= self.ping_from().saturating_add(HEARTBEAT_INTERVAL_MS)
+    }
+
+    /// What the next ping is counted from.
+    fn ping_from(&self) -> Millis {
+        if self.ping_only_silent {
+            self.last_ping.max(self.last_seen)
+        } else {
+            self.last_ping
+        }
     }
 
     /// The earliest time something needs doing: the next ping or the loss deadline.
@@ -242,6 +266,32 @@ mod tests {
             l.next_ping(T0 + 10 * HEARTBEAT_INTERVAL_MS),
             T0 + 10 * HEARTBEAT_INTERVAL_MS
         );
+    }
+
+    #[test]
+    fn the_server_pings_only_a_silent_peer() {
+        let mut l = Liveness::for_server(T0);
+        // The peer talks every 900 ms: no ping ever falls due.
+        for k in 1..100 {
+            let now = T0 + k * 900;
+            assert_ne!(l.poll(now), Heartbeat::Ping, "at {now}");
+            l.seen(now);
+        }
+        // Once it falls silent, pings resume one interval after its last message.
+        let last = T0 + 99 * 900;
+        assert_eq!(
+            l.poll(last),
+            Heartbeat::WaitUntil(last + HEARTBEAT_INTERVAL_MS)
+        );
+        assert_eq!(l.poll(last + HEARTBEAT_INTERVAL_MS), Heartbeat::Ping);
+        assert_eq!(
+            l.poll(last + HEARTBEAT_INTERVAL_MS),
+            Heartbeat::WaitUntil(last + 2 * HEARTBEAT_INTERVAL_MS)
+        );
+        // A client pings every interval, whatever it hears.
+        let mut c = Liveness::new(T0);
+        c.seen(T0 + 900);
+        assert_eq!(c.poll(T0 + HEARTBEAT_INTERVAL_MS), Heartbeat::Ping);
     }
 
     #[test]

@@ -246,7 +246,7 @@ impl World {
         let i = idx(role);
         match frame {
             Frame::Open => {
-                self.server.conns[i] = Some(Liveness::new(now));
+                self.server.conns[i] = Some(Liveness::for_server(now));
                 let session = self.view_for(role);
                 self.server_send(role, ServerMessage::hello(role, session));
                 if let Some(peer) = self.server.presence[idx(role.peer())] {

@@ -2,7 +2,8 @@
 //!
 //! Each connection is one task: it subscribes to its session on the hub, marks its side online,
 //! sends `hello`, then waits on three things at once: frames from the client, events from the
-//! hub, and its heartbeat timer (pings every second; silent for `LOST_AFTER_MS` means lost).
+//! hub, and its heartbeat timer (a ping to a client silent for a second; silent for
+//! `LOST_AFTER_MS` means lost).
 //! On exit it marks its side `left` (close frame) or `lost` (error or silence), unless a newer
 //! connection of the same side has taken over.
 
@@ -144,7 +145,7 @@ async fn run(
         }));
     }
 
-    let mut liveness = Liveness::new(now_ms());
+    let mut liveness = Liveness::for_server(now_ms());
     let mut greeted = false;
     let mut chat_out: Option<ChatOut> = None;
     let mut ready = None;
