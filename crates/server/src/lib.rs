@@ -185,6 +185,12 @@ where
     let io = hyper_util::rt::TokioIo::new(io);
     let service = hyper_util::service::TowerToHyperService::new(service);
     if let Err(e) = hyper::server::conn::http1::Builder::new()
+        // A client that does not send a request's whole head in time is closed, so that slow
+        // senders cannot hold connections open (also between requests on a kept-alive one).
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(std::time::Duration::from_secs(
+            limits::HTTP_HEADER_READ_TIMEOUT_SECS,
+        ))
         .serve_connection(io, service)
         .with_upgrades()
         .await

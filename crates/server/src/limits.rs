@@ -50,6 +50,9 @@ pub const WS_READ_BUFFER_BYTES: usize = 1024;
 pub const WS_WRITE_BUFFER_BYTES: usize = 0;
 /// How long a client has to complete the TLS handshake after connecting.
 pub const TLS_HANDSHAKE_TIMEOUT_SECS: u64 = 10;
+/// How long a client has to send a request's whole head (request line and headers), counted
+/// from when the connection is ready for it; then the connection is closed.
+pub const HTTP_HEADER_READ_TIMEOUT_SECS: u64 = 20;
 /// Most bytes read from a TLS socket at once, into a buffer on the stack (a whole record with
 /// its header fits). Only what is left of a partial record is kept per connection.
 pub const TLS_READ_CHUNK_BYTES: usize = 18 * 1024;

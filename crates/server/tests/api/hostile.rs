@@ -141,3 +141,57 @@ async fn no_request_makes_a_500() {
     );
     s.stop().await;
 }
+
+/// A client that sends a request's head slowly (never finishing it) is closed once
+/// `HTTP_HEADER_READ_TIMEOUT_SECS` have passed, not held open for ever; a client that finishes
+/// its head is answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_request_heads_are_cut_off() {
+    use assist_server::limits::HTTP_HEADER_READ_TIMEOUT_SECS;
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = TestServer::start(Db::Sqlite).await;
+    let addr = s.base.trim_start_matches("http://").to_owned();
+
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let started = Instant::now();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // One more header line now and then, never the blank line that ends the head.
+    let trickle = async {
+        for i in 0.. {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            if slow
+                .write_all(format!("X-Slow-{i}: y\r\n").as_bytes())
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+    };
+    let limit = Duration::from_secs(HTTP_HEADER_READ_TIMEOUT_SECS + 10);
+    let _ = tokio::time::timeout(limit, trickle).await;
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
+    let took = started.elapsed();
+    assert!(
+        closed.is_ok() && took < limit,
+        "the slow client was still connected after {took:?}"
+    );
+    assert!(
+        took >= Duration::from_secs(HTTP_HEADER_READ_TIMEOUT_SECS - 1),
+        "closed after {took:?}, before the limit"
+    );
+
+    let mut quick = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    quick
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    quick.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    s.stop().await;
+}
