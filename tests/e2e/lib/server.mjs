@@ -1,5 +1,5 @@
 // Starts an Assist server for a browser test: the debug binary (or ASSIST_BIN), a fresh data
-// directory, plain HTTP on 127.0.0.1 port 0; ready when it prints `Assist listening on URL`.
+// directory, plain HTTP (or `tls`) on 127.0.0.1 port 0; ready when it prints `Assist listening on URL`.
 // Also a small API client (cookie sign-in) for setting up users, roles and settings.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -46,9 +46,9 @@ export function serverBinary() {
 
 /**
  * Starts a server. Resolves with `{url, dataDir, stop(), admin}` where `admin` is an API client
- * signed in as the first administrator.
+ * signed in as the first administrator. `tls`: the server's `--tls` mode (`off`, `self-signed`).
  */
-export async function startServer({ timeoutMs = 20000, extraArgs = [] } = {}) {
+export async function startServer({ timeoutMs = 20000, extraArgs = [], tls = 'off' } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'assist-e2e-'));
   const child = spawn(
     serverBinary(),
@@ -56,7 +56,7 @@ export async function startServer({ timeoutMs = 20000, extraArgs = [] } = {}) {
       'serve',
       '--listen', '127.0.0.1:0',
       '--data', dataDir,
-      '--tls', 'off',
+      '--tls', tls,
       '--admin-email', ADMIN_EMAIL,
       '--admin-password', ADMIN_PASSWORD,
       ...extraArgs,
