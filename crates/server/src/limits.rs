@@ -64,7 +64,7 @@ pub const WS_MAX_MESSAGE_BYTES: usize = assist_proto::wire::MAX_CLIENT_MESSAGE_B
 /// Chat messages per participant per minute.
 pub const CHAT_MESSAGES_PER_MINUTE: u32 = 60;
 /// Chat messages a node stores in one transaction at most (group commit; on PostgreSQL one
-/// statement). A power of two.
+/// statement). A power of two: SQLite's statements take runs of 1, 2, 4, ... rows.
 pub const CHAT_BATCH_MAX: usize = 64;
 const _: () = assert!(CHAT_BATCH_MAX.is_power_of_two());
 /// Chat messages one live connection may have waiting to be stored; more are refused

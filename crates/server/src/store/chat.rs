@@ -9,8 +9,9 @@
 //! touches no index and leaves the session's row alone.
 //!
 //! On PostgreSQL a batch is one statement (raise the counters, insert the messages, insert their
-//! audit entries): one round trip and one commit. SQLite has no data-modifying `WITH`; there the
-//! same three steps are three statements in one transaction, in process.
+//! audit entries) with the messages as one JSON parameter: one round trip and one commit, and
+//! one statement text for every batch size. SQLite has no data-modifying `WITH`; there the same
+//! three steps are three statements in one transaction, in process.
 
 use super::audit::{AuditEntry, insert_many};
 use super::{Backend, Store};
@@ -59,7 +60,13 @@ impl Store {
     /// their order in the batch.
     pub async fn add_chats(&self, batch: &[NewChat]) -> sqlx::Result<Vec<Option<ChatRecord>>> {
         let mut out = Vec::with_capacity(batch.len());
-        for run in super::runs(batch, CHAT_BATCH_MAX) {
+        // PostgreSQL takes a whole batch in one statement; SQLite's statements list their rows,
+        // so they go in runs of 1, 2, 4, ... rows (a few statement texts, all kept prepared).
+        let runs: Vec<&[NewChat]> = match self.backend() {
+            Backend::Postgres => batch.chunks(CHAT_BATCH_MAX).collect(),
+            Backend::Sqlite => super::runs(batch, CHAT_BATCH_MAX).collect(),
+        };
+        for run in runs {
             let seqs = match self.backend() {
                 Backend::Postgres => append_postgres(self, run).await?,
                 Backend::Sqlite => append_sqlite(self, run).await?,
@@ -144,30 +151,51 @@ fn audit_entry(m: &NewChat, seq: i64) -> AuditEntry {
 
 /// Raises the counters of the live sessions among `run`'s (in session id order) and answers
 /// each one's number before the raise, as the SQL of the `WITH` item `counted`: the rows of
-/// `v(session_id, tenant_id, added)`, bound after the three terminal states.
-const RAISE_COUNTERS: &str = "\
-    INSERT INTO chat_threads (session_id, last_seq) \
-    SELECT v.session_id, v.added FROM v, sessions s \
-    WHERE s.id = v.session_id AND s.tenant_id = v.tenant_id AND s.state NOT IN ($1, $2, $3) \
-    ORDER BY v.session_id \
-    ON CONFLICT (session_id) DO UPDATE SET last_seq = chat_threads.last_seq + excluded.last_seq \
-    RETURNING session_id, last_seq";
+/// `v(session_id, tenant_id, added)`, bound after the three terminal states. A macro, so that
+/// the PostgreSQL statement can include it at compile time.
+macro_rules! raise_counters {
+    () => {
+        "INSERT INTO chat_threads (session_id, last_seq) \
+         SELECT v.session_id, v.added FROM v, sessions s \
+         WHERE s.id = v.session_id AND s.tenant_id = v.tenant_id AND s.state NOT IN ($1, $2, $3) \
+         ORDER BY v.session_id \
+         ON CONFLICT (session_id) DO UPDATE SET last_seq = chat_threads.last_seq + excluded.last_seq \
+         RETURNING session_id, last_seq"
+    };
+}
+const RAISE_COUNTERS: &str = raise_counters!();
 
-/// PostgreSQL: one statement. The counters of the batch's live sessions are raised in session id
+/// A message as a row of the batch that [`append_postgres`] hands over as one JSON parameter.
+#[derive(Serialize)]
+struct BatchRow<'a> {
+    id: &'a str,
+    session_id: &'a str,
+    place: i64,
+    sender_role: &'a str,
+    sender_id: &'a str,
+    text: &'a str,
+    sent_at: i64,
+    tenant_id: &'a str,
+    address: Option<&'a str>,
+    chars: i64,
+}
+
+/// PostgreSQL: one statement, whatever the batch's size: the messages arrive as one JSON array
+/// (so the statement's text never changes, stays prepared on every connection, and a batch is one
+/// round trip and one commit). The counters of the batch's live sessions are raised in session id
 /// order (an upsert waits for a row another transaction holds and then raises the value that
 /// transaction committed); the messages go in at the numbers below the new counters, and their
 /// audit entries from what was inserted. The audit detail is the JSON `{"chars":…,"seq":…}`, as
 /// [`audit_entry`] writes it.
 async fn append_postgres(store: &Store, run: &[NewChat]) -> sqlx::Result<Vec<Option<i64>>> {
-    const WIDTH: usize = 10;
-    let rows: Vec<String> = (0..run.len())
-        .map(|r| super::placeholders(6 + r * WIDTH, WIDTH))
-        .collect();
-    let sql = format!(
-        "WITH m (id, session_id, place, sender_role, sender_id, text, sent_at, tenant_id, address, chars) AS \
-           (VALUES {rows}), \
+    const SQL: &str = concat!(
+        "WITH m AS (SELECT * FROM json_to_recordset($6::json) AS r \
+           (id TEXT, session_id TEXT, place BIGINT, sender_role TEXT, sender_id TEXT, text TEXT, \
+            sent_at BIGINT, tenant_id TEXT, address TEXT, chars BIGINT)), \
          v AS (SELECT session_id, tenant_id, MAX(place) AS added FROM m GROUP BY session_id, tenant_id), \
-         counted AS ({RAISE_COUNTERS}), \
+         counted AS (",
+        raise_counters!(),
+        "), \
          stored AS ( \
            INSERT INTO chat_messages (id, session_id, seq, sender_role, sender_id, text, sent_at) \
            SELECT m.id, m.session_id, c.last_seq - v.added + m.place, m.sender_role, m.sender_id, m.text, m.sent_at \
@@ -176,32 +204,36 @@ async fn append_postgres(store: &Store, run: &[NewChat]) -> sqlx::Result<Vec<Opt
          audited AS ( \
            INSERT INTO audit (tenant_id, at, actor_id, actor, action, target, address, detail) \
            SELECT m.tenant_id, $4, m.sender_id, m.sender_role, $5, m.session_id, m.address, \
-                  '{{\"chars\":' || m.chars || ',\"seq\":' || s.seq || '}}' \
+                  '{\"chars\":' || m.chars || ',\"seq\":' || s.seq || '}' \
            FROM stored s JOIN m ON m.id = s.id) \
-         SELECT id, seq FROM stored",
-        rows = rows.join(", ")
+         SELECT id, seq FROM stored"
     );
     let ids: Vec<String> = run.iter().map(|_| super::new_id()).collect();
-    let mut q = sqlx::query(AssertSqlSafe(sql))
+    let rows: Vec<BatchRow> = run
+        .iter()
+        .zip(&ids)
+        .zip(places(run))
+        .map(|((m, id), place)| BatchRow {
+            id,
+            session_id: &m.session_id,
+            place,
+            sender_role: m.from.as_str(),
+            sender_id: &m.sender_id,
+            text: &m.text,
+            sent_at: m.sent_at,
+            tenant_id: &m.tenant_id,
+            address: m.address.as_deref(),
+            chars: i64::try_from(m.text.chars().count()).unwrap_or(i64::MAX),
+        })
+        .collect();
+    let rows = serde_json::to_string(&rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let stored = sqlx::query(SQL)
         .bind(StateName::TERMINAL[0].as_str())
         .bind(StateName::TERMINAL[1].as_str())
         .bind(StateName::TERMINAL[2].as_str())
         .bind(now_ms())
-        .bind(CHAT_SENT);
-    for ((m, id), place) in run.iter().zip(&ids).zip(places(run)) {
-        q = q
-            .bind(id)
-            .bind(&m.session_id)
-            .bind(place)
-            .bind(m.from.as_str())
-            .bind(&m.sender_id)
-            .bind(&m.text)
-            .bind(m.sent_at)
-            .bind(&m.tenant_id)
-            .bind(&m.address)
-            .bind(i64::try_from(m.text.chars().count()).unwrap_or(i64::MAX));
-    }
-    let stored = q
+        .bind(CHAT_SENT)
+        .bind(rows)
         .fetch_all(store.pool())
         .await?
         .iter()

@@ -233,7 +233,7 @@ async fn batches_number_each_thread(db: Db) {
         .await;
     assert_eq!(none["items"], json!([]));
 
-    // A batch larger than one statement takes (runs of 64, 32, ...) keeps its order too.
+    // A batch larger than one statement takes (`CHAT_BATCH_MAX`) keeps its order too.
     let long: Vec<NewChat> = (0..100)
         .map(|i| note(&w, &b, Role::Helper, &format!("long {i:03}")))
         .collect();
@@ -241,6 +241,35 @@ async fn batches_number_each_thread(db: Db) {
     let seqs: Vec<i64> = out.iter().map(|r| r.as_ref().unwrap().seq).collect();
     assert_eq!(seqs, (3..103).collect::<Vec<i64>>());
     assert_eq!(thread(&w, &b).await.len(), 102);
+
+    // Text and address are stored as they came, whatever characters they hold (on PostgreSQL a
+    // batch travels as one JSON parameter).
+    let tricky = "quote \" backslash \\ tab\t line\n 😀 مرحبا {\"json\": [1, null]} \\u0041 '; --";
+    let mut m = note(&w, &a, Role::Helper, tricky);
+    m.address = Some("2001:db8::1".into());
+    let out = store.add_chats(&[m]).await.unwrap();
+    assert_eq!(out[0].as_ref().unwrap().seq, 5);
+    assert_eq!(
+        thread(&w, &a).await.last().map(String::as_str),
+        Some(tricky)
+    );
+    let audit = w
+        .admin
+        .get_json(&format!(
+            "/api/audit?action=session.chat_sent&target={a}&limit=100"
+        ))
+        .await;
+    let entry = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["detail"]["seq"] == 5)
+        .expect("the audit entry of message 5");
+    assert_eq!(entry["address"], "2001:db8::1");
+    assert_eq!(
+        entry["detail"]["chars"],
+        i64::try_from(tricky.chars().count()).unwrap()
+    );
     w.s.stop().await;
 }
 
