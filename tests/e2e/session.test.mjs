@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { startServer, createUser } from './lib/server.mjs';
-import { launch, screenshot, videoPixels } from './lib/browser.mjs';
+import { launch, screenshot, videoPixels, waitFor } from './lib/browser.mjs';
 
 let server;
 let browser;
@@ -117,16 +117,6 @@ async function axeViolations(page) {
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-async function waitFor(fn, ms, what) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** framesDecoded and size of the helper's incoming video. */

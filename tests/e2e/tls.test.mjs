@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, createUser } from './lib/server.mjs';
-import { launch } from './lib/browser.mjs';
+import { launch, waitFor } from './lib/browser.mjs';
 
 // The test's own API client (Node's fetch) talks to the self-signed server too. This file runs
 // in a process of its own (node --test), so this reaches no other test.
@@ -53,16 +53,6 @@ async function pageFor(user) {
   await ctx.addCookies([user.client.cookie]);
   await ctx.addInitScript(RECORD_SOCKETS);
   return { ctx, page: await ctx.newPage() };
-}
-
-async function waitFor(fn, ms, what) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 test('a whole session over TLS: pages, wss:// live sockets, long chat messages, leave notice', async () => {

@@ -97,3 +97,14 @@ export async function helperSession(browser, url, user, { viewport, init } = {})
   const state = async () => (await (await context.request.get(`${url}/api/sessions/${id}`)).json());
   return { context, page, id, code, request, state };
 }
+
+/** Polls `fn` every 25 ms until it returns something truthy (resolved with it), for up to `ms`. */
+export async function waitFor(fn, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
