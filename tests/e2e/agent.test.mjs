@@ -7,7 +7,8 @@
 // Checked: the helper's video shows the probe's colours; input sent while the session is view
 // only injects nothing; in control the helper's pointer move (letterboxing accounted for), click
 // and typing reach the probe; a denied session injects nothing and stops the agent; the sharer's
-// `q` ends the session.
+// `q` ends the session; `--yes` asks the sharer when the helper may not be allowed unattended,
+// and when the helper may, the helper's page says so and the agent allows by itself.
 //
 // Network: when this machine has a non-loopback address, the test re-runs itself in a network
 // namespace with only loopback (`unshare --net`, needs root), so WebRTC candidates are loopback
@@ -239,5 +240,36 @@ if (!inNamespace && hasOutside) {
     await agent.waitLine((l) => l.includes('session is over (denied)'), 10_000, 'denied');
     assert.equal(await agent.exited, 0, agent.stderr);
     await h.context.close();
+  });
+
+  test('--yes with remote_help.unattended: the helper page says so, and the agent allows by itself', async () => {
+    // A role with remote_help.unattended, given to the helper for this test only.
+    const role = await server.admin.post('/api/roles', {
+      name: 'Unattended Operator',
+      permissions: ['remote_help.offer', 'remote_help.view_screen', 'remote_help.unattended'],
+    });
+    const assignment = await server.admin.post('/api/role-assignments', { role_id: role.id, user_id: helper.id, scope_all: true });
+    try {
+      const h = await helperSession();
+      const agent = startAgent(h.code, ['--yes']);
+      const note = await agent.waitLine((l) => l.startsWith('Unattended (--yes)'), 20_000, 'unattended note');
+      assert.match(note, /allowed automatically/);
+      // Before asking, the helper reads that the sharer will not be asked.
+      await h.page.locator('#request-note', { hasText: 'Unattended access is allowed' }).waitFor({ timeout: 10_000 });
+      await h.request('view');
+      await agent.waitLine((l) => l.startsWith('Allowed without asking you'), 10_000, 'allowed by itself');
+      assert.equal((await h.state()).state, 'active');
+      assert.ok(!agent.lines.some((l) => l.includes('asks to SEE')), 'no prompt was shown');
+      await h.page.waitForFunction(() => {
+        const v = document.getElementById('screen');
+        return v && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 3;
+      }, null, { timeout: 30_000 });
+      // The helper ends; the agent stops by itself.
+      await h.page.click('#end-session');
+      assert.equal(await agent.exited, 0, agent.stderr);
+      await h.context.close();
+    } finally {
+      await server.admin.del(`/api/role-assignments/${assignment.id}`);
+    }
   });
 }

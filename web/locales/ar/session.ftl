@@ -104,6 +104,7 @@ live-request-mode-view = يطلب المساعد عرض شاشتك.
 live-request-mode-control = يطلب المساعد التحكم في شاشتك.
 live-share-cancelled = أُلغيت مشاركة الشاشة. اختر «سماح» مرة أخرى لمشاركة شاشتك.
 live-control-needs-agent = يتطلب التحكم الكامل وكيل Assist على جهاز المشارك.
+live-unattended-allowed = يُسمح بالوصول غير المراقَب: الوكيل المضبوط على القبول تلقائيًا يسمح بطلبك دون أن يسأل المشارك.
 live-expires-in = تنتهي خلال
 live-error = حدث خطأ:
 live-video-waiting = في انتظار شاشة المشارك…

@@ -111,6 +111,7 @@ live-request-mode-view = Pomocník žádá o zobrazení vaší obrazovky.
 live-request-mode-control = Pomocník žádá o ovládání vaší obrazovky.
 live-share-cancelled = Sdílení obrazovky bylo zrušeno. Chcete-li obrazovku sdílet, zvolte znovu Povolit.
 live-control-needs-agent = Úplné ovládání vyžaduje agenta Assist na zařízení sdílejícího.
+live-unattended-allowed = Přístup bez dohledu je povolen: agent nastavený na automatické přijímání povolí váš požadavek, aniž by se zeptal sdílejícího.
 live-expires-in = Vyprší za
 live-error = Něco se pokazilo:
 live-video-waiting = Čeká se na obrazovku sdílejícího…

@@ -111,6 +111,7 @@ live-request-mode-view = Din hjælper beder om at se din skærm.
 live-request-mode-control = Din hjælper beder om at styre din skærm.
 live-share-cancelled = Skærmdelingen blev annulleret. Vælg Tillad igen for at dele din skærm.
 live-control-needs-agent = Fuld kontrol kræver Assist-agenten på delerens enhed.
+live-unattended-allowed = Uovervåget adgang er tilladt: en agent, der er sat til at acceptere af sig selv, tillader din anmodning uden at spørge deleren.
 live-expires-in = Udløber om
 live-error = Noget gik galt:
 live-video-waiting = Venter på delerens skærm…

@@ -111,6 +111,7 @@ live-request-mode-view = Ihr Helfer möchte Ihren Bildschirm sehen.
 live-request-mode-control = Ihr Helfer möchte Ihren Bildschirm steuern.
 live-share-cancelled = Die Bildschirmfreigabe wurde abgebrochen. Wählen Sie erneut „Zulassen“, um Ihren Bildschirm freizugeben.
 live-control-needs-agent = Für Vollzugriff ist der Assist-Agent auf dem Gerät der freigebenden Person erforderlich.
+live-unattended-allowed = Unbeaufsichtigter Zugriff ist erlaubt: Ein Agent, der selbst annehmen soll, erlaubt Ihre Anfrage, ohne die freigebende Person zu fragen.
 live-expires-in = Läuft ab in
 live-error = Etwas ist schiefgelaufen:
 live-video-waiting = Warten auf den Bildschirm der freigebenden Person…

@@ -112,6 +112,7 @@ live-request-mode-view = Your helper asks to view your screen.
 live-request-mode-control = Your helper asks to control your screen.
 live-share-cancelled = Screen sharing was cancelled. Choose Allow again to share your screen.
 live-control-needs-agent = Full control needs the Assist agent on the sharer’s device.
+live-unattended-allowed = Unattended access is allowed: an agent set to accept by itself allows your request without asking the sharer.
 live-expires-in = Expires in
 live-error = Something went wrong:
 live-video-waiting = Waiting for the sharer’s screen…

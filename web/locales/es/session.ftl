@@ -111,6 +111,7 @@ live-request-mode-view = Su asistente solicita ver su pantalla.
 live-request-mode-control = Su asistente solicita controlar su pantalla.
 live-share-cancelled = Se canceló el uso compartido de pantalla. Elija Permitir de nuevo para compartir su pantalla.
 live-control-needs-agent = El control total requiere el agente de Assist en el dispositivo de la persona asistida.
+live-unattended-allowed = Se permite el acceso desatendido: un agente configurado para aceptar por sí solo permite su solicitud sin preguntar a la persona asistida.
 live-expires-in = Caduca en
 live-error = Algo salió mal:
 live-video-waiting = Esperando la pantalla de la persona asistida…

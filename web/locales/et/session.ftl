@@ -111,6 +111,7 @@ live-request-mode-view = Abistaja palub luba sinu ekraani vaadata.
 live-request-mode-control = Abistaja palub luba sinu ekraani juhtida.
 live-share-cancelled = Ekraani jagamine tühistati. Ekraani jagamiseks vali uuesti Luba.
 live-control-needs-agent = Täielikuks juhtimiseks on jagaja seadmes vaja Assisti agenti.
+live-unattended-allowed = Järelevalveta juurdepääs on lubatud: ise nõustuma seatud agent lubab teie taotluse jagajalt küsimata.
 live-expires-in = Kehtib veel
 live-error = Midagi läks valesti:
 live-video-waiting = Ootame jagaja ekraani…

@@ -111,6 +111,7 @@ live-request-mode-view = Auttajasi pyytää lupaa nähdä näyttösi.
 live-request-mode-control = Auttajasi pyytää lupaa hallita näyttöäsi.
 live-share-cancelled = Näytön jakaminen peruutettiin. Jaa näyttösi valitsemalla Salli uudelleen.
 live-control-needs-agent = Täysi hallinta edellyttää Assist-agenttia jakajan laitteessa.
+live-unattended-allowed = Valvomaton käyttö on sallittu: itse hyväksymään asetettu agentti sallii pyyntösi kysymättä jakajalta.
 live-expires-in = Voimassa vielä
 live-error = Jokin meni vikaan:
 live-video-waiting = Odotetaan jakajan näyttöä…

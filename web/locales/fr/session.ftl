@@ -111,6 +111,7 @@ live-request-mode-view = Votre assistant demande à voir votre écran.
 live-request-mode-control = Votre assistant demande à contrôler votre écran.
 live-share-cancelled = Le partage d’écran a été annulé. Choisissez à nouveau Autoriser pour partager votre écran.
 live-control-needs-agent = Le contrôle total nécessite l’agent Assist sur l’appareil du bénéficiaire.
+live-unattended-allowed = L’accès sans surveillance est autorisé : un agent réglé pour accepter de lui-même autorise votre demande sans consulter le bénéficiaire.
 live-expires-in = Expire dans
 live-error = Un problème est survenu :
 live-video-waiting = En attente de l’écran du bénéficiaire…

@@ -111,6 +111,7 @@ live-request-mode-view = המסייע מבקש לצפות במסך שלך.
 live-request-mode-control = המסייע מבקש לשלוט במסך שלך.
 live-share-cancelled = שיתוף המסך בוטל. כדי לשתף את המסך, יש לבחור שוב „אישור”.
 live-control-needs-agent = שליטה מלאה דורשת את סוכן Assist במכשיר של המשתף.
+live-unattended-allowed = גישה ללא השגחה מותרת: סוכן שהוגדר לאשר בעצמו יאשר את בקשתך בלי לשאול את המשתף.
 live-expires-in = התוקף יפוג בעוד
 live-error = משהו השתבש:
 live-video-waiting = ממתינים למסך של המשתף…

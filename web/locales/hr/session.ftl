@@ -111,6 +111,7 @@ live-request-mode-view = Vaš pomagač traži prikaz vašeg zaslona.
 live-request-mode-control = Vaš pomagač traži upravljanje vašim zaslonom.
 live-share-cancelled = Dijeljenje zaslona je otkazano. Ponovno odaberite Dopusti da biste podijelili zaslon.
 live-control-needs-agent = Za potpunu kontrolu potreban je agent Assist na uređaju primatelja pomoći.
+live-unattended-allowed = Nenadzirani pristup je dopušten: agent postavljen da sam prihvaća dopušta vaš zahtjev bez pitanja primatelja pomoći.
 live-expires-in = Istječe za
 live-error = Nešto nije u redu:
 live-video-waiting = Čeka se zaslon primatelja pomoći…

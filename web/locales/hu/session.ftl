@@ -111,6 +111,7 @@ live-request-mode-view = A segítője meg szeretné tekinteni a képernyőjét.
 live-request-mode-control = A segítője vezérelni szeretné a képernyőjét.
 live-share-cancelled = A képernyőmegosztás megszakadt. A képernyő megosztásához válassza újra az Engedélyezés lehetőséget.
 live-control-needs-agent = A teljes vezérléshez az Assist ügynökre van szükség a megosztó eszközén.
+live-unattended-allowed = A felügyelet nélküli hozzáférés engedélyezett: az önálló elfogadásra beállított ügynök a megosztó megkérdezése nélkül engedélyezi a kérését.
 live-expires-in = Hátralévő idő:
 live-error = Hiba történt:
 live-video-waiting = Várakozás a megosztó képernyőjére…

@@ -111,6 +111,7 @@ live-request-mode-view = Il tuo assistente chiede di vedere il tuo schermo.
 live-request-mode-control = Il tuo assistente chiede di controllare il tuo schermo.
 live-share-cancelled = La condivisione dello schermo è stata annullata. Scegli di nuovo Consenti per condividere il tuo schermo.
 live-control-needs-agent = Il controllo completo richiede l’agente Assist sul dispositivo della persona assistita.
+live-unattended-allowed = L’accesso non presidiato è consentito: un agente impostato per accettare da solo consente la tua richiesta senza chiedere alla persona assistita.
 live-expires-in = Scade tra
 live-error = Qualcosa è andato storto:
 live-video-waiting = In attesa dello schermo della persona assistita…

@@ -104,6 +104,7 @@ live-request-mode-view = サポート担当者が画面の表示を求めてい�
 live-request-mode-control = サポート担当者が画面の操作を求めています。
 live-share-cancelled = 画面共有がキャンセルされました。共有するにはもう一度「許可」を選んでください。
 live-control-needs-agent = フル コントロールには共有者のデバイスに Assist エージェントが必要です。
+live-unattended-allowed = 無人アクセスが許可されています: 自動で承諾するよう設定されたエージェントは、共有者に確認せずに要求を許可します。
 live-expires-in = 有効期限まで
 live-error = 問題が発生しました:
 live-video-waiting = 共有者の画面を待っています…

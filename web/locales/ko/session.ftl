@@ -111,6 +111,7 @@ live-request-mode-view = 도우미가 화면 보기를 요청합니다.
 live-request-mode-control = 도우미가 화면 제어를 요청합니다.
 live-share-cancelled = 화면 공유가 취소되었습니다. 화면을 공유하려면 허용을 다시 선택하세요.
 live-control-needs-agent = 전체 제어를 하려면 공유자의 장치에 Assist 에이전트가 있어야 합니다.
+live-unattended-allowed = 무인 액세스가 허용됩니다: 스스로 수락하도록 설정된 에이전트는 공유자에게 묻지 않고 요청을 허용합니다.
 live-expires-in = 남은 시간
 live-error = 문제가 발생했습니다:
 live-video-waiting = 공유자의 화면을 기다리는 중…

@@ -111,6 +111,7 @@ live-request-mode-view = Jūsų pagalbininkas prašo leisti matyti jūsų ekran�
 live-request-mode-control = Jūsų pagalbininkas prašo leisti valdyti jūsų ekraną.
 live-share-cancelled = Ekrano bendrinimas atšauktas. Norėdami bendrinti ekraną, dar kartą pasirinkite „Leisti“.
 live-control-needs-agent = Visiškam valdymui pagalbos gavėjo įrenginyje reikia Assist agento.
+live-unattended-allowed = Leidžiama prieiga be priežiūros: agentas, nustatytas priimti pats, leidžia jūsų užklausą neklausdamas pagalbos gavėjo.
 live-expires-in = Liko laiko:
 live-error = Kažkas nepavyko:
 live-video-waiting = Laukiama pagalbos gavėjo ekrano…

@@ -111,6 +111,7 @@ live-request-mode-view = Jūsu palīgs lūdz atļauju skatīt jūsu ekrānu.
 live-request-mode-control = Jūsu palīgs lūdz atļauju vadīt jūsu ekrānu.
 live-share-cancelled = Ekrāna koplietošana tika atcelta. Vēlreiz izvēlieties “Atļaut”, lai koplietotu ekrānu.
 live-control-needs-agent = Pilnai kontrolei koplietotāja ierīcē ir nepieciešams Assist aģents.
+live-unattended-allowed = Neuzraudzīta piekļuve ir atļauta: aģents, kas iestatīts pieņemt pats, atļauj jūsu pieprasījumu, nejautājot koplietotājam.
 live-expires-in = Derīgums beigsies pēc
 live-error = Radās kļūda:
 live-video-waiting = Gaida koplietotāja ekrānu…

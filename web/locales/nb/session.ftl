@@ -111,6 +111,7 @@ live-request-mode-view = Hjelperen din ber om å se skjermen din.
 live-request-mode-control = Hjelperen din ber om å styre skjermen din.
 live-share-cancelled = Skjermdelingen ble avbrutt. Velg Tillat igjen for å dele skjermen.
 live-control-needs-agent = Full kontroll krever Assist-agenten på delerens enhet.
+live-unattended-allowed = Tilgang uten tilsyn er tillatt: en agent som er satt til å godta selv, tillater forespørselen din uten å spørre deleren.
 live-expires-in = Utløper om
 live-error = Noe gikk galt:
 live-video-waiting = Venter på delerens skjerm…

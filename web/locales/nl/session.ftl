@@ -111,6 +111,7 @@ live-request-mode-view = Uw helper vraagt om uw scherm te bekijken.
 live-request-mode-control = Uw helper vraagt om uw scherm te besturen.
 live-share-cancelled = Het delen van het scherm is geannuleerd. Kies opnieuw Toestaan om uw scherm te delen.
 live-control-needs-agent = Voor volledig beheer is de Assist-agent nodig op het apparaat van de deler.
+live-unattended-allowed = Onbeheerde toegang is toegestaan: een agent die is ingesteld om zelf te accepteren, staat uw verzoek toe zonder de deler te vragen.
 live-expires-in = Verloopt over
 live-error = Er is iets misgegaan:
 live-video-waiting = Wachten op het scherm van de deler…

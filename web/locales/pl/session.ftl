@@ -111,6 +111,7 @@ live-request-mode-view = Pomocnik prosi o wyświetlenie Twojego ekranu.
 live-request-mode-control = Pomocnik prosi o sterowanie Twoim ekranem.
 live-share-cancelled = Anulowano udostępnianie ekranu. Wybierz ponownie Zezwól, aby udostępnić ekran.
 live-control-needs-agent = Pełna kontrola wymaga agenta Assist na urządzeniu udostępniającego.
+live-unattended-allowed = Dostęp nienadzorowany jest dozwolony: agent ustawiony na samodzielne akceptowanie zezwala na Twoją prośbę bez pytania udostępniającego.
 live-expires-in = Wygasa za
 live-error = Coś poszło nie tak:
 live-video-waiting = Oczekiwanie na ekran udostępniającego…

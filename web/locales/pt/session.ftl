@@ -111,6 +111,7 @@ live-request-mode-view = O seu ajudante pede para ver o seu ecrã.
 live-request-mode-control = O seu ajudante pede para controlar o seu ecrã.
 live-share-cancelled = A partilha de ecrã foi cancelada. Escolha Permitir novamente para partilhar o ecrã.
 live-control-needs-agent = O controlo total requer o agente Assist no dispositivo do partilhador.
+live-unattended-allowed = O acesso não assistido é permitido: um agente configurado para aceitar sozinho permite o seu pedido sem perguntar ao partilhador.
 live-expires-in = Expira dentro de
 live-error = Algo correu mal:
 live-video-waiting = A aguardar o ecrã do partilhador…

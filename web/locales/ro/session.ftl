@@ -111,6 +111,7 @@ live-request-mode-view = Asistentul dvs. cere să vă vadă ecranul.
 live-request-mode-control = Asistentul dvs. cere să vă controleze ecranul.
 live-share-cancelled = Partajarea ecranului a fost anulată. Alegeți din nou Permite pentru a vă partaja ecranul.
 live-control-needs-agent = Controlul total necesită agentul Assist pe dispozitivul persoanei asistate.
+live-unattended-allowed = Accesul nesupravegheat este permis: un agent setat să accepte singur vă permite solicitarea fără a întreba persoana asistată.
 live-expires-in = Expiră în
 live-error = Ceva nu a funcționat:
 live-video-waiting = Se așteaptă ecranul persoanei asistate…

@@ -111,6 +111,7 @@ live-request-mode-view = Pomocník žiada o zobrazenie vašej obrazovky.
 live-request-mode-control = Pomocník žiada o ovládanie vašej obrazovky.
 live-share-cancelled = Zdieľanie obrazovky bolo zrušené. Ak chcete obrazovku zdieľať, znova vyberte Povoliť.
 live-control-needs-agent = Úplné ovládanie vyžaduje agenta Assist v zariadení zdieľajúceho.
+live-unattended-allowed = Prístup bez dozoru je povolený: agent nastavený na automatické prijímanie povolí vašu požiadavku bez opýtania zdieľajúceho.
 live-expires-in = Platnosť vyprší o
 live-error = Niečo sa pokazilo:
 live-video-waiting = Čaká sa na obrazovku zdieľajúceho…

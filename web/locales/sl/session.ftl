@@ -111,6 +111,7 @@ live-request-mode-view = Pomočnik prosi za ogled vašega zaslona.
 live-request-mode-control = Pomočnik prosi za upravljanje vašega zaslona.
 live-share-cancelled = Deljenje zaslona je bilo preklicano. Znova izberite Dovoli, da delite zaslon.
 live-control-needs-agent = Za popoln nadzor je v napravi prejemnika pomoči potreben agent Assist.
+live-unattended-allowed = Nenadzorovan dostop je dovoljen: agent, nastavljen za samodejno sprejemanje, dovoli vašo zahtevo, ne da bi vprašal prejemnika pomoči.
 live-expires-in = Poteče čez
 live-error = Prišlo je do napake:
 live-video-waiting = Čakanje na zaslon prejemnika pomoči…

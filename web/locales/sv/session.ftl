@@ -111,6 +111,7 @@ live-request-mode-view = Din hjälpare ber om att få se din skärm.
 live-request-mode-control = Din hjälpare ber om att få styra din skärm.
 live-share-cancelled = Skärmdelningen avbröts. Välj Tillåt igen för att dela skärmen.
 live-control-needs-agent = Full kontroll kräver Assist-agenten på delarens enhet.
+live-unattended-allowed = Obevakad åtkomst är tillåten: en agent som är inställd på att godkänna själv tillåter din begäran utan att fråga delaren.
 live-expires-in = Upphör om
 live-error = Något gick fel:
 live-video-waiting = Väntar på delarens skärm…

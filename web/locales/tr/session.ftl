@@ -111,6 +111,7 @@ live-request-mode-view = Yardımcınız ekranınızı görüntülemek istiyor.
 live-request-mode-control = Yardımcınız ekranınızı denetlemek istiyor.
 live-share-cancelled = Ekran paylaşımı iptal edildi. Ekranınızı paylaşmak için yeniden İzin ver’i seçin.
 live-control-needs-agent = Tam denetim için paylaşanın cihazında Assist aracısı gerekir.
+live-unattended-allowed = Gözetimsiz erişime izin veriliyor: kendiliğinden kabul edecek şekilde ayarlanmış bir aracı, paylaşana sormadan isteğinize izin verir.
 live-expires-in = Kalan süre
 live-error = Bir sorun oluştu:
 live-video-waiting = Paylaşanın ekranı bekleniyor…

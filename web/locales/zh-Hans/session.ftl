@@ -111,6 +111,7 @@ live-request-mode-view = 你的协助者请求查看你的屏幕。
 live-request-mode-control = 你的协助者请求控制你的屏幕。
 live-share-cancelled = 屏幕共享已取消。再次选择“允许”即可共享屏幕。
 live-control-needs-agent = 完全控制需要在共享者的设备上安装 Assist 代理。
+live-unattended-allowed = 已允许无人值守访问：设置为自动接受的代理会直接允许你的请求，而不询问共享者。
 live-expires-in = 剩余有效时间
 live-error = 出现问题：
 live-video-waiting = 正在等待共享者的屏幕…

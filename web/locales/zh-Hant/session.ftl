@@ -111,6 +111,7 @@ live-request-mode-view = 你的協助者要求檢視你的螢幕。
 live-request-mode-control = 你的協助者要求控制你的螢幕。
 live-share-cancelled = 螢幕分享已取消。再次選擇「允許」即可分享螢幕。
 live-control-needs-agent = 完全控制需要在分享者的裝置上安裝 Assist 代理程式。
+live-unattended-allowed = 已允許無人看管存取：設定為自動接受的代理程式會直接允許你的要求，而不詢問分享者。
 live-expires-in = 剩餘有效時間
 live-error = 發生問題：
 live-video-waiting = 正在等候分享者的螢幕…

@@ -82,6 +82,7 @@ const SCRIPT_KEYS: &[&str] = &[
     "request-mode-control",
     "share-cancelled",
     "control-needs-agent",
+    "unattended-allowed",
     "expires-in",
     "error",
     "video-waiting",

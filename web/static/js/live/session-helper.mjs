@@ -78,7 +78,12 @@ function render(v) {
   show(els.requestControl, canControl);
   els.requestView.disabled = !(v.state === 'joined');
   els.requestControl.disabled = !agent || !(v.state === 'joined' || (v.state === 'active' && v.active_mode === 'view'));
-  setText(els.requestNote, canControl && !agent && !terminal ? t('control-needs-agent') : '');
+  // An agent told to accept by itself (`--yes`) allows without asking when the server says so:
+  // the helper should know that before asking.
+  let note = '';
+  if (!terminal && canControl && !agent) note = t('control-needs-agent');
+  else if (!terminal && agent && v.unattended_allowed) note = t('unattended-allowed');
+  setText(els.requestNote, note);
 
   show(els.screenPanel, !!v.active_mode || v.state === 'active');
   show(els.end, !terminal);

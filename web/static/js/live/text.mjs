@@ -40,6 +40,7 @@ const FALLBACK = {
   'share-cancelled': 'Screen sharing was cancelled. Allow again to share your screen.',
   'sharing-stopped': 'You stopped sharing your screen.',
   'control-needs-agent': 'Full control needs the Assist agent on the sharer’s device.',
+  'unattended-allowed': 'Unattended access is allowed: an agent set to accept by itself allows your request without asking the sharer.',
   'expires-in': 'Expires in',
   'no-sessions': 'No sessions yet.',
   'error': 'Something went wrong:',
