@@ -43,6 +43,10 @@ pub enum AppError {
     /// 502: a service this server depends on (an identity provider) failed or answered wrongly.
     #[error("{message}")]
     Upstream { code: &'static str, message: String },
+    /// 503: the database cannot be reached now (down, restarting, every connection busy past
+    /// the pool's wait); the client may try again shortly (`Retry-After`).
+    #[error("the database is unavailable; try again in a moment")]
+    Unavailable(#[source] sqlx::Error),
     /// 500: a fault of the server (never caused by client input).
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
@@ -106,6 +110,7 @@ impl AppError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Upstream { .. } => StatusCode::BAD_GATEWAY,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -124,6 +129,7 @@ impl AppError {
             Self::TooLarge(_) => "body_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::RateLimited { .. } => "rate_limited",
+            Self::Unavailable(_) => "database_unavailable",
             Self::Internal(_) => "internal",
         }
     }
@@ -141,15 +147,20 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let Self::Internal(e) = &self {
-            tracing::error!(error = ?e, "internal error");
+        match &self {
+            Self::Internal(e) => tracing::error!(error = ?e, "internal error"),
+            Self::Unavailable(e) => tracing::warn!(error = %e, "database unavailable"),
+            _ => {}
         }
+        let retry_after = match &self {
+            Self::RateLimited { retry_after_secs } => Some((*retry_after_secs).max(1)),
+            Self::Unavailable(_) => Some(crate::limits::UNAVAILABLE_RETRY_AFTER_SECS),
+            _ => None,
+        };
         let mut res = (self.status(), Json(self.body())).into_response();
-        if let Self::RateLimited { retry_after_secs } = self {
-            res.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(retry_after_secs.max(1)),
-            );
+        if let Some(secs) = retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         res
     }
@@ -157,7 +168,29 @@ impl IntoResponse for AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        Self::Internal(anyhow::Error::new(e).context("database"))
+        if database_unavailable(&e) {
+            Self::Unavailable(e)
+        } else {
+            Self::Internal(anyhow::Error::new(e).context("database"))
+        }
+    }
+}
+
+/// Whether a database error says the database cannot be reached now, rather than that a
+/// statement failed: no connection to be had (refused, lost, pool closed or exhausted past its
+/// wait), or PostgreSQL refusing connections (class 08 connection exceptions, shutting down or
+/// starting up, too many connections).
+fn database_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| {
+            c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
     }
 }
 

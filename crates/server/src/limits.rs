@@ -50,6 +50,8 @@ pub const WS_READ_BUFFER_BYTES: usize = 1024;
 pub const WS_WRITE_BUFFER_BYTES: usize = 0;
 /// How long a client has to complete the TLS handshake after connecting.
 pub const TLS_HANDSHAKE_TIMEOUT_SECS: u64 = 10;
+/// `Retry-After` of a 503 `database_unavailable` (the database out of reach), in seconds.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 1;
 /// How long a client has to send a request's whole head (request line and headers), counted
 /// from when the connection is ready for it; then the connection is closed.
 pub const HTTP_HEADER_READ_TIMEOUT_SECS: u64 = 20;

@@ -5,6 +5,7 @@
 //! guesses spread over nodes add up. Each failure is one atomic upsert per key; see
 //! `docs/state.md`.
 
+use crate::error::{ApiResult, AppError};
 use crate::store::{Backend, Store};
 use sqlx::Row;
 use std::collections::HashMap;
@@ -60,19 +61,15 @@ impl RateLimiter {
         self.shared.is_some()
     }
 
-    /// `Err(seconds to wait)` while `key` has used up its failures in the current window.
-    /// If the shared counters cannot be read, the attempt is refused for a second (fail closed).
-    pub async fn check(&self, key: &str, limit: Limit) -> Result<(), u64> {
-        match &self.shared {
+    /// 429 `rate_limited` (with the seconds to wait) while `key` has used up its failures in the
+    /// current window. If the shared counters cannot be read, the attempt is refused (fail
+    /// closed) with the database's error: 503 `database_unavailable` when it is out of reach.
+    pub async fn check(&self, key: &str, limit: Limit) -> ApiResult<()> {
+        let verdict = match &self.shared {
             None => self.check_at(key, limit, Instant::now()),
-            Some(store) => match check_shared(store, key, limit, crate::clock::now_ms()).await {
-                Ok(r) => r,
-                Err(e) => {
-                    tracing::warn!(error = %e, "reading a rate limit failed; refusing for now");
-                    Err(1)
-                }
-            },
-        }
+            Some(store) => check_shared(store, key, limit, crate::clock::now_ms()).await?,
+        };
+        verdict.map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })
     }
 
     /// Counts one failure for `key`.

@@ -83,11 +83,7 @@ async fn agent_token(
     Json(req): Json<AgentTokenRequest>,
 ) -> ApiResult<Json<AgentToken>> {
     let key = format!("agent-code:fail:{}", addr.text());
-    state
-        .limiter
-        .check(&key, FAILURE_LIMIT)
-        .await
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    state.limiter.check(&key, FAILURE_LIMIT).await?;
     match exchange(&state, addr, req).await {
         Ok(t) => Ok(Json(t)),
         Err(e) => {

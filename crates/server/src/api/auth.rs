@@ -119,11 +119,7 @@ async fn login(
         } else {
             ADDRESS_LIMIT
         };
-        state
-            .limiter
-            .check(key, limit)
-            .await
-            .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+        state.limiter.check(key, limit).await?;
     }
     let user = state.store.user_by_email(&state.tenant_id, &email).await?;
     let (hash, totp_secret) = match &user {

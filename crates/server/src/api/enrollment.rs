@@ -214,11 +214,7 @@ async fn enroll(
     Json(req): Json<Enroll>,
 ) -> ApiResult<(StatusCode, Json<Enrolled>)> {
     let limit_key = format!("enroll:{}", addr.text());
-    state
-        .limiter
-        .check(&limit_key, ENROLL_LIMIT)
-        .await
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    state.limiter.check(&limit_key, ENROLL_LIMIT).await?;
     let report = Report {
         name: req.name,
         os_id: req.os_id,

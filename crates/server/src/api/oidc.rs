@@ -376,11 +376,7 @@ async fn login(
     Query(q): Query<LoginQuery>,
 ) -> ApiResult<Response> {
     let key = format!("oidc:start:{}", addr.text());
-    state
-        .limiter
-        .check(&key, START_LIMIT)
-        .await
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    state.limiter.check(&key, START_LIMIT).await?;
     state.limiter.fail(&key, START_LIMIT).await;
     let agent = agent_return(&q)?;
     match begin(&state, &headers, agent.clone()).await {
@@ -436,11 +432,7 @@ async fn callback(
     query: Result<Query<CallbackQuery>, AppError>,
 ) -> ApiResult<Response> {
     let key = format!("oidc:fail:{}", addr.text());
-    state
-        .limiter
-        .check(&key, FAILURE_LIMIT)
-        .await
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    state.limiter.check(&key, FAILURE_LIMIT).await?;
     let result = match query {
         Ok(Query(q)) => finish(&state, addr, &headers, q).await,
         Err(e) => Err((e, None)),

@@ -207,11 +207,7 @@ fn interactive(who: &Authed) -> ApiResult<()> {
 
 async fn limited(state: &AppState, user_id: &str) -> ApiResult<String> {
     let key = format!("second_factor:acct:{user_id}");
-    state
-        .limiter
-        .check(&key, FAILURE_LIMIT)
-        .await
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    state.limiter.check(&key, FAILURE_LIMIT).await?;
     Ok(key)
 }
 

@@ -309,16 +309,8 @@ async fn join_session(
     ensure_enabled(&crate::api::settings::current(&state).await?)?;
     let account_key = format!("code:acct:{}", who.user.id);
     let address_key = format!("code:addr:{}", who.addr.text());
-    state
-        .limiter
-        .check(&account_key, ACCOUNT_LIMIT)
-        .await
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
-    state
-        .limiter
-        .check(&address_key, ADDRESS_LIMIT)
-        .await
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    state.limiter.check(&account_key, ACCOUNT_LIMIT).await?;
+    state.limiter.check(&address_key, ADDRESS_LIMIT).await?;
     let wrong = async |state: &AppState| {
         state.limiter.fail(&account_key, ACCOUNT_LIMIT).await;
         state.limiter.fail(&address_key, ADDRESS_LIMIT).await;

@@ -48,11 +48,7 @@ pub async fn post(
     }
     let text = sanitize_chat(text).map_err(|e| AppError::bad_request(e.code(), e.to_string()))?;
     let key = format!("chat:{session_id}:{}", role.as_str());
-    state
-        .chat_limiter
-        .check(&key, CHAT_LIMIT)
-        .await
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    state.chat_limiter.check(&key, CHAT_LIMIT).await?;
     state.chat_limiter.fail(&key, CHAT_LIMIT).await;
     let msg = NewChat {
         tenant_id: state.tenant_id.clone(),

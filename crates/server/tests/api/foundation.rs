@@ -13,8 +13,38 @@ both!(
     api_tokens,
     roles_and_assignments,
     domains_and_settings,
-    audit_is_append_only
+    audit_is_append_only,
+    database_gone_is_a_503
 );
+
+/// With the database out of reach, requests are answered 503 `database_unavailable` with a
+/// `Retry-After` (not a 500), and `/healthz` says so: a load balancer can route around the node
+/// and a client can try again.
+async fn database_gone_is_a_503(db: Db) {
+    let s = TestServer::start(db).await;
+    let admin = s.admin().await;
+    admin.get_json("/api/users").await;
+    s.state.store.close().await;
+    let res = admin.get("/api/users").await;
+    assert_eq!(
+        res.headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
+    expect_error(res, StatusCode::SERVICE_UNAVAILABLE, "database_unavailable").await;
+    let res = s
+        .client()
+        .post(
+            "/api/auth/login",
+            json!({"email": "nobody@example.com", "password": "a long password 42"}),
+        )
+        .await;
+    expect_error(res, StatusCode::SERVICE_UNAVAILABLE, "database_unavailable").await;
+    let health = s.client().get("/healthz").await;
+    assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
+    s.stop().await;
+}
 
 async fn health_and_metrics(db: Db) {
     let s = TestServer::start(db).await;
