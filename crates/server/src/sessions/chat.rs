@@ -71,7 +71,7 @@ pub async fn post(
 /// A message waiting for the writer, and where its outcome goes.
 struct Pending {
     msg: NewChat,
-    done: oneshot::Sender<Result<Option<ChatRecord>, String>>,
+    done: oneshot::Sender<ApiResult<Option<ChatRecord>>>,
 }
 
 /// This node's chat writer: a queue in front of the task that stores messages in batches and
@@ -97,7 +97,8 @@ impl ChatWriter {
             .map_err(|_| anyhow::anyhow!("the chat writer has stopped"))?;
         match outcome.await {
             Ok(Ok(rec)) => Ok(rec),
-            Ok(Err(e)) => Err(anyhow::anyhow!("storing a chat message: {e}").into()),
+            // The store's own error: 503 `database_unavailable` when the database is out of reach.
+            Ok(Err(e)) => Err(e),
             Err(_) => Err(anyhow::anyhow!("the chat writer has stopped").into()),
         }
     }
@@ -114,7 +115,7 @@ async fn run(store: Store, hub: Arc<Hub>, mut rx: mpsc::Receiver<Pending>) {
             Err(_) => {
                 let mut each = Vec::with_capacity(msgs.len());
                 for m in &msgs {
-                    each.push(store.add_chat(m).await.map_err(|e| e.to_string()));
+                    each.push(store.add_chat(m).await.map_err(AppError::from));
                 }
                 each
             }
@@ -133,7 +134,7 @@ async fn run(store: Store, hub: Arc<Hub>, mut rx: mpsc::Receiver<Pending>) {
                 .await;
             }
             if let Err(e) = &outcome {
-                tracing::warn!(error = %e, session = %p.msg.session_id, "chat message not stored");
+                tracing::warn!(error = ?e, session = %p.msg.session_id, "chat message not stored");
             }
             let _ = p.done.send(outcome);
         }
