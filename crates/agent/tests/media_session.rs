@@ -150,14 +150,18 @@ async fn streams_skips_unchanged_frames_and_carries_data() {
 
     wait_event(&mut session, SessionEvent::VideoReady).await;
 
-    // Data both ways.
+    // Data both ways. Frames may arrive before the channel opens: they are kept, the stream's
+    // first frame (with its parameter sets) among them, so that what arrived can be decoded.
+    let mut early = Vec::new();
     loop {
         let event = timeout(Duration::from_secs(5), seen.recv())
             .await
             .unwrap()
             .unwrap();
-        if matches!(event, Seen::ChannelOpen) {
-            break;
+        match event {
+            Seen::ChannelOpen => break,
+            Seen::Frame { data, .. } => early.push(data),
+            Seen::Text(_) => {}
         }
     }
     text_tx.send("hello agent".into()).unwrap();
@@ -195,10 +199,10 @@ async fn streams_skips_unchanged_frames_and_carries_data() {
     }
     assert_eq!(while_still, 0, "frames sent for a still screen");
 
-    // What arrived decodes.
+    // What arrived decodes, from the stream's first frame on.
     let mut decoder = Decoder::new().unwrap();
     let mut decoded = 0;
-    for (_, data) in &received {
+    for data in early.iter().chain(received.iter().map(|(_, data)| data)) {
         if let Some(picture) = decoder.decode(data).unwrap() {
             assert_eq!(picture.dimensions(), (320, 240));
             decoded += 1;
