@@ -106,6 +106,13 @@ if (!inNamespace && hasOutside) {
 
   const startAgent = (code, args = []) => enrolled.join(code, { display: xvfb.display, args });
 
+  /** Resolves once the helper's page has decoded a few frames of the agent's screen. */
+  const framesArrive = (page) =>
+    page.waitForFunction(() => {
+      const v = document.getElementById('screen');
+      return v && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 3;
+    }, null, { timeout: 30_000 });
+
   const inputLines = (from) => probe.lines.slice(from).filter((l) => /^(BUTTON|KEY)/.test(l));
 
   test('the helper sees the X screen and controls it only while allowed', async () => {
@@ -121,10 +128,7 @@ if (!inNamespace && hasOutside) {
     await agent.waitLine((l) => l.includes('now SEES'), 10_000, 'view active');
 
     // Frames arrive and show the probe's four colours on the left half.
-    await h.page.waitForFunction(() => {
-      const v = document.getElementById('screen');
-      return v && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 3;
-    }, null, { timeout: 30_000 });
+    await framesArrive(h.page);
     const sample = async () => {
       const { size, points } = await videoPixels(h.page, { points: [[0.125, 0.25], [0.375, 0.25], [0.125, 0.75], [0.375, 0.75]] });
       const [red, green, blue, white] = points;
@@ -260,10 +264,7 @@ if (!inNamespace && hasOutside) {
       await agent.waitLine((l) => l.startsWith('Allowed without asking you'), 10_000, 'allowed by itself');
       assert.equal((await h.state()).state, 'active');
       assert.ok(!agent.lines.some((l) => l.includes('asks to SEE')), 'no prompt was shown');
-      await h.page.waitForFunction(() => {
-        const v = document.getElementById('screen');
-        return v && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 3;
-      }, null, { timeout: 30_000 });
+      await framesArrive(h.page);
       // The helper ends; the agent stops by itself.
       await h.page.click('#end-session');
       assert.equal(await agent.exited, 0, agent.stderr);

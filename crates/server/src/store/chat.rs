@@ -60,13 +60,7 @@ impl Store {
     /// their order in the batch.
     pub async fn add_chats(&self, batch: &[NewChat]) -> sqlx::Result<Vec<Option<ChatRecord>>> {
         let mut out = Vec::with_capacity(batch.len());
-        // PostgreSQL takes a whole batch in one statement; SQLite's statements list their rows,
-        // so they go in runs of 1, 2, 4, ... rows (a few statement texts, all kept prepared).
-        let runs: Vec<&[NewChat]> = match self.backend() {
-            Backend::Postgres => batch.chunks(CHAT_BATCH_MAX).collect(),
-            Backend::Sqlite => super::runs(batch, CHAT_BATCH_MAX).collect(),
-        };
-        for run in runs {
+        for run in batch.chunks(CHAT_BATCH_MAX) {
             let seqs = match self.backend() {
                 Backend::Postgres => append_postgres(self, run).await?,
                 Backend::Sqlite => append_sqlite(self, run).await?,
@@ -163,8 +157,6 @@ macro_rules! raise_counters {
          RETURNING session_id, last_seq"
     };
 }
-const RAISE_COUNTERS: &str = raise_counters!();
-
 /// A message as a row of the batch that [`append_postgres`] hands over as one JSON parameter.
 #[derive(Serialize)]
 struct BatchRow<'a> {
@@ -243,7 +235,9 @@ async fn append_postgres(store: &Store, run: &[NewChat]) -> sqlx::Result<Vec<Opt
 }
 
 /// SQLite: the same steps as three statements in one transaction (SQLite takes one writer at a
-/// time, so nothing waits on a row here); the counters with the same SQL as on PostgreSQL.
+/// time, so nothing waits on a row here); the counters with the same SQL as on PostgreSQL. The
+/// inserts list their rows, so they go in runs of 1, 2, 4, ... rows (a few statement texts, all
+/// kept prepared).
 async fn append_sqlite(store: &Store, run: &[NewChat]) -> sqlx::Result<Vec<Option<i64>>> {
     let places = places(run);
     let mut counts: Vec<(&str, &str, i64)> = Vec::new();
@@ -255,11 +249,12 @@ async fn append_sqlite(store: &Store, run: &[NewChat]) -> sqlx::Result<Vec<Optio
     }
     let mut tx = store.pool().begin().await?;
     let sql = format!(
-        "WITH v (session_id, tenant_id, added) AS (VALUES {}) {RAISE_COUNTERS}",
+        "WITH v (session_id, tenant_id, added) AS (VALUES {}) {}",
         (0..counts.len())
             .map(|r| super::placeholders(4 + r * 3, 3))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        raise_counters!()
     );
     let mut q = sqlx::query(AssertSqlSafe(sql))
         .bind(StateName::TERMINAL[0].as_str())

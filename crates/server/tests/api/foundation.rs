@@ -21,6 +21,7 @@ both!(
 /// `Retry-After` (not a 500), and `/healthz` says so: a load balancer can route around the node
 /// and a client can try again.
 async fn database_gone_is_a_503(db: Db) {
+    use assist_server::limits::UNAVAILABLE_RETRY_AFTER_SECS;
     let s = TestServer::start(db).await;
     let admin = s.admin().await;
     admin.get_json("/api/users").await;
@@ -30,7 +31,7 @@ async fn database_gone_is_a_503(db: Db) {
         res.headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok()),
-        Some("1")
+        Some(UNAVAILABLE_RETRY_AFTER_SECS.to_string().as_str())
     );
     expect_error(res, StatusCode::SERVICE_UNAVAILABLE, "database_unavailable").await;
     let res = s
