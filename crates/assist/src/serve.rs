@@ -69,6 +69,14 @@ pub struct ServeArgs {
     /// Trust X-Forwarded-For from the reverse proxy in front.
     #[arg(long, env = "ASSIST_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// Open connections held at most; more are refused (503) [default: 50000, or the
+    /// descriptor limit less 512].
+    #[arg(long, env = "ASSIST_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+    /// Open connections from one client address at most; 0 for no cap (behind a reverse proxy)
+    /// [default: 1000].
+    #[arg(long, env = "ASSIST_MAX_CONNECTIONS_PER_ADDRESS")]
+    max_connections_per_address: Option<usize>,
 }
 
 impl ServeArgs {
@@ -119,6 +127,12 @@ impl ServeArgs {
             c.admin_password = self.admin_password;
         }
         c.trust_forwarded_for |= self.trust_forwarded_for;
+        if let Some(v) = self.max_connections {
+            c.max_connections = v;
+        }
+        if let Some(v) = self.max_connections_per_address {
+            c.max_connections_per_address = v;
+        }
         Ok(c)
     }
 }

@@ -43,6 +43,14 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// TURN and STUN servers handed to WebRTC peers.
     pub turn: TurnConfig,
+    /// Open connections the server holds at most; more are answered 503
+    /// `too_many_connections`. Lowered to the process's descriptor limit less
+    /// `limits::CONNECTION_FD_RESERVE`.
+    pub max_connections: usize,
+    /// Open connections from one client address at most (IPv6: one /64 network); 0 for no
+    /// per-address cap. Counts the address the connection comes from: behind a reverse proxy
+    /// that is the proxy's, so set 0 there and let the proxy limit its clients.
+    pub max_connections_per_address: usize,
 }
 
 /// TURN relays (coturn `use-auth-secret`): credentials are derived per participant.
@@ -71,6 +79,8 @@ impl Default for Config {
             admin_password: None,
             trust_forwarded_for: false,
             turn: TurnConfig::default(),
+            max_connections: crate::limits::DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_address: crate::limits::DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
         }
     }
 }

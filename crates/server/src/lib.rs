@@ -18,12 +18,15 @@ pub mod auth;
 pub mod bootstrap;
 pub mod clock;
 pub mod config;
+pub mod connections;
 pub mod devices;
 pub mod error;
 pub mod limits;
 pub mod metrics;
 pub mod ops;
+pub mod origin;
 pub mod ratelimit;
+pub mod request_body;
 pub mod secrets;
 pub mod sessions;
 pub mod state;
@@ -56,6 +59,11 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(limits::MAX_JSON_BODY_BYTES))
         .layer(axum::middleware::from_fn(ops::method_not_allowed))
+        .layer(axum::middleware::from_fn(request_body::read_whole))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::fail_fast,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ops::observe,
@@ -128,11 +136,17 @@ pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::
     devices::spawn_sweeper(state.clone());
     tokio::spawn(sessions::run_sweeper(state.clone()));
     tokio::spawn(sessions::nodes::run(state.clone()));
-    let tls = match tls::cert_files(&config.tls, &config.data)? {
+    tokio::spawn(store::watch_reachability(state.store.clone()));
+    let tls = match tls::cert_files(&config)? {
         Some((cert, key)) => Some(tls::server_config(&cert, &key)?),
         None => None,
     };
     let router = app(state);
+    let caps = connections::Caps::new(
+        connections::total_cap(config.max_connections, descriptor_limit()),
+        config.max_connections_per_address,
+    );
+    let refusals = std::sync::Arc::new(tokio::sync::Semaphore::new(limits::MAX_REFUSALS_IN_FLIGHT));
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
     loop {
@@ -144,6 +158,13 @@ pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::
             }
         };
         let _ = tcp.set_nodelay(true);
+        let admitted = match caps.admit(addr.ip()) {
+            Ok(admitted) => admitted,
+            Err(why) => {
+                refuse(tcp, tls.clone(), why, &refusals);
+                continue;
+            }
+        };
         let service = tower::ServiceExt::map_request(
             router.clone(),
             move |mut req: axum::http::Request<hyper::body::Incoming>| {
@@ -154,6 +175,8 @@ pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::
         );
         let tls = tls.clone();
         tokio::spawn(async move {
+            // Counted against the caps until the connection ends.
+            let _admitted = admitted;
             match tls {
                 None => serve_connection(tcp, service).await,
                 Some(config) => {
@@ -167,6 +190,45 @@ pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::
             }
         });
     }
+}
+
+/// Answers a connection past a cap with 503 `too_many_connections` and closes it, within
+/// `REFUSAL_TIMEOUT_SECS`; with `MAX_REFUSALS_IN_FLIGHT` such answers under way, closes it at once.
+fn refuse(
+    tcp: tokio::net::TcpStream,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+    why: connections::Refused,
+    refusals: &std::sync::Arc<tokio::sync::Semaphore>,
+) {
+    let Ok(permit) = refusals.clone().try_acquire_owned() else {
+        return;
+    };
+    tracing::debug!(?why, "connection refused: too many connections");
+    let service = tower::service_fn(move |_req: axum::http::Request<hyper::body::Incoming>| {
+        std::future::ready(Ok::<_, std::convert::Infallible>(connections::refusal(why)))
+    });
+    tokio::spawn(async move {
+        let _permit = permit;
+        let limit = std::time::Duration::from_secs(limits::REFUSAL_TIMEOUT_SECS);
+        let answer = async {
+            match tls {
+                None => serve_connection(tcp, service).await,
+                Some(config) => {
+                    if let Ok(stream) = tls::accept(tcp, config).await {
+                        serve_connection(stream, service).await;
+                    }
+                }
+            }
+        };
+        let _ = tokio::time::timeout(limit, answer).await;
+    });
+}
+
+/// The process's limit on open descriptors (the soft limit), where the system says it.
+fn descriptor_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
 }
 
 /// Serves HTTP/1.1 (with upgrades, for the live socket) on one accepted connection until it ends.

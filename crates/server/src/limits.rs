@@ -55,6 +55,40 @@ pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 1;
 /// How long a client has to send a request's whole head (request line and headers), counted
 /// from when the connection is ready for it; then the connection is closed.
 pub const HTTP_HEADER_READ_TIMEOUT_SECS: u64 = 20;
+/// How long a client has to send a request's whole body, counted from when its head has
+/// arrived; then it is answered 408 `body_timeout` and the connection is closed. A picture of
+/// `MAX_PICTURE_BYTES` needs about 18 KB/s to arrive within it.
+pub const HTTP_BODY_READ_TIMEOUT_SECS: u64 = 30;
+/// Largest request body read on any path (the largest per-path limit, a picture upload with its
+/// multipart framing). A body is read into one buffer of its own size, however it is split.
+pub const MAX_REQUEST_BODY_BYTES: usize = MAX_PICTURE_BYTES + 16 * 1024;
+/// Open connections one server process holds at most (default; `--max-connections`). The
+/// process's descriptor limit, less `CONNECTION_FD_RESERVE`, lowers it where that is smaller.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 50_000;
+/// Descriptors kept free of connections (database, files, the bus, refusals in progress).
+pub const CONNECTION_FD_RESERVE: usize = 512;
+/// Open connections from one client address at most (default;
+/// `--max-connections-per-address`, 0 for no per-address cap). IPv6 addresses count by their
+/// /64 network. Behind a reverse proxy every connection comes from the proxy: see
+/// `docs/deployment.md`.
+pub const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS: usize = 1_000;
+/// Connections past a cap being answered 503 `too_many_connections` at once; more are closed
+/// without an answer.
+pub const MAX_REFUSALS_IN_FLIGHT: usize = 256;
+/// How long a connection past a cap has to send its request head (and TLS handshake) before
+/// it is closed without an answer.
+pub const REFUSAL_TIMEOUT_SECS: u64 = 5;
+/// `Retry-After` of a 503 `too_many_connections`, in seconds.
+pub const CONNECTIONS_RETRY_AFTER_SECS: u64 = 5;
+/// Lifetime of the self-signed certificate the server makes for itself (days).
+pub const SELF_SIGNED_CERT_DAYS: i64 = 365;
+/// The self-signed certificate is made anew at start when it ends within this many days.
+pub const SELF_SIGNED_RENEW_DAYS: i64 = 30;
+/// How often the server checks that PostgreSQL answers (ms). While it does not, requests are
+/// answered 503 `database_unavailable` at once and `/healthz` says so at once.
+pub const DB_PROBE_INTERVAL_MS: u64 = 500;
+/// How long that check, and `/healthz`'s own, wait for the database's answer (ms).
+pub const DB_PROBE_TIMEOUT_MS: u64 = 1_000;
 /// Most bytes read from a TLS socket at once, into a buffer on the stack (a whole record with
 /// its header fits). Only what is left of a partial record is kept per connection.
 pub const TLS_READ_CHUNK_BYTES: usize = 18 * 1024;

@@ -2,6 +2,7 @@
 //! that counts requests and sets security headers on every answer.
 
 use crate::error::AppError;
+use crate::limits::UNAVAILABLE_RETRY_AFTER_SECS;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Request, State};
@@ -32,18 +33,40 @@ pub fn router(openapi: utoipa::openapi::OpenApi) -> Router<AppState> {
         )
 }
 
+/// 200 `{"status":"ok"}` when the database answers, 503 `{"status":"database unreachable"}`
+/// when it does not; at once while the database is known to be away, otherwise within
+/// `DB_PROBE_TIMEOUT_MS`.
 async fn healthz(State(state): State<AppState>) -> Response {
-    match sqlx::query("SELECT 1").execute(state.store.pool()).await {
-        Ok(_) => axum::Json(serde_json::json!({"status": "ok"})).into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "health check: database unreachable");
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(serde_json::json!({"status": "database unreachable"})),
-            )
-                .into_response()
-        }
+    if state.store.reachable() && state.store.probe().await {
+        return axum::Json(serde_json::json!({"status": "ok"})).into_response();
     }
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, UNAVAILABLE_RETRY_AFTER_SECS)],
+        axum::Json(serde_json::json!({"status": "database unreachable"})),
+    )
+        .into_response()
+}
+
+/// While the database is known to be out of reach, answers 503 `database_unavailable` at once
+/// (with `Retry-After`) rather than letting each request wait for the pool. Health, metrics and
+/// static files pass.
+pub async fn fail_fast(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let passes = path == "/healthz" || path == "/metrics" || path.starts_with("/static/");
+    if state.store.reachable() || passes {
+        return next.run(req).await;
+    }
+    let body = serde_json::json!({"error": {
+        "code": "database_unavailable",
+        "message": "the database is unavailable; try again in a moment",
+    }});
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, UNAVAILABLE_RETRY_AFTER_SECS)],
+        axum::Json(body),
+    )
+        .into_response()
 }
 
 async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
@@ -55,9 +78,14 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
         .into_response())
 }
 
-/// Counts the request and its latency; adds security headers.
+/// Counts the request and its latency; adds security headers: HSTS where the server is reached
+/// over TLS, and `Cache-Control: no-store` on every answer of the API and of the sign-in paths
+/// (they carry tokens, second-factor secrets, recovery codes, enrollment tokens, personal data).
 pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().as_str().to_owned();
+    let path = req.uri().path();
+    let private =
+        (path.starts_with("/api/") && path != "/api/openapi.json") || path.starts_with("/auth/");
     let started = Instant::now();
     let mut res = next.run(req).await;
     state.metrics.record(
@@ -79,6 +107,15 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
         HeaderValue::from_static("no-referrer"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if state.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    if private {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     res
 }
 

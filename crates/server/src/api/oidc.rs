@@ -19,7 +19,6 @@ use crate::audit;
 use crate::auth::agent_sso;
 use crate::auth::oidc::{self, Identity};
 use crate::auth::{ClientAddr, extract};
-use crate::config::TlsMode;
 use crate::error::{ApiResult, AppError};
 use crate::limits::*;
 use crate::ratelimit::Limit;
@@ -186,30 +185,9 @@ pub struct CallbackQuery {
     pub iss: Option<String>,
 }
 
-fn valid_host(h: &str) -> bool {
-    !h.is_empty()
-        && h.len() <= 255
-        && h.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-}
-
-/// The public base URL: configured, or from the request's Host.
+/// The public base URL (`origin::public_base`).
 pub fn public_base(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(u) = state.config.public_url.as_deref().filter(|u| !u.is_empty()) {
-        return u.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| valid_host(h))
-        .map(str::to_owned)
-        .unwrap_or_else(|| state.config.listen.to_string());
-    let scheme = if matches!(state.config.tls, TlsMode::Off) {
-        "http"
-    } else {
-        "https"
-    };
-    format!("{scheme}://{host}")
+    crate::origin::public_base(&state.config, headers)
 }
 
 fn view(state: &AppState, headers: &HeaderMap, s: Option<OidcSettings>) -> OidcSettingsView {

@@ -22,7 +22,7 @@ use assist_proto::code::SecurityCode;
 use assist_proto::session::{CODE_TTL_MS, EndReason, Event, Mode, Role, Session};
 use assist_proto::wire::SessionView;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -126,23 +126,6 @@ fn ensure_enabled(settings: &crate::store::tenants::Settings) -> ApiResult<()> {
 /// The groups a sharer belongs to (the scope of role assignments is checked against them).
 async fn groups_of(state: &AppState, user_id: &str) -> ApiResult<BTreeSet<String>> {
     Ok(state.store.groups_of(user_id).await?.into_iter().collect())
-}
-
-/// The public base URL: configured, or from the request's Host.
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(u) = &state.config.public_url {
-        return u.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if matches!(state.config.tls, crate::config::TlsMode::Off) {
-        "http"
-    } else {
-        "https"
-    };
-    format!("{scheme}://{host}")
 }
 
 async fn load_for(state: &AppState, id: &str, who: &Authed) -> ApiResult<(SessionRow, Role)> {
@@ -278,7 +261,7 @@ async fn create_session(
     .await?;
     let link = format!(
         "{}/rh?passcode={}",
-        base_url(&state, &headers),
+        crate::origin::public_base(&state.config, &headers),
         code.as_str()
     );
     let mut v = view::view(&state, &row, Role::Helper).await?;

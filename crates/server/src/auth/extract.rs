@@ -100,34 +100,6 @@ pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
         })
 }
 
-/// Cross-site request forgery guard for cookie-authenticated changes: a browser always sends
-/// `Origin` (or `Sec-Fetch-Site`) on such requests; it must name this site.
-pub fn same_origin(parts: &Parts) -> bool {
-    if let Some(site) = parts
-        .headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-    {
-        return site == "same-origin" || site == "none";
-    }
-    let Some(origin) = parts
-        .headers
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return true; // not a browser: no ambient credentials to abuse
-    };
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    origin
-        .split_once("://")
-        .map(|(_, rest)| rest == host)
-        .unwrap_or(false)
-}
-
 impl FromRequestParts<AppState> for Authed {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
@@ -150,7 +122,10 @@ impl FromRequestParts<AppState> for Authed {
             return Err(AppError::Unauthenticated);
         }
         let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if via == Via::Cookie && unsafe_method && !same_origin(parts) {
+        if via == Via::Cookie
+            && unsafe_method
+            && !crate::origin::same_origin(&parts.headers, &state.config)
+        {
             return Err(AppError::forbidden(
                 "cross_site_request",
                 "cross-site requests are refused",

@@ -33,9 +33,19 @@ pub async fn upgrade(
     State(state): State<AppState>,
     who: Authed,
     crate::api::Path(id): crate::api::Path<String>,
+    headers: axum::http::HeaderMap,
     ws: WebSocketUpgrade,
 ) -> ApiResult<Response> {
     crate::validate::id("id", &id)?;
+    // A browser opens the socket with its cookie from any page: only the server's own pages may.
+    if who.via == crate::auth::extract::Via::Cookie
+        && !crate::origin::same_origin(&headers, &state.config)
+    {
+        return Err(AppError::forbidden(
+            "cross_site_request",
+            "cross-site requests are refused",
+        ));
+    }
     let row = state
         .store
         .session(&state.tenant_id, &id)

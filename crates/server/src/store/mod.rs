@@ -35,6 +35,7 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    reachable: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Store {
@@ -72,7 +73,11 @@ impl Store {
         if backend == Backend::Sqlite {
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            reachable: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
+        };
         migrate::run(&store).await?;
         if backend == Backend::Sqlite {
             tokio::spawn(checkpoints(store.pool.clone()));
@@ -93,6 +98,48 @@ impl Store {
     /// Closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Whether the database answered the latest probe (`watch_reachability`). Requests fail
+    /// fast while it did not, rather than each waiting for the pool's acquire timeout.
+    pub fn reachable(&self) -> bool {
+        self.reachable.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Asks the database for `SELECT 1` within `limits::DB_PROBE_TIMEOUT_MS`: whether it answered.
+    pub async fn probe(&self) -> bool {
+        let limit = Duration::from_millis(crate::limits::DB_PROBE_TIMEOUT_MS);
+        let answered = matches!(
+            tokio::time::timeout(limit, sqlx::query("SELECT 1").execute(&self.pool)).await,
+            Ok(Ok(_))
+        );
+        let was = self
+            .reachable
+            .swap(answered, std::sync::atomic::Ordering::Relaxed);
+        if was != answered {
+            if answered {
+                tracing::info!("the database answers again");
+            } else {
+                tracing::warn!("the database does not answer: requests fail fast until it does");
+            }
+        }
+        answered
+    }
+}
+
+/// Probes the database every `limits::DB_PROBE_INTERVAL_MS` until the pool closes, so that
+/// `Store::reachable` follows it. Only for PostgreSQL: an embedded database file does not go
+/// out of reach.
+pub async fn watch_reachability(store: Store) {
+    if store.backend != Backend::Postgres {
+        return;
+    }
+    loop {
+        tokio::time::sleep(Duration::from_millis(crate::limits::DB_PROBE_INTERVAL_MS)).await;
+        if store.pool.is_closed() {
+            break;
+        }
+        store.probe().await;
     }
 }
 

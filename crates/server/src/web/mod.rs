@@ -344,10 +344,11 @@ struct LangForm {
 
 /// `POST /lang` from the picker: remembers the language in a cookie and goes back.
 async fn set_language(
+    axum::extract::State(state): axum::extract::State<AppState>,
     parts: Parts,
     axum::Form(form): axum::Form<LangForm>,
 ) -> Result<Response, AppError> {
-    if !crate::auth::extract::same_origin(&parts) {
+    if !crate::origin::same_origin(&parts.headers, &state.config) {
         return Err(AppError::forbidden(
             "cross_site_request",
             "cross-site requests are refused",

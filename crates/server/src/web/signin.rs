@@ -4,8 +4,9 @@
 use super::{Page, Visitor, render, safe_next};
 use crate::audit;
 use crate::auth::SESSION_COOKIE;
-use crate::auth::extract::{cookie, same_origin};
+use crate::auth::extract::cookie;
 use crate::error::AppError;
+use crate::origin::same_origin;
 use crate::secrets::hash_token;
 use crate::state::AppState;
 use askama::Template;
@@ -60,7 +61,7 @@ async fn signin_page(
 
 /// Ends the sign-in session of the cookie, then shows the sign-in page.
 async fn signout(State(state): State<AppState>, v: Visitor, parts: Parts) -> Response {
-    if !same_origin(&parts) {
+    if !same_origin(&parts.headers, &state.config) {
         return v.error_page(&AppError::forbidden(
             "cross_site_request",
             "cross-site requests are refused",

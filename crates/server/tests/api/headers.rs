@@ -1,0 +1,129 @@
+//! Answers that carry secrets are never stored by caches; HSTS where the server is reached over
+//! TLS; a browser's cookie works only from the server's own origin, scheme included, for REST
+//! changes and for the live socket's upgrade.
+
+use crate::both;
+use crate::common::*;
+use reqwest::StatusCode;
+use serde_json::json;
+
+both!(
+    secret_answers_are_not_stored,
+    cookies_work_only_from_the_own_origin
+);
+
+/// The sign-in cookie of the administrator, as `name=value`.
+async fn admin_cookie(s: &TestServer) -> String {
+    let res = reqwest::Client::new()
+        .post(s.url("/api/auth/login"))
+        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let set = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    set.split(';').next().unwrap().to_owned()
+}
+
+async fn secret_answers_are_not_stored(db: Db) {
+    let s = TestServer::start(db).await;
+    let res = s
+        .client()
+        .post(
+            "/api/auth/login",
+            json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let admin = s.admin().await;
+    let token = admin
+        .post(
+            "/api/tokens",
+            json!({"name": "script", "expires_in_days": 7}),
+        )
+        .await;
+    assert_eq!(token.status(), StatusCode::CREATED);
+    assert_eq!(token.headers()["cache-control"], "no-store");
+    let enrollment = admin.post("/api/enrollment-tokens", json!({})).await;
+    assert_eq!(enrollment.headers()["cache-control"], "no-store");
+    assert_eq!(
+        admin.get("/api/me").await.headers()["cache-control"],
+        "no-store"
+    );
+    // Plain HTTP: no HSTS (it would be ignored, and the server may sit behind a proxy).
+    assert!(
+        admin
+            .get("/api/me")
+            .await
+            .headers()
+            .get("strict-transport-security")
+            .is_none()
+    );
+    s.stop().await;
+
+    // Reached over TLS (here: a public https address in front): HSTS on every answer.
+    let s = TestServer::start_with(db, |c| {
+        c.public_url = Some("https://help.example.com".into())
+    })
+    .await;
+    let res = s.client().get("/healthz").await;
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    s.stop().await;
+}
+
+async fn cookies_work_only_from_the_own_origin(db: Db) {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let s = TestServer::start(db).await;
+    let cookie = admin_cookie(&s).await;
+    let own = s.base.clone();
+    let http = reqwest::Client::new();
+    let change = |origin: &str| {
+        http.post(s.url("/api/groups"))
+            .header("cookie", &cookie)
+            .header("origin", origin)
+            .json(&json!({"name": format!("group from {origin}")}))
+            .send()
+    };
+    // The same host with another scheme is another origin.
+    let other_scheme = own.replace("http://", "https://");
+    expect_error(
+        change(&other_scheme).await.unwrap(),
+        StatusCode::FORBIDDEN,
+        "cross_site_request",
+    )
+    .await;
+    expect_error(
+        change("http://evil.example").await.unwrap(),
+        StatusCode::FORBIDDEN,
+        "cross_site_request",
+    )
+    .await;
+    assert_eq!(change(&own).await.unwrap().status(), StatusCode::CREATED);
+
+    // The live socket: a page of another origin cannot open it with the cookie.
+    let upgrade = |origin: String| {
+        let url = format!(
+            "{}/ws/sessions/{}",
+            own.replace("http://", "ws://"),
+            "0123456789abcdef0123456789abcdef"
+        );
+        let mut req = url.into_client_request().unwrap();
+        req.headers_mut().insert("cookie", cookie.parse().unwrap());
+        req.headers_mut().insert("origin", origin.parse().unwrap());
+        async move {
+            match tokio_tungstenite::connect_async(req).await {
+                Ok(_) => 101,
+                Err(tokio_tungstenite::tungstenite::Error::Http(res)) => res.status().as_u16(),
+                Err(e) => panic!("websocket: {e}"),
+            }
+        }
+    };
+    assert_eq!(upgrade("http://evil.example".into()).await, 403);
+    assert_eq!(upgrade(other_scheme.clone()).await, 403);
+    // From the own origin it gets as far as the session (which does not exist).
+    assert_eq!(upgrade(own.clone()).await, 404);
+    s.stop().await;
+}
