@@ -25,13 +25,15 @@ bin=${CARGO_TARGET_DIR:-target}/release
 dirs=(); pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "${dirs[@]}"' EXIT
 
-# start TLS [serve flags...] → sets url, pid; prints cold start and idle memory
+# start TLS [serve flags...] → sets url, pid; prints cold start and idle memory. Every client of the
+# load generator comes from 127.0.0.1, so the per-address connection cap is off.
 start() {
   local data out t0 t1 tls=$1; shift
   data=$(mktemp -d); out="$data/stdout"; dirs+=("$data")
   t0=$(date +%s.%N)
   "$bin/assist" serve --listen 127.0.0.1:0 --data "$data" --tls "$tls" \
-    --admin-email bench@bench.example --admin-password bench-password-1 "$@" >"$out" 2>/dev/null &
+    --admin-email bench@bench.example --admin-password bench-password-1 \
+    --max-connections-per-address 0 "$@" >"$out" 2>/dev/null &
   pid=$!; pids+=("$pid")
   until grep -q "listening on" "$out" 2>/dev/null; do sleep 0.005; done
   url=$(grep -o 'https\?://[0-9.:]*' "$out" | head -1)

@@ -248,7 +248,8 @@ impl World {
             &admin,
             "PUT",
             url("/api/settings"),
-            json!({"remote_help_enabled": true, "allow_unenrolled_devices": true}),
+            // Unenrolled devices stay off (the default): the agent's device is enrolled.
+            json!({"remote_help_enabled": true}),
         )
         .await;
         let user = |email: &str, name: &str| {

@@ -4,8 +4,8 @@
 //! Rules (`docs/access.md`, "Origin"):
 //! - With `--public-url`, links are built from it and only from it.
 //! - Without it, from the request's `Host` only when that names an address the server was set
-//!   to listen on (its listen address, or loopback names with its port; any host when it
-//!   listens on every address), otherwise from the listen address.
+//!   to listen on (its listen address or a loopback name; any host when it listens on every
+//!   address), otherwise from the listen address.
 //! - A cookie-authenticated change (and the live socket's upgrade) must come from the server's
 //!   origin, scheme included: the public URL's origin, or `{scheme}://{Host}` with the scheme
 //!   the server speaks.
@@ -31,22 +31,30 @@ fn valid_host(h: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
-/// Whether `host` (as in a `Host` header) names an address the server listens on.
+/// The name part of a `Host` value: without the port, and without an IPv6 literal's brackets.
+fn host_name(host: &str) -> &str {
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    host.rsplit_once(':').map(|(name, _)| name).unwrap_or(host)
+}
+
+/// Whether `host` (as in a `Host` header) names an address the server listens on: its listen
+/// address or a loopback name (any port: the configured port may be 0, chosen at start), or any
+/// host when it listens on every address.
 pub fn host_is_configured(host: &str, config: &Config) -> bool {
     if !valid_host(host) {
         return false;
     }
-    let listen = config.listen;
-    if listen.ip().is_unspecified() {
+    let listen = config.listen.ip();
+    if listen.is_unspecified() {
         return true;
     }
-    let loopback = [
-        format!("localhost:{}", listen.port()),
-        format!("127.0.0.1:{}", listen.port()),
-        format!("[::1]:{}", listen.port()),
-    ];
-    host.eq_ignore_ascii_case(&listen.to_string())
-        || loopback.iter().any(|l| host.eq_ignore_ascii_case(l))
+    let name = host_name(host);
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip == listen || ip.is_loopback())
 }
 
 /// The base URL of links, without a trailing slash (see the module's rules).

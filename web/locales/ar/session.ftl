@@ -122,3 +122,4 @@ live-join-error-own_session = لا يمكنك الانضمام إلى جلستك
 live-join-error-out_of_scope = لا يُسمح لهذا المساعد بمساعدتك. تواصل مع قسم تقنية المعلومات.
 live-join-error-remote_help_disabled = المساعدة عن بُعد متوقفة في هذه المؤسسة.
 live-join-error-invalid_transition = تم استخدام هذا الرمز من قبل.
+live-join-error-unenrolled_not_allowed = الجلسات مع الأجهزة غير المسجّلة متوقفة في هذه المؤسسة.

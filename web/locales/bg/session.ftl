@@ -129,3 +129,4 @@ live-join-error-own_session = Не можете да се присъединит
 live-join-error-out_of_scope = Този помощник няма право да ви помага. Обърнете се към ИТ отдела.
 live-join-error-remote_help_disabled = Отдалечената помощ е изключена за тази организация.
 live-join-error-invalid_transition = Този код вече е използван.
+live-join-error-unenrolled_not_allowed = Сесиите с нерегистрирани устройства са изключени за тази организация.

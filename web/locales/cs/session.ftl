@@ -129,3 +129,4 @@ live-join-error-own_session = Ke své vlastní relaci se připojit nemůžete.
 live-join-error-out_of_scope = Tento pomocník vám nesmí pomáhat. Obraťte se na oddělení IT.
 live-join-error-remote_help_disabled = Vzdálená pomoc je v této organizaci vypnutá.
 live-join-error-invalid_transition = Tento kód už byl použit.
+live-join-error-unenrolled_not_allowed = Relace s neregistrovanými zařízeními jsou v této organizaci vypnuté.

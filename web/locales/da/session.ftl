@@ -129,3 +129,4 @@ live-join-error-own_session = Du kan ikke deltage i din egen session.
 live-join-error-out_of_scope = Denne hjælper må ikke hjælpe dig. Kontakt din it-afdeling.
 live-join-error-remote_help_disabled = Fjernhjælp er slået fra i denne organisation.
 live-join-error-invalid_transition = Koden er allerede blevet brugt.
+live-join-error-unenrolled_not_allowed = Sessioner med enheder, der ikke er tilmeldt, er slået fra i denne organisation.

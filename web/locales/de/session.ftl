@@ -129,3 +129,4 @@ live-join-error-own_session = Sie können Ihrer eigenen Sitzung nicht beitreten.
 live-join-error-out_of_scope = Dieser Helfer darf Ihnen nicht helfen. Wenden Sie sich an Ihre IT-Abteilung.
 live-join-error-remote_help_disabled = Remotehilfe ist für diese Organisation deaktiviert.
 live-join-error-invalid_transition = Dieser Code wurde bereits verwendet.
+live-join-error-unenrolled_not_allowed = Sitzungen mit nicht registrierten Geräten sind für diese Organisation deaktiviert.

@@ -129,3 +129,4 @@ live-join-error-own_session = Δεν μπορείτε να συνδεθείτε 
 live-join-error-out_of_scope = Αυτός ο βοηθός δεν επιτρέπεται να σας βοηθήσει. Απευθυνθείτε στο τμήμα IT.
 live-join-error-remote_help_disabled = Η απομακρυσμένη βοήθεια είναι απενεργοποιημένη για αυτόν τον οργανισμό.
 live-join-error-invalid_transition = Αυτός ο κωδικός έχει ήδη χρησιμοποιηθεί.
+live-join-error-unenrolled_not_allowed = Οι συνεδρίες με μη εγγεγραμμένες συσκευές είναι απενεργοποιημένες για αυτόν τον οργανισμό.

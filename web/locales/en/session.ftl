@@ -130,3 +130,4 @@ live-join-error-own_session = You cannot join your own session.
 live-join-error-out_of_scope = This helper may not help you. Ask your IT department.
 live-join-error-remote_help_disabled = Remote Help is turned off for this organisation.
 live-join-error-invalid_transition = This code has already been used.
+live-join-error-unenrolled_not_allowed = Sessions with devices that are not enrolled are turned off for this organisation.

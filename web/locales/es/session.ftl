@@ -129,3 +129,4 @@ live-join-error-own_session = No puede unirse a su propia sesión.
 live-join-error-out_of_scope = Este asistente no puede ayudarle. Consulte a su departamento de TI.
 live-join-error-remote_help_disabled = La asistencia remota está desactivada en esta organización.
 live-join-error-invalid_transition = Este código ya se ha usado.
+live-join-error-unenrolled_not_allowed = Las sesiones con dispositivos no inscritos están desactivadas en esta organización.

@@ -129,3 +129,4 @@ live-join-error-own_session = Oma seansiga ei saa liituda.
 live-join-error-out_of_scope = See abistaja ei tohi sind aidata. Pöördu oma IT-osakonna poole.
 live-join-error-remote_help_disabled = Kaugabi on selles organisatsioonis välja lülitatud.
 live-join-error-invalid_transition = Seda koodi on juba kasutatud.
+live-join-error-unenrolled_not_allowed = Seansid registreerimata seadmetega on selles organisatsioonis välja lülitatud.

@@ -129,3 +129,4 @@ live-join-error-own_session = Et voi liittyä omaan istuntoosi.
 live-join-error-out_of_scope = Tämä auttaja ei saa auttaa sinua. Ota yhteyttä IT-osastoon.
 live-join-error-remote_help_disabled = Etätuki ei ole käytössä tässä organisaatiossa.
 live-join-error-invalid_transition = Koodi on jo käytetty.
+live-join-error-unenrolled_not_allowed = Istunnot rekisteröimättömien laitteiden kanssa eivät ole käytössä tässä organisaatiossa.

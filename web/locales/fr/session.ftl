@@ -129,3 +129,4 @@ live-join-error-own_session = Vous ne pouvez pas rejoindre votre propre session.
 live-join-error-out_of_scope = Cet assistant n’est pas autorisé à vous aider. Contactez votre service informatique.
 live-join-error-remote_help_disabled = L’assistance à distance est désactivée pour cette organisation.
 live-join-error-invalid_transition = Ce code a déjà été utilisé.
+live-join-error-unenrolled_not_allowed = Les sessions avec des appareils non inscrits sont désactivées pour cette organisation.

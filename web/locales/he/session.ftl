@@ -129,3 +129,4 @@ live-join-error-own_session = אי אפשר להצטרף לסשן של עצמך.
 live-join-error-out_of_scope = למסייע הזה אין הרשאה לעזור לך. יש לפנות למחלקת ה־IT.
 live-join-error-remote_help_disabled = העזרה מרחוק כבויה בארגון זה.
 live-join-error-invalid_transition = כבר נעשה שימוש בקוד הזה.
+live-join-error-unenrolled_not_allowed = סשנים עם מכשירים לא רשומים כבויים בארגון זה.

@@ -129,3 +129,4 @@ live-join-error-own_session = Ne možete se pridružiti vlastitoj sesiji.
 live-join-error-out_of_scope = Ovaj pomagač vam ne smije pomagati. Obratite se svom IT odjelu.
 live-join-error-remote_help_disabled = Pomoć na daljinu isključena je za ovu organizaciju.
 live-join-error-invalid_transition = Ovaj kôd je već iskorišten.
+live-join-error-unenrolled_not_allowed = Sesije s neregistriranim uređajima isključene su za ovu organizaciju.

@@ -129,3 +129,4 @@ live-join-error-own_session = A saját munkamenetéhez nem csatlakozhat.
 live-join-error-out_of_scope = Ez a segítő nem segíthet Önnek. Forduljon az informatikai részleghez.
 live-join-error-remote_help_disabled = A távsegítség ki van kapcsolva ennél a szervezetnél.
 live-join-error-invalid_transition = Ezt a kódot már felhasználták.
+live-join-error-unenrolled_not_allowed = A nem regisztrált eszközökkel folytatott munkamenetek ki vannak kapcsolva ennél a szervezetnél.

@@ -129,3 +129,4 @@ live-join-error-own_session = Non puoi unirti alla tua stessa sessione.
 live-join-error-out_of_scope = Questo assistente non può aiutarti. Rivolgiti al tuo reparto IT.
 live-join-error-remote_help_disabled = L’assistenza remota è disattivata per questa organizzazione.
 live-join-error-invalid_transition = Questo codice è già stato usato.
+live-join-error-unenrolled_not_allowed = Le sessioni con dispositivi non registrati sono disattivate per questa organizzazione.

@@ -122,3 +122,4 @@ live-join-error-own_session = 自分のセッションには参加できませ�
 live-join-error-out_of_scope = このサポート担当者はあなたをサポートできません。IT 部門に問い合わせてください。
 live-join-error-remote_help_disabled = この組織ではリモート ヘルプが無効です。
 live-join-error-invalid_transition = このコードは既に使用されています。
+live-join-error-unenrolled_not_allowed = この組織では未登録デバイスとのセッションが無効です。

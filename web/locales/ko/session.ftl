@@ -129,3 +129,4 @@ live-join-error-own_session = 자신의 세션에는 참가할 수 없습니다.
 live-join-error-out_of_scope = 이 도우미에게는 도움을 제공할 권한이 없습니다. IT 부서에 문의하세요.
 live-join-error-remote_help_disabled = 이 조직에서는 원격 도움이 꺼져 있습니다.
 live-join-error-invalid_transition = 이 코드는 이미 사용되었습니다.
+live-join-error-unenrolled_not_allowed = 이 조직에서는 등록되지 않은 장치와의 세션이 꺼져 있습니다.

@@ -129,3 +129,4 @@ live-join-error-own_session = Negalite prisijungti prie savo seanso.
 live-join-error-out_of_scope = Šiam pagalbininkui neleidžiama jums padėti. Kreipkitės į IT skyrių.
 live-join-error-remote_help_disabled = Šioje organizacijoje nuotolinė pagalba išjungta.
 live-join-error-invalid_transition = Šis kodas jau panaudotas.
+live-join-error-unenrolled_not_allowed = Šioje organizacijoje seansai su neregistruotais įrenginiais išjungti.

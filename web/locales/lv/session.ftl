@@ -129,3 +129,4 @@ live-join-error-own_session = Jūs nevarat pievienoties savai sesijai.
 live-join-error-out_of_scope = Šis palīgs nedrīkst jums palīdzēt. Vērsieties savā IT nodaļā.
 live-join-error-remote_help_disabled = Šajā organizācijā attālā palīdzība ir izslēgta.
 live-join-error-invalid_transition = Šis kods jau ir izmantots.
+live-join-error-unenrolled_not_allowed = Šajā organizācijā sesijas ar nereģistrētām ierīcēm ir izslēgtas.

@@ -129,3 +129,4 @@ live-join-error-own_session = Du kan ikke bli med i din egen økt.
 live-join-error-out_of_scope = Denne hjelperen har ikke lov til å hjelpe deg. Spør IT-avdelingen.
 live-join-error-remote_help_disabled = Fjernhjelp er slått av for denne organisasjonen.
 live-join-error-invalid_transition = Denne koden er allerede brukt.
+live-join-error-unenrolled_not_allowed = Økter med enheter som ikke er registrert, er slått av for denne organisasjonen.

@@ -129,3 +129,4 @@ live-join-error-own_session = U kunt niet deelnemen aan uw eigen sessie.
 live-join-error-out_of_scope = Deze helper mag u niet helpen. Neem contact op met uw IT-afdeling.
 live-join-error-remote_help_disabled = Hulp op afstand is uitgeschakeld voor deze organisatie.
 live-join-error-invalid_transition = Deze code is al gebruikt.
+live-join-error-unenrolled_not_allowed = Sessies met niet-ingeschreven apparaten zijn uitgeschakeld voor deze organisatie.

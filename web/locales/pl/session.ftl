@@ -129,3 +129,4 @@ live-join-error-own_session = Nie możesz dołączyć do własnej sesji.
 live-join-error-out_of_scope = Ten pomocnik nie może Ci pomagać. Zwróć się do działu IT.
 live-join-error-remote_help_disabled = Pomoc zdalna jest wyłączona w tej organizacji.
 live-join-error-invalid_transition = Ten kod został już użyty.
+live-join-error-unenrolled_not_allowed = Sesje z niezarejestrowanymi urządzeniami są wyłączone w tej organizacji.

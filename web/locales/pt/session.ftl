@@ -129,3 +129,4 @@ live-join-error-own_session = Não pode juntar-se à sua própria sessão.
 live-join-error-out_of_scope = Este ajudante não tem permissão para o ajudar. Contacte o seu departamento de TI.
 live-join-error-remote_help_disabled = A Ajuda Remota está desativada nesta organização.
 live-join-error-invalid_transition = Este código já foi utilizado.
+live-join-error-unenrolled_not_allowed = As sessões com dispositivos não inscritos estão desativadas nesta organização.

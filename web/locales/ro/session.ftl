@@ -129,3 +129,4 @@ live-join-error-own_session = Nu vă puteți alătura propriei sesiuni.
 live-join-error-out_of_scope = Acest asistent nu are voie să vă ajute. Contactați departamentul IT.
 live-join-error-remote_help_disabled = Asistența la distanță este dezactivată pentru această organizație.
 live-join-error-invalid_transition = Acest cod a fost deja folosit.
+live-join-error-unenrolled_not_allowed = Sesiunile cu dispozitive neînscrise sunt dezactivate pentru această organizație.

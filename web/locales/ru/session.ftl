@@ -129,3 +129,4 @@ live-join-error-own_session = Нельзя подключиться к собс�
 live-join-error-out_of_scope = Этот помощник не может вам помогать. Обратитесь в ИТ-отдел.
 live-join-error-remote_help_disabled = Удалённая помощь отключена в этой организации.
 live-join-error-invalid_transition = Этот код уже использован.
+live-join-error-unenrolled_not_allowed = Сеансы с незарегистрированными устройствами отключены в этой организации.

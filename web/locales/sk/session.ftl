@@ -129,3 +129,4 @@ live-join-error-own_session = K vlastnej relácii sa nemôžete pripojiť.
 live-join-error-out_of_scope = Tento pomocník vám nesmie pomáhať. Obráťte sa na oddelenie IT.
 live-join-error-remote_help_disabled = Vzdialená pomoc je v tejto organizácii vypnutá.
 live-join-error-invalid_transition = Tento kód už bol použitý.
+live-join-error-unenrolled_not_allowed = Relácie s nezaregistrovanými zariadeniami sú v tejto organizácii vypnuté.

@@ -129,3 +129,4 @@ live-join-error-own_session = Svoji seji se ne morete pridružiti.
 live-join-error-out_of_scope = Ta pomočnik vam ne sme pomagati. Obrnite se na oddelek IT.
 live-join-error-remote_help_disabled = Pomoč na daljavo je v tej organizaciji izklopljena.
 live-join-error-invalid_transition = Ta koda je že bila uporabljena.
+live-join-error-unenrolled_not_allowed = Seje z nevčlanjenimi napravami so v tej organizaciji izklopljene.

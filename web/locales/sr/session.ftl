@@ -129,3 +129,4 @@ live-join-error-own_session = Не можете да се придружите �
 live-join-error-out_of_scope = Овај помоћник не сме да вам помаже. Обратите се ИТ служби.
 live-join-error-remote_help_disabled = Помоћ на даљину је искључена за ову организацију.
 live-join-error-invalid_transition = Овај код је већ искоришћен.
+live-join-error-unenrolled_not_allowed = Сесије са нерегистрованим уређајима су искључене за ову организацију.

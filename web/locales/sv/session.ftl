@@ -129,3 +129,4 @@ live-join-error-own_session = Du kan inte ansluta till din egen session.
 live-join-error-out_of_scope = Den här hjälparen får inte hjälpa dig. Kontakta IT-avdelningen.
 live-join-error-remote_help_disabled = Fjärrhjälp är avstängt för den här organisationen.
 live-join-error-invalid_transition = Den här koden har redan använts.
+live-join-error-unenrolled_not_allowed = Sessioner med oregistrerade enheter är avstängda för den här organisationen.

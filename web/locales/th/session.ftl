@@ -129,3 +129,4 @@ live-join-error-own_session = คุณเข้าร่วมเซสชั�
 live-join-error-out_of_scope = ผู้ช่วยเหลือรายนี้ไม่ได้รับอนุญาตให้ช่วยเหลือคุณ โปรดติดต่อฝ่ายไอที
 live-join-error-remote_help_disabled = องค์กรนี้ปิดความช่วยเหลือระยะไกลไว้
 live-join-error-invalid_transition = รหัสนี้ถูกใช้ไปแล้ว
+live-join-error-unenrolled_not_allowed = องค์กรนี้ปิดเซสชันกับอุปกรณ์ที่ยังไม่ได้ลงทะเบียนไว้

@@ -129,3 +129,4 @@ live-join-error-own_session = Kendi oturumunuza katılamazsınız.
 live-join-error-out_of_scope = Bu yardımcının size yardım etmesine izin verilmiyor. BT departmanınıza başvurun.
 live-join-error-remote_help_disabled = Uzaktan Yardım bu kuruluşta kapalı.
 live-join-error-invalid_transition = Bu kod zaten kullanıldı.
+live-join-error-unenrolled_not_allowed = Bu kuruluşta kayıtlı olmayan cihazlarla oturumlar kapalı.

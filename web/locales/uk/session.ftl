@@ -129,3 +129,4 @@ live-join-error-own_session = Не можна під’єднатися до в�
 live-join-error-out_of_scope = Цей помічник не може вам допомагати. Зверніться до ІТ-відділу.
 live-join-error-remote_help_disabled = Віддалену допомогу вимкнено в цій організації.
 live-join-error-invalid_transition = Цей код уже використано.
+live-join-error-unenrolled_not_allowed = Сеанси з незареєстрованими пристроями вимкнено в цій організації.

@@ -129,3 +129,4 @@ live-join-error-own_session = 你不能加入自己的会话。
 live-join-error-out_of_scope = 此协助者无权帮助你。请联系你的 IT 部门。
 live-join-error-remote_help_disabled = 此组织已关闭远程协助。
 live-join-error-invalid_transition = 此代码已被使用。
+live-join-error-unenrolled_not_allowed = 此组织已关闭与未注册设备的会话。

@@ -129,3 +129,4 @@ live-join-error-own_session = 你無法加入自己的工作階段。
 live-join-error-out_of_scope = 此協助者無權協助你。請洽詢你的 IT 部門。
 live-join-error-remote_help_disabled = 此組織已關閉遠端協助。
 live-join-error-invalid_transition = 此代碼已被使用。
+live-join-error-unenrolled_not_allowed = 此組織已關閉與未註冊裝置的工作階段。

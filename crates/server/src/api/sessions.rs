@@ -201,12 +201,7 @@ async fn create_session(
                 ));
             }
         }
-        None if !settings.allow_unenrolled_devices => {
-            return Err(AppError::forbidden(
-                "unenrolled_not_allowed",
-                "sessions with devices that are not enrolled are turned off for this organisation",
-            ));
-        }
+        // "Unenrolled devices" is decided when the sharer joins: the device is not known yet.
         None => {}
     }
     let waiting = state
@@ -289,7 +284,8 @@ async fn join_session(
     device: Option<axum::Extension<VerifiedDevice>>,
     Json(req): Json<JoinSession>,
 ) -> ApiResult<Json<SessionView>> {
-    ensure_enabled(&crate::api::settings::current(&state).await?)?;
+    let settings = crate::api::settings::current(&state).await?;
+    ensure_enabled(&settings)?;
     let account_key = format!("code:acct:{}", who.user.id);
     let address_key = format!("code:addr:{}", who.addr.text());
     state.limiter.check(&account_key, ACCOUNT_LIMIT).await?;
@@ -363,6 +359,21 @@ async fn join_session(
         return Err(AppError::forbidden(
             "device_mismatch",
             "this session is for another device; join from the Assist agent on it",
+        ));
+    }
+    if verified.is_none() && !settings.allow_unenrolled_devices {
+        audit::by(
+            &state,
+            &who,
+            "session.join_refused",
+            Some(&row.id),
+            json!({"reason": "unenrolled_not_allowed"}),
+        )
+        .await?;
+        return Err(AppError::forbidden(
+            "unenrolled_not_allowed",
+            "sessions with devices that are not enrolled are turned off for this organisation; \
+             join from the Assist app on an enrolled device",
         ));
     }
     enforce(&state, &who, EvalPoint::SessionJoin).await?;

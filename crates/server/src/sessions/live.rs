@@ -103,6 +103,36 @@ fn error_msg(code: &str, message: impl Into<String>) -> Message {
     })
 }
 
+/// Whether a read failed because the client's message was over `WS_MAX_MESSAGE_BYTES` (the
+/// WebSocket layer reports it as a capacity error).
+fn too_large(e: &axum::Error) -> bool {
+    let text = e.to_string();
+    text.contains("Message too long") || text.contains("Space limit exceeded")
+}
+
+/// Tells a client that sent a message over the limit why it is closed (`message_too_large`,
+/// then a close frame 1009 "message too big"), as `docs/protocol.md` says.
+async fn refuse_too_large<S>(tx: &mut S) -> Exit
+where
+    S: futures_util::Sink<Message> + Unpin,
+{
+    use futures_util::SinkExt;
+    let limit = assist_proto::wire::MAX_CLIENT_MESSAGE_BYTES;
+    let _ = tx
+        .send(error_msg(
+            "message_too_large",
+            format!("a message may have at most {limit} bytes"),
+        ))
+        .await;
+    let _ = tx
+        .send(Message::Close(Some(axum::extract::ws::CloseFrame {
+            code: axum::extract::ws::close_code::SIZE,
+            reason: Utf8Bytes::from_static("message too large"),
+        })))
+        .await;
+    Exit::Lost("message too large")
+}
+
 /// The connection's loop. It lives as long as the connection, so its future is kept small: the
 /// database work it waits for (presence, the session view) is boxed, allocated only while it runs
 /// rather than held in every idle connection's state.
@@ -206,6 +236,9 @@ async fn run(
             Step::Frame(frame) => {
                 liveness.seen(now_ms());
                 let reply = match frame {
+                    Some(Err(e)) if too_large(&e) => {
+                        break refuse_too_large(&mut tx).await;
+                    }
                     None | Some(Err(_)) => break Exit::Lost("read failed"),
                     Some(Ok(Message::Close(_))) => break Exit::Left,
                     Some(Ok(Message::Text(t))) => {

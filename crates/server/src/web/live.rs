@@ -100,6 +100,7 @@ const SCRIPT_KEYS: &[&str] = &[
     "join-error-out_of_scope",
     "join-error-remote_help_disabled",
     "join-error-invalid_transition",
+    "join-error-unenrolled_not_allowed",
 ];
 
 /// One script string: the attribute name (without `data-`) and its text.

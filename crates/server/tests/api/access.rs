@@ -1098,17 +1098,39 @@ async fn sessions_follow_roles_scope_settings_and_conditional_access(db: Db) {
         .put("/api/settings", json!({"remote_help_enabled": true}))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    // Sessions with unenrolled devices are refused unless allowed.
+    // With unenrolled devices turned off (the default), a helper still creates a session (the
+    // device is not known yet), but a sharer from the web app is refused when joining, and the
+    // code stays usable: once allowed, the same code joins.
+    let (waiting_id, waiting_code) = new_session(&helper).await;
     expect_error(
-        helper.post("/api/sessions", json!({})).await,
+        sharer
+            .post("/api/sessions/join", json!({"code": waiting_code}))
+            .await,
         StatusCode::FORBIDDEN,
         "unenrolled_not_allowed",
     )
     .await;
+    assert_eq!(
+        helper
+            .get_json(&format!("/api/sessions/{waiting_id}"))
+            .await["state"],
+        "waiting"
+    );
     let res = admin
         .put("/api/settings", json!({"allow_unenrolled_devices": true}))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+    let res = sharer
+        .post("/api/sessions/join", json!({"code": waiting_code}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        helper
+            .post(&format!("/api/sessions/{waiting_id}/end"), json!({}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
     // A user without remote_help.offer cannot start a session at all.
     expect_error(
         sharer.post("/api/sessions", json!({})).await,

@@ -127,3 +127,37 @@ async fn cookies_work_only_from_the_own_origin(db: Db) {
     assert_eq!(upgrade(own.clone()).await, 404);
     s.stop().await;
 }
+
+/// A live-socket message over `MAX_CLIENT_MESSAGE_BYTES` closes the socket with the
+/// `message_too_large` error and a close frame 1009, as `docs/protocol.md` describes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_live_message_is_refused_with_its_reason() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let w = crate::sessions::world(Db::Sqlite).await;
+    let (id, _code) = crate::sessions::create(&w.helper).await;
+    let token = w.helper.with_token().await;
+    let mut live = Live::connect(&token, &id).await;
+    live.expect("hello", 3.0).await;
+    let big = "x".repeat(assist_proto::wire::MAX_CLIENT_MESSAGE_BYTES + 1);
+    live.ws
+        .send(Message::text(
+            json!({"type": "chat", "text": big}).to_string(),
+        ))
+        .await
+        .unwrap();
+    let error = live.expect("error", 5.0).await;
+    assert_eq!(error["error"]["code"], "message_too_large");
+    let close = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            match live.ws.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                _ => return None,
+            }
+        }
+    })
+    .await
+    .expect("the socket closes");
+    assert_eq!(close, Some(1009));
+}
