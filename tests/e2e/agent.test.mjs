@@ -60,7 +60,8 @@ if (!inNamespace && hasOutside) {
     const { bin, examples } = build();
     xvfb = await startXvfb(W, H);
     server = await startServer({ timeoutMs: 60_000 });
-    await server.admin.put('/api/settings', { remote_help_enabled: true, allow_unenrolled_devices: true });
+    // "Unenrolled devices" stays off (the default): the sharer is an enrolled agent.
+    await server.admin.put('/api/settings', { remote_help_enabled: true });
     await server.admin.post('/api/domains', { domain: 'example.com' });
     helper = await createUser(server, HELPER);
     const sharer = await createUser(server, SHARER);

@@ -1,6 +1,8 @@
 // Devices: list with filters; detail with facts, compliance reasons, recent sessions, and
-// "New remote help session" (POST /api/sessions, then the session page /sessions/{id}).
+// "New remote help session" (POST /api/sessions, then the session page /sessions/{id}, which
+// shows the code kept for it: the server shows a code only in the answer to its creation).
 import { start, api, t, el, table, act, all, link, badge, when, pageId, yesNo } from './common.mjs';
+import { saveCode } from '../live/code.mjs';
 
 const COMPLIANCE = { compliant: ['device-compliant', 'ok'], not_compliant: ['device-not-compliant', 'bad'], not_evaluated: ['device-not-evaluated', ''] };
 const compliance = (d) => badge(t((COMPLIANCE[d.compliance] || [d.compliance])[0]), (COMPLIANCE[d.compliance] || [])[1]);
@@ -26,8 +28,9 @@ start(async () => {
 });
 
 async function detail(id) {
+  // The device's fields are at the top level, beside `primary_user` and `recent_sessions`.
   const r = await api('GET', `/api/devices/${encodeURIComponent(id)}`);
-  const d = r.device;
+  const d = r;
   document.querySelector('h1').textContent = d.name;
   document.querySelector('.device-name').textContent = d.name;
   const facts = [
@@ -46,10 +49,9 @@ async function detail(id) {
   const reasons = d.compliance_reasons || [];
   document.getElementById('device-reasons').replaceChildren(...(reasons.length ? reasons : [t('ui-none')]).map((x) => el('li', { text: x })));
   const tbl = table(document.getElementById('table'), [
-    { key: 'created_at', label: t('col-started'), value: (s) => s.created_at || s.started_at || 0, cell: (s) => when(s.started_at || s.created_at) },
-    { key: 'helper', label: t('col-helper'), value: (s) => s.helper_name || s.helper || '' },
-    { key: 'state', label: t('col-state'), value: (s) => s.state || s.outcome || '' },
-    { key: 'mode', label: t('col-mode'), value: (s) => s.mode || '' },
+    { key: 'created_at', label: t('col-started'), value: (s) => s.created_at, cell: (s) => when(s.created_at) },
+    { key: 'helper', label: t('col-helper'), value: (s) => s.helper_name },
+    { key: 'state', label: t('col-state'), value: (s) => s.state },
   ], { filter: false });
   tbl.set(r.recent_sessions || []);
   const start = document.getElementById('new-session');
@@ -58,7 +60,10 @@ async function detail(id) {
       start.disabled = true;
       const s = await act(() => api('POST', '/api/sessions', { device_id: id }));
       start.disabled = false;
-      if (s) location.assign(`/sessions/${encodeURIComponent(s.id)}`);
+      if (s) {
+        saveCode(s.id, s);
+        location.assign(`/sessions/${encodeURIComponent(s.id)}`);
+      }
     });
   }
 }

@@ -1,0 +1,96 @@
+// The device page in real Chromium, with default settings (sessions with unenrolled devices off):
+// an enrolled device's page shows its facts as an administrator and as a helper whose role is
+// scoped to the device user's group; "New remote help session" opens the session page with the
+// code shown (the server shows a code only once, in the answer to its creation), and that
+// session is bound to the device. A helper outside the scope is refused.
+//
+// Run: cd tests/e2e && npm ci && node --test devices.test.mjs   (needs target/debug/assist)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, createUser, signIn, buildBinaries } from './lib/server.mjs';
+import { launch, screenshot } from './lib/browser.mjs';
+import { enrollAgent } from './lib/agent.mjs';
+
+const SHARER = { email: 'sam@example.com', fullName: 'Sam Sharer', company: 'Example Ltd' };
+const DEVICE = 'e2e-finance-laptop';
+const PASSWORD = 'a long test password 42';
+
+let server;
+let browser;
+let enrolled;
+let deviceId;
+let scoped;
+let outsider;
+
+/** A user with the Help Desk Operator role for members of `groupId` only. */
+async function scopedHelper(email, fullName, groupId) {
+  const user = await server.admin.post('/api/users', { email, password: PASSWORD, full_name: fullName });
+  const roles = await server.admin.get('/api/roles');
+  const role = (Array.isArray(roles) ? roles : roles.items).find((r) => r.name === 'Help Desk Operator');
+  await server.admin.post('/api/role-assignments', { role_id: role.id, user_id: user.id, scope_all: false, scope_groups: [groupId] });
+  return { id: user.id, email, client: await signIn(server.url, email, PASSWORD) };
+}
+
+before(async () => {
+  const { bin } = buildBinaries();
+  server = await startServer({ timeoutMs: 60_000 });
+  await server.admin.put('/api/settings', { remote_help_enabled: true });
+  const sharer = await createUser(server, SHARER);
+  enrolled = await enrollAgent(server, { bin, email: sharer.email, password: sharer.password, name: DEVICE });
+  const devices = await server.admin.get('/api/devices');
+  const device = (Array.isArray(devices) ? devices : devices.items).find((d) => d.name === DEVICE);
+  assert.ok(device, 'the enrolled device is listed');
+  deviceId = device.id;
+  const finance = await server.admin.post('/api/groups', { name: 'Finance' });
+  await server.admin.put(`/api/groups/${finance.id}/members/${sharer.id}`);
+  const sales = await server.admin.post('/api/groups', { name: 'Sales' });
+  scoped = await scopedHelper('fiona@example.com', 'Fiona Finance-Desk', finance.id);
+  outsider = await scopedHelper('sid@example.com', 'Sid Sales-Desk', sales.id);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  enrolled?.remove();
+});
+
+/** Opens the device page as `client`, checks it, starts a session from it: the session page. */
+async function startFromDevicePage(client, name) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+  await context.addCookies([client.cookie]);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}/admin/devices/${deviceId}`);
+  await page.waitForFunction((n) => document.querySelector('h1')?.textContent === n, DEVICE, { timeout: 10_000 });
+  const facts = await page.textContent('#device-facts');
+  assert.match(facts, /Sam Sharer/, 'the primary user is named');
+  assert.doesNotMatch(await page.textContent('body'), /Error:|Cannot read/);
+  await screenshot(page, `device-page-${name}`);
+  await page.getByRole('button', { name: 'New remote help session' }).click();
+  await page.waitForURL(/\/sessions\/[0-9a-f]{32}$/, { timeout: 10_000 });
+  const id = page.url().split('/').pop();
+  // The code is on screen while the session waits.
+  await page.waitForFunction(() => /^[a-z2-9]{4} [a-z2-9]{4}$/.test(document.querySelector('#code')?.textContent?.trim() || ''), null, { timeout: 10_000 });
+  await screenshot(page, `device-session-${name}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+  return id;
+}
+
+test('an administrator starts a session from the device page, and the code is shown', async () => {
+  const id = await startFromDevicePage(server.admin, 'admin');
+  const v = await server.admin.get(`/api/sessions/${id}`);
+  assert.equal(v.state, 'waiting');
+  await server.admin.post(`/api/sessions/${id}/end`);
+});
+
+test('a helper scoped to the device user\'s group does the same; one outside the scope is refused', async () => {
+  const id = await startFromDevicePage(scoped.client, 'scoped-helper');
+  const v = await scoped.client.get(`/api/sessions/${id}`);
+  assert.equal(v.state, 'waiting');
+  await scoped.client.post(`/api/sessions/${id}/end`);
+  await assert.rejects(outsider.client.post('/api/sessions', { device_id: deviceId }), /403|404/);
+});
