@@ -42,6 +42,13 @@ before(async () => {
   const device = (Array.isArray(devices) ? devices : devices.items).find((d) => d.name === DEVICE);
   assert.ok(device, 'the enrolled device is listed');
   deviceId = device.id;
+  // The administrator names the device's primary user (scope follows that user's groups).
+  const patch = await fetch(`${server.url}/api/devices/${deviceId}`, {
+    method: 'PATCH',
+    headers: { Cookie: `assist_session=${server.admin.token}`, 'Content-Type': 'application/json', Origin: server.url },
+    body: JSON.stringify({ primary_user_id: sharer.id }),
+  });
+  assert.equal(patch.status, 200, await patch.text());
   const finance = await server.admin.post('/api/groups', { name: 'Finance' });
   await server.admin.put(`/api/groups/${finance.id}/members/${sharer.id}`);
   const sales = await server.admin.post('/api/groups', { name: 'Sales' });
