@@ -83,6 +83,9 @@ test('an administrator signs in, enables Remote Help, creates a helper and a sha
   // Users: a helper and a sharer.
   await page.click('nav.admin-nav >> text=Users');
   await page.waitForURL((u) => u.pathname === '/admin/users');
+  // The password's help says the server's own minimum, and the field enforces it.
+  assert.match(await page.textContent('#nu-password-help'), /At least \u2068?10\u2069? characters/);
+  assert.equal(await page.getAttribute('#nu-password', 'minlength'), '10');
   for (const [email, name, title] of [
     ['helper@example.com', 'Hana Helper', 'Support engineer'],
     ['sharer@example.com', 'Sam Sharer', 'Accountant'],

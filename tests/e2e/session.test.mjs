@@ -399,6 +399,11 @@ test('the sharer is told when the helper ends', async () => {
   await h.page.click('#end-session');
   await s.page.locator('#end-notice').filter({ hasText: /helper ended/i }).waitFor({ timeout: 3000 });
   await screenshot(s.page, 'rh-helper-ended');
+  // Chat is on for this organisation: an ended session does not say it is turned off.
+  for (const p of [h.page, s.page]) {
+    assert.doesNotMatch(await p.locator('[data-chat-status]').textContent(), /turned off/);
+    assert.equal(await p.locator('[data-chat-form] textarea, [data-chat-form] input').first().isDisabled(), true);
+  }
   await h.ctx.close();
   await s.ctx.close();
 });

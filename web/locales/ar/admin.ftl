@@ -53,7 +53,7 @@ col-address = العنوان
 
 user-new = مستخدم جديد
 user-password = كلمة المرور
-user-password-help = 8 أحرف على الأقل. اتركها فارغة لتسجيل الدخول الأحادي فقط.
+user-password-help = { $min } أحرف على الأقل. اتركها فارغة لتسجيل الدخول الأحادي فقط.
 user-full-name = الاسم الكامل
 user-active = نشط
 user-disabled = معطّل

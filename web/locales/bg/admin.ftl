@@ -53,7 +53,7 @@ col-address = Адрес
 
 user-new = Нов потребител
 user-password = Парола
-user-password-help = Поне 8 знака. Оставете празно само за еднократно влизане (SSO).
+user-password-help = Поне { $min } знака. Оставете празно само за еднократно влизане (SSO).
 user-full-name = Пълно име
 user-active = Активен
 user-disabled = Деактивиран

@@ -53,7 +53,7 @@ col-address = Adresa
 
 user-new = Nový uživatel
 user-password = Heslo
-user-password-help = Nejméně 8 znaků. Pokud se bude používat jen jednotné přihlašování, nechte prázdné.
+user-password-help = Nejméně { $min } znaků. Pokud se bude používat jen jednotné přihlašování, nechte prázdné.
 user-full-name = Celé jméno
 user-active = Aktivní
 user-disabled = Zakázaný

@@ -53,7 +53,7 @@ col-address = Adresse
 
 user-new = Ny bruger
 user-password = Adgangskode
-user-password-help = Mindst 8 tegn. Lad feltet være tomt, hvis brugeren kun skal bruge single sign-on.
+user-password-help = Mindst { $min } tegn. Lad feltet være tomt, hvis brugeren kun skal bruge single sign-on.
 user-full-name = Fulde navn
 user-active = Aktiv
 user-disabled = Deaktiveret

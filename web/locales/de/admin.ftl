@@ -53,7 +53,7 @@ col-address = Adresse
 
 user-new = Neuer Benutzer
 user-password = Passwort
-user-password-help = Mindestens 8 Zeichen. Leer lassen, wenn nur einmaliges Anmelden (SSO) verwendet wird.
+user-password-help = Mindestens { $min } Zeichen. Leer lassen, wenn nur einmaliges Anmelden (SSO) verwendet wird.
 user-full-name = Vollständiger Name
 user-active = Aktiv
 user-disabled = Deaktiviert

@@ -53,7 +53,7 @@ col-address = Διεύθυνση
 
 user-new = Νέος χρήστης
 user-password = Κωδικός πρόσβασης
-user-password-help = Τουλάχιστον 8 χαρακτήρες. Αφήστε το κενό μόνο για καθολική σύνδεση (SSO).
+user-password-help = Τουλάχιστον { $min } χαρακτήρες. Αφήστε το κενό μόνο για καθολική σύνδεση (SSO).
 user-full-name = Ονοματεπώνυμο
 user-active = Ενεργός
 user-disabled = Απενεργοποιημένος

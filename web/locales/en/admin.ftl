@@ -53,7 +53,7 @@ col-address = Address
 
 user-new = New user
 user-password = Password
-user-password-help = At least 8 characters. Leave empty for single sign-on only.
+user-password-help = At least { $min } characters. Leave empty for single sign-on only.
 user-full-name = Full name
 user-active = Active
 user-disabled = Disabled

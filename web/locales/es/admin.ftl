@@ -53,7 +53,7 @@ col-address = Dirección
 
 user-new = Nuevo usuario
 user-password = Contraseña
-user-password-help = Al menos 8 caracteres. Déjela vacía para usar solo el inicio de sesión único.
+user-password-help = Al menos { $min } caracteres. Déjela vacía para usar solo el inicio de sesión único.
 user-full-name = Nombre completo
 user-active = Activo
 user-disabled = Deshabilitado

@@ -53,7 +53,7 @@ col-address = Aadress
 
 user-new = Uus kasutaja
 user-password = Parool
-user-password-help = Vähemalt 8 märki. Jäta tühjaks, kui kasutatakse ainult ühekordset sisselogimist.
+user-password-help = Vähemalt { $min } märki. Jäta tühjaks, kui kasutatakse ainult ühekordset sisselogimist.
 user-full-name = Täisnimi
 user-active = Aktiivne
 user-disabled = Keelatud

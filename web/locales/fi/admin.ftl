@@ -53,7 +53,7 @@ col-address = Osoite
 
 user-new = Uusi käyttäjä
 user-password = Salasana
-user-password-help = Vähintään 8 merkkiä. Jätä tyhjäksi, jos käytetään vain kertakirjautumista.
+user-password-help = Vähintään { $min } merkkiä. Jätä tyhjäksi, jos käytetään vain kertakirjautumista.
 user-full-name = Koko nimi
 user-active = Aktiivinen
 user-disabled = Poistettu käytöstä

@@ -53,7 +53,7 @@ col-address = Adresse
 
 user-new = Nouvel utilisateur
 user-password = Mot de passe
-user-password-help = Au moins 8 caractères. Laissez vide pour l’authentification unique seule.
+user-password-help = Au moins { $min } caractères. Laissez vide pour l’authentification unique seule.
 user-full-name = Nom complet
 user-active = Actif
 user-disabled = Désactivé

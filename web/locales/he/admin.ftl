@@ -53,7 +53,7 @@ col-address = כתובת
 
 user-new = משתמש חדש
 user-password = סיסמה
-user-password-help = 8 תווים לפחות. יש להשאיר ריק לכניסה יחידה (SSO) בלבד.
+user-password-help = { $min } תווים לפחות. יש להשאיר ריק לכניסה יחידה (SSO) בלבד.
 user-full-name = שם מלא
 user-active = פעיל
 user-disabled = מושבת

@@ -53,7 +53,7 @@ col-address = Adresa
 
 user-new = Novi korisnik
 user-password = Lozinka
-user-password-help = Najmanje 8 znakova. Ostavite prazno ako se koristi samo jedinstvena prijava.
+user-password-help = Najmanje { $min } znakova. Ostavite prazno ako se koristi samo jedinstvena prijava.
 user-full-name = Puno ime
 user-active = Aktivan
 user-disabled = Onemogućen

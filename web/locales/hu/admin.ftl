@@ -53,7 +53,7 @@ col-address = Cím
 
 user-new = Új felhasználó
 user-password = Jelszó
-user-password-help = Legalább 8 karakter. Hagyja üresen, ha csak egyszeri bejelentkezést (SSO) használ.
+user-password-help = Legalább { $min } karakter. Hagyja üresen, ha csak egyszeri bejelentkezést (SSO) használ.
 user-full-name = Teljes név
 user-active = Aktív
 user-disabled = Letiltva

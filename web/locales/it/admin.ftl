@@ -53,7 +53,7 @@ col-address = Indirizzo
 
 user-new = Nuovo utente
 user-password = Password
-user-password-help = Almeno 8 caratteri. Lascia vuoto per usare solo l’accesso Single Sign-On.
+user-password-help = Almeno { $min } caratteri. Lascia vuoto per usare solo l’accesso Single Sign-On.
 user-full-name = Nome completo
 user-active = Attivo
 user-disabled = Disattivato

@@ -53,7 +53,7 @@ col-address = アドレス
 
 user-new = 新しいユーザー
 user-password = パスワード
-user-password-help = 8 文字以上。シングル サインオンのみを使う場合は空欄のままにします。
+user-password-help = { $min } 文字以上。シングル サインオンのみを使う場合は空欄のままにします。
 user-full-name = 氏名
 user-active = 有効
 user-disabled = 無効

@@ -53,7 +53,7 @@ col-address = 주소
 
 user-new = 새 사용자
 user-password = 비밀번호
-user-password-help = 8자 이상. Single Sign-On만 사용하려면 비워 두세요.
+user-password-help = { $min }자 이상. Single Sign-On만 사용하려면 비워 두세요.
 user-full-name = 전체 이름
 user-active = 활성
 user-disabled = 사용 안 함

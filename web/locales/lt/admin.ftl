@@ -53,7 +53,7 @@ col-address = Adresas
 
 user-new = Naujas naudotojas
 user-password = Slaptažodis
-user-password-help = Ne mažiau kaip 8 simboliai. Palikite tuščią, jei naudojama tik bendroji autentifikacija (SSO).
+user-password-help = Ne mažiau kaip { $min } simbolių. Palikite tuščią, jei naudojama tik bendroji autentifikacija (SSO).
 user-full-name = Vardas ir pavardė
 user-active = Aktyvus
 user-disabled = Išjungtas

@@ -53,7 +53,7 @@ col-address = Adrese
 
 user-new = Jauns lietotājs
 user-password = Parole
-user-password-help = Vismaz 8 rakstzīmes. Atstājiet tukšu, lai izmantotu tikai vienoto pierakstīšanos.
+user-password-help = Vismaz { $min } rakstzīmes. Atstājiet tukšu, lai izmantotu tikai vienoto pierakstīšanos.
 user-full-name = Pilns vārds
 user-active = Aktīvs
 user-disabled = Atspējots

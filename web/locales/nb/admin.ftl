@@ -53,7 +53,7 @@ col-address = Adresse
 
 user-new = Ny bruker
 user-password = Passord
-user-password-help = Minst 8 tegn. La feltet stå tomt hvis brukeren bare skal bruke enkel pålogging (SSO).
+user-password-help = Minst { $min } tegn. La feltet stå tomt hvis brukeren bare skal bruke enkel pålogging (SSO).
 user-full-name = Fullt navn
 user-active = Aktiv
 user-disabled = Deaktivert

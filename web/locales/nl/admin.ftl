@@ -53,7 +53,7 @@ col-address = Adres
 
 user-new = Nieuwe gebruiker
 user-password = Wachtwoord
-user-password-help = Minimaal 8 tekens. Laat leeg voor alleen eenmalige aanmelding (SSO).
+user-password-help = Minimaal { $min } tekens. Laat leeg voor alleen eenmalige aanmelding (SSO).
 user-full-name = Volledige naam
 user-active = Actief
 user-disabled = Uitgeschakeld

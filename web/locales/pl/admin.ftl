@@ -53,7 +53,7 @@ col-address = Adres
 
 user-new = Nowy użytkownik
 user-password = Hasło
-user-password-help = Co najmniej 8 znaków. Pozostaw puste, aby używać tylko logowania jednokrotnego.
+user-password-help = Co najmniej { $min } znaków. Pozostaw puste, aby używać tylko logowania jednokrotnego.
 user-full-name = Imię i nazwisko
 user-active = Aktywny
 user-disabled = Wyłączony

@@ -53,7 +53,7 @@ col-address = Endereço
 
 user-new = Novo utilizador
 user-password = Palavra-passe
-user-password-help = Pelo menos 8 caracteres. Deixe vazio para usar apenas o início de sessão único.
+user-password-help = Pelo menos { $min } caracteres. Deixe vazio para usar apenas o início de sessão único.
 user-full-name = Nome completo
 user-active = Ativo
 user-disabled = Desativado

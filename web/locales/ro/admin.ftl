@@ -53,7 +53,7 @@ col-address = Adresă
 
 user-new = Utilizator nou
 user-password = Parolă
-user-password-help = Cel puțin 8 caractere. Lăsați gol pentru a folosi doar autentificarea unică (SSO).
+user-password-help = Cel puțin { $min } caractere. Lăsați gol pentru a folosi doar autentificarea unică (SSO).
 user-full-name = Nume complet
 user-active = Activ
 user-disabled = Dezactivat

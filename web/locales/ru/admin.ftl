@@ -53,7 +53,7 @@ col-address = Адрес
 
 user-new = Новый пользователь
 user-password = Пароль
-user-password-help = Не менее 8 символов. Оставьте пустым, если нужен только единый вход (SSO).
+user-password-help = Не менее { $min } символов. Оставьте пустым, если нужен только единый вход (SSO).
 user-full-name = Полное имя
 user-active = Активен
 user-disabled = Отключён

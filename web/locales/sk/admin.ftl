@@ -53,7 +53,7 @@ col-address = Adresa
 
 user-new = Nový používateľ
 user-password = Heslo
-user-password-help = Aspoň 8 znakov. Ak sa má používať iba jednotné prihlasovanie (SSO), nechajte prázdne.
+user-password-help = Aspoň { $min } znakov. Ak sa má používať iba jednotné prihlasovanie (SSO), nechajte prázdne.
 user-full-name = Celé meno
 user-active = Aktívny
 user-disabled = Zakázaný

@@ -53,7 +53,7 @@ col-address = Naslov
 
 user-new = Nov uporabnik
 user-password = Geslo
-user-password-help = Najmanj 8 znakov. Pustite prazno, če naj se uporablja samo enotna prijava (SSO).
+user-password-help = Najmanj { $min } znakov. Pustite prazno, če naj se uporablja samo enotna prijava (SSO).
 user-full-name = Polno ime
 user-active = Aktiven
 user-disabled = Onemogočen

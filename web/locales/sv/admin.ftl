@@ -53,7 +53,7 @@ col-address = Adress
 
 user-new = Ny användare
 user-password = Lösenord
-user-password-help = Minst 8 tecken. Lämna tomt om användaren bara ska använda enkel inloggning (SSO).
+user-password-help = Minst { $min } tecken. Lämna tomt om användaren bara ska använda enkel inloggning (SSO).
 user-full-name = Fullständigt namn
 user-active = Aktiv
 user-disabled = Inaktiverad

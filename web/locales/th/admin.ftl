@@ -53,7 +53,7 @@ col-address = ที่อยู่
 
 user-new = ผู้ใช้ใหม่
 user-password = รหัสผ่าน
-user-password-help = อย่างน้อย 8 อักขระ เว้นว่างไว้หากใช้การลงชื่อเข้าใช้ครั้งเดียว (SSO) เท่านั้น
+user-password-help = อย่างน้อย { $min } อักขระ เว้นว่างไว้หากใช้การลงชื่อเข้าใช้ครั้งเดียว (SSO) เท่านั้น
 user-full-name = ชื่อเต็ม
 user-active = ใช้งานอยู่
 user-disabled = ปิดใช้งาน

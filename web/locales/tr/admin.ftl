@@ -53,7 +53,7 @@ col-address = Adres
 
 user-new = Yeni kullanıcı
 user-password = Parola
-user-password-help = En az 8 karakter. Yalnızca çoklu oturum açma (SSO) kullanılacaksa boş bırakın.
+user-password-help = En az { $min } karakter. Yalnızca çoklu oturum açma (SSO) kullanılacaksa boş bırakın.
 user-full-name = Ad soyad
 user-active = Etkin
 user-disabled = Devre dışı

@@ -53,7 +53,7 @@ col-address = Адреса
 
 user-new = Новий користувач
 user-password = Пароль
-user-password-help = Щонайменше 8 символів. Залиште порожнім, якщо потрібен лише єдиний вхід (SSO).
+user-password-help = Щонайменше { $min } символів. Залиште порожнім, якщо потрібен лише єдиний вхід (SSO).
 user-full-name = Повне ім’я
 user-active = Активний
 user-disabled = Вимкнено

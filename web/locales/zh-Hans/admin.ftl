@@ -53,7 +53,7 @@ col-address = 地址
 
 user-new = 新建用户
 user-password = 密码
-user-password-help = 至少 8 个字符。如果仅使用单点登录，请留空。
+user-password-help = 至少 { $min } 个字符。如果仅使用单点登录，请留空。
 user-full-name = 全名
 user-active = 活动
 user-disabled = 已禁用

@@ -53,7 +53,7 @@ col-address = 位址
 
 user-new = 新增使用者
 user-password = 密碼
-user-password-help = 至少 8 個字元。如果只使用單一登入，請留空。
+user-password-help = 至少 { $min } 個字元。如果只使用單一登入，請留空。
 user-full-name = 全名
 user-active = 使用中
 user-disabled = 已停用

@@ -49,11 +49,14 @@ export class ChatPanel {
     }
   }
 
-  /** Turns chat on or off (the tenant setting). */
-  setEnabled(enabled) {
+  /**
+   * Turns the chat form on or off. `chatOn` is the tenant setting: only when it is off does the
+   * status say that chat is turned off (an ended session's form is off for another reason).
+   */
+  setEnabled(enabled, chatOn = true) {
     this.input.disabled = !enabled;
     for (const b of this.form.querySelectorAll('button')) b.disabled = !enabled;
-    if (this.status && !enabled) this.status.textContent = t('chat-disabled');
+    if (this.status && !enabled) this.status.textContent = chatOn ? '' : t('chat-disabled');
   }
 
   /** Adds one message (`id` from the socket or `seq` from the history); drops duplicates. */

@@ -87,7 +87,7 @@ function render(v) {
 
   show(els.screenPanel, !!v.active_mode || v.state === 'active');
   show(els.end, !terminal);
-  chat?.setEnabled(!!v.chat_enabled && !terminal);
+  chat?.setEnabled(!!v.chat_enabled && !terminal, !!v.chat_enabled);
 
   if (terminal) {
     peer?.close();

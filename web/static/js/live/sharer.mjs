@@ -105,7 +105,7 @@ function render(v) {
   show(els.bar, sharing);
   show(els.shareAgain, v.state === 'active' && !track());
   show(els.end, !terminal && !sharing);
-  chat?.setEnabled(!!v.chat_enabled && !terminal);
+  chat?.setEnabled(!!v.chat_enabled && !terminal, !!v.chat_enabled);
   if (terminal) {
     setText(els.status, '');
     setText(els.notice, endNotice(v));
