@@ -95,19 +95,8 @@ pub struct OidcSettingsBody {
     pub button_label: Option<String>,
 }
 
-/// What the sign-in page offers.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Providers {
-    pub oidc: OidcButton,
-}
-
-/// The single sign-on button.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct OidcButton {
-    pub enabled: bool,
-    pub label: String,
-    pub login_url: String,
-}
+/// What the sign-in page offers: one definition with the agent.
+pub use assist_proto::api::{OidcButton, Providers};
 
 /// A login started by the native agent (RFC 8252): all three together, or none.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
