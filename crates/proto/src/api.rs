@@ -19,6 +19,8 @@ pub const PROVIDERS_PATH: &str = "/api/auth/providers";
 pub const AGENT_TOKEN_PATH: &str = "/api/auth/agent/token";
 /// `POST /api/sessions/join`: join a session with its security code.
 pub const JOIN_PATH: &str = "/api/sessions/join";
+/// `GET /auth/oidc/login`: where the browser starts a single sign-on ([`LoginQuery`]).
+pub const OIDC_LOGIN_PATH: &str = "/auth/oidc/login";
 
 /// `POST /api/sessions/{id}/consent`.
 pub fn consent_path(id: &str) -> String {
@@ -86,6 +88,34 @@ pub struct OidcButton {
     pub label: String,
     /// Where the button leads.
     pub login_url: String,
+}
+
+/// A single sign-on started by the native agent (RFC 8252), the query of [`OIDC_LOGIN_PATH`]:
+/// all three together, or none (a sign-in of the web app).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct LoginQuery {
+    /// The agent's loopback redirect: `http://127.0.0.1:PORT/PATH` or `http://[::1]:PORT/PATH`.
+    pub agent_redirect: Option<String>,
+    /// The agent's state, echoed back to its redirect.
+    pub agent_state: Option<String>,
+    /// The agent's PKCE challenge (S256) for `POST /api/auth/agent/token`.
+    pub agent_challenge: Option<String>,
+}
+
+impl LoginQuery {
+    /// The query's (name, value) pairs, for a URL: the names are the fields' own.
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("agent_redirect", &self.agent_redirect),
+            ("agent_state", &self.agent_state),
+            ("agent_challenge", &self.agent_challenge),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.as_deref().map(|v| (name, v)))
+        .collect()
+    }
 }
 
 /// The agent's code exchange.

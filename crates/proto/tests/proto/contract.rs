@@ -320,6 +320,22 @@ fn request_bodies_have_the_shape_the_server_reads() {
 }
 
 #[test]
+fn the_agents_login_query_names_the_servers_fields() {
+    let query = assist_proto::api::LoginQuery {
+        agent_redirect: Some("http://127.0.0.1:5000/callback".into()),
+        agent_state: Some("s".into()),
+        agent_challenge: Some("c".into()),
+    };
+    let pairs: serde_json::Map<String, Value> = query
+        .pairs()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), json!(v)))
+        .collect();
+    assert_eq!(Value::Object(pairs), serde_json::to_value(&query).unwrap());
+    assert!(assist_proto::api::LoginQuery::default().pairs().is_empty());
+}
+
+#[test]
 fn request_bodies_are_read_strictly() {
     let mut enroll = report_json();
     enroll["token"] = json!("ae_token");

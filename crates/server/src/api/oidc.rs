@@ -98,17 +98,8 @@ pub struct OidcSettingsBody {
 /// What the sign-in page offers: one definition with the agent.
 pub use assist_proto::api::{OidcButton, Providers};
 
-/// A login started by the native agent (RFC 8252): all three together, or none.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LoginQuery {
-    /// The agent's loopback redirect: `http://127.0.0.1:PORT/PATH` or `http://[::1]:PORT/PATH`.
-    pub agent_redirect: Option<String>,
-    /// The agent's state, echoed back to its redirect.
-    pub agent_state: Option<String>,
-    /// The agent's PKCE challenge (S256) for `POST /api/auth/agent/token`.
-    pub agent_challenge: Option<String>,
-}
+/// A login started by the native agent (RFC 8252): one definition with the agent.
+pub use assist_proto::api::LoginQuery;
 
 fn agent_return(q: &LoginQuery) -> ApiResult<Option<AgentReturn>> {
     let bad = |m: String| AppError::bad_request("invalid_agent_redirect", m);
@@ -325,7 +316,7 @@ async fn providers(State(state): State<AppState>) -> ApiResult<Json<Providers>> 
             label: s
                 .map(|s| s.button_label)
                 .unwrap_or_else(|| DEFAULT_BUTTON_LABEL.into()),
-            login_url: "/auth/oidc/login".into(),
+            login_url: assist_proto::api::OIDC_LOGIN_PATH.into(),
         },
     }))
 }
