@@ -160,7 +160,7 @@ fn input_latency(count: usize) -> Res<()> {
     conn.map_window(win)?;
     conn.sync()?;
     let mut gate = ControlGate::new(X11Injector::connect(None, None)?);
-    gate.on_active_mode(Some("control"))?;
+    gate.on_active_mode(Some(assist_proto::Mode::Control))?;
     let mut samples = Vec::with_capacity(count);
     let mut injected = Vec::with_capacity(count);
     for i in 0..count {

@@ -6,30 +6,20 @@ use crate::enroll::DeviceError;
 use crate::facts::System;
 use crate::http::{Client, HttpError, Signer};
 use crate::identity::Identity;
+use assist_proto::device::{CHECK_IN_PATH, DEFAULT_CHECK_IN_SECS};
 use rand::Rng;
-use serde::Deserialize;
 use std::time::Duration;
 
+pub use assist_proto::device::CheckedIn;
+
 /// Interval between check-ins when the server does not say (it does: 15 minutes by default).
-pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(15 * 60);
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(DEFAULT_CHECK_IN_SECS);
 /// Shortest and longest interval accepted from the server.
 pub const MIN_INTERVAL: Duration = Duration::from_secs(30);
 pub const MAX_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
 /// First retry delay after a failed check-in; doubled per failure up to [`BACKOFF_MAX`].
 pub const BACKOFF_INITIAL: Duration = Duration::from_secs(10);
 pub const BACKOFF_MAX: Duration = Duration::from_secs(30 * 60);
-
-/// The server's answer to a check-in.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-pub struct CheckedIn {
-    pub device_id: String,
-    pub compliance: String,
-    #[serde(default)]
-    pub reasons: Vec<String>,
-    /// Seconds until the next check-in (absent: [`DEFAULT_INTERVAL`]).
-    #[serde(default)]
-    pub next_check_in_secs: Option<u64>,
-}
 
 /// The delay before retry number `failures` (1 = first retry): `BACKOFF_INITIAL · 2^(n-1)`,
 /// at most `BACKOFF_MAX`, then "equal jitter": a uniformly random point in its upper half
@@ -87,7 +77,7 @@ impl CheckIn {
         let report = system.report();
         Ok(self
             .client
-            .post("/api/agent/check-in", &report, Some(&self.signer))
+            .post(CHECK_IN_PATH, &report, Some(&self.signer))
             .await?)
     }
 
@@ -105,7 +95,7 @@ impl CheckIn {
             let wait = match result {
                 Ok(answer) => {
                     failures = 0;
-                    answer.next_check_in_secs.map_or(DEFAULT_INTERVAL, interval)
+                    interval(answer.next_check_in_secs)
                 }
                 Err(e) if is_fatal(&e) => return e,
                 Err(_) => {

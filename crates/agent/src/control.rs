@@ -9,6 +9,7 @@
 use std::time::{Duration, Instant};
 
 use assist_input::{Injector, InputError, InputEvent};
+use assist_proto::Mode;
 
 /// What happened to one data-channel message.
 #[derive(Debug, PartialEq)]
@@ -51,8 +52,8 @@ impl<I: Injector> ControlGate<I> {
 
     /// Applies the session's latest `active_mode`. Returns `true` when control just ended, after
     /// releasing every held key and button.
-    pub fn on_active_mode(&mut self, active_mode: Option<&str>) -> Result<bool, InputError> {
-        let now = active_mode == Some("control");
+    pub fn on_active_mode(&mut self, active_mode: Option<Mode>) -> Result<bool, InputError> {
+        let now = active_mode == Some(Mode::Control);
         let was = std::mem::replace(&mut self.control, now);
         if was && !now {
             self.injector.release_all()?;
@@ -139,7 +140,7 @@ mod tests {
         let mut rec = Recorder::default();
         let mut gate = ControlGate::new(&mut rec);
         assert_eq!(gate.on_message(MOVE, Instant::now()), Outcome::Dropped);
-        gate.on_active_mode(Some("view")).unwrap();
+        gate.on_active_mode(Some(Mode::View)).unwrap();
         assert_eq!(gate.on_message(KEY, Instant::now()), Outcome::Dropped);
         gate.on_active_mode(None).unwrap();
         assert_eq!(gate.on_message(KEY, Instant::now()), Outcome::Dropped);
@@ -152,7 +153,7 @@ mod tests {
     fn control_injects_and_leaving_it_releases_and_drops() {
         let mut rec = Recorder::default();
         let mut gate = ControlGate::new(&mut rec);
-        assert!(!gate.on_active_mode(Some("control")).unwrap());
+        assert!(!gate.on_active_mode(Some(Mode::Control)).unwrap());
         assert!(matches!(
             gate.on_message(KEY, Instant::now()),
             Outcome::Injected(_)
@@ -175,8 +176,8 @@ mod tests {
     fn view_after_control_releases() {
         let mut rec = Recorder::default();
         let mut gate = ControlGate::new(&mut rec);
-        gate.on_active_mode(Some("control")).unwrap();
-        assert!(gate.on_active_mode(Some("view")).unwrap());
+        gate.on_active_mode(Some(Mode::Control)).unwrap();
+        assert!(gate.on_active_mode(Some(Mode::View)).unwrap());
         assert!(!gate.in_control());
         drop(gate);
         assert_eq!(rec.releases, 1);

@@ -1,11 +1,13 @@
 //! Enrollment: a new key pair, `POST /api/agent/enroll` with the token and the first report,
 //! then the identity saved (owner-only) in the config directory.
 
-use crate::facts::{Report, System};
+use crate::facts::System;
 use crate::http::{Client, HttpError};
 use crate::identity::{self, Identity, IdentityError, TlsTrust};
-use serde::{Deserialize, Serialize};
+use assist_proto::device::{ENROLL_PATH, Enroll};
 use std::path::Path;
+
+pub use assist_proto::device::Enrolled;
 
 /// Why enrollment or a check-in failed.
 #[derive(Debug, thiserror::Error)]
@@ -26,25 +28,6 @@ pub struct EnrollOptions {
     pub tls: TlsTrust,
     /// Replace an existing identity.
     pub force: bool,
-}
-
-#[derive(Serialize)]
-struct EnrollBody<'a> {
-    token: &'a str,
-    public_key: String,
-    #[serde(flatten)]
-    report: &'a Report,
-}
-
-/// The server's answer to an enrollment.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Enrolled {
-    pub device_id: String,
-    pub name: String,
-    pub compliance: String,
-    #[serde(default)]
-    pub reasons: Vec<String>,
-    pub next_check_in_secs: u64,
 }
 
 /// Enrolls this device (facts from `system`) and saves its identity in `config_dir`.
@@ -71,12 +54,8 @@ pub async fn enroll(
     }
     let answer: Enrolled = client
         .post(
-            "/api/agent/enroll",
-            &EnrollBody {
-                token: opts.token.trim(),
-                public_key: identity::public_key_b64(&key),
-                report: &report,
-            },
+            ENROLL_PATH,
+            &Enroll::new(opts.token.trim(), identity::public_key_b64(&key), report),
             None,
         )
         .await?;

@@ -15,7 +15,6 @@
 //! | firewall | live: `nft list ruleset` / `iptables-save` (root only); configured: ufw `ENABLED=yes`, firewalld or nftables / netfilter-persistent enabled in systemd with input rules in their files |
 //! | screen lock | GNOME (`gnome-shell`: locks by default unless dconf/gschema overrides or `gsettings` say `lock-enabled=false`), KDE (`kscreenlocker_greet`, unless `Autolock=false`), or a locker program: xscreensaver, light-locker, xfce4-/mate-/cinnamon-screensaver, xss-lock, swayidle |
 
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -24,29 +23,8 @@ pub const MAX_DM_DEPTH: usize = 8;
 /// Largest system file read (os-release, mounts, configs).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
-/// Compliance facts (`None`: could not tell), with how each was found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Facts {
-    pub disk_encryption: Option<bool>,
-    pub firewall: Option<bool>,
-    pub screen_lock: Option<bool>,
-    /// Fact name → how it was determined.
-    pub notes: BTreeMap<String, String>,
-}
-
-/// One check-in's inventory and facts (the body of `POST /api/agent/check-in`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Report {
-    pub name: String,
-    pub os_id: Option<String>,
-    pub os_name: Option<String>,
-    pub os_version: Option<String>,
-    pub kernel: Option<String>,
-    pub agent_version: Option<String>,
-    pub primary_user: Option<String>,
-    pub last_boot: Option<i64>,
-    pub facts: Facts,
-}
+/// What a check-in reports: `assist_proto::device`'s types, which the server reads.
+pub use assist_proto::device::{Facts, Report};
 
 /// The system to read: a root directory, live or a copy.
 #[derive(Debug, Clone)]

@@ -1,22 +1,20 @@
 //! The agent's HTTP client: JSON over HTTPS (or HTTP for tests behind `--tls off`), every request
 //! after enrollment signed with the device key.
 //!
-//! The signed string is
-//! `ASSIST-DEVICE-V1\n{METHOD}\n{path and query}\n{timestamp}\n{nonce}\n{hex sha256 of body}`,
-//! sent as `X-Assist-Device`, `X-Assist-Timestamp` (Unix ms), `X-Assist-Nonce` (random, once)
-//! and `X-Assist-Signature` (base64 Ed25519). See `docs/devices.md`.
+//! The signing scheme (canonical string, headers, signature) is `assist_proto::signing`, the
+//! same code the server checks with. See `docs/devices.md`.
 
 use crate::identity::TlsTrust;
+use assist_proto::ErrorResponse;
 use base64::Engine;
-use ed25519_dalek::{Signer as _, SigningKey};
+use ed25519_dalek::SigningKey;
 use rand::RngCore;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 use std::time::Duration;
 
-/// First line of the signed string.
-pub const SCHEME: &str = "ASSIST-DEVICE-V1";
+pub use assist_proto::signing::{SCHEME, canonical};
+
 /// How long one request may take, connection included.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting may take.
@@ -79,21 +77,6 @@ impl std::fmt::Debug for Signer {
     }
 }
 
-/// The string a device signs.
-pub fn canonical(
-    method: &str,
-    path_and_query: &str,
-    timestamp: i64,
-    nonce: &str,
-    body: &[u8],
-) -> String {
-    format!(
-        "{SCHEME}\n{}\n{path_and_query}\n{timestamp}\n{nonce}\n{}",
-        method.to_ascii_uppercase(),
-        hex::encode(Sha256::digest(body))
-    )
-}
-
 /// A new random nonce.
 pub fn new_nonce() -> String {
     let mut b = [0u8; NONCE_BYTES];
@@ -110,7 +93,7 @@ pub fn now_ms() -> i64 {
 }
 
 impl Signer {
-    /// The four signature headers for a request.
+    /// The four signature headers for a request (`assist_proto::signing::sign`).
     pub fn headers(
         &self,
         method: &str,
@@ -119,18 +102,15 @@ impl Signer {
         timestamp: i64,
         nonce: &str,
     ) -> [(&'static str, String); 4] {
-        let sig = self
-            .key
-            .sign(canonical(method, path_and_query, timestamp, nonce, body).as_bytes());
-        [
-            ("X-Assist-Device", self.device_id.clone()),
-            ("X-Assist-Timestamp", timestamp.to_string()),
-            ("X-Assist-Nonce", nonce.to_owned()),
-            (
-                "X-Assist-Signature",
-                base64::engine::general_purpose::STANDARD.encode(sig.to_bytes()),
-            ),
-        ]
+        assist_proto::signing::sign(
+            &self.device_id,
+            &self.key,
+            method,
+            path_and_query,
+            body,
+            timestamp,
+            nonce,
+        )
     }
 }
 
@@ -259,15 +239,7 @@ impl Client {
             .await
             .map_err(|e| HttpError::Transport(error_chain(&e)))?;
         if !status.is_success() {
-            let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-            return Err(HttpError::Refused {
-                status: status.as_u16(),
-                code: v["error"]["code"].as_str().unwrap_or("unknown").to_owned(),
-                message: v["error"]["message"]
-                    .as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| text.chars().take(200).collect()),
-            });
+            return Err(refused(status.as_u16(), &text));
         }
         let text = if text.trim().is_empty() {
             "null"
@@ -275,6 +247,23 @@ impl Client {
             &text
         };
         serde_json::from_str(text).map_err(|e| HttpError::Decode(e.to_string()))
+    }
+}
+
+/// A refusal from the server's `{"error": {"code", "message"}}` body; a body of another shape
+/// (a proxy's page) gives the code `unknown` and the start of the text.
+fn refused(status: u16, text: &str) -> HttpError {
+    match serde_json::from_str::<ErrorResponse>(text) {
+        Ok(ErrorResponse { error }) => HttpError::Refused {
+            status,
+            code: error.code,
+            message: error.message,
+        },
+        Err(_) => HttpError::Refused {
+            status,
+            code: "unknown".to_owned(),
+            message: text.chars().take(200).collect(),
+        },
     }
 }
 
@@ -294,21 +283,6 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 mod tests {
     use super::*;
     use ed25519_dalek::{Signature, Verifier};
-
-    #[test]
-    fn canonical_string_matches_the_scheme() {
-        assert_eq!(
-            canonical(
-                "post",
-                "/api/agent/check-in?x=1",
-                1700000000000,
-                "abc",
-                b"{}"
-            ),
-            "ASSIST-DEVICE-V1\nPOST\n/api/agent/check-in?x=1\n1700000000000\nabc\n\
-             44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
-        );
-    }
 
     #[test]
     fn headers_carry_a_verifiable_signature() {
@@ -337,6 +311,35 @@ mod tests {
             b"{}",
         );
         assert!(s.key.verifying_key().verify(msg.as_bytes(), &sig).is_ok());
+    }
+
+    #[test]
+    fn refusals_read_the_error_body() {
+        let e = refused(
+            401,
+            r#"{"error":{"code":"device_retired","message":"retired","hint":1}}"#,
+        );
+        assert_eq!(e.code(), Some("device_retired"));
+        assert!(e.to_string().contains("retired"));
+        let e = refused(502, "<html>Bad gateway</html>");
+        assert_eq!(e.code(), Some("unknown"));
+        assert!(e.to_string().contains("Bad gateway"));
+    }
+
+    #[test]
+    fn nonces_pass_the_servers_check() {
+        let headers = Signer {
+            device_id: "0123456789abcdef0123456789abcdef".into(),
+            key: SigningKey::from_bytes(&[5u8; 32]),
+        }
+        .headers("GET", "/api/x", b"", now_ms(), &new_nonce());
+        let parsed = assist_proto::signing::SignedHeaders::parse(
+            Some(&headers[0].1),
+            Some(&headers[1].1),
+            Some(&headers[2].1),
+            Some(&headers[3].1),
+        );
+        assert!(parsed.is_ok(), "{parsed:?}");
     }
 
     #[test]

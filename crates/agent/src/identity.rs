@@ -92,9 +92,10 @@ pub fn new_key() -> SigningKey {
     SigningKey::from_bytes(&seed)
 }
 
-/// Base64 (standard) of the public half of `key`, as the server expects it.
+/// Base64 (standard) of the public half of `key`, as the server expects it
+/// (`assist_proto::signing::public_key_b64`).
 pub fn public_key_b64(key: &SigningKey) -> String {
-    base64::engine::general_purpose::STANDARD.encode(key.verifying_key().as_bytes())
+    assist_proto::signing::public_key_b64(&key.verifying_key())
 }
 
 /// The default config directory: `/etc/assist-agent` when running as root, otherwise

@@ -1,17 +1,19 @@
 //! The agent's side of the live socket (`GET /ws/sessions/{id}`, see `docs/protocol.md`): the
 //! session's state, the helper's presence and chat, and WebRTC signalling.
 //!
-//! [`ServerMessage::parse`] reads what the server sends (unknown types and fields are ignored,
-//! as protocol version 1 asks); [`LiveSocket`] is the connection, with `Authorization: Bearer`.
+//! The messages are `assist_proto::wire`'s, the server's own types: [`ServerMessage::read`] reads
+//! what the server sends (unknown types are [`ServerMessage::Unknown`] and unknown fields are
+//! ignored, as protocol version 1 asks); [`LiveSocket`] is the connection, with
+//! `Authorization: Bearer`.
 
 use crate::identity::TlsTrust;
 use futures_util::{SinkExt, StreamExt};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio_tungstenite::tungstenite::{self, Message, client::IntoClientRequest};
 
-/// The protocol version this agent speaks.
-pub const PROTOCOL_VERSION: u64 = 1;
+pub use assist_proto::wire::{
+    ClientMessage, ErrorBody, PROTOCOL_VERSION, Profile, ServerMessage, SessionView,
+};
 
 /// Why the live socket failed.
 #[derive(Debug, thiserror::Error)]
@@ -21,115 +23,7 @@ pub enum LiveError {
     #[error("the live socket failed: {0}")]
     Socket(String),
     #[error("the server speaks live protocol {0}; update the agent")]
-    Version(u64),
-}
-
-/// A participant's trust-screen profile.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct Profile {
-    pub id: String,
-    pub full_name: String,
-    pub job_title: Option<String>,
-    pub company: Option<String>,
-    pub email_domain: Option<String>,
-    pub domain_verified: bool,
-}
-
-/// The parts of the session view the agent uses.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct SessionView {
-    pub id: String,
-    pub state: String,
-    pub mode: Option<String>,
-    pub active_mode: Option<String>,
-    pub end_reason: Option<String>,
-    pub helper: Option<Profile>,
-    pub sharer: Option<Profile>,
-    /// The server allows this session's requests to be allowed without asking the sharer
-    /// (`--yes`); the server checks again when the agent does so.
-    pub unattended_allowed: bool,
-    /// Why unattended consent is not allowed, when the server says.
-    pub unattended_refusal: Option<Refusal>,
-}
-
-/// The server's reason for refusing unattended consent.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct Refusal {
-    pub code: String,
-    pub message: String,
-}
-
-impl SessionView {
-    /// Ended, expired or denied: nothing more will happen.
-    pub fn is_over(&self) -> bool {
-        matches!(self.state.as_str(), "ended" | "expired" | "denied")
-    }
-}
-
-/// One message from the server.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ServerMessage {
-    Hello {
-        protocol_version: u64,
-        session: SessionView,
-    },
-    State(SessionView),
-    Presence {
-        role: String,
-        status: String,
-    },
-    Chat {
-        from: String,
-        text: String,
-    },
-    Signal(Value),
-    Error {
-        code: String,
-        message: String,
-    },
-    /// `pong`, or a type this agent does not know.
-    Other,
-}
-
-impl ServerMessage {
-    /// Parses one text frame; `None` for something that is not a JSON object with a known shape.
-    pub fn parse(text: &str) -> Option<ServerMessage> {
-        let v: Value = serde_json::from_str(text).ok()?;
-        let s = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
-        let view = |v: &Value| serde_json::from_value::<SessionView>(v.clone()).ok();
-        Some(match v["type"].as_str()? {
-            "hello" => ServerMessage::Hello {
-                protocol_version: v["protocol_version"].as_u64()?,
-                session: view(&v["session"])?,
-            },
-            "state" => ServerMessage::State(view(&v["session"])?),
-            "presence" => ServerMessage::Presence {
-                role: s("role"),
-                status: s("status"),
-            },
-            "chat" => ServerMessage::Chat {
-                from: s("from"),
-                text: s("text"),
-            },
-            "signal" => {
-                if !v["data"].is_object() {
-                    return None;
-                }
-                ServerMessage::Signal(v["data"].clone())
-            }
-            "error" => ServerMessage::Error {
-                code: v["error"]["code"].as_str().unwrap_or_default().to_owned(),
-                message: v["error"]["message"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-            },
-            _ => ServerMessage::Other,
-        })
-    }
+    Version(u32),
 }
 
 type Ws =
@@ -265,19 +159,17 @@ impl LiveSocket {
     pub async fn recv(&mut self) -> Option<Result<ServerMessage, LiveError>> {
         loop {
             match self.ws.next().await? {
-                Ok(Message::Text(t)) => {
-                    if let Some(m) = ServerMessage::parse(t.as_str()) {
-                        if let ServerMessage::Hello {
-                            protocol_version, ..
-                        } = &m
-                            && *protocol_version != PROTOCOL_VERSION
-                        {
-                            return Some(Err(LiveError::Version(*protocol_version)));
-                        }
-                        return Some(Ok(m));
+                Ok(Message::Text(t)) => match ServerMessage::read(t.as_str()) {
+                    Ok(ServerMessage::Hello {
+                        protocol_version, ..
+                    }) if protocol_version != PROTOCOL_VERSION => {
+                        return Some(Err(LiveError::Version(protocol_version)));
                     }
-                    tracing::debug!("ignored a live message that does not parse");
-                }
+                    Ok(m) => return Some(Ok(m)),
+                    Err(e) => {
+                        tracing::debug!(error = %e, "ignored a live message that does not parse")
+                    }
+                },
                 Ok(Message::Close(_)) => return None,
                 Ok(_) => {}
                 Err(e) => return Some(Err(LiveError::Socket(e.to_string()))),
@@ -285,27 +177,29 @@ impl LiveSocket {
         }
     }
 
-    async fn send_json(&mut self, v: &Value) -> Result<(), LiveError> {
+    async fn send(&mut self, message: &ClientMessage) -> Result<(), LiveError> {
         self.ws
-            .send(Message::text(v.to_string()))
+            .send(Message::text(message.to_json()))
             .await
             .map_err(|e: tungstenite::Error| LiveError::Socket(e.to_string()))
     }
 
     /// Sends a heartbeat.
     pub async fn ping(&mut self) -> Result<(), LiveError> {
-        self.send_json(&json!({"type": "ping"})).await
+        self.send(&ClientMessage::Ping).await
     }
 
     /// Sends WebRTC signalling to the helper.
     pub async fn signal(&mut self, data: Value) -> Result<(), LiveError> {
-        self.send_json(&json!({"type": "signal", "data": data}))
-            .await
+        self.send(&ClientMessage::Signal { data }).await
     }
 
     /// Sends a chat message.
     pub async fn chat(&mut self, text: &str) -> Result<(), LiveError> {
-        self.send_json(&json!({"type": "chat", "text": text})).await
+        self.send(&ClientMessage::Chat {
+            text: text.to_owned(),
+        })
+        .await
     }
 
     /// Closes the socket cleanly (the helper is told at once that the sharer left).
@@ -319,28 +213,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_state_and_ignores_unknown() {
-        let m = ServerMessage::parse(
-            r#"{"type":"state","session":{"id":"s1","state":"active","mode":"control",
-                "active_mode":"control","new_field":1,"helper":{"id":"u","full_name":"Hana",
-                "job_title":null,"company":"Ex","email_domain":"example.com","domain_verified":true}}}"#,
+    fn reads_state_and_ignores_unknown() {
+        let m = ServerMessage::read(
+            r#"{"type":"state","new_field":1,"session":{"id":"s1","state":"active","mode":"control",
+                "active_mode":"control","code":null,"link":null,"expires_at":1,"created_at":0,
+                "started_at":1,"ended_at":null,"end_reason":null,"your_role":"sharer",
+                "helper":{"id":"u","full_name":"Hana","job_title":null,"company":"Ex",
+                "picture_url":null,"email_domain":"example.com","domain_verified":true,"pronouns":"she"},
+                "sharer":null,"device":null,"warnings":[],"chat_enabled":true,"new_field":2}}"#,
         )
         .unwrap();
-        let ServerMessage::State(v) = m else {
+        let ServerMessage::State { session: v } = m else {
             panic!("{m:?}")
         };
-        assert_eq!(v.active_mode.as_deref(), Some("control"));
+        assert_eq!(v.active_mode, Some(assist_proto::Mode::Control));
         assert_eq!(v.helper.unwrap().full_name, "Hana");
         assert_eq!(
-            ServerMessage::parse(r#"{"type":"future","x":1}"#),
-            Some(ServerMessage::Other)
+            ServerMessage::read(r#"{"type":"future","x":1}"#).unwrap(),
+            ServerMessage::Unknown
         );
-        assert_eq!(ServerMessage::parse("[1]"), None);
-        assert_eq!(ServerMessage::parse(r#"{"type":"signal","data":3}"#), None);
-        assert_eq!(
-            ServerMessage::parse(r#"{"type":"state","session":{"state":5}}"#),
-            None
-        );
+        assert!(ServerMessage::read("[1]").is_err());
+        assert!(ServerMessage::read(r#"{"type":"state","session":{"state":5}}"#).is_err());
     }
 
     #[test]

@@ -9,8 +9,11 @@
 
 use std::path::Path;
 
+use assist_proto::api::{
+    AGENT_TOKEN_PATH, AgentToken, AgentTokenRequest, CreateToken, CreatedTokenSecret, LOGIN_PATH,
+    LoginRequest, PROVIDERS_PATH, Providers, SignedIn, TOKENS_PATH, UserSummary,
+};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 use crate::http::{Client, HttpError};
 use crate::identity::{IdentityError, TlsTrust, create_private_dir, write_private};
@@ -96,14 +99,6 @@ impl UserToken {
     }
 }
 
-fn user_fields(me: &Value) -> (String, String) {
-    let user = &me["user"];
-    (
-        user["email"].as_str().unwrap_or_default().to_owned(),
-        user["full_name"].as_str().unwrap_or_default().to_owned(),
-    )
-}
-
 /// Signs in with a password (and the authenticator code when the account has a second factor)
 /// and creates an API token named after `device_name`.
 pub async fn with_password(
@@ -115,10 +110,14 @@ pub async fn with_password(
     device_name: &str,
 ) -> Result<UserToken, LoginError> {
     let client = Client::with_cookies(server, tls)?;
-    let me: Value = client
+    let me: SignedIn = client
         .post(
-            "/api/auth/login",
-            &json!({"email": email, "password": password, "totp": totp}),
+            LOGIN_PATH,
+            &LoginRequest {
+                email: email.to_owned(),
+                password: password.to_owned(),
+                totp: totp.map(str::to_owned),
+            },
             None,
         )
         .await?;
@@ -126,24 +125,17 @@ pub async fn with_password(
         .chars()
         .take(100)
         .collect();
-    let created: Value = client
+    let created: CreatedTokenSecret = client
         .post(
-            "/api/tokens",
-            &json!({"name": name, "expires_in_days": TOKEN_DAYS}),
+            TOKENS_PATH,
+            &CreateToken {
+                name,
+                expires_in_days: Some(TOKEN_DAYS),
+            },
             None,
         )
         .await?;
-    let token = created["token"]
-        .as_str()
-        .ok_or_else(|| HttpError::Decode("no token in the answer".into()))?
-        .to_owned();
-    let (email, full_name) = user_fields(&me);
-    Ok(UserToken {
-        server: client.base().to_owned(),
-        email,
-        full_name,
-        token,
-    })
+    Ok(user_token(&client, me.user, created.token))
 }
 
 /// How the single sign-on reaches the person: where to open the browser.
@@ -161,10 +153,10 @@ pub async fn with_sso(
     prompt: &dyn SsoPrompt,
 ) -> Result<UserToken, LoginError> {
     let client = Client::new(server, tls)?;
-    let providers: Value = client
-        .send::<(), _>("GET", "/api/auth/providers", None, None, None)
+    let providers: Providers = client
+        .send::<(), _>("GET", PROVIDERS_PATH, None, None, None)
         .await?;
-    if providers["oidc"]["enabled"] != Value::Bool(true) {
+    if !providers.oidc.enabled {
         return Err(LoginError::SsoDisabled(client.base().to_owned()));
     }
     let listener = Loopback::bind().await?;
@@ -177,25 +169,29 @@ pub async fn with_sso(
     let code = listener
         .wait(&secrets.state, Duration::from_secs(sso::SSO_WAIT_SECS))
         .await?;
-    let answer: Value = client
+    let answer: AgentToken = client
         .post(
-            "/api/auth/agent/token",
-            &json!({"code": code, "code_verifier": secrets.verifier,
-                "device_name": device_name, "expires_in_days": TOKEN_DAYS}),
+            AGENT_TOKEN_PATH,
+            &AgentTokenRequest {
+                code,
+                code_verifier: secrets.verifier.clone(),
+                device_name: Some(device_name.to_owned()),
+                expires_in_days: Some(TOKEN_DAYS),
+            },
             None,
         )
         .await?;
-    let token = answer["token"]
-        .as_str()
-        .ok_or_else(|| HttpError::Decode("no token in the answer".into()))?
-        .to_owned();
-    let (email, full_name) = user_fields(&answer);
-    Ok(UserToken {
+    Ok(user_token(&client, answer.user, answer.token))
+}
+
+/// The signed-in user's token file contents for `client`'s server.
+fn user_token(client: &Client, user: UserSummary, token: String) -> UserToken {
+    UserToken {
         server: client.base().to_owned(),
-        email,
-        full_name,
+        email: user.email,
+        full_name: user.full_name,
         token,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -22,13 +22,17 @@ use std::time::{Duration, Instant};
 
 use assist_capture::{CaptureWaker, Capturer, X11Capturer};
 use assist_input::{ScreenRect, X11Injector};
-use serde_json::{Value, json};
+use assist_proto::api::{self as rest, Consent, Empty, JoinSession};
+use assist_proto::{Mode, Role, StateName};
+use serde::Serialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::control::{ControlGate, Outcome};
 use crate::http::{Client, HttpError, Signer};
 use crate::identity::Identity;
-use crate::live::{LiveError, LiveSocket, Profile, ServerMessage, SessionView};
+use crate::live::{ErrorBody, LiveError, LiveSocket, Profile, ServerMessage, SessionView};
 use crate::login::{LoginError, UserToken};
 use crate::media::{
     CapturedFrame, FrameKind, FramePacer, FrameSender, MediaError, MediaSession, Pace,
@@ -200,22 +204,22 @@ pub fn describe(p: &Profile) -> String {
     if let Some(c) = p.company.as_deref().filter(|c| !c.is_empty()) {
         s.push_str(&format!(", {c}"));
     }
-    match (&p.email_domain, p.domain_verified) {
-        (Some(d), true) => s.push_str(&format!(" — {d} (verified domain)")),
-        (Some(d), false) => s.push_str(&format!(" — {d} (NOT a verified domain)")),
-        (None, _) => {}
+    match (p.email_domain.as_str(), p.domain_verified) {
+        ("", _) => {}
+        (d, true) => s.push_str(&format!(" — {d} (verified domain)")),
+        (d, false) => s.push_str(&format!(" — {d} (NOT a verified domain)")),
     }
     s
 }
 
 /// The prompt for a requested mode.
-pub fn consent_question(helper: &str, mode: &str) -> String {
+pub fn consent_question(helper: &str, mode: Mode) -> String {
     match mode {
-        "control" => format!(
+        Mode::Control => format!(
             "{helper} asks to CONTROL your mouse and keyboard (and see your screen). \
              Allow? [a]llow / [d]eny"
         ),
-        _ => format!("{helper} asks to SEE your screen. Allow? [a]llow / [d]eny"),
+        Mode::View => format!("{helper} asks to SEE your screen. Allow? [a]llow / [d]eny"),
     }
 }
 
@@ -371,12 +375,16 @@ struct Api {
 }
 
 impl Api {
-    async fn post(&self, path: &str, body: Value) -> Result<Value, HttpError> {
+    async fn post<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<R, HttpError> {
         self.client
             .send(
                 "POST",
                 path,
-                Some(&body),
+                Some(body),
                 Some(&self.signer),
                 Some(&self.token),
             )
@@ -425,11 +433,14 @@ pub async fn join(
         Some(ip) => ip,
         None => route_ip(api.client.base())?,
     };
-    let joined = api
-        .post("/api/sessions/join", json!({"code": opts.code}))
+    let mut view: SessionView = api
+        .post(
+            rest::JOIN_PATH,
+            &JoinSession {
+                code: opts.code.clone(),
+            },
+        )
         .await?;
-    let mut view: SessionView =
-        serde_json::from_value(joined).map_err(|e| HttpError::Decode(e.to_string()))?;
     let id = view.id.clone();
     say(&format!(
         "Joined session {id}. Sharing {} ({}x{}).",
@@ -495,7 +506,7 @@ pub async fn join(
     let finish = result?;
     if !matches!(finish, Finish::Over(_)) {
         match api
-            .post(&format!("/api/sessions/{id}/end"), json!({}))
+            .post::<_, IgnoredAny>(&rest::end_path(&id), &Empty {})
             .await
         {
             Ok(_) => say("Session ended."),
@@ -514,13 +525,10 @@ struct Media {
 }
 
 /// Sends the sharer's answer; `unattended`: allowed without asking.
-async fn answer(api: &Api, id: &str, allow: bool, unattended: bool) -> Result<Value, HttpError> {
-    let body = if unattended {
-        json!({"allow": allow, "unattended": true})
-    } else {
-        json!({"allow": allow})
-    };
-    api.post(&format!("/api/sessions/{id}/consent"), body).await
+async fn answer(api: &Api, id: &str, allow: bool, unattended: bool) -> Result<(), HttpError> {
+    api.post::<_, IgnoredAny>(&rest::consent_path(id), &Consent { allow, unattended })
+        .await
+        .map(drop)
 }
 
 /// Denies because nobody can answer the prompt.
@@ -550,7 +558,7 @@ async fn run_loop(
     let mut socket =
         Some(LiveSocket::connect(api.client.base(), id, &api.token, api.client.tls()).await?);
     let mut media: Option<MediaSession> = None;
-    let mut asked: Option<String> = None; // the mode the open prompt is about
+    let mut asked: Option<Mode> = None; // the mode the open prompt is about
     let mut heartbeat = tokio::time::interval(Duration::from_secs(1));
     let mut lost_since: Option<Instant> = None;
     let ctrl_c = tokio::signal::ctrl_c();
@@ -568,7 +576,7 @@ async fn run_loop(
                     }
                     continue;
                 };
-                if let Some(mode) = asked.clone() {
+                if let Some(mode) = asked {
                     match parse_answer(&line) {
                         Some(allow) => {
                             asked = None;
@@ -577,7 +585,7 @@ async fn run_loop(
                                 Err(e) => say(&format!("Could not send your answer: {e}")),
                             }
                         }
-                        None => say(&consent_question(&helper_name(view), &mode)),
+                        None => say(&consent_question(&helper_name(view), mode)),
                     }
                 } else if line.is_empty() || line.eq_ignore_ascii_case("q") {
                     break Finish::Stopped;
@@ -613,27 +621,27 @@ async fn run_loop(
                     None => { socket = None; lost_since = Some(Instant::now()); continue; }
                 };
                 match msg {
-                    ServerMessage::Hello { session, .. } | ServerMessage::State(session) => {
+                    ServerMessage::Hello { session, .. } | ServerMessage::State { session } => {
                         let before = std::mem::replace(view, session);
-                        if gate.on_active_mode(view.active_mode.as_deref())? {
+                        if gate.on_active_mode(view.active_mode)? {
                             say("Control ended: the helper's keys and buttons were released.");
                         }
                         if before.active_mode != view.active_mode {
-                            match view.active_mode.as_deref() {
-                                Some("control") => say("The helper now CONTROLS your mouse and keyboard. Press q then Enter to stop."),
-                                Some("view") => say("The helper now SEES your screen."),
-                                _ => {}
+                            match view.active_mode {
+                                Some(Mode::Control) => say("The helper now CONTROLS your mouse and keyboard. Press q then Enter to stop."),
+                                Some(Mode::View) => say("The helper now SEES your screen."),
+                                None => {}
                             }
                         }
                         if view.is_over() {
-                            let why = view.end_reason.clone().unwrap_or_else(|| view.state.clone());
+                            let why = view.end_reason.map_or_else(|| view.state.to_string(), |r| r.to_string());
                             say(&format!("The session is over ({why})."));
                             break Finish::Over(why);
                         }
-                        if view.state == "requested" {
-                            let mode = view.mode.clone().unwrap_or_else(|| "view".into());
-                            if asked.as_deref() != Some(mode.as_str()) {
-                                asked = Some(mode.clone());
+                        if view.state == StateName::Requested {
+                            let mode = view.mode.unwrap_or(Mode::View);
+                            if asked != Some(mode) {
+                                asked = Some(mode);
                                 let mut action = on_request(assume_yes, view.unattended_allowed, lines.is_open());
                                 if action == OnRequest::AllowUnattended {
                                     match answer(api, id, true, true).await {
@@ -648,7 +656,7 @@ async fn run_loop(
                                 }
                                 match action {
                                     OnRequest::AllowUnattended => {}
-                                    OnRequest::Ask => say(&consent_question(&helper_name(view), &mode)),
+                                    OnRequest::Ask => say(&consent_question(&helper_name(view), mode)),
                                     OnRequest::DenyNobodyToAsk => {
                                         asked = None;
                                         deny_unanswerable(api, id).await;
@@ -663,7 +671,7 @@ async fn run_loop(
                             set_target(target, None);
                         }
                     }
-                    ServerMessage::Signal(data) => {
+                    ServerMessage::Signal { data } => {
                         if data["type"] == "offer" {
                             if let Some(old) = media.take() { old.close(); }
                             // Fresh TURN credentials for each offer (docs/turn.md).
@@ -696,9 +704,9 @@ async fn run_loop(
                         }
                     }
                     ServerMessage::Presence { role, status } => say(&format!("The {role} is {status}.")),
-                    ServerMessage::Chat { from, text } => if from != "sharer" { say(&format!("[{from}] {text}")) },
-                    ServerMessage::Error { code, message } => tracing::warn!(%code, %message, "the server refused a message"),
-                    ServerMessage::Other => {}
+                    ServerMessage::Chat { from, text, .. } => if from != Role::Sharer { say(&format!("[{from}] {text}")) },
+                    ServerMessage::Error { error: ErrorBody { code, message } } => tracing::warn!(%code, %message, "the server refused a message"),
+                    ServerMessage::Pong | ServerMessage::Unknown => {}
                 }
             }
             event = next_media(&mut media) => {
@@ -756,12 +764,13 @@ mod tests {
     #[test]
     fn trust_line_says_whether_the_domain_is_verified() {
         let mut p = Profile {
+            id: "u1".into(),
             full_name: "Hana Kato".into(),
             job_title: Some("Service desk".into()),
             company: Some("Example Ltd".into()),
-            email_domain: Some("example.com".into()),
+            picture_url: None,
+            email_domain: "example.com".into(),
             domain_verified: true,
-            ..Profile::default()
         };
         assert_eq!(
             describe(&p),
@@ -769,7 +778,8 @@ mod tests {
         );
         p.domain_verified = false;
         assert!(describe(&p).contains("NOT a verified domain"));
-        assert!(consent_question("Hana", "control").contains("CONTROL"));
+        assert!(consent_question("Hana", Mode::Control).contains("CONTROL"));
+        assert!(consent_question("Hana", Mode::View).contains("SEE"));
     }
 
     #[test]
@@ -781,9 +791,9 @@ mod tests {
         assert_eq!(on_request(false, true, true), Ask, "no --yes: ask");
         assert_eq!(on_request(true, false, false), DenyNobodyToAsk);
         assert_eq!(on_request(false, false, false), DenyNobodyToAsk);
-        let mut v = SessionView::default();
+        let mut v = SessionView::new("s1", &assist_proto::Session::new(0, 1, None));
         assert!(unattended_note(&v).contains("not allowed"));
-        v.unattended_refusal = Some(crate::live::Refusal {
+        v.unattended_refusal = Some(ErrorBody {
             code: "unattended_not_permitted".into(),
             message: "the helper's role does not allow it".into(),
         });

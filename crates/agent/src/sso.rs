@@ -12,6 +12,7 @@
 //! Waiting is bounded by [`SSO_WAIT_SECS`]; each browser request must arrive within
 //! [`CALLBACK_READ_SECS`] and fit in [`MAX_CALLBACK_REQUEST_BYTES`].
 
+use assist_proto::api::{LoginQuery, OIDC_LOGIN_PATH};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -86,16 +87,18 @@ impl Default for Secrets {
 
 /// The address to open in the browser.
 pub fn login_url(server: &str, redirect: &str, secrets: &Secrets) -> String {
-    let mut url =
-        match reqwest::Url::parse(&format!("{}/auth/oidc/login", server.trim_end_matches('/'))) {
-            Ok(u) => u,
-            // The server URL was checked when the client was built; keep the text as it is.
-            Err(_) => return format!("{}/auth/oidc/login", server.trim_end_matches('/')),
-        };
-    url.query_pairs_mut()
-        .append_pair("agent_redirect", redirect)
-        .append_pair("agent_state", &secrets.state)
-        .append_pair("agent_challenge", &secrets.challenge);
+    let start = format!("{}{OIDC_LOGIN_PATH}", server.trim_end_matches('/'));
+    let mut url = match reqwest::Url::parse(&start) {
+        Ok(u) => u,
+        // The server URL was checked when the client was built; keep the text as it is.
+        Err(_) => return start,
+    };
+    let query = LoginQuery {
+        agent_redirect: Some(redirect.to_owned()),
+        agent_state: Some(secrets.state.clone()),
+        agent_challenge: Some(secrets.challenge.clone()),
+    };
+    url.query_pairs_mut().extend_pairs(query.pairs());
     url.to_string()
 }
 

@@ -10,6 +10,14 @@
 //! - [`chat`]: chat text sanitising (NFC, no bidi overrides, no control characters, a length limit).
 //! - [`wire`]: the JSON messages of the live WebSocket, version [`wire::PROTOCOL_VERSION`], and the
 //!   session view types the server and its clients share.
+//! - [`signing`]: the signed requests of enrolled devices (canonical string, headers, Ed25519).
+//! - [`device`]: enrollment, check-in, inventory and compliance facts.
+//! - [`ice`]: a session's STUN/TURN servers.
+//! - [`api`]: the sign-in and session REST bodies the native agent sends and reads.
+//!
+//! Everything that crosses the wire between the agent, the server and the web app is defined
+//! here once, so that a change to the contract is a compile error on the other side. See
+//! `docs/protocol.md`, "One contract".
 //!
 //! How it runs: it does not. There is no I/O, no async runtime, no thread and no clock in this
 //! crate. Time is always an input ([`Millis`], Unix milliseconds): callers pass `now` in and ask
@@ -25,10 +33,14 @@
 
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod chat;
 pub mod code;
+pub mod device;
+pub mod ice;
 pub mod presence;
 pub mod session;
+pub mod signing;
 pub mod wire;
 
 pub use chat::{CHAT_MAX_CHARS, ChatError, sanitize_chat};

@@ -103,6 +103,11 @@ pub enum ServerMessage {
         /// What went wrong.
         error: ErrorBody,
     },
+    /// A message of a `type` this version does not know (a later server's), as
+    /// [`ServerMessage::read`] gives it: clients ignore it. The server never sends it (it is not
+    /// serialised, and has no schema).
+    #[serde(other, skip_serializing)]
+    Unknown,
 }
 
 /// A machine-readable error code and a sentence for people. The same shape as the HTTP API's
@@ -187,6 +192,11 @@ pub struct SessionView {
 }
 
 impl SessionView {
+    /// Ended, expired or denied: nothing more will happen.
+    pub fn is_over(&self) -> bool {
+        self.state.is_terminal()
+    }
+
     /// A view of `session` with the fields the state machine knows filled in: `state`, `mode`,
     /// `active_mode`, `expires_at`, `created_at`, `started_at`, `ended_at`, `end_reason`.
     /// Everything else is empty, and `chat_enabled` is true; the server fills in the rest.
@@ -455,9 +465,29 @@ impl ServerMessage {
         from_tagged(value, kind)
     }
 
-    /// This message as a JSON text frame.
+    /// Reads one WebSocket text frame from the server the way a client must (protocol version
+    /// 1): fields it does not know are ignored, and a `type` it does not know is
+    /// [`ServerMessage::Unknown`], to be ignored. Errors are left for frames that are not a JSON
+    /// object with a string `type`, and for known types with missing or mistyped fields.
+    pub fn read(text: &str) -> Result<ServerMessage, WireError> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| WireError::InvalidJson(e.to_string()))?;
+        let kind = value
+            .as_object()
+            .and_then(|o| o.get("type"))
+            .and_then(Value::as_str)
+            .ok_or(WireError::MissingType)?
+            .to_owned();
+        from_tagged(value, excerpt(&kind))
+    }
+
+    /// This message as a JSON text frame; [`ServerMessage::Unknown`], which is never sent, as
+    /// `{"type":"unknown"}`.
     pub fn to_json(&self) -> String {
-        to_json_string(self)
+        match self {
+            ServerMessage::Unknown => r#"{"type":"unknown"}"#.to_owned(),
+            known => to_json_string(known),
+        }
     }
 
     /// An error message with `code` and `message`.

@@ -5,6 +5,7 @@
 //! They are fetched for each offer, so a long session (or one the helper reconnects to) always
 //! allocates with credentials that have not expired.
 
+use assist_proto::ice::{IceServers, ice_servers_path};
 use serde::Deserialize;
 use serde_json::Value;
 use tracing::{debug, warn};
@@ -15,12 +16,6 @@ use crate::http::{Client, Signer};
 /// Environment variable that makes the agent offer only relayed candidates (`1`, `true` or
 /// `yes`), as the browser's `iceTransportPolicy: 'relay'`.
 pub const RELAY_ONLY_ENV: &str = "ASSIST_AGENT_RELAY_ONLY";
-
-#[derive(Deserialize)]
-struct IceServerList {
-    #[serde(default)]
-    ice_servers: Vec<IceServer>,
-}
 
 /// Whether [`RELAY_ONLY_ENV`] asks for relay-only media.
 pub fn relay_only_from_env() -> bool {
@@ -36,7 +31,7 @@ fn is_yes(value: &str) -> bool {
 
 /// Reads the ICE servers of an answer of `GET /api/sessions/{id}/ice-servers`.
 pub fn parse_ice_servers(body: &Value) -> Result<Vec<IceServer>, String> {
-    IceServerList::deserialize(body)
+    IceServers::deserialize(body)
         .map(|list| list.ice_servers)
         .map_err(|e| e.to_string())
 }
@@ -50,7 +45,7 @@ pub async fn fetch_ice_servers(
     token: &str,
     session_id: &str,
 ) -> Vec<IceServer> {
-    let path = format!("/api/sessions/{session_id}/ice-servers");
+    let path = ice_servers_path(session_id);
     let body: Value = match client
         .send::<(), Value>("GET", &path, None, Some(signer), Some(token))
         .await

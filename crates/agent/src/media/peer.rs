@@ -52,18 +52,9 @@ use super::MediaError;
 /// Label of the data channel that carries the helper's input events.
 pub const INPUT_CHANNEL: &str = "input";
 
-/// A STUN or TURN server, in the shape of the browser's `RTCIceServer`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IceServer {
-    /// `stun:` or `turn:`/`turns:` URLs.
-    pub urls: Vec<String>,
-    /// TURN user name (short-lived, issued by the server).
-    #[serde(default)]
-    pub username: Option<String>,
-    /// TURN password.
-    #[serde(default)]
-    pub credential: Option<String>,
-}
+/// A STUN or TURN server, in the shape of the browser's `RTCIceServer`, as the server hands it
+/// out (`assist_proto::ice`).
+pub use assist_proto::ice::IceServer;
 
 /// How the peer is set up.
 #[derive(Debug, Clone, PartialEq)]

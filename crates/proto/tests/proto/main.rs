@@ -1,5 +1,8 @@
 //! Integration tests of assist-proto through its public API, grouped in one test binary.
 //!
+//! - `contract`: what the server sends today (`tests/fixtures/`) reads into the shared types,
+//!   later additions are tolerated, the agent's request bodies have the server's shape, and the
+//!   web app's constants are proto's.
 //! - `wire`: the exact JSON shapes of DESIGN.md section 5, round trips, limits and error codes.
 //! - `sequences`: long seeded random event sequences against the session state machine's invariants.
 //! - `two_sided`: a helper, a sharer and a server stepped together on a simulated clock over a
@@ -7,6 +10,7 @@
 //!   chat, signalling, consent and the maximum length, without sleeping.
 //! - `openapi` (feature `openapi`): the schemas the server puts in its OpenAPI document.
 
+mod contract;
 mod sequences;
 mod two_sided;
 mod wire;

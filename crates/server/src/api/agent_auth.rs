@@ -18,7 +18,7 @@ use crate::secrets::{hash_token, new_token};
 use crate::state::AppState;
 use crate::validate;
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
+
 use serde_json::json;
 use std::time::Duration;
 use utoipa_axum::router::OpenApiRouter;
@@ -33,36 +33,8 @@ const FAILURE_LIMIT: Limit = Limit {
     window: Duration::from_secs(OIDC_WINDOW_SECS),
 };
 
-/// The agent's code exchange.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AgentTokenRequest {
-    /// The one-time code from the loopback redirect.
-    pub code: String,
-    /// The PKCE verifier behind the `agent_challenge` the login started with.
-    pub code_verifier: String,
-    /// The device's name, for the token's name (`assist agent on NAME`).
-    pub device_name: Option<String>,
-    /// Days until the token expires (1 to 366); absent: 90.
-    pub expires_in_days: Option<i64>,
-}
-
-/// The user the token belongs to.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AgentTokenUser {
-    pub id: String,
-    pub email: String,
-    pub full_name: String,
-}
-
-/// The API token for the agent: shown only this once.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AgentToken {
-    pub token: String,
-    pub token_id: String,
-    pub expires_at: i64,
-    pub user: AgentTokenUser,
-}
+/// The agent's code exchange and its answer: one definition with the agent.
+pub use assist_proto::api::{AgentToken, AgentTokenRequest, UserSummary as AgentTokenUser};
 
 fn refused(message: &str) -> AppError {
     AppError::auth_failed(

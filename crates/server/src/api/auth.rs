@@ -14,7 +14,7 @@ use crate::store::users::User;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 use std::time::Duration;
 use utoipa_axum::router::OpenApiRouter;
@@ -27,15 +27,8 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
 }
 
-/// Sign-in with a local account.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    pub email: String,
-    pub password: String,
-    /// The current code of the authenticator app, when the account has a second factor.
-    pub totp: Option<String>,
-}
+/// Sign-in with a local account: one definition with the agent.
+pub use assist_proto::api::LoginRequest;
 
 /// The signed-in user, what they may do, and how they signed in.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -10,7 +10,7 @@ use crate::access::{Need, Permission};
 use crate::audit;
 use crate::auth::Authed;
 use crate::clock::now_ms;
-use crate::devices::facts::Report;
+use crate::devices::facts::{self, Report};
 use crate::devices::{self, VerifiedDevice, compliance};
 use crate::error::{ApiResult, AppError};
 use crate::limits::*;
@@ -80,17 +80,8 @@ pub struct UpdateDevice {
     pub primary_user_id: Option<Option<String>>,
 }
 
-/// The answer to a check-in.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CheckedIn {
-    pub device_id: String,
-    /// `compliant`, `not_compliant` or `not_evaluated`.
-    pub compliance: String,
-    /// The failing rules.
-    pub reasons: Vec<String>,
-    /// When to check in next, seconds.
-    pub next_check_in_secs: u64,
-}
+/// The answer to a check-in: one definition with the agent, in `assist_proto`.
+pub use assist_proto::device::CheckedIn;
 
 /// Which devices the caller may read: `None` all, `Some(groups)` those whose primary user is in
 /// one of the groups.
@@ -351,7 +342,7 @@ async fn check_in(
             "check-ins must be signed by an enrolled device",
         ));
     };
-    let report = report.check()?;
+    let report = facts::check(&report)?;
     let reported = match &report.primary_user {
         Some(login) => state.store.user_for_login(&state.tenant_id, login).await?,
         None => None,

@@ -8,8 +8,7 @@ use crate::access::guard::perm;
 use crate::audit;
 use crate::auth::ClientAddr;
 use crate::clock::now_ms;
-use crate::devices::facts::{Facts, Report};
-use crate::devices::{self, signing};
+use crate::devices::{self, facts, signing};
 use crate::error::{ApiResult, AppError};
 use crate::limits::*;
 use crate::ratelimit::Limit;
@@ -165,37 +164,8 @@ async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// An agent's enrollment: the token, its new public key, and its first report.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Enroll {
-    /// The enrollment token.
-    pub token: String,
-    /// Base64 of the device's Ed25519 public key (32 bytes).
-    pub public_key: String,
-    /// The device's host name.
-    pub name: String,
-    pub os_id: Option<String>,
-    pub os_name: Option<String>,
-    pub os_version: Option<String>,
-    pub kernel: Option<String>,
-    pub agent_version: Option<String>,
-    pub primary_user: Option<String>,
-    pub last_boot: Option<i64>,
-    #[serde(default)]
-    pub facts: Facts,
-}
-
-/// The enrolled device and its first compliance evaluation.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Enrolled {
-    pub device_id: String,
-    pub name: String,
-    pub compliance: String,
-    pub reasons: Vec<String>,
-    /// When to check in next, seconds.
-    pub next_check_in_secs: u64,
-}
+/// An agent's enrollment and the answer: one definition with the agent, in `assist_proto`.
+pub use assist_proto::device::{Enroll, Enrolled};
 
 const ENROLL_LIMIT: Limit = Limit {
     max: ENROLL_FAILURES_PER_ADDRESS,
@@ -215,18 +185,7 @@ async fn enroll(
 ) -> ApiResult<(StatusCode, Json<Enrolled>)> {
     let limit_key = format!("enroll:{}", addr.text());
     state.limiter.check(&limit_key, ENROLL_LIMIT).await?;
-    let report = Report {
-        name: req.name,
-        os_id: req.os_id,
-        os_name: req.os_name,
-        os_version: req.os_version,
-        kernel: req.kernel,
-        agent_version: req.agent_version,
-        primary_user: req.primary_user,
-        last_boot: req.last_boot,
-        facts: req.facts,
-    }
-    .check()?;
+    let report = facts::check(&req.report())?;
     let token = req.token.trim();
     if token.is_empty() || token.chars().count() > MAX_ENROLLMENT_TOKEN_CHARS {
         state.limiter.fail(&limit_key, ENROLL_LIMIT).await;

@@ -15,7 +15,6 @@ use crate::state::AppState;
 use axum::extract::State;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -23,27 +22,9 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(ice_servers))
 }
 
-/// One entry of `RTCConfiguration.iceServers`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct IceServer {
-    /// `turn:`, `turns:` or `stun:` URLs.
-    pub urls: Vec<String>,
-    /// `<expiry unix seconds>:<user id>` (absent without a shared secret).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// base64(HMAC-SHA1(secret, username)) (absent without a shared secret).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub credential: Option<String>,
-}
-
-/// The ICE configuration of a participant.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct IceServers {
-    /// For `new RTCPeerConnection({iceServers})`; empty when no relay is configured.
-    pub ice_servers: Vec<IceServer>,
-    /// How long the credentials stay valid, seconds.
-    pub ttl_secs: u64,
-}
+/// One entry of `RTCConfiguration.iceServers`, and a participant's list: one definition with the
+/// agent, in `assist_proto`.
+pub use assist_proto::ice::{IceServer, IceServers};
 
 /// The lifetime of issued credentials: the configured one (capped), or the default.
 pub fn ttl(turn: &TurnConfig) -> u64 {

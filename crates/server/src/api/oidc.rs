@@ -94,31 +94,11 @@ pub struct OidcSettingsBody {
     pub button_label: Option<String>,
 }
 
-/// What the sign-in page offers.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Providers {
-    pub oidc: OidcButton,
-}
+/// What the sign-in page offers: one definition with the agent.
+pub use assist_proto::api::{OidcButton, Providers};
 
-/// The single sign-on button.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct OidcButton {
-    pub enabled: bool,
-    pub label: String,
-    pub login_url: String,
-}
-
-/// A login started by the native agent (RFC 8252): all three together, or none.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LoginQuery {
-    /// The agent's loopback redirect: `http://127.0.0.1:PORT/PATH` or `http://[::1]:PORT/PATH`.
-    pub agent_redirect: Option<String>,
-    /// The agent's state, echoed back to its redirect.
-    pub agent_state: Option<String>,
-    /// The agent's PKCE challenge (S256) for `POST /api/auth/agent/token`.
-    pub agent_challenge: Option<String>,
-}
+/// A login started by the native agent (RFC 8252): one definition with the agent.
+pub use assist_proto::api::LoginQuery;
 
 fn agent_return(q: &LoginQuery) -> ApiResult<Option<AgentReturn>> {
     let bad = |m: String| AppError::bad_request("invalid_agent_redirect", m);
@@ -314,7 +294,7 @@ async fn providers(State(state): State<AppState>) -> ApiResult<Json<Providers>> 
             label: s
                 .map(|s| s.button_label)
                 .unwrap_or_else(|| DEFAULT_BUTTON_LABEL.into()),
-            login_url: "/auth/oidc/login".into(),
+            login_url: assist_proto::api::OIDC_LOGIN_PATH.into(),
         },
     }))
 }

@@ -69,12 +69,8 @@ pub struct CreatedSession {
     pub session: SessionView,
 }
 
-/// Joining with a security code (any case, spaces and dashes allowed).
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct JoinSession {
-    pub code: String,
-}
+/// Joining with a security code, and the sharer's answer: one definition with the agent.
+pub use assist_proto::api::{Consent, JoinSession};
 
 /// The mode the helper asks for.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -82,19 +78,6 @@ pub struct JoinSession {
 pub struct RequestMode {
     #[schema(value_type = String)]
     pub mode: Mode,
-}
-
-/// The sharer's answer.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Consent {
-    pub allow: bool,
-    /// The agent allows without asking the sharer (`assist agent join --yes`). Only with
-    /// `allow: true`, only from the agent on the session's device (a signed request), and only
-    /// when the session view says `unattended_allowed`: the server checks the rule again now and
-    /// answers 403 with the reason otherwise.
-    #[serde(default)]
-    pub unattended: bool,
 }
 
 /// A chat message sent over HTTP (the live socket does the same).

@@ -13,7 +13,7 @@ use crate::store::tokens::ApiToken;
 use crate::validate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -24,15 +24,8 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(revoke_token))
 }
 
-/// A new API token.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateToken {
-    /// What the token is for.
-    pub name: String,
-    /// Days until it expires (1 to 366); absent: 90.
-    pub expires_in_days: Option<i64>,
-}
+/// A new API token: one definition with the agent.
+pub use assist_proto::api::CreateToken;
 
 /// The created token: `token` is shown only this once.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -5,7 +5,7 @@
 import { api, ApiError, iceServers, me, signInUrl } from './api.mjs';
 import { ChatPanel } from './chat.mjs';
 import { HelperPeer } from './rtc.mjs';
-import { LiveSocket, isTerminal } from './socket.mjs';
+import { LiveSocket, PROTOCOL_VERSION, isTerminal } from './socket.mjs';
 import { renderProfile, renderWarnings } from './trust.mjs';
 import { setText, show, t } from './text.mjs';
 import { readCode, renderCode } from './code.mjs';
@@ -156,7 +156,7 @@ function detachControl() {
 function onMessage(msg) {
   switch (msg.type) {
     case 'hello':
-      if (msg.protocol_version !== 1) showError(new Error('protocol'));
+      if (msg.protocol_version !== PROTOCOL_VERSION) showError(new Error('protocol'));
       render(msg.session);
       chat.sync();
       break;

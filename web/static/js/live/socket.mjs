@@ -6,10 +6,14 @@
 //   still resume, five seconds after RESUME_GRACE_MS), until `stop()` or a terminal state.
 // - Closes cleanly when the page goes away, so the other side is told "left" at once.
 
+// The contract's constants, the same as assist_proto's (a test of crates/proto reads this block
+// and compares every value): change them there and here together.
+export const PROTOCOL_VERSION = 1;
 export const HEARTBEAT_INTERVAL_MS = 1000;
 export const LOST_AFTER_MS = 4000;
 export const RESUME_GRACE_MS = 60000;
-const TERMINAL = new Set(['denied', 'expired', 'ended']);
+export const TERMINAL_STATES = ['denied', 'expired', 'ended'];
+const TERMINAL = new Set(TERMINAL_STATES);
 
 export function isTerminal(state) {
   return TERMINAL.has(state);
