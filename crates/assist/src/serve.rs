@@ -69,6 +69,10 @@ pub struct ServeArgs {
     /// Trust X-Forwarded-For from the reverse proxy in front.
     #[arg(long, env = "ASSIST_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// Trusted proxies in front, each appending to X-Forwarded-For: the client address is that
+    /// many entries from the right [default: 1].
+    #[arg(long, env = "ASSIST_FORWARDED_FOR_HOPS")]
+    forwarded_for_hops: Option<u32>,
 }
 
 impl ServeArgs {
@@ -119,6 +123,9 @@ impl ServeArgs {
             c.admin_password = self.admin_password;
         }
         c.trust_forwarded_for |= self.trust_forwarded_for;
+        if let Some(v) = self.forwarded_for_hops {
+            c.forwarded_for_hops = v;
+        }
         Ok(c)
     }
 }

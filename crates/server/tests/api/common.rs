@@ -36,6 +36,11 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server on `db`.
     pub async fn start(db: Db) -> TestServer {
+        Self::start_with(db, |_| {}).await
+    }
+
+    /// Starts a server on `db` with its configuration changed by `configure`.
+    pub async fn start_with(db: Db, configure: impl FnOnce(&mut Config)) -> TestServer {
         let dir = tempfile::tempdir().expect("temporary directory");
         let mut pg_db = None;
         let database = match db {
@@ -52,7 +57,7 @@ impl TestServer {
                 Some(format!("{base}/{name}"))
             }
         };
-        let config = Config {
+        let mut config = Config {
             listen: "127.0.0.1:0".parse().unwrap(),
             data: dir.path().to_path_buf(),
             database,
@@ -61,6 +66,7 @@ impl TestServer {
             admin_password: Some(ADMIN_PASSWORD.into()),
             ..Config::default()
         };
+        configure(&mut config);
         let prepared = assist_server::prepare(config)
             .await
             .expect("server prepares");
