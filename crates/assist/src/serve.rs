@@ -77,6 +77,10 @@ pub struct ServeArgs {
     /// [default: 1000].
     #[arg(long, env = "ASSIST_MAX_CONNECTIONS_PER_ADDRESS")]
     max_connections_per_address: Option<usize>,
+    /// Trusted proxies in front, each appending to X-Forwarded-For: the client address is that
+    /// many entries from the right [default: 1].
+    #[arg(long, env = "ASSIST_FORWARDED_FOR_HOPS")]
+    forwarded_for_hops: Option<u32>,
 }
 
 impl ServeArgs {
@@ -132,6 +136,8 @@ impl ServeArgs {
         }
         if let Some(v) = self.max_connections_per_address {
             c.max_connections_per_address = v;
+        if let Some(v) = self.forwarded_for_hops {
+            c.forwarded_for_hops = v;
         }
         Ok(c)
     }

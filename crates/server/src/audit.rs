@@ -1,6 +1,8 @@
 //! Writing to the audit log from handlers.
 
 use crate::auth::{Authed, ClientAddr};
+use crate::error::AppError;
+use crate::ratelimit::Refusal;
 use crate::state::AppState;
 use crate::store::audit::AuditEntry;
 
@@ -51,4 +53,32 @@ pub async fn anonymous(
             },
         )
         .await
+}
+
+/// Records an attempt refused by the rate limit named `limit` (the first refusal of a window,
+/// when the lockout begins, then the 2nd, 4th, 8th, ...: `Refusal::worth_auditing`) as
+/// `rate_limit.refused`, and gives the 429 to answer with.
+pub async fn rate_limited(
+    state: &AppState,
+    actor: &str,
+    actor_id: Option<&str>,
+    addr: ClientAddr,
+    limit: &str,
+    refusal: Refusal,
+) -> AppError {
+    if refusal.worth_auditing()
+        && let Err(e) = anonymous(
+            state,
+            actor,
+            actor_id,
+            addr,
+            "rate_limit.refused",
+            serde_json::json!({"limit": limit, "retry_after_secs": refusal.retry_after_secs,
+                "refused_in_window": refusal.refused_in_window}),
+        )
+        .await
+    {
+        return e.into();
+    }
+    refusal.into()
 }

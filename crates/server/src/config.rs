@@ -39,8 +39,15 @@ pub struct Config {
     pub admin_email: Option<String>,
     /// Password of the first administrator. Empty: a one-time password is generated and printed.
     pub admin_password: Option<String>,
-    /// Trust `X-Forwarded-For` from the proxy in front (only with a proxy that sets it).
+    /// Take the client address from `X-Forwarded-For`, as added by the proxies in front (only
+    /// when every request comes through them: a client that reaches the server directly can
+    /// write any address there).
     pub trust_forwarded_for: bool,
+    /// How many trusted proxies stand in front of the server, each appending to
+    /// `X-Forwarded-For`: the client address is that many entries from the right of the list
+    /// (1: the rightmost, added by the one proxy). When the list is shorter, or one of those
+    /// entries is malformed, the socket's peer address is used. 0: the header is ignored.
+    pub forwarded_for_hops: u32,
     /// TURN and STUN servers handed to WebRTC peers.
     pub turn: TurnConfig,
     /// Open connections the server holds at most; more are answered 503
@@ -78,6 +85,7 @@ impl Default for Config {
             admin_email: None,
             admin_password: None,
             trust_forwarded_for: false,
+            forwarded_for_hops: 1,
             turn: TurnConfig::default(),
             max_connections: crate::limits::DEFAULT_MAX_CONNECTIONS,
             max_connections_per_address: crate::limits::DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,

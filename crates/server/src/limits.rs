@@ -23,6 +23,13 @@ pub const LOGIN_FAILURES_PER_ACCOUNT: u32 = 10;
 pub const LOGIN_FAILURES_PER_ADDRESS: u32 = 30;
 /// The window of the sign-in limits.
 pub const LOGIN_WINDOW_SECS: u64 = 15 * 60;
+/// Failed sign-ins per account from one of its known addresses (where it signed in before),
+/// within the window; counted apart from the account's failures elsewhere.
+pub const LOGIN_FAILURES_PER_KNOWN_ADDRESS: u32 = 10;
+/// How long an address stays known for an account after its last successful sign-in (days).
+pub const KNOWN_ADDRESS_DAYS: i64 = 90;
+/// Known addresses kept per account (the most recent).
+pub const MAX_KNOWN_ADDRESSES_PER_ACCOUNT: i64 = 20;
 /// Wrong security codes per account within the window.
 pub const CODE_GUESSES_PER_ACCOUNT: u32 = 5;
 /// The window of the per-account code-guess limit.

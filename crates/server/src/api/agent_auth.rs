@@ -54,13 +54,25 @@ async fn agent_token(
     addr: ClientAddr,
     Json(req): Json<AgentTokenRequest>,
 ) -> ApiResult<Json<AgentToken>> {
-    let key = format!("agent-code:fail:{}", addr.text());
-    state.limiter.check(&key, FAILURE_LIMIT).await?;
+    // Reserved before the code is exchanged; given back unless the exchange was refused.
+    let key = format!("agent-code:fail:{}", addr.network());
+    let attempt = match state.limiter.reserve(&key, FAILURE_LIMIT).await? {
+        Ok(a) => a,
+        Err(r) => {
+            let who = "single sign-on";
+            return Err(audit::rate_limited(&state, who, None, addr, "agent_code", r).await);
+        }
+    };
     match exchange(&state, addr, req).await {
-        Ok(t) => Ok(Json(t)),
+        Ok(t) => {
+            state.limiter.give_back(attempt).await;
+            Ok(Json(t))
+        }
         Err(e) => {
-            if !matches!(e, AppError::Internal(_)) {
-                state.limiter.fail(&key, FAILURE_LIMIT).await;
+            // A fault of ours or of the database is no wrong guess.
+            if matches!(e, AppError::Internal(_) | AppError::Unavailable(_)) {
+                state.limiter.give_back(attempt).await;
+            } else {
                 audit::anonymous(
                     &state,
                     "single sign-on",

@@ -5,9 +5,10 @@ use crate::access::Permission;
 use crate::audit;
 use crate::auth::extract::Via;
 use crate::auth::{Authed, ClientAddr, SESSION_COOKIE, password};
+use crate::clock::now_ms;
 use crate::error::{ApiResult, AppError};
 use crate::limits::*;
-use crate::ratelimit::Limit;
+use crate::ratelimit::{Attempt, Limit};
 use crate::secrets::{hash_token, new_token};
 use crate::state::AppState;
 use crate::store::users::User;
@@ -42,10 +43,23 @@ const ACCOUNT_LIMIT: Limit = Limit {
     max: LOGIN_FAILURES_PER_ACCOUNT,
     window: Duration::from_secs(LOGIN_WINDOW_SECS),
 };
+const KNOWN_ADDRESS_LIMIT: Limit = Limit {
+    max: LOGIN_FAILURES_PER_KNOWN_ADDRESS,
+    window: Duration::from_secs(LOGIN_WINDOW_SECS),
+};
 const ADDRESS_LIMIT: Limit = Limit {
     max: LOGIN_FAILURES_PER_ADDRESS,
     window: Duration::from_secs(LOGIN_WINDOW_SECS),
 };
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Gives back the attempts of a sign-in whose credentials were right.
+async fn give_back(state: &AppState, attempts: [Attempt; 2]) {
+    for a in attempts {
+        state.limiter.give_back(a).await;
+    }
+}
 
 /// The `Set-Cookie` value for a sign-in session.
 pub fn session_cookie(state: &AppState, token: &str, max_age_secs: i64) -> HeaderValue {
@@ -104,17 +118,54 @@ async fn login(
             "email or password too long",
         ));
     }
-    let account_key = format!("login:acct:{email}");
-    let address_key = format!("login:addr:{}", addr.text());
-    for key in [&account_key, &address_key] {
-        let limit = if key == &account_key {
-            ACCOUNT_LIMIT
-        } else {
-            ADDRESS_LIMIT
-        };
-        state.limiter.check(key, limit).await?;
-    }
+    // Each attempt is reserved before the password is checked, per address and per account,
+    // and given back when the credentials were right (docs/access.md, "Attempt limits and lockouts").
+    let address = addr.network();
+    let address_attempt = match state
+        .limiter
+        .reserve(&format!("login:addr:{address}"), ADDRESS_LIMIT)
+        .await?
+    {
+        Ok(a) => a,
+        Err(r) => {
+            return Err(
+                audit::rate_limited(&state, &email, None, addr, "sign_in_address", r).await,
+            );
+        }
+    };
     let user = state.store.user_by_email(&state.tenant_id, &email).await?;
+    let user_id = user.as_ref().map(|u| u.id.clone());
+    // From an address the account signed in from before, failures elsewhere do not count: the
+    // owner is not locked out by strangers. Guesses from there have a counter of their own.
+    let known = match (&user, addr.0) {
+        (Some(u), Some(_)) => {
+            let since = now_ms() - KNOWN_ADDRESS_DAYS * DAY_MS;
+            state.store.is_known_address(&u.id, &address, since).await?
+        }
+        _ => false,
+    };
+    let (account_key, account_limit, limit_name) = if known {
+        (
+            format!("login:acct:{email}:{address}"),
+            KNOWN_ADDRESS_LIMIT,
+            "sign_in_account_known_address",
+        )
+    } else {
+        (
+            format!("login:acct:{email}"),
+            ACCOUNT_LIMIT,
+            "sign_in_account",
+        )
+    };
+    let account_attempt = match state.limiter.reserve(&account_key, account_limit).await? {
+        Ok(a) => a,
+        Err(r) => {
+            // Not evaluated: the attempt does not count against the address either.
+            state.limiter.give_back(address_attempt).await;
+            let id = user_id.as_deref();
+            return Err(audit::rate_limited(&state, &email, id, addr, limit_name, r).await);
+        }
+    };
     let (hash, totp_secret) = match &user {
         Some(u) => state.store.credentials(&u.id).await?,
         None => (None, None),
@@ -123,8 +174,7 @@ async fn login(
     let user = match user {
         Some(u) if password_ok && !u.disabled => u,
         other => {
-            state.limiter.fail(&account_key, ACCOUNT_LIMIT).await;
-            state.limiter.fail(&address_key, ADDRESS_LIMIT).await;
+            // The reserved attempts stay counted: they are the failures.
             let id = other.as_ref().map(|u| u.id.as_str());
             audit::anonymous(
                 &state,
@@ -141,10 +191,13 @@ async fn login(
             ));
         }
     };
+    let attempts = [address_attempt, account_attempt];
     let mut second_factor = false;
     let mut second_factor_method = None;
     if user.totp_enabled {
         let Some(code) = req.totp.as_deref().filter(|c| !c.trim().is_empty()) else {
+            // The password was right: asking for the code is no failure.
+            give_back(&state, attempts).await;
             return Err(AppError::auth_failed(
                 "second_factor_required",
                 "enter the code from your authenticator app",
@@ -158,8 +211,6 @@ async fn login(
             None => None,
         };
         let Some(used) = used else {
-            state.limiter.fail(&account_key, ACCOUNT_LIMIT).await;
-            state.limiter.fail(&address_key, ADDRESS_LIMIT).await;
             audit::anonymous(
                 &state,
                 &email,
@@ -177,7 +228,8 @@ async fn login(
         second_factor = true;
         second_factor_method = Some(used.as_str());
     }
-    state.limiter.reset(&account_key).await;
+    // The right credentials: the attempts do not count (the failures before them still do).
+    give_back(&state, attempts).await;
     if let Err(e) =
         crate::access::conditional::enforce_sign_in(&state, &user, second_factor, addr).await
     {
@@ -202,6 +254,19 @@ async fn login(
             "second_factor_method": second_factor_method}),
     )
     .await?;
+    if addr.0.is_some() {
+        let now = now_ms();
+        state
+            .store
+            .remember_address(
+                &user.id,
+                &address,
+                now,
+                now - KNOWN_ADDRESS_DAYS * DAY_MS,
+                MAX_KNOWN_ADDRESSES_PER_ACCOUNT,
+            )
+            .await?;
+    }
     start_session(&state, &user, second_factor, addr).await
 }
 

@@ -183,12 +183,33 @@ async fn enroll(
     addr: ClientAddr,
     Json(req): Json<Enroll>,
 ) -> ApiResult<(StatusCode, Json<Enrolled>)> {
-    let limit_key = format!("enroll:{}", addr.text());
-    state.limiter.check(&limit_key, ENROLL_LIMIT).await?;
+    // Reserved before the token is looked up; given back unless the token was refused.
+    let key = format!("enroll:{}", addr.network());
+    let attempt = match state.limiter.reserve(&key, ENROLL_LIMIT).await? {
+        Ok(a) => a,
+        Err(r) => {
+            return Err(
+                audit::rate_limited(&state, "enrollment", None, addr, "enrollment", r).await,
+            );
+        }
+    };
+    let enrolled = enroll_with_token(&state, addr, req).await;
+    let token_refused = matches!(&enrolled, Err(e) if e.code().starts_with("enrollment_token_"));
+    if !token_refused {
+        state.limiter.give_back(attempt).await;
+    }
+    enrolled
+}
+
+/// The enrollment itself; a refused token is one of the `enrollment_token_*` errors.
+async fn enroll_with_token(
+    state: &AppState,
+    addr: ClientAddr,
+    req: Enroll,
+) -> ApiResult<(StatusCode, Json<Enrolled>)> {
     let report = facts::check(&req.report())?;
     let token = req.token.trim();
     if token.is_empty() || token.chars().count() > MAX_ENROLLMENT_TOKEN_CHARS {
-        state.limiter.fail(&limit_key, ENROLL_LIMIT).await;
         return Err(AppError::auth_failed(
             "enrollment_token_invalid",
             "the enrollment token is not valid",
@@ -221,7 +242,6 @@ async fn enroll(
     let (device, token) = match outcome {
         Ok(ok) => ok,
         Err(why) => {
-            state.limiter.fail(&limit_key, ENROLL_LIMIT).await;
             let (code, message) = match why {
                 EnrollRefusal::UnknownToken => (
                     "enrollment_token_invalid",
@@ -247,7 +267,7 @@ async fn enroll(
                 }
             };
             audit::anonymous(
-                &state,
+                state,
                 &format!("device {}", report.name),
                 None,
                 addr,

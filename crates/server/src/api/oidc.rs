@@ -333,9 +333,12 @@ async fn login(
     headers: HeaderMap,
     Query(q): Query<LoginQuery>,
 ) -> ApiResult<Response> {
-    let key = format!("oidc:start:{}", addr.text());
-    state.limiter.check(&key, START_LIMIT).await?;
-    state.limiter.fail(&key, START_LIMIT).await;
+    // Every start counts (each holds a pending login): the attempt is never given back.
+    let key = format!("oidc:start:{}", addr.network());
+    if let Err(r) = state.limiter.reserve(&key, START_LIMIT).await? {
+        let who = "single sign-on";
+        return Err(audit::rate_limited(&state, who, None, addr, "sso_start", r).await);
+    }
     let agent = agent_return(&q)?;
     match begin(&state, &headers, agent.clone()).await {
         Ok(res) => Ok(res),
@@ -389,17 +392,29 @@ async fn callback(
     headers: HeaderMap,
     query: Result<Query<CallbackQuery>, AppError>,
 ) -> ApiResult<Response> {
-    let key = format!("oidc:fail:{}", addr.text());
-    state.limiter.check(&key, FAILURE_LIMIT).await?;
+    // Reserved before the provider's answer is checked; given back unless it was refused.
+    let key = format!("oidc:fail:{}", addr.network());
+    let attempt = match state.limiter.reserve(&key, FAILURE_LIMIT).await? {
+        Ok(a) => a,
+        Err(r) => {
+            let who = "single sign-on";
+            return Err(audit::rate_limited(&state, who, None, addr, "sso_callback", r).await);
+        }
+    };
     let result = match query {
         Ok(Query(q)) => finish(&state, addr, &headers, q).await,
         Err(e) => Err((e, None)),
     };
     match result {
-        Ok(res) => Ok(res),
+        Ok(res) => {
+            state.limiter.give_back(attempt).await;
+            Ok(res)
+        }
         Err((e, agent)) => {
-            if !matches!(e, AppError::Internal(_)) {
-                state.limiter.fail(&key, FAILURE_LIMIT).await;
+            // A fault of ours or of the database is no failed sign-in.
+            if matches!(e, AppError::Internal(_) | AppError::Unavailable(_)) {
+                state.limiter.give_back(attempt).await;
+            } else {
                 audit::anonymous(
                     &state,
                     "single sign-on",

@@ -10,7 +10,7 @@ use crate::auth::extract::Via;
 use crate::auth::{Authed, totp};
 use crate::error::{ApiResult, AppError};
 use crate::limits::*;
-use crate::ratelimit::Limit;
+use crate::ratelimit::{Attempt, Limit};
 use crate::secrets::hash_token;
 use crate::state::AppState;
 use crate::validate;
@@ -205,10 +205,17 @@ fn interactive(who: &Authed) -> ApiResult<()> {
     Ok(())
 }
 
-async fn limited(state: &AppState, user_id: &str) -> ApiResult<String> {
-    let key = format!("second_factor:acct:{user_id}");
-    state.limiter.check(&key, FAILURE_LIMIT).await?;
-    Ok(key)
+/// Reserves a try of a code for the caller's account before the code is checked: it counts
+/// unless given back (a right code).
+async fn limited(state: &AppState, who: &Authed) -> ApiResult<Attempt> {
+    let key = format!("second_factor:acct:{}", who.user.id);
+    match state.limiter.reserve(&key, FAILURE_LIMIT).await? {
+        Ok(a) => Ok(a),
+        Err(r) => {
+            let (email, id) = (&who.user.email, Some(who.user.id.as_str()));
+            Err(audit::rate_limited(state, email, id, who.addr, "second_factor", r).await)
+        }
+    }
 }
 
 fn wrong_code() -> AppError {
@@ -287,14 +294,14 @@ async fn confirm(
             "start the enrolment first (POST /api/me/totp)",
         ));
     };
-    let key = limited(&state, &who.user.id).await?;
+    let attempt = limited(&state, &who).await?;
     let step = (body.code.chars().count() <= MAX_SECOND_FACTOR_CODE_CHARS)
         .then(|| totp::verify_step(&secret, &body.code, now_secs()))
         .flatten();
     let Some(step) = step else {
-        state.limiter.fail(&key, FAILURE_LIMIT).await;
         return Err(wrong_code());
     };
+    state.limiter.give_back(attempt).await;
     let codes = new_recovery_codes();
     let hashes: Vec<String> = codes
         .iter()
@@ -315,7 +322,6 @@ async fn confirm(
         .store
         .use_totp_step(&who.user.id, i64::try_from(step).unwrap_or(i64::MAX))
         .await?;
-    state.limiter.reset(&key).await;
     audit::by(
         &state,
         &who,
@@ -340,16 +346,13 @@ async fn check_enabled(state: &AppState, who: &Authed, code: &str) -> ApiResult<
     }
     let (_, secret) = state.store.credentials(&who.user.id).await?;
     let secret = secret.unwrap_or_default();
-    let key = limited(state, &who.user.id).await?;
+    let attempt = limited(state, who).await?;
     match verify_code(state, &who.user.id, &secret, code).await? {
         Some(used) => {
-            state.limiter.reset(&key).await;
+            state.limiter.give_back(attempt).await;
             Ok(used)
         }
-        None => {
-            state.limiter.fail(&key, FAILURE_LIMIT).await;
-            Err(wrong_code())
-        }
+        None => Err(wrong_code()),
     }
 }
 

@@ -269,16 +269,42 @@ async fn join_session(
 ) -> ApiResult<Json<SessionView>> {
     let settings = crate::api::settings::current(&state).await?;
     ensure_enabled(&settings)?;
+    // Each try is reserved before the code is looked up, per account and per address, and
+    // given back unless it was a wrong code (docs/access.md, "Attempt limits and lockouts").
+    let (email, id, addr) = (&who.user.email, Some(who.user.id.as_str()), who.addr);
     let account_key = format!("code:acct:{}", who.user.id);
-    let address_key = format!("code:addr:{}", who.addr.text());
-    state.limiter.check(&account_key, ACCOUNT_LIMIT).await?;
-    state.limiter.check(&address_key, ADDRESS_LIMIT).await?;
-    let wrong = async |state: &AppState| {
-        state.limiter.fail(&account_key, ACCOUNT_LIMIT).await;
-        state.limiter.fail(&address_key, ADDRESS_LIMIT).await;
+    let account = match state.limiter.reserve(&account_key, ACCOUNT_LIMIT).await? {
+        Ok(a) => a,
+        Err(r) => {
+            return Err(audit::rate_limited(&state, email, id, addr, "code_account", r).await);
+        }
     };
+    let address_key = format!("code:addr:{}", who.addr.network());
+    let address = match state.limiter.reserve(&address_key, ADDRESS_LIMIT).await? {
+        Ok(a) => a,
+        Err(r) => {
+            state.limiter.give_back(account).await;
+            return Err(audit::rate_limited(&state, email, id, addr, "code_address", r).await);
+        }
+    };
+    let joined = join_with_code(&state, &who, &settings, device, req).await;
+    let wrong_code = matches!(&joined, Err(e) if matches!(e.code(), "invalid_code" | "not_found"));
+    if !wrong_code {
+        state.limiter.give_back(account).await;
+        state.limiter.give_back(address).await;
+    }
+    joined
+}
+
+/// The join itself; a wrong code is `invalid_code` or `not_found`.
+async fn join_with_code(
+    state: &AppState,
+    who: &Authed,
+    settings: &crate::store::tenants::Settings,
+    device: Option<axum::Extension<VerifiedDevice>>,
+    req: JoinSession,
+) -> ApiResult<Json<SessionView>> {
     if req.code.len() > 64 {
-        wrong(&state).await;
         return Err(AppError::bad_request(
             "invalid_code",
             "a security code has 8 characters",
@@ -287,7 +313,6 @@ async fn join_session(
     let code = match SecurityCode::parse(&req.code) {
         Ok(c) => c,
         Err(e) => {
-            wrong(&state).await;
             return Err(AppError::bad_request("invalid_code", e.to_string()));
         }
     };
@@ -303,10 +328,9 @@ async fn join_session(
             .as_deref()
             .is_some_and(|h| crate::secrets::ct_eq(h, &hash))
     }) else {
-        wrong(&state).await;
         audit::by(
-            &state,
-            &who,
+            state,
+            who,
             "session.join_failed",
             None,
             json!({"reason": "unknown_code"}),
@@ -321,10 +345,10 @@ async fn join_session(
         ));
     }
     let helper_access = state.store.access_of(&row.helper_id).await?;
-    if !helper_access.has_for(Permission::Offer, &groups_of(&state, &who.user.id).await?) {
+    if !helper_access.has_for(Permission::Offer, &groups_of(state, &who.user.id).await?) {
         audit::by(
-            &state,
-            &who,
+            state,
+            who,
             "session.join_refused",
             Some(&row.id),
             json!({"reason": "out_of_scope"}),
@@ -346,8 +370,8 @@ async fn join_session(
     }
     if verified.is_none() && !settings.allow_unenrolled_devices {
         audit::by(
-            &state,
-            &who,
+            state,
+            who,
             "session.join_refused",
             Some(&row.id),
             json!({"reason": "unenrolled_not_allowed"}),
@@ -359,10 +383,10 @@ async fn join_session(
              join from the Assist app on an enrolled device",
         ));
     }
-    enforce(&state, &who, EvalPoint::SessionJoin).await?;
+    enforce(state, who, EvalPoint::SessionJoin).await?;
     let sharer_id = who.user.id.clone();
     let address = who.addr.0.map(|a| a.to_string());
-    let joined = service::update(&state, &row.id, |r, now| {
+    let joined = service::update(state, &row.id, |r, now| {
         r.machine
             .apply(Event::Join, now)
             .map_err(service::transition_error)?;
@@ -386,16 +410,15 @@ async fn join_session(
         ),
         other => other,
     })?;
-    state.limiter.reset(&account_key).await;
     audit::by(
-        &state,
-        &who,
+        state,
+        who,
         "session.joined",
         Some(&joined.id),
         json!({"sharer_kind": joined.sharer_kind, "device_id": joined.device_id}),
     )
     .await?;
-    Ok(Json(view::view(&state, &joined, Role::Sharer).await?))
+    Ok(Json(view::view(state, &joined, Role::Sharer).await?))
 }
 
 #[utoipa::path(get, path = "/api/sessions/{id}", tag = "sessions", params(("id" = String, Path)),

@@ -1,5 +1,6 @@
 //! Request extractors: the client address, and the authenticated caller with their access.
 
+use super::forwarded;
 use crate::access::Access;
 use crate::error::AppError;
 use crate::secrets::hash_token;
@@ -13,7 +14,9 @@ use std::net::{IpAddr, SocketAddr};
 /// Name of the sign-in cookie.
 pub const SESSION_COOKIE: &str = "assist_session";
 
-/// The client's address (from the socket, or `X-Forwarded-For` when configured to trust it).
+/// The client's address: the socket's peer, or behind trusted proxies the address the nearest
+/// of them names in `X-Forwarded-For` (see `forwarded`). Limits, conditional access and the audit
+/// log all take it from here.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<IpAddr>);
 
@@ -23,6 +26,20 @@ impl ClientAddr {
         self.0
             .map(|a| a.to_string())
             .unwrap_or_else(|| "unknown".into())
+    }
+
+    /// The address as rate limits and known sign-in addresses count it: an IPv4 address, or the
+    /// /64 network of an IPv6 address (one subscriber or site holds a whole /64, so counting
+    /// single IPv6 addresses would give each guesser 2^64 counters).
+    pub fn network(&self) -> String {
+        match self.0 {
+            Some(IpAddr::V6(v6)) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            Some(v4) => v4.to_string(),
+            None => "unknown".into(),
+        }
     }
 }
 
@@ -34,21 +51,23 @@ impl FromRequestParts<AppState> for ClientAddr {
 }
 
 fn client_addr(parts: &Parts, state: &AppState) -> ClientAddr {
-    if state.config.trust_forwarded_for
-        && let Some(v) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-        && let Some(ip) = v.split(',').next().and_then(|s| s.trim().parse().ok())
-    {
-        return ClientAddr(Some(ip));
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| forwarded::canonical(c.0.ip()));
+    if !state.config.trust_forwarded_for {
+        return ClientAddr(peer);
     }
-    ClientAddr(
-        parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip()),
-    )
+    let lines = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| v.to_str().ok());
+    // A line that is not text breaks the chain: fall back to the peer.
+    let Some(lines) = lines.collect::<Option<Vec<&str>>>() else {
+        return ClientAddr(peer);
+    };
+    ClientAddr(forwarded::client_address(lines, state.config.forwarded_for_hops).or(peer))
 }
 
 /// How the caller proved who they are.
@@ -141,5 +160,20 @@ impl FromRequestParts<AppState> for Authed {
         };
         parts.extensions.insert(authed.clone());
         Ok(authed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn networks_count_ipv6_by_its_64() {
+        let net = |s: &str| ClientAddr(Some(s.parse().unwrap())).network();
+        assert_eq!(net("198.51.100.7"), "198.51.100.7");
+        assert_eq!(net("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+        assert_eq!(net("2001:db8:1:2::9"), "2001:db8:1:2::/64");
+        assert_eq!(net("::1"), "0:0:0:0::/64");
+        assert_eq!(ClientAddr(None).network(), "unknown");
     }
 }

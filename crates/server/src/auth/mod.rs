@@ -3,6 +3,7 @@
 
 pub mod agent_sso;
 pub mod extract;
+pub mod forwarded;
 pub mod oidc;
 pub mod password;
 pub mod totp;

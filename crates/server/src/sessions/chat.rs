@@ -48,8 +48,8 @@ pub async fn post(
     }
     let text = sanitize_chat(text).map_err(|e| AppError::bad_request(e.code(), e.to_string()))?;
     let key = format!("chat:{session_id}:{}", role.as_str());
-    state.chat_limiter.check(&key, CHAT_LIMIT).await?;
-    state.chat_limiter.fail(&key, CHAT_LIMIT).await;
+    // Every message counts: the attempt is never given back.
+    let _counted = state.chat_limiter.reserve(&key, CHAT_LIMIT).await??;
     let msg = NewChat {
         tenant_id: state.tenant_id.clone(),
         session_id: session_id.to_owned(),

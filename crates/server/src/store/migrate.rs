@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(6, "0006_agent_sso.sql"),
     migration!(7, "0007_unattended.sql"),
     migration!(8, "0008_chat_threads.sql"),
+    migration!(9, "0009_sign_in_limits.sql"),
 ];
 
 /// The schema version this binary brings.

@@ -12,5 +12,6 @@ mod matrix;
 mod oidc;
 mod openapi;
 mod outage;
+mod rate_limits;
 mod sessions;
 mod unattended;

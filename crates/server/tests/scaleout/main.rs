@@ -4,7 +4,8 @@
 //! - `lifecycle`: the helper on node A, the sharer on node B; the whole session with presence,
 //!   signalling and chat in order; then node B is killed (SIGKILL) and the sharer resumes on node A
 //!   within the grace period, the helper being told of the loss and of the return.
-//! - `rate_limits`: wrong security codes and failed sign-ins spread over both nodes add up.
+//! - `rate_limits`: wrong security codes and failed sign-ins spread over both nodes add up, and
+//!   those sent to both nodes at once stop at the limit.
 //!
 //! The binary is `target/debug/assist` next to this test (`cargo build -p assist` first, as
 //! `scripts/test-all` does), or the path in `ASSIST_BIN`. Every server listens on 127.0.0.1 on a port

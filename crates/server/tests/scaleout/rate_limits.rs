@@ -1,4 +1,5 @@
-//! Rate limits hold across nodes: failures counted on one node block on the other.
+//! Rate limits hold across nodes: failures counted on one node block on the other, and
+//! attempts sent to both nodes at once are reserved one by one in the shared table.
 
 use crate::lifecycle::world;
 use crate::nodes::{Database, Node};
@@ -72,6 +73,69 @@ async fn guesses_spread_over_two_nodes_hit_one_limit() {
             .await;
         assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     }
+    drop((a, b));
+    db.drop_db().await;
+}
+
+/// Sends `n` requests at once, alternating between the two nodes' clients, and counts the
+/// answers by status.
+async fn all_at_once(
+    on: &[crate::common::Api; 2],
+    n: usize,
+    path: &'static str,
+    body: impl Fn(usize) -> serde_json::Value,
+) -> std::collections::BTreeMap<u16, usize> {
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let (api, body) = (on[i % 2].clone(), body(i));
+            tokio::spawn(async move { api.post(path, body).await.status().as_u16() })
+        })
+        .collect();
+    let mut counts = std::collections::BTreeMap::new();
+    for t in tasks {
+        *counts.entry(t.await.unwrap()).or_default() += 1;
+    }
+    counts
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_guesses_on_two_nodes_stop_at_the_limit() {
+    let db = Database::create().await;
+    let a = Node::start(&db, &[]).await;
+    let b = Node::start(&db, &[]).await;
+    world(&a).await;
+
+    // 100 wrong passwords for one account at once, half on each node: exactly the limit is
+    // checked, the rest are refused before their password is.
+    let on = [a.client(), b.client()];
+    let counts = all_at_once(
+        &on,
+        100,
+        "/api/auth/login",
+        |i| json!({"email": "helen@example.com", "password": format!("wrong-password-{i}")}),
+    )
+    .await;
+    assert_eq!(counts.get(&401), Some(&LOGIN_FAILURES), "{counts:?}");
+    assert_eq!(
+        counts.get(&429),
+        Some(&(100 - LOGIN_FAILURES)),
+        "{counts:?}"
+    );
+
+    // 100 wrong security codes from one account at once, half on each node.
+    let on = [
+        a.sign_in("sam@other.org", "password-12345").await,
+        b.sign_in("sam@other.org", "password-12345").await,
+    ];
+    let counts = all_at_once(
+        &on,
+        100,
+        "/api/sessions/join",
+        |i| json!({"code": format!("zzzz z{}", ["aaa", "bbb", "ccc", "ddd"][i % 4])}),
+    )
+    .await;
+    assert_eq!(counts.get(&404), Some(&CODE_GUESSES), "{counts:?}");
+    assert_eq!(counts.get(&429), Some(&(100 - CODE_GUESSES)), "{counts:?}");
     drop((a, b));
     db.drop_db().await;
 }
