@@ -136,6 +136,7 @@ impl ServeArgs {
         }
         if let Some(v) = self.max_connections_per_address {
             c.max_connections_per_address = v;
+        }
         if let Some(v) = self.forwarded_for_hops {
             c.forwarded_for_hops = v;
         }
