@@ -161,31 +161,28 @@ async fn create_session(
     let settings = crate::api::settings::current(&state).await?;
     ensure_enabled(&settings)?;
     enforce(&state, &who, EvalPoint::SessionCreate).await?;
-    match &req.device_id {
-        Some(device_id) => {
-            crate::validate::id("device_id", device_id)?;
-            let d = device_summary(&state.store, &state.tenant_id, device_id)
-                .await?
-                .ok_or(AppError::NotFound("device"))?;
-            if !d.enrolled {
-                return Err(AppError::conflict(
-                    "device_retired",
-                    "this device has been retired",
-                ));
-            }
-            let groups = match &d.primary_user_id {
-                Some(u) => groups_of(&state, u).await?,
-                None => BTreeSet::new(),
-            };
-            if !who.access.has_for(Permission::Offer, &groups) {
-                return Err(AppError::forbidden(
-                    "out_of_scope",
-                    "your role does not cover this device's user",
-                ));
-            }
+    // "Unenrolled devices" is decided when the sharer joins: without a device, none is known yet.
+    if let Some(device_id) = &req.device_id {
+        crate::validate::id("device_id", device_id)?;
+        let d = device_summary(&state.store, &state.tenant_id, device_id)
+            .await?
+            .ok_or(AppError::NotFound("device"))?;
+        if !d.enrolled {
+            return Err(AppError::conflict(
+                "device_retired",
+                "this device has been retired",
+            ));
         }
-        // "Unenrolled devices" is decided when the sharer joins: the device is not known yet.
-        None => {}
+        let groups = match &d.primary_user_id {
+            Some(u) => groups_of(&state, u).await?,
+            None => BTreeSet::new(),
+        };
+        if !who.access.has_for(Permission::Offer, &groups) {
+            return Err(AppError::forbidden(
+                "out_of_scope",
+                "your role does not cover this device's user",
+            ));
+        }
     }
     let waiting = state
         .store
