@@ -10,6 +10,7 @@ pub mod conditional_access;
 pub mod devices;
 pub mod groups;
 pub mod oidc;
+pub mod revocation;
 pub mod roles;
 pub mod second_factor;
 pub mod sessions;

@@ -10,5 +10,6 @@ mod hostile;
 mod matrix;
 mod oidc;
 mod openapi;
+mod revocation;
 mod sessions;
 mod unattended;
