@@ -138,19 +138,23 @@ pub enum EndReason {
     HelperLost,
     /// The sharer's connection was lost and not resumed within the grace period.
     SharerLost,
+    /// A participant lost the right to take part while it ran: their account was disabled, or
+    /// the helper's roles no longer allow helping this sharer (see `docs/access.md`).
+    AccessRevoked,
     /// The tenant's maximum session length was reached.
     MaxLength,
 }
 
 impl EndReason {
     /// Every end reason.
-    pub const ALL: [EndReason; 7] = [
+    pub const ALL: [EndReason; 8] = [
         EndReason::HelperEnded,
         EndReason::SharerEnded,
         EndReason::HelperLeft,
         EndReason::SharerLeft,
         EndReason::HelperLost,
         EndReason::SharerLost,
+        EndReason::AccessRevoked,
         EndReason::MaxLength,
     ];
 
@@ -163,6 +167,7 @@ impl EndReason {
             EndReason::SharerLeft => "sharer_left",
             EndReason::HelperLost => "helper_lost",
             EndReason::SharerLost => "sharer_lost",
+            EndReason::AccessRevoked => "access_revoked",
             EndReason::MaxLength => "max_length",
         }
     }
@@ -191,7 +196,8 @@ impl EndReason {
         }
     }
 
-    /// The participant this reason is about, if any (`max_length` is about nobody).
+    /// The participant this reason is about, if any (`max_length` is about nobody, and
+    /// `access_revoked` names no side: the audit entry says whose access ended).
     pub fn role(self) -> Option<Role> {
         match self {
             EndReason::HelperEnded | EndReason::HelperLeft | EndReason::HelperLost => {
@@ -200,7 +206,7 @@ impl EndReason {
             EndReason::SharerEnded | EndReason::SharerLeft | EndReason::SharerLost => {
                 Some(Role::Sharer)
             }
-            EndReason::MaxLength => None,
+            EndReason::AccessRevoked | EndReason::MaxLength => None,
         }
     }
 }
@@ -603,6 +609,37 @@ impl Session {
         Ok(next)
     }
 
+    /// Narrows the session to what the helper may still do, after their rights changed while it
+    /// ran. `allowed` is the highest mode their roles still allow for this sharer (`None`: not
+    /// even view). A mode no longer allowed stops: active control goes on as view when view is
+    /// still allowed; an upgrade request no longer allowed is withdrawn (view goes on); a first
+    /// request no longer allowed is withdrawn (back to `Joined`); active media that nothing
+    /// allows any more ends the session (`access_revoked`). Returns whether the state changed.
+    pub fn restrict(&mut self, allowed: Option<Mode>, now: Millis) -> bool {
+        self.advance(now);
+        let next = match self.state {
+            State::Active { mode } if Some(mode) > allowed => match allowed {
+                Some(lower) => State::Active { mode: lower },
+                None => State::Ended {
+                    reason: EndReason::AccessRevoked,
+                },
+            },
+            State::Requested { mode, active } if Some(mode) > allowed => match active {
+                Some(previous) if Some(previous) <= allowed => State::Active { mode: previous },
+                Some(_) => State::Ended {
+                    reason: EndReason::AccessRevoked,
+                },
+                None => State::Joined,
+            },
+            _ => return false,
+        };
+        if next.is_terminal() {
+            self.ended_at = Some(now);
+        }
+        self.state = next;
+        true
+    }
+
     /// Applies whatever the passing of time to `now` implies: an expired code, or the maximum
     /// length reached. The terminal time recorded is the deadline itself, not `now`.
     fn advance(&mut self, now: Millis) {
@@ -827,10 +864,10 @@ mod tests {
                 }
             }
         }
-        // 16 states × 13 events. Legal: 16 ticks, 1 join, 3 requests, 3 requested states × 2
-        // answers, 7 waiting-or-live states × 7 end reasons.
-        assert_eq!(legal + illegal, 16 * 13);
-        assert_eq!(legal, 16 + 1 + 3 + 3 * 2 + 7 * 7);
+        // 17 states × 14 events. Legal: 17 ticks, 1 join, 3 requests, 3 requested states × 2
+        // answers, 7 waiting-or-live states × 8 end reasons.
+        assert_eq!(legal + illegal, 17 * 14);
+        assert_eq!(legal, 17 + 1 + 3 + 3 * 2 + 7 * 8);
     }
 
     #[test]
@@ -1290,6 +1327,53 @@ mod tests {
             let s = session_in(state);
             let back: Session = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
             assert_eq!(back, s);
+        }
+    }
+
+    #[test]
+    fn restrict_stops_only_what_is_no_longer_allowed() {
+        let active = |mode| State::Active { mode };
+        let requested = |mode, active| State::Requested { mode, active };
+        let revoked = State::Ended {
+            reason: EndReason::AccessRevoked,
+        };
+        let cases = [
+            (
+                active(Mode::Control),
+                Some(Mode::Control),
+                active(Mode::Control),
+            ),
+            (active(Mode::Control), Some(Mode::View), active(Mode::View)),
+            (active(Mode::Control), None, revoked),
+            (active(Mode::View), Some(Mode::View), active(Mode::View)),
+            (active(Mode::View), None, revoked),
+            (
+                requested(Mode::Control, Some(Mode::View)),
+                Some(Mode::View),
+                active(Mode::View),
+            ),
+            (requested(Mode::Control, Some(Mode::View)), None, revoked),
+            (
+                requested(Mode::Control, None),
+                Some(Mode::View),
+                State::Joined,
+            ),
+            (requested(Mode::View, None), None, State::Joined),
+            (
+                requested(Mode::View, None),
+                Some(Mode::View),
+                requested(Mode::View, None),
+            ),
+            (State::Joined, None, State::Joined),
+        ];
+        for (from, allowed, want) in cases {
+            let mut s = Session::new(T0, CODE_TTL_MS, Some(MAX));
+            s.state = from;
+            s.joined_at = Some(T0);
+            let changed = s.restrict(allowed, T0 + 1);
+            assert_eq!(s.state, want, "{from:?} with {allowed:?}");
+            assert_eq!(changed, from != want, "{from:?} with {allowed:?}");
+            assert_eq!(s.ended_at.is_some(), want.is_terminal());
         }
     }
 }

@@ -89,6 +89,12 @@ pub enum ServerMessage {
         text: String,
         /// When the server accepted it.
         sent_at: Millis,
+        /// The message's place in the session's chat thread: 1, 2, 3... without gaps. A client
+        /// that receives `seq` more than one past the last it has missed messages: it fetches
+        /// `GET /api/sessions/{id}/chat` and shows what it lacks. One not above the last it has
+        /// is a repeat: it drops it. (0 from a server that predates the field.)
+        #[serde(default)]
+        seq: u64,
     },
     /// Signalling from the other side, as it sent it.
     Signal {

@@ -210,6 +210,12 @@ pub const NODE_HEARTBEAT_MS: u64 = 1_000;
 pub const NODE_LOST_AFTER_MS: i64 = 3_500;
 /// Scale-out: old rate-limit windows are deleted every this many heartbeats.
 pub const RATE_LIMIT_SWEEP_EVERY: u64 = 60;
+/// Scale-out: longest wait to hand an event to the NATS client; past it the event is dropped
+/// (other nodes catch up from the store when the bus is back).
+pub const BUS_PUBLISH_TIMEOUT_MS: u64 = 1_000;
+/// Scale-out: most chat messages one live connection reads from the store in one catch-up (after
+/// a gap in `seq` or a bus reconnection); a longer backlog is read in several.
+pub const LIVE_CATCH_UP_MAX: i64 = 500;
 /// TURN: lifetime of the credentials handed to participants when the configuration gives none.
 pub const DEFAULT_TURN_TTL_SECS: u64 = 60 * 60;
 /// TURN: longest lifetime an administrator may configure (a day).

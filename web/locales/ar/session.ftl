@@ -87,6 +87,7 @@ live-reason-helper_left = غادر المساعد
 live-reason-sharer_left = غادر المشارك
 live-reason-helper_lost = انقطع اتصال المساعد
 live-reason-sharer_lost = انقطع اتصال المشارك
+live-reason-access_revoked = سُحبت صلاحية أحد المشاركين
 live-reason-max_length = بلغت الجلسة أقصى مدة
 live-connection-lost = انقطع الاتصال بالخادم. جارٍ إعادة الاتصال…
 live-chat-you = أنت

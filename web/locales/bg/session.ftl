@@ -94,6 +94,7 @@ live-reason-helper_left = помощникът напусна
 live-reason-sharer_left = споделящият напусна
 live-reason-helper_lost = връзката с помощника прекъсна
 live-reason-sharer_lost = връзката със споделящия прекъсна
+live-reason-access_revoked = достъпът на участник беше отнет
 live-reason-max_length = достигната е максималната продължителност на сесията
 live-connection-lost = Връзката със сървъра прекъсна. Повторно свързване…
 live-chat-you = Вие

@@ -94,6 +94,7 @@ live-reason-helper_left = pomocník odešel
 live-reason-sharer_left = sdílející odešel
 live-reason-helper_lost = spojení s pomocníkem bylo ztraceno
 live-reason-sharer_lost = spojení se sdílejícím bylo ztraceno
+live-reason-access_revoked = účastníkovi byl odebrán přístup
 live-reason-max_length = byla dosažena maximální délka relace
 live-connection-lost = Spojení se serverem bylo ztraceno. Probíhá opětovné připojení…
 live-chat-you = Vy

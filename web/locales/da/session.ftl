@@ -94,6 +94,7 @@ live-reason-helper_left = hjælperen forlod sessionen
 live-reason-sharer_left = deleren forlod sessionen
 live-reason-helper_lost = hjælperens forbindelse blev afbrudt
 live-reason-sharer_lost = delerens forbindelse blev afbrudt
+live-reason-access_revoked = en deltagers adgang blev trukket tilbage
 live-reason-max_length = den maksimale sessionslængde blev nået
 live-connection-lost = Forbindelsen til serveren blev afbrudt. Opretter forbindelse igen…
 live-chat-you = Dig

@@ -94,6 +94,7 @@ live-reason-helper_left = der Helfer hat die Sitzung verlassen
 live-reason-sharer_left = die freigebende Person hat die Sitzung verlassen
 live-reason-helper_lost = die Verbindung des Helfers wurde unterbrochen
 live-reason-sharer_lost = die Verbindung der freigebenden Person wurde unterbrochen
+live-reason-access_revoked = der Zugang einer beteiligten Person wurde entzogen
 live-reason-max_length = die maximale Sitzungsdauer wurde erreicht
 live-connection-lost = Verbindung zum Server unterbrochen. Verbindung wird wiederhergestellt…
 live-chat-you = Sie

@@ -94,6 +94,7 @@ live-reason-helper_left = ο βοηθός αποχώρησε
 live-reason-sharer_left = ο βοηθούμενος αποχώρησε
 live-reason-helper_lost = η σύνδεση του βοηθού χάθηκε
 live-reason-sharer_lost = η σύνδεση του βοηθούμενου χάθηκε
+live-reason-access_revoked = η πρόσβαση ενός συμμετέχοντα ανακλήθηκε
 live-reason-max_length = συμπληρώθηκε η μέγιστη διάρκεια συνεδρίας
 live-connection-lost = Η σύνδεση με τον διακομιστή χάθηκε. Επανασύνδεση…
 live-chat-you = Εσείς

@@ -95,6 +95,7 @@ live-reason-helper_left = the helper left
 live-reason-sharer_left = the sharer left
 live-reason-helper_lost = the helper’s connection was lost
 live-reason-sharer_lost = the sharer’s connection was lost
+live-reason-access_revoked = a participant’s access was withdrawn
 live-reason-max_length = the maximum session length was reached
 live-connection-lost = Connection to the server lost. Reconnecting…
 live-chat-you = You

@@ -94,6 +94,7 @@ live-reason-helper_left = el asistente se fue
 live-reason-sharer_left = la persona asistida se fue
 live-reason-helper_lost = se perdió la conexión del asistente
 live-reason-sharer_lost = se perdió la conexión de la persona asistida
+live-reason-access_revoked = se retiró el acceso de un participante
 live-reason-max_length = se alcanzó la duración máxima de la sesión
 live-connection-lost = Se perdió la conexión con el servidor. Reconectando…
 live-chat-you = Usted

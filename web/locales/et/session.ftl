@@ -94,6 +94,7 @@ live-reason-helper_left = abistaja lahkus
 live-reason-sharer_left = jagaja lahkus
 live-reason-helper_lost = abistaja ühendus katkes
 live-reason-sharer_lost = jagaja ühendus katkes
+live-reason-access_revoked = osaleja juurdepääs võeti ära
 live-reason-max_length = seansi maksimaalne kestus sai täis
 live-connection-lost = Ühendus serveriga katkes. Ühendan uuesti…
 live-chat-you = Sina

@@ -94,6 +94,7 @@ live-reason-helper_left = auttaja poistui
 live-reason-sharer_left = jakaja poistui
 live-reason-helper_lost = auttajan yhteys katkesi
 live-reason-sharer_lost = jakajan yhteys katkesi
+live-reason-access_revoked = osallistujan käyttöoikeus peruttiin
 live-reason-max_length = istunnon enimmäiskesto saavutettiin
 live-connection-lost = Yhteys palvelimeen katkesi. Yhdistetään uudelleen…
 live-chat-you = Sinä

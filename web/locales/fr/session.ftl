@@ -94,6 +94,7 @@ live-reason-helper_left = l’assistant est parti
 live-reason-sharer_left = le bénéficiaire est parti
 live-reason-helper_lost = la connexion de l’assistant a été perdue
 live-reason-sharer_lost = la connexion du bénéficiaire a été perdue
+live-reason-access_revoked = l’accès d’un participant a été retiré
 live-reason-max_length = la durée maximale de session a été atteinte
 live-connection-lost = Connexion au serveur perdue. Reconnexion…
 live-chat-you = Vous

@@ -94,6 +94,7 @@ live-reason-helper_left = המסייע עזב
 live-reason-sharer_left = המשתף עזב
 live-reason-helper_lost = החיבור של המסייע אבד
 live-reason-sharer_lost = החיבור של המשתף אבד
+live-reason-access_revoked = הגישה של אחד המשתתפים בוטלה
 live-reason-max_length = הסשן הגיע למשך המרבי
 live-connection-lost = החיבור לשרת אבד. מתבצע חיבור מחדש…
 live-chat-you = אני

@@ -94,6 +94,7 @@ live-reason-helper_left = pomagač je otišao
 live-reason-sharer_left = primatelj pomoći je otišao
 live-reason-helper_lost = veza s pomagačem je prekinuta
 live-reason-sharer_lost = veza s primateljem pomoći je prekinuta
+live-reason-access_revoked = sudioniku je oduzet pristup
 live-reason-max_length = dosegnuto je najdulje trajanje sesije
 live-connection-lost = Veza s poslužiteljem je prekinuta. Ponovno povezivanje…
 live-chat-you = Vi

@@ -94,6 +94,7 @@ live-reason-helper_left = a segítő kilépett
 live-reason-sharer_left = a megosztó kilépett
 live-reason-helper_lost = megszakadt a kapcsolat a segítővel
 live-reason-sharer_lost = megszakadt a kapcsolat a megosztóval
+live-reason-access_revoked = egy résztvevő hozzáférését visszavonták
 live-reason-max_length = elérte a munkamenet maximális hosszát
 live-connection-lost = Megszakadt a kapcsolat a kiszolgálóval. Újrakapcsolódás…
 live-chat-you = Ön

@@ -94,6 +94,7 @@ live-reason-helper_left = l’assistente è uscito
 live-reason-sharer_left = la persona assistita è uscita
 live-reason-helper_lost = la connessione dell’assistente si è interrotta
 live-reason-sharer_lost = la connessione della persona assistita si è interrotta
+live-reason-access_revoked = l’accesso di un partecipante è stato revocato
 live-reason-max_length = è stata raggiunta la durata massima della sessione
 live-connection-lost = Connessione al server persa. Riconnessione in corso…
 live-chat-you = Tu

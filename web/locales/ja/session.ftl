@@ -87,6 +87,7 @@ live-reason-helper_left = サポート担当者が退出
 live-reason-sharer_left = 共有者が退出
 live-reason-helper_lost = サポート担当者の接続が切断
 live-reason-sharer_lost = 共有者の接続が切断
+live-reason-access_revoked = 参加者のアクセス権が取り消されました
 live-reason-max_length = セッションの最大時間に達しました
 live-connection-lost = サーバーとの接続が切れました。再接続しています…
 live-chat-you = 自分

@@ -94,6 +94,7 @@ live-reason-helper_left = 도우미가 나감
 live-reason-sharer_left = 공유자가 나감
 live-reason-helper_lost = 도우미의 연결이 끊어짐
 live-reason-sharer_lost = 공유자의 연결이 끊어짐
+live-reason-access_revoked = 참가자의 접근 권한이 철회됨
 live-reason-max_length = 최대 세션 길이에 도달함
 live-connection-lost = 서버와의 연결이 끊어졌습니다. 다시 연결하는 중…
 live-chat-you = 나

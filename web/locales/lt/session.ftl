@@ -94,6 +94,7 @@ live-reason-helper_left = pagalbininkas išėjo
 live-reason-sharer_left = pagalbos gavėjas išėjo
 live-reason-helper_lost = nutrūko ryšys su pagalbininku
 live-reason-sharer_lost = nutrūko ryšys su pagalbos gavėju
+live-reason-access_revoked = dalyvio prieiga buvo atšaukta
 live-reason-max_length = pasiekta didžiausia seanso trukmė
 live-connection-lost = Ryšys su serveriu nutrūko. Jungiamasi iš naujo…
 live-chat-you = Jūs

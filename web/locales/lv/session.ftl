@@ -94,6 +94,7 @@ live-reason-helper_left = palīgs aizgāja
 live-reason-sharer_left = koplietotājs aizgāja
 live-reason-helper_lost = zaudēts savienojums ar palīgu
 live-reason-sharer_lost = zaudēts savienojums ar koplietotāju
+live-reason-access_revoked = dalībniekam tika atsaukta piekļuve
 live-reason-max_length = sasniegts maksimālais sesijas ilgums
 live-connection-lost = Savienojums ar serveri ir zaudēts. Notiek atkārtota savienošana…
 live-chat-you = Jūs

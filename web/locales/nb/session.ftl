@@ -94,6 +94,7 @@ live-reason-helper_left = hjelperen forlot økten
 live-reason-sharer_left = deleren forlot økten
 live-reason-helper_lost = forbindelsen til hjelperen ble brutt
 live-reason-sharer_lost = forbindelsen til deleren ble brutt
+live-reason-access_revoked = en deltakers tilgang ble trukket tilbake
 live-reason-max_length = maksimal øktlengde ble nådd
 live-connection-lost = Forbindelsen til serveren ble brutt. Kobler til på nytt…
 live-chat-you = Du

@@ -94,6 +94,7 @@ live-reason-helper_left = de helper is vertrokken
 live-reason-sharer_left = de deler is vertrokken
 live-reason-helper_lost = de verbinding met de helper is verbroken
 live-reason-sharer_lost = de verbinding met de deler is verbroken
+live-reason-access_revoked = de toegang van een deelnemer is ingetrokken
 live-reason-max_length = de maximale sessieduur is bereikt
 live-connection-lost = Verbinding met de server verbroken. Opnieuw verbinden…
 live-chat-you = U

@@ -94,6 +94,7 @@ live-reason-helper_left = pomocnik wyszedł
 live-reason-sharer_left = udostępniający wyszedł
 live-reason-helper_lost = utracono połączenie z pomocnikiem
 live-reason-sharer_lost = utracono połączenie z udostępniającym
+live-reason-access_revoked = cofnięto dostęp jednemu z uczestników
 live-reason-max_length = osiągnięto maksymalny czas sesji
 live-connection-lost = Utracono połączenie z serwerem. Ponowne łączenie…
 live-chat-you = Ty

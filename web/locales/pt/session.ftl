@@ -94,6 +94,7 @@ live-reason-helper_left = o ajudante saiu
 live-reason-sharer_left = o partilhador saiu
 live-reason-helper_lost = a ligação ao ajudante perdeu-se
 live-reason-sharer_lost = a ligação ao partilhador perdeu-se
+live-reason-access_revoked = o acesso de um participante foi retirado
 live-reason-max_length = foi atingida a duração máxima da sessão
 live-connection-lost = Ligação ao servidor perdida. A restabelecer a ligação…
 live-chat-you = Você

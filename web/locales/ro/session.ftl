@@ -94,6 +94,7 @@ live-reason-helper_left = asistentul a plecat
 live-reason-sharer_left = persoana asistată a plecat
 live-reason-helper_lost = conexiunea asistentului s-a pierdut
 live-reason-sharer_lost = conexiunea persoanei asistate s-a pierdut
+live-reason-access_revoked = accesul unui participant a fost retras
 live-reason-max_length = s-a atins durata maximă a sesiunii
 live-connection-lost = Conexiunea cu serverul s-a pierdut. Se reconectează…
 live-chat-you = Dvs.

@@ -94,6 +94,7 @@ live-reason-helper_left = помощник вышел
 live-reason-sharer_left = получатель помощи вышел
 live-reason-helper_lost = связь с помощником потеряна
 live-reason-sharer_lost = связь с получателем помощи потеряна
+live-reason-access_revoked = доступ участника был отозван
 live-reason-max_length = достигнута максимальная длительность сеанса
 live-connection-lost = Связь с сервером потеряна. Повторное подключение…
 live-chat-you = Вы

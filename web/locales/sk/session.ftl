@@ -94,6 +94,7 @@ live-reason-helper_left = pomocník odišiel
 live-reason-sharer_left = zdieľajúci odišiel
 live-reason-helper_lost = spojenie s pomocníkom sa prerušilo
 live-reason-sharer_lost = spojenie so zdieľajúcim sa prerušilo
+live-reason-access_revoked = účastníkovi bol odobratý prístup
 live-reason-max_length = dosiahla sa maximálna dĺžka relácie
 live-connection-lost = Spojenie so serverom sa prerušilo. Obnovuje sa pripojenie…
 live-chat-you = Vy

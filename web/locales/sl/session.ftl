@@ -94,6 +94,7 @@ live-reason-helper_left = pomočnik je odšel
 live-reason-sharer_left = prejemnik pomoči je odšel
 live-reason-helper_lost = povezava s pomočnikom je prekinjena
 live-reason-sharer_lost = povezava s prejemnikom pomoči je prekinjena
+live-reason-access_revoked = udeležencu je bil odvzet dostop
 live-reason-max_length = doseženo je največje trajanje seje
 live-connection-lost = Povezava s strežnikom je prekinjena. Vnovično povezovanje…
 live-chat-you = Vi

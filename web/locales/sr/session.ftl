@@ -94,6 +94,7 @@ live-reason-helper_left = помоћник је изашао
 live-reason-sharer_left = прималац помоћи је изашао
 live-reason-helper_lost = веза са помоћником је прекинута
 live-reason-sharer_lost = веза са примаоцем помоћи је прекинута
+live-reason-access_revoked = учеснику је одузет приступ
 live-reason-max_length = достигнуто је максимално трајање сесије
 live-connection-lost = Веза са сервером је прекинута. Поновно повезивање…
 live-chat-you = Ви

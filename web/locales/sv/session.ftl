@@ -94,6 +94,7 @@ live-reason-helper_left = hjälparen lämnade
 live-reason-sharer_left = delaren lämnade
 live-reason-helper_lost = anslutningen till hjälparen bröts
 live-reason-sharer_lost = anslutningen till delaren bröts
+live-reason-access_revoked = en deltagares åtkomst drogs in
 live-reason-max_length = den maximala sessionslängden nåddes
 live-connection-lost = Anslutningen till servern bröts. Ansluter igen…
 live-chat-you = Du

@@ -94,6 +94,7 @@ live-reason-helper_left = ผู้ช่วยเหลือออกไปแ
 live-reason-sharer_left = ผู้แชร์ออกไปแล้ว
 live-reason-helper_lost = การเชื่อมต่อของผู้ช่วยเหลือขาดหาย
 live-reason-sharer_lost = การเชื่อมต่อของผู้แชร์ขาดหาย
+live-reason-access_revoked = สิทธิ์การเข้าถึงของผู้เข้าร่วมถูกเพิกถอน
 live-reason-max_length = ถึงระยะเวลาเซสชันสูงสุดแล้ว
 live-connection-lost = การเชื่อมต่อกับเซิร์ฟเวอร์ขาดหาย กำลังเชื่อมต่อใหม่…
 live-chat-you = คุณ

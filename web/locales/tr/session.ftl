@@ -94,6 +94,7 @@ live-reason-helper_left = yardımcı ayrıldı
 live-reason-sharer_left = paylaşan ayrıldı
 live-reason-helper_lost = yardımcının bağlantısı kesildi
 live-reason-sharer_lost = paylaşanın bağlantısı kesildi
+live-reason-access_revoked = bir katılımcının erişimi geri alındı
 live-reason-max_length = en uzun oturum süresine ulaşıldı
 live-connection-lost = Sunucuyla bağlantı kesildi. Yeniden bağlanılıyor…
 live-chat-you = Siz

@@ -94,6 +94,7 @@ live-reason-helper_left = помічник вийшов
 live-reason-sharer_left = отримувач допомоги вийшов
 live-reason-helper_lost = зв’язок із помічником втрачено
 live-reason-sharer_lost = зв’язок з отримувачем допомоги втрачено
+live-reason-access_revoked = доступ учасника було відкликано
 live-reason-max_length = досягнуто максимальної тривалості сеансу
 live-connection-lost = Зв’язок із сервером втрачено. Повторне під’єднання…
 live-chat-you = Ви

@@ -94,6 +94,7 @@ live-reason-helper_left = 协助者已离开
 live-reason-sharer_left = 共享者已离开
 live-reason-helper_lost = 协助者的连接已断开
 live-reason-sharer_lost = 共享者的连接已断开
+live-reason-access_revoked = 一位参与者的访问权限已被撤销
 live-reason-max_length = 已达到最长会话时长
 live-connection-lost = 与服务器的连接已断开。正在重新连接…
 live-chat-you = 你

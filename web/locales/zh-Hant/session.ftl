@@ -94,6 +94,7 @@ live-reason-helper_left = 協助者已離開
 live-reason-sharer_left = 分享者已離開
 live-reason-helper_lost = 協助者的連線已中斷
 live-reason-sharer_lost = 分享者的連線已中斷
+live-reason-access_revoked = 一位參與者的存取權限已被撤銷
 live-reason-max_length = 已達工作階段最長時間
 live-connection-lost = 與伺服器的連線已中斷。正在重新連線…
 live-chat-you = 你

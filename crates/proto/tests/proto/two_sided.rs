@@ -279,6 +279,7 @@ impl World {
                                 from: role,
                                 text,
                                 sent_at: now,
+                                seq: self.server.chat_seq,
                             };
                             self.server_send(Role::Helper, message.clone());
                             self.server_send(Role::Sharer, message);

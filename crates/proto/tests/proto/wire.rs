@@ -143,8 +143,9 @@ fn server_messages_match_the_contract() {
             from: Role::Helper,
             text: "مرحبا 👋".to_owned(),
             sent_at: T0,
+            seq: 1,
         },
-        json!({"type": "chat", "id": "m1", "from": "helper", "text": "مرحبا 👋", "sent_at": T0}),
+        json!({"type": "chat", "id": "m1", "from": "helper", "text": "مرحبا 👋", "sent_at": T0, "seq": 1}),
     );
     assert_server_shape(
         ServerMessage::Signal {
@@ -201,6 +202,7 @@ fn message_type_lists_match_the_enums() {
             from: Role::Sharer,
             text: "x".into(),
             sent_at: 0,
+            seq: 1,
         },
         ServerMessage::Signal { data: json!({}) },
         ServerMessage::Pong,

@@ -283,6 +283,7 @@ async fn logout(
         if let Some(token) = crate::auth::extract::cookie(&parts, SESSION_COOKIE) {
             state.store.delete_web_session(&hash_token(&token)).await?;
         }
+        crate::sessions::revoke::signed_out(&state, &who.user.id, &who.credential).await?;
     }
     audit::by(&state, &who, "auth.sign_out", None, json!({})).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();

@@ -146,6 +146,7 @@ async fn update_role(
         .store
         .update_role(&state.tenant_id, &id, &name, &desc, &perms)
         .await?;
+    crate::sessions::revoke::rights_changed(&state).await?;
     audit::by(
         &state,
         &who,
@@ -182,6 +183,7 @@ async fn delete_role(
         ));
     }
     state.store.delete_role(&state.tenant_id, &id).await?;
+    crate::sessions::revoke::rights_changed(&state).await?;
     audit::by(
         &state,
         &who,
@@ -295,6 +297,7 @@ async fn delete_assignment(
     if !state.store.delete_assignment(&state.tenant_id, &id).await? {
         return Err(AppError::NotFound("role assignment"));
     }
+    crate::sessions::revoke::rights_changed(&state).await?;
     audit::by(&state, &who, "role.unassigned", Some(&id), json!({})).await?;
     Ok(StatusCode::NO_CONTENT)
 }

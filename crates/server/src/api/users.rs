@@ -199,6 +199,14 @@ async fn update_user(
     {
         return Err(AppError::NotFound("user"));
     }
+    crate::sessions::revoke::user_updated(
+        &state,
+        &id,
+        update.disabled == Some(true),
+        update.password_hash.is_some(),
+        (id == who.user.id).then_some(who.credential.as_str()),
+    )
+    .await?;
     let changed: Vec<&str> = [
         update.full_name.as_ref().map(|_| "full_name"),
         update.job_title.as_ref().map(|_| "job_title"),
@@ -243,6 +251,7 @@ async fn delete_user(
     if !state.store.delete_user(&state.tenant_id, &id).await? {
         return Err(AppError::NotFound("user"));
     }
+    crate::sessions::revoke::user_disabled(&state, &id).await?;
     audit::by(&state, &who, "user.deleted", Some(&id), json!({})).await?;
     Ok(StatusCode::NO_CONTENT)
 }

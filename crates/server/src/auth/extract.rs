@@ -86,6 +86,9 @@ pub struct Authed {
     pub second_factor: bool,
     pub via: Via,
     pub addr: ClientAddr,
+    /// The hash of the cookie or bearer token presented: live connections remember it, so that
+    /// ending that sign-in or token closes them (`sessions::revoke`).
+    pub credential: String,
 }
 
 /// The secret presented by the request: the bearer token or the cookie.
@@ -157,6 +160,7 @@ impl FromRequestParts<AppState> for Authed {
             second_factor: cred.second_factor,
             via,
             addr: client_addr(parts, state),
+            credential: hash,
         };
         parts.extensions.insert(authed.clone());
         Ok(authed)

@@ -28,6 +28,41 @@ pub enum BusEvent {
     Signal { from: Role, data: serde_json::Value },
     /// A newer connection of `role` took over: older connections of that role close.
     Replaced { role: Role, conn: String },
+    /// `user_id` lost rights or sign-ins (see `docs/access.md`): their connections to this
+    /// session that `scope` covers close with `reason`.
+    Revoked {
+        user_id: String,
+        scope: RevokeScope,
+        reason: String,
+    },
+    /// This node may have missed events (its bus connection came back): connections read the
+    /// session's state and chat from the store and send the client what it lacks. Local only.
+    Resync,
+}
+
+/// Which of a person's live connections a revocation closes, by the credential each was opened
+/// with (the hash of its cookie or bearer token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "credential", rename_all = "snake_case")]
+pub enum RevokeScope {
+    /// Every connection of the person.
+    All,
+    /// Connections opened with this credential (a sign-out).
+    Credential(String),
+    /// Connections opened with a sign-in cookie other than this one (a password change keeps the
+    /// sign-in that made it; `None`: every cookie). Connections opened with API tokens stay.
+    CookiesExcept(Option<String>),
+}
+
+impl RevokeScope {
+    /// Whether a connection opened with `credential` (a cookie when `cookie`) is covered.
+    pub fn covers(&self, credential: &str, cookie: bool) -> bool {
+        match self {
+            RevokeScope::All => true,
+            RevokeScope::Credential(c) => c == credential,
+            RevokeScope::CookiesExcept(keep) => cookie && keep.as_deref() != Some(credential),
+        }
+    }
 }
 
 /// An event and the session it belongs to.
@@ -35,6 +70,10 @@ pub enum BusEvent {
 pub struct Envelope {
     pub session_id: String,
     pub event: BusEvent,
+    /// The node that published it: that node delivered it to its own connections at once, and
+    /// skips it when the bus brings it back.
+    #[serde(default)]
+    pub origin: String,
 }
 
 /// Where the bus hands incoming envelopes (the local hub).
@@ -65,5 +104,27 @@ impl Bus for LocalBus {
     fn publish(&self, env: Envelope) -> BoxFuture<'_, anyhow::Result<()>> {
         (self.deliver)(env);
         Box::pin(async { Ok(()) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RevokeScope;
+
+    #[test]
+    fn revoke_scopes_cover_the_right_connections() {
+        assert!(RevokeScope::All.covers("t", false));
+        assert!(RevokeScope::All.covers("c", true));
+        let one = RevokeScope::Credential("c1".into());
+        assert!(one.covers("c1", true));
+        assert!(!one.covers("c2", true));
+        let others = RevokeScope::CookiesExcept(Some("c1".into()));
+        assert!(!others.covers("c1", true));
+        assert!(others.covers("c2", true));
+        assert!(
+            !others.covers("t1", false),
+            "API tokens outlive a password change"
+        );
+        assert!(RevokeScope::CookiesExcept(None).covers("c1", true));
     }
 }

@@ -4,12 +4,17 @@
 //! subscription to `assist.session.>` and hands what arrives to its hub, which keeps only the
 //! sessions it has connections for. Envelopes of a session published by one node arrive in
 //! publishing order at every node: one client connection per node, one subject per session, and
-//! NATS keeps the order of one publisher on one subject. The node's own envelopes come back through
-//! NATS too, so every node sees the same order. Reconnects are the client's work; envelopes
-//! published while NATS is away are lost, which costs nothing lasting: the state is in the
-//! database, and a connection that resumes reads it fresh.
+//! NATS keeps the order of one publisher on one subject. A node hands its own envelopes to its
+//! connections at once (`Hub::publish`) and skips them when NATS brings them back.
+//!
+//! Reconnects are the client's work. While NATS is away a node publishes nothing (what it would
+//! have published is in the database) and hears nothing from the others. When the connection
+//! comes back, once the server has our subscription again (a flush round trip), the node tells
+//! every connection it holds to catch up from the store (`BusEvent::Resync`): the fresh state,
+//! the peer's presence, and the chat messages it has not sent yet (by their `seq`).
 
-use super::bus::{BoxFuture, Bus, Deliver, Envelope};
+use super::bus::{BoxFuture, Bus, BusEvent, Deliver, Envelope};
+use crate::limits::BUS_PUBLISH_TIMEOUT_MS;
 use anyhow::Context;
 use futures_util::StreamExt;
 use std::time::Duration;
@@ -65,12 +70,27 @@ impl NatsBus {
     /// Connects to the NATS servers (see [`servers`]) and starts handing every session envelope
     /// to `deliver`. Fails with a clear message when no server can be reached at start.
     pub async fn connect(servers: &[String], deliver: Deliver) -> anyhow::Result<NatsBus> {
+        let deliver_resync = {
+            let deliver = deliver.clone();
+            move || {
+                deliver(Envelope {
+                    session_id: String::new(),
+                    event: BusEvent::Resync,
+                    origin: String::new(),
+                })
+            }
+        };
         let url = servers.join(", ");
+        let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
         let client = async_nats::ConnectOptions::new()
             .name("assist")
             .connection_timeout(CONNECT_TIMEOUT)
-            .event_callback(|event| async move {
-                tracing::info!(%event, "NATS connection event");
+            .event_callback(move |event| {
+                let events_tx = events_tx.clone();
+                async move {
+                    tracing::info!(%event, "NATS connection event");
+                    let _ = events_tx.send(event);
+                }
             })
             .connect(servers)
             .await
@@ -90,6 +110,25 @@ impl NatsBus {
             }
             tracing::warn!("the NATS subscription ended; live events from other nodes stop");
         });
+        let (watcher, resync) = (client.clone(), deliver_resync);
+        tokio::spawn(async move {
+            let mut was_down = false;
+            while let Some(event) = events.recv().await {
+                match event {
+                    async_nats::Event::Disconnected => was_down = true,
+                    async_nats::Event::Connected if was_down => {
+                        was_down = false;
+                        // The subscription is sent again right after the connection is made;
+                        // a round trip makes sure the server has it before we read the store.
+                        if let Err(e) = watcher.flush().await {
+                            tracing::warn!(error = %e, "flushing after a NATS reconnection failed");
+                        }
+                        resync();
+                    }
+                    _ => {}
+                }
+            }
+        });
         Ok(NatsBus { client })
     }
 }
@@ -98,11 +137,20 @@ impl Bus for NatsBus {
     fn publish(&self, env: Envelope) -> BoxFuture<'_, anyhow::Result<()>> {
         Box::pin(async move {
             let subject = subject(&env.session_id)?;
+            // While NATS is away the client queues what is published, and once its queue is full
+            // publishing waits: the other nodes catch up from the store instead (see above).
+            anyhow::ensure!(
+                self.client.connection_state() == async_nats::connection::State::Connected,
+                "the NATS bus is unavailable"
+            );
             let body = serde_json::to_vec(&env)?;
-            self.client
-                .publish(subject, body.into())
-                .await
-                .context("publishing on NATS")?;
+            tokio::time::timeout(
+                Duration::from_millis(BUS_PUBLISH_TIMEOUT_MS),
+                self.client.publish(subject, body.into()),
+            )
+            .await
+            .context("publishing on NATS timed out")?
+            .context("publishing on NATS")?;
             Ok(())
         })
     }

@@ -108,27 +108,49 @@ impl Hub {
         }
     }
 
-    /// Hands an envelope from the bus to this node's connections of its session.
+    /// Hands an envelope from the bus to this node's connections of its session. Envelopes this
+    /// node published were delivered here already (see `publish`) and are skipped; `Resync`
+    /// goes to every session of this node.
     pub fn deliver(&self, env: Envelope) {
+        if env.origin == self.node {
+            return;
+        }
+        if env.event == BusEvent::Resync {
+            self.resync_all();
+            return;
+        }
+        self.deliver_here(env);
+    }
+
+    fn deliver_here(&self, env: Envelope) {
         if let Some(tx) = self.lock().get(&env.session_id) {
             let _ = tx.send(Arc::new(env.event));
         }
     }
 
-    /// Publishes an event of a session to every node. Failures are logged: the state is in the
-    /// database, and clients re-read it when they reconnect.
+    /// Tells every connection of this node to bring its client up to date from the store: the
+    /// bus was away, and events of other nodes published meanwhile never arrived.
+    pub fn resync_all(&self) {
+        for tx in self.lock().values() {
+            let _ = tx.send(Arc::new(BusEvent::Resync));
+        }
+    }
+
+    /// Publishes an event of a session to every node: to this node's connections at once (a
+    /// sender is answered by its own node even while the bus is away), then on the bus for the
+    /// others. Bus failures are logged: what matters is in the database, and nodes and clients
+    /// catch up from it (`Resync`, the chat `seq`).
     pub async fn publish(&self, session_id: &str, event: BusEvent) {
         let env = Envelope {
             session_id: session_id.to_owned(),
             event,
+            origin: self.node.clone(),
         };
-        match self.bus.get() {
-            Some(bus) => {
-                if let Err(e) = bus.publish(env).await {
-                    tracing::warn!(error = %e, session_id, "publishing on the bus failed");
-                }
-            }
-            None => self.deliver(env),
+        self.deliver_here(env.clone());
+        if let Some(bus) = self.bus.get()
+            && let Err(e) = bus.publish(env).await
+        {
+            tracing::warn!(error = %e, session_id, "publishing on the bus failed");
         }
     }
 }

@@ -7,20 +7,22 @@
 //! On exit it marks its side `left` (close frame) or `lost` (error or silence), unless a newer
 //! connection of the same side has taken over.
 
-use super::bus::BusEvent;
-use super::{chat, service, view};
+use super::bus::{BusEvent, RevokeScope};
+use super::{chat, revoke, service, view};
 use crate::auth::Authed;
+use crate::auth::extract::Via;
 use crate::clock::now_ms;
 use crate::error::{ApiResult, AppError};
 use crate::limits::{
-    LIVE_CHAT_QUEUE, WS_MAX_MESSAGE_BYTES, WS_READ_BUFFER_BYTES, WS_WRITE_BUFFER_BYTES,
+    LIVE_CATCH_UP_MAX, LIVE_CHAT_QUEUE, WS_MAX_MESSAGE_BYTES, WS_READ_BUFFER_BYTES,
+    WS_WRITE_BUFFER_BYTES,
 };
 use crate::state::AppState;
 use assist_proto::presence::{Heartbeat, Liveness, PresenceStatus};
 use assist_proto::session::Role;
 use assist_proto::wire::{ClientMessage, ErrorBody, PROTOCOL_VERSION, ServerMessage};
 use axum::extract::State;
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use std::sync::atomic::Ordering;
@@ -63,7 +65,21 @@ pub async fn upgrade(
             .open_websockets
             .fetch_add(1, Ordering::Relaxed);
         let address = who.addr.0.map(|a| a.to_string());
-        if let Err(e) = run(&state, socket, &id, role, &who.user.id, address).await {
+        let opened_with = OpenedWith {
+            via: who.via,
+            credential: who.credential.clone(),
+        };
+        if let Err(e) = run(
+            &state,
+            socket,
+            &id,
+            role,
+            &who.user.id,
+            address,
+            opened_with,
+        )
+        .await
+        {
             tracing::debug!(error = %e, session = %id, "live connection ended with an error");
         }
         state
@@ -72,6 +88,22 @@ pub async fn upgrade(
             .fetch_sub(1, Ordering::Relaxed);
     }))
 }
+
+/// The credential a connection was opened with: a revocation that covers it closes the
+/// connection (`revoke`).
+struct OpenedWith {
+    via: Via,
+    credential: String,
+}
+
+impl OpenedWith {
+    fn covered_by(&self, scope: &RevokeScope) -> bool {
+        scope.covers(&self.credential, self.via == Via::Cookie)
+    }
+}
+
+/// The close code of a connection whose person lost the right to it (see `docs/protocol.md`).
+pub const CLOSE_REVOKED: u16 = 4403;
 
 /// What woke the connection's loop.
 enum Step {
@@ -89,6 +121,8 @@ enum Exit {
     Lost(&'static str),
     /// A newer connection of the same side took over.
     Replaced,
+    /// The person's rights or sign-in ended (why, for the client).
+    Revoked(String),
 }
 
 fn text(msg: &ServerMessage) -> Message {
@@ -143,10 +177,25 @@ async fn run(
     role: Role,
     user_id: &str,
     address: Option<String>,
+    opened_with: OpenedWith,
 ) -> ApiResult<()> {
     let conn = state.hub.new_conn_id();
     let mut sub = state.hub.subscribe(id);
     let (mut tx, mut rx) = socket.split();
+    // Listening now: a revocation from here on arrives as an event; one that came before the
+    // subscription is seen here.
+    if !Box::pin(revoke::still_valid(
+        state,
+        opened_with.via,
+        &opened_with.credential,
+    ))
+    .await?
+    {
+        let _ = tx.send(revoked_close("your sign-in has ended")).await;
+        return Ok(());
+    }
+    // The client fetches the thread over HTTP; from here on, messages come on the socket.
+    let mut chat_seq = state.store.last_chat_seq(id).await?;
     Box::pin(service::set_presence(
         state,
         id,
@@ -269,45 +318,87 @@ async fn run(
             Step::Event(event) => {
                 let out = match event {
                     Ok(ev) => match ev.as_ref() {
-                        BusEvent::State => Some(
+                        BusEvent::State => vec![
                             Box::pin(fresh_state(state, id, role, &mut live, &mut media_allowed))
                                 .await?,
-                        ),
+                        ],
                         BusEvent::Presence { role: r, status } if *r != role => {
-                            Some(text(&ServerMessage::Presence {
+                            vec![text(&ServerMessage::Presence {
                                 role: *r,
                                 status: *status,
-                            }))
+                            })]
                         }
                         BusEvent::Chat {
                             id: cid,
                             from,
                             text: t,
                             sent_at,
-                        } => Some(text(&ServerMessage::Chat {
-                            id: cid.clone(),
-                            from: *from,
-                            text: t.clone(),
-                            sent_at: *sent_at,
-                        })),
+                        } => {
+                            let seq = cid.parse::<i64>().unwrap_or(0);
+                            if seq <= chat_seq {
+                                Vec::new() // already sent (a catch-up read it first)
+                            } else if seq == chat_seq + 1 {
+                                chat_seq = seq;
+                                vec![text(&ServerMessage::Chat {
+                                    id: cid.clone(),
+                                    from: *from,
+                                    text: t.clone(),
+                                    sent_at: *sent_at,
+                                    seq: seq as u64,
+                                })]
+                            } else {
+                                // Earlier messages did not come (yet): the store has them.
+                                Box::pin(chat_catch_up(state, id, &mut chat_seq)).await?
+                            }
+                        }
                         BusEvent::Signal { from, data } if *from != role => {
-                            Some(text(&ServerMessage::Signal { data: data.clone() }))
+                            vec![text(&ServerMessage::Signal { data: data.clone() })]
                         }
                         BusEvent::Replaced { role: r, conn: c } if *r == role && *c != conn => {
                             break Exit::Replaced;
                         }
-                        _ => None,
+                        BusEvent::Revoked {
+                            user_id: u,
+                            scope,
+                            reason,
+                        } if u == user_id && opened_with.covered_by(scope) => {
+                            break Exit::Revoked(reason.clone());
+                        }
+                        BusEvent::Resync => {
+                            Box::pin(resync(
+                                state,
+                                id,
+                                role,
+                                &mut live,
+                                &mut media_allowed,
+                                &mut chat_seq,
+                            ))
+                            .await?
+                        }
+                        _ => Vec::new(),
                     },
-                    // Missed events: the current state says everything that matters.
-                    Err(RecvError::Lagged(_)) => Some(
-                        Box::pin(fresh_state(state, id, role, &mut live, &mut media_allowed))
-                            .await?,
-                    ),
+                    // Missed events: the store says everything that matters.
+                    Err(RecvError::Lagged(_)) => {
+                        Box::pin(resync(
+                            state,
+                            id,
+                            role,
+                            &mut live,
+                            &mut media_allowed,
+                            &mut chat_seq,
+                        ))
+                        .await?
+                    }
                     Err(RecvError::Closed) => break Exit::Lost("the hub closed"),
                 };
-                if let Some(m) = out
-                    && tx.send(m).await.is_err()
-                {
+                let mut failed = false;
+                for m in out {
+                    if tx.send(m).await.is_err() {
+                        failed = true;
+                        break;
+                    }
+                }
+                if failed {
                     break closed_or_lost(&mut rx).await;
                 }
             }
@@ -319,10 +410,11 @@ async fn run(
             Step::Timer => {}
         }
     };
-    let how = match exit {
+    let how = match &exit {
         Exit::Left => "left",
-        Exit::Lost(why) => why,
+        Exit::Lost(why) => *why,
         Exit::Replaced => "replaced",
+        Exit::Revoked(_) => "revoked",
     };
     tracing::debug!(how, session = %id, role = role.as_str(), "live connection ended");
     match exit {
@@ -349,8 +441,86 @@ async fn run(
         Exit::Replaced => {
             let _ = tx.send(Message::Close(None)).await;
         }
+        Exit::Revoked(reason) => {
+            let _ = tx.send(error_msg("access_revoked", reason.clone())).await;
+            let _ = tx.send(revoked_close(&reason)).await;
+            // Not a lost network: the person is gone on purpose.
+            Box::pin(service::set_presence(
+                state,
+                id,
+                role,
+                PresenceStatus::Left,
+                &conn,
+            ))
+            .await?;
+        }
     }
     Ok(())
+}
+
+/// The close frame of a connection whose person lost the right to it.
+fn revoked_close(reason: &str) -> Message {
+    let mut reason = reason.to_owned();
+    // A close reason has at most 123 bytes.
+    while reason.len() > 120 {
+        reason.pop();
+    }
+    Message::Close(Some(CloseFrame {
+        code: CLOSE_REVOKED,
+        reason: Utf8Bytes::from(reason),
+    }))
+}
+
+/// The chat messages after `chat_seq` from the store, as messages for the client; advances
+/// `chat_seq` past them.
+async fn chat_catch_up(state: &AppState, id: &str, chat_seq: &mut i64) -> ApiResult<Vec<Message>> {
+    let recs = state
+        .store
+        .chat_after(id, *chat_seq, LIVE_CATCH_UP_MAX)
+        .await?;
+    Ok(recs
+        .into_iter()
+        .map(|r| {
+            *chat_seq = (*chat_seq).max(r.seq);
+            text(&ServerMessage::Chat {
+                id: r.seq.to_string(),
+                from: r.from,
+                text: r.text,
+                sent_at: r.sent_at,
+                seq: r.seq as u64,
+            })
+        })
+        .collect())
+}
+
+/// Everything the client may have missed, from the store: the state, the peer's presence and the
+/// chat messages it has not been sent.
+async fn resync(
+    state: &AppState,
+    id: &str,
+    role: Role,
+    live: &mut bool,
+    media: &mut bool,
+    chat_seq: &mut i64,
+) -> ApiResult<Vec<Message>> {
+    let row = state
+        .store
+        .session(&state.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("session"))?;
+    *live = !row.machine.is_terminal();
+    *media = row.machine.active_mode().is_some();
+    let mut out = vec![text(&ServerMessage::State {
+        session: view::view(state, &row, role).await?,
+    })];
+    if let Some(p) = row.presence.of(role.peer()) {
+        out.push(text(&ServerMessage::Presence {
+            role: role.peer(),
+            status: p.status,
+        }));
+    }
+    out.extend(chat_catch_up(state, id, chat_seq).await?);
+    Ok(out)
 }
 
 /// This connection's chat messages, stored one after the other by a task of their own (started

@@ -13,6 +13,7 @@ pub mod chat;
 pub mod hub;
 pub mod live;
 pub mod nodes;
+pub mod revoke;
 pub mod service;
 pub mod view;
 

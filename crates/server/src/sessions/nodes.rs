@@ -9,6 +9,12 @@
 //! surviving node and is `online` again, or the sweeper ends the session when the grace is over.
 //! Several nodes may do this at once: the presence update checks the connection id and the row
 //! version, so the loss is recorded and told once.
+//!
+//! Only a node that has itself written its heartbeat without a break for the last
+//! `NODE_LOST_AFTER_MS` judges others. When the database is away, no node can write: the one that
+//! reaches it first when it returns would otherwise find every other node silent and take it for
+//! dead, though none failed. Once it has written for a whole window, every node that is alive has
+//! had the same window to write too.
 
 use super::bus::BusEvent;
 use super::service;
@@ -20,6 +26,7 @@ use assist_proto::presence::PresenceStatus;
 use assist_proto::session::Role;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
+use std::time::{Duration, Instant};
 
 /// Sessions looked at per dead node and pass (a dead node's remaining ones wait for the next pass).
 const SESSIONS_PER_PASS: i64 = 1_000;
@@ -112,10 +119,41 @@ pub async fn reap(state: &AppState, node: &str) -> anyhow::Result<usize> {
     Ok(marked)
 }
 
+/// Since when this node has written its heartbeat without a break (see the module's notes).
+#[derive(Debug, Default)]
+pub struct Writing {
+    since: Option<Instant>,
+}
+
+impl Writing {
+    /// Records the outcome of a heartbeat at `now`.
+    pub fn record(&mut self, written: bool, now: Instant) {
+        if !written {
+            self.since = None;
+        } else if self.since.is_none() {
+            self.since = Some(now);
+        }
+    }
+
+    /// Whether this node may take others for dead at `now`: it has written its heartbeat for a
+    /// whole liveness window.
+    pub fn may_judge(&self, now: Instant) -> bool {
+        self.since.is_some_and(|t| {
+            now.duration_since(t) >= Duration::from_millis(NODE_LOST_AFTER_MS.unsigned_abs())
+        })
+    }
+}
+
 /// One pass: heartbeat, then reap nodes that died. A node that finds itself reaped closes its
 /// connections, so that its participants reconnect and are `online` again.
-pub async fn pass(state: &AppState, heartbeat_pool: &AnyPool) -> anyhow::Result<()> {
-    let known = heartbeat(state, heartbeat_pool).await?;
+pub async fn pass(
+    state: &AppState,
+    heartbeat_pool: &AnyPool,
+    writing: &mut Writing,
+) -> anyhow::Result<()> {
+    let beat = heartbeat(state, heartbeat_pool).await;
+    writing.record(beat.is_ok(), Instant::now());
+    let known = beat?;
     if !known && state.hub.registered() {
         tracing::warn!(
             "this node was taken for dead by another node (stalled?); closing its live connections"
@@ -123,6 +161,9 @@ pub async fn pass(state: &AppState, heartbeat_pool: &AnyPool) -> anyhow::Result<
         state.hub.close_all();
     }
     state.hub.mark_registered();
+    if !writing.may_judge(Instant::now()) {
+        return Ok(());
+    }
     let now = db_now(state.store.backend());
     for node in dead_nodes(state).await? {
         let marked = reap(state, &node).await?;
@@ -164,9 +205,10 @@ pub async fn run(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(NODE_HEARTBEAT_MS));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut n: u64 = 0;
+    let mut writing = Writing::default();
     loop {
         tick.tick().await;
-        if let Err(e) = pass(&state, &pool).await {
+        if let Err(e) = pass(&state, &pool, &mut writing).await {
             tracing::warn!(error = %e, "node heartbeat failed");
         }
         n = n.wrapping_add(1);
@@ -183,5 +225,28 @@ pub fn close_event(role: Role) -> BusEvent {
     BusEvent::Replaced {
         role,
         conn: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_node_writing_for_a_whole_window_judges_others() {
+        let window = Duration::from_millis(NODE_LOST_AFTER_MS.unsigned_abs());
+        let t0 = Instant::now();
+        let mut w = Writing::default();
+        assert!(!w.may_judge(t0), "before its first heartbeat");
+        w.record(true, t0);
+        assert!(!w.may_judge(t0 + window / 2));
+        w.record(true, t0 + window / 2);
+        assert!(w.may_judge(t0 + window));
+        // The database went away: a failed heartbeat starts the window again.
+        w.record(false, t0 + window * 2);
+        assert!(!w.may_judge(t0 + window * 2));
+        w.record(true, t0 + window * 5);
+        assert!(!w.may_judge(t0 + window * 5 + window / 2));
+        assert!(w.may_judge(t0 + window * 6));
     }
 }

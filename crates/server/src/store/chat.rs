@@ -94,10 +94,33 @@ impl Store {
 
     /// The whole chat thread of a session, in order.
     pub async fn chat(&self, session_id: &str) -> sqlx::Result<Vec<ChatRecord>> {
+        self.chat_after(session_id, 0, i64::MAX).await
+    }
+
+    /// The number of a thread's last message (0 before the first).
+    pub async fn last_chat_seq(&self, session_id: &str) -> sqlx::Result<i64> {
+        let row = sqlx::query("SELECT last_seq FROM chat_threads WHERE session_id = $1")
+            .bind(session_id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map_or(Ok(0), |r| r.try_get("last_seq"))
+    }
+
+    /// At most `limit` messages of a thread after number `after`, in order: what a live
+    /// connection that has sent up to `after` still owes its client.
+    pub async fn chat_after(
+        &self,
+        session_id: &str,
+        after: i64,
+        limit: i64,
+    ) -> sqlx::Result<Vec<ChatRecord>> {
         let rows = sqlx::query(
-            "SELECT seq, sender_role, sender_id, text, sent_at FROM chat_messages WHERE session_id = $1 ORDER BY seq",
+            "SELECT seq, sender_role, sender_id, text, sent_at FROM chat_messages \
+             WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         )
         .bind(session_id)
+        .bind(after)
+        .bind(limit)
         .fetch_all(self.pool())
         .await?;
         rows.iter()

@@ -11,6 +11,7 @@ pub mod devices;
 pub mod groups;
 pub mod oidc;
 pub mod rate_limits;
+pub mod revocation;
 pub mod roles;
 pub mod second_factor;
 pub mod sessions;

@@ -65,6 +65,7 @@ const SCRIPT_KEYS: &[&str] = &[
     "reason-sharer_left",
     "reason-helper_lost",
     "reason-sharer_lost",
+    "reason-access_revoked",
     "reason-max_length",
     "connection-lost",
     "chat-you",

@@ -628,6 +628,7 @@ async fn authed(s: &TestServer, user_id: &str, second_factor: bool) -> Authed {
         second_factor,
         via: Via::Cookie,
         addr: ClientAddr(Some("192.0.2.50".parse().unwrap())),
+        credential: String::new(),
     }
 }
 

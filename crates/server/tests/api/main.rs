@@ -13,5 +13,6 @@ mod oidc;
 mod openapi;
 mod outage;
 mod rate_limits;
+mod revocation;
 mod sessions;
 mod unattended;

@@ -6,6 +6,9 @@
 //!   within the grace period, the helper being told of the loss and of the return.
 //! - `rate_limits`: wrong security codes and failed sign-ins spread over both nodes add up, and
 //!   those sent to both nodes at once stop at the limit.
+//! - `outages`: NATS away (a NATS server of the test's own on a free port, stopped and started
+//!   again), PostgreSQL away for 10 s (through a TCP proxy of the test's own, cut and restored),
+//!   and a person disabled on one node while their socket is on the other.
 //!
 //! The binary is `target/debug/assist` next to this test (`cargo build -p assist` first, as
 //! `scripts/test-all` does), or the path in `ASSIST_BIN`. Every server listens on 127.0.0.1 on a port
@@ -17,4 +20,5 @@ mod common;
 mod nodes;
 
 mod lifecycle;
+mod outages;
 mod rate_limits;

@@ -26,6 +26,8 @@ export class ChatPanel {
     this.input = root.querySelector('[data-chat-input]');
     this.status = root.querySelector('[data-chat-status]');
     this.seen = new Map();
+    // The highest thread number (`seq`) shown.
+    this.highest = 0;
     this.form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       this.submit();
@@ -59,9 +61,23 @@ export class ChatPanel {
     if (this.status && !enabled) this.status.textContent = chatOn ? '' : t('chat-disabled');
   }
 
+  /**
+   * A message from the live socket. One whose `seq` is more than one past the highest shown means
+   * the socket missed messages (docs/protocol.md, "Sequence and catch-up"): the thread is fetched
+   * and merged.
+   */
+  live(msg) {
+    const seq = Number(msg.seq);
+    const gap = Number.isInteger(seq) && seq > this.highest + 1;
+    this.add(msg);
+    if (gap) this.sync();
+  }
+
   /** Adds one message (`id` from the socket or `seq` from the history); drops duplicates. */
   add(msg) {
     const id = String(msg.id ?? msg.seq);
+    const seq = Number(msg.seq ?? msg.id);
+    if (Number.isInteger(seq) && seq > this.highest) this.highest = seq;
     if (this.seen.has(id)) return;
     const li = document.createElement('li');
     li.className = `chat-message chat-from-${msg.from === 'helper' ? 'helper' : 'sharer'}`;

@@ -167,7 +167,7 @@ function onMessage(msg) {
       if (msg.role === 'sharer') renderPresence(msg.status);
       break;
     case 'chat':
-      chat.add(msg);
+      chat.live(msg);
       break;
     case 'signal':
       peer.signal(msg.data).catch(showError);

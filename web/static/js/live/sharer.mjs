@@ -135,7 +135,7 @@ function onMessage(msg) {
       }
       break;
     case 'chat':
-      chat.add(msg);
+      chat.live(msg);
       break;
     case 'signal':
       peer.signal(msg.data).catch(showError);

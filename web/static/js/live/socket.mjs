@@ -74,6 +74,10 @@ export class LiveSocket {
         // Clients do not reconnect to a session in a terminal state.
         this.stopped = true;
       }
+      if (msg.type === 'error' && msg.error && msg.error.code === 'access_revoked') {
+        // The sign-in or the rights this socket was opened with are gone (close code 4403).
+        this.stopped = true;
+      }
       this.handlers.onMessage(msg);
     };
     ws.onclose = () => this.dropped(ws);
