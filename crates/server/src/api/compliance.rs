@@ -29,6 +29,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 /// A compliance policy as written (create and replace).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CompliancePolicyBody)]
 pub struct PolicyBody {
     pub name: String,
     #[serde(default)]
