@@ -43,6 +43,7 @@ pub struct PolicyBody {
     /// Applies to devices whose primary user is in one of these groups.
     #[serde(default)]
     pub group_ids: Vec<String>,
+    #[serde(deserialize_with = "super::object")]
     pub rules: Rules,
 }
 
@@ -78,7 +79,7 @@ async fn checked(state: &AppState, body: PolicyBody) -> ApiResult<PolicyInput> {
         .existing_groups(&state.tenant_id, &group_ids)
         .await?;
     if found.len() != group_ids.len() {
-        return Err(AppError::bad_request(
+        return Err(AppError::conflict(
             "unknown_group",
             "group_ids names a group that does not exist",
         ));

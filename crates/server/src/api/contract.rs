@@ -77,6 +77,12 @@ pub fn complete_json(doc: &mut Value) {
         for (schema, property, rule) in field_rules() {
             constrain_property(schemas, schema, property, rule);
         }
+        for (schema, rule) in object_rules() {
+            let target = schemas
+                .get_mut(schema)
+                .unwrap_or_else(|| panic!("the OpenAPI document has no {schema}"));
+            merge(target, &rule);
+        }
     }
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
@@ -102,6 +108,9 @@ fn complete_operation(method: &str, path: &str, op: &mut Map<String, Value>) {
     };
     op.insert("security".into(), security);
 
+    if key == ("get", "/auth/oidc/login") {
+        op.insert("parameters".into(), json!([agent_login_parameter()]));
+    }
     let mut has_path_id = false;
     if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
         for p in params.iter_mut() {
@@ -171,9 +180,48 @@ const NAME_PATTERN: &str = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x0
 const DOMAIN_PATTERN: &str = r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
 /// An email address as `validate::email` takes it (ASCII local part).
 const EMAIL_PATTERN: &str = r"^[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
-/// A security code as people type it: 8 characters of the alphabet in any case, with spaces,
-/// dashes, dots or underscores anywhere (`SecurityCode::parse` also takes full-width forms).
-const CODE_PATTERN: &str = r"^[\s._-]*(?:[2-9a-hjkmnp-zA-HJKMNP-Z][\s._-]*){8}$";
+/// A security code as people type it: 8 characters of the alphabet in any case, with ASCII white
+/// space, dashes, dots or underscores anywhere (`SecurityCode::parse` also takes full-width forms
+/// and other separators); the server reads at most 64 bytes of it.
+const CODE_PATTERN: &str =
+    r"^[\t\n\x0b\x0c\r ._-]*(?:[2-9a-hjkmnp-zA-HJKMNP-Z][\t\n\x0b\x0c\r ._-]*){8}$";
+
+/// Nothing but Unicode white space (what `str::trim` removes), or nothing at all.
+const WHITE_SPACE_ONLY: &str =
+    r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$";
+/// An IPv4 address with an optional prefix length.
+const IPV4_RANGE_PATTERN: &str = r"^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:/(?:3[0-2]|[12]?[0-9]))?$";
+/// An identity provider's issuer: https (http on loopback), a host, an optional port and path,
+/// no query, fragment or user name (`auth::oidc::check_issuer`).
+const ISSUER_PATTERN: &str = r"^(?:https://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?|http://(?:localhost|127\.0\.0\.1))(?::[1-9][0-9]{0,3})?(?:/[A-Za-z0-9._~-]+)*/?$";
+/// The agent's loopback redirect (`auth::agent_sso::check_redirect`).
+const AGENT_REDIRECT_PATTERN: &str =
+    r"^http://(?:127\.0\.0\.1|\[::1\]):[1-9][0-9]{0,3}(?:/[A-Za-z0-9._~-]+)*/?$";
+
+/// An IPv6 address in any of its textual forms (an IPv4 tail included, no zone), with an
+/// optional prefix length.
+fn ipv6_range_pattern() -> String {
+    let h = "[0-9a-fA-F]{1,4}";
+    let v4 = r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+    let forms = [
+        format!("(?:{h}:){{7}}{h}"),
+        format!("(?:{h}:){{1,7}}:"),
+        format!("(?:{h}:){{1,6}}:{h}"),
+        format!("(?:{h}:){{1,5}}(?::{h}){{1,2}}"),
+        format!("(?:{h}:){{1,4}}(?::{h}){{1,3}}"),
+        format!("(?:{h}:){{1,3}}(?::{h}){{1,4}}"),
+        format!("(?:{h}:){{1,2}}(?::{h}){{1,5}}"),
+        format!("{h}:(?::{h}){{1,6}}"),
+        format!(":(?:(?::{h}){{1,7}}|:)"),
+        format!("(?:{h}:){{6}}{v4}"),
+        format!("::(?:{h}:){{0,5}}{v4}"),
+        format!("(?:{h}:){{1,4}}:(?:{h}:){{0,1}}{v4}"),
+    ];
+    format!(
+        "^(?:{})(?:/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9]))?$",
+        forms.join("|")
+    )
+}
 
 fn name_rule() -> Value {
     json!({"minLength": 1, "maxLength": MAX_NAME_CHARS, "pattern": NAME_PATTERN})
@@ -183,6 +231,29 @@ fn text_rule(max: usize) -> Value {
 }
 fn id_rule() -> Value {
     json!({"pattern": ID_PATTERN})
+}
+fn typed(ty: &str, mut rule: Value) -> Value {
+    rule["type"] = json!(ty);
+    rule
+}
+fn id_list(max: usize) -> Value {
+    json!({"maxItems": max, "items": {"type": "string", "pattern": ID_PATTERN}})
+}
+/// 1 to [`MAX_CA_ADDRESS_RANGES`] IPv4 or IPv6 ranges or addresses (stored and shown as ranges).
+fn address_ranges() -> Value {
+    json!({
+        "minItems": 1,
+        "maxItems": MAX_CA_ADDRESS_RANGES,
+        "items": {"type": "string", "maxLength": MAX_CA_RANGE_CHARS, "anyOf": [
+            {"pattern": IPV4_RANGE_PATTERN},
+            {"pattern": ipv6_range_pattern()}
+        ]}
+    })
+}
+/// Client id and secret of the identity provider: 1 to [`MAX_OIDC_CLIENT_CHARS`] characters,
+/// none of them control characters, not only white space.
+fn client_text() -> Value {
+    json!({"minLength": 1, "maxLength": MAX_OIDC_CLIENT_CHARS, "pattern": NAME_PATTERN})
 }
 fn range(min: i64, max: i64) -> Value {
     json!({"minimum": min, "maximum": max})
@@ -235,7 +306,11 @@ fn field_rules() -> Vec<(&'static str, &'static str, Value)> {
             range(5, MAX_SESSION_MINUTES),
         ),
         ("CreateSession", "device_id", id_rule()),
-        ("JoinSession", "code", json!({"pattern": CODE_PATTERN})),
+        (
+            "JoinSession",
+            "code",
+            json!({"maxLength": 64, "pattern": CODE_PATTERN}),
+        ),
         ("RequestMode", "mode", json!({"enum": ["view", "control"]})),
         (
             "PostChat",
@@ -260,6 +335,73 @@ fn field_rules() -> Vec<(&'static str, &'static str, Value)> {
             range(1, MAX_TOKEN_DAYS),
         ),
         ("WhatIf", "user_id", id_rule()),
+        (
+            "WhatIf",
+            "address",
+            json!({"anyOf": [{"format": "ipv4"}, {"format": "ipv6"}, {"pattern": WHITE_SPACE_ONLY}]}),
+        ),
+        (
+            "AgentTokenRequest",
+            "code_verifier",
+            json!({"pattern": r"^[A-Za-z0-9._~-]{43,128}$"}),
+        ),
+        ("AssignmentBody", "scope_groups", id_list(100)),
+        ("PolicyBody", "name", name_rule()),
+        (
+            "PolicyBody",
+            "description",
+            text_rule(MAX_DESCRIPTION_CHARS),
+        ),
+        ("Targets", "include_users", id_list(MAX_CA_TARGETS)),
+        ("Targets", "include_groups", id_list(MAX_CA_TARGETS)),
+        ("Targets", "exclude_users", id_list(MAX_CA_TARGETS)),
+        ("Targets", "exclude_groups", id_list(MAX_CA_TARGETS)),
+        ("Conditions", "client_address_in", address_ranges()),
+        ("Conditions", "client_address_not_in", address_ranges()),
+        ("CompliancePolicyBody", "name", name_rule()),
+        (
+            "CompliancePolicyBody",
+            "description",
+            text_rule(MAX_DESCRIPTION_CHARS),
+        ),
+        (
+            "CompliancePolicyBody",
+            "group_ids",
+            id_list(MAX_POLICY_GROUPS),
+        ),
+        (
+            "Rules",
+            "min_os_versions",
+            json!({"maxItems": MAX_MIN_OS_RULES}),
+        ),
+        (
+            "Rules",
+            "checked_in_within_days",
+            range(1, MAX_CHECK_IN_AGE_DAYS),
+        ),
+        ("MinOsVersion", "os", name_rule()),
+        (
+            "MinOsVersion",
+            "version",
+            json!({"minLength": 1, "maxLength": MAX_NAME_CHARS, "pattern": r"^[^\x00-\x1f\x7f-\x9f]*[0-9][^\x00-\x1f\x7f-\x9f]*$"}),
+        ),
+        (
+            "OidcSettingsBody",
+            "issuer",
+            json!({"maxLength": MAX_URL_CHARS, "pattern": ISSUER_PATTERN}),
+        ),
+        ("OidcSettingsBody", "client_id", client_text()),
+        ("OidcSettingsBody", "client_secret", client_text()),
+        (
+            "OidcSettingsBody",
+            "button_label",
+            text_rule(MAX_NAME_CHARS),
+        ),
+        (
+            "OidcSettingsBody",
+            "allowed_domains",
+            json!({"maxItems": MAX_OIDC_DOMAINS, "items": {"type": "string", "maxLength": 253, "pattern": DOMAIN_PATTERN}}),
+        ),
     ];
     for schema in ["Report", "Enroll"] {
         rules.push((schema, "name", name_rule()));
@@ -280,11 +422,79 @@ fn field_rules() -> Vec<(&'static str, &'static str, Value)> {
         "notes",
         json!({
             "maxProperties": MAX_FACT_NOTES,
-            "propertyNames": name_rule(),
-            "additionalProperties": text_rule(MAX_FACT_NOTE_CHARS)
+            "propertyNames": typed("string", name_rule()),
+            "additionalProperties": typed("string", text_rule(MAX_FACT_NOTE_CHARS))
         }),
     ));
     rules
+}
+
+/// Rules between fields of one object, as JSON Schema keywords merged into its schema.
+fn object_rules() -> Vec<(&'static str, Value)> {
+    let non_empty =
+        |field: &str| json!({"required": [field], "properties": {field: {"minItems": 1}}});
+    let is_true =
+        |field: &str| json!({"required": [field], "properties": {field: {"const": true}}});
+    vec![
+        (
+            "AssignmentBody",
+            json!({
+                "oneOf": [
+                    {"required": ["user_id"], "properties": {"user_id": {"type": "string"}},
+                     "not": {"required": ["group_id"], "properties": {"group_id": {"type": "string"}}}},
+                    {"required": ["group_id"], "properties": {"group_id": {"type": "string"}},
+                     "not": {"required": ["user_id"], "properties": {"user_id": {"type": "string"}}}}
+                ],
+                "anyOf": [is_true("scope_all"), non_empty("scope_groups")]
+            }),
+        ),
+        (
+            "Targets",
+            json!({"anyOf": [is_true("all_users"), non_empty("include_users"), non_empty("include_groups")]}),
+        ),
+        (
+            "Rules",
+            json!({"anyOf": [
+                non_empty("min_os_versions"),
+                is_true("disk_encryption"),
+                is_true("firewall"),
+                is_true("screen_lock"),
+                {"required": ["checked_in_within_days"], "properties": {"checked_in_within_days": {"type": "integer"}}}
+            ]}),
+        ),
+        (
+            "CompliancePolicyBody",
+            json!({"not": {"required": ["all_devices", "group_ids"], "properties": {
+                "all_devices": {"const": true}, "group_ids": {"minItems": 1}
+            }}}),
+        ),
+    ]
+}
+
+/// The agent's three sign-in parameters of `GET /auth/oidc/login`, which go together, as one
+/// optional object (`style: form, explode: true` puts each property in the query as before).
+fn agent_login_parameter() -> Value {
+    json!({
+        "name": "agent",
+        "in": "query",
+        "required": false,
+        "style": "form",
+        "explode": true,
+        "description": "A sign-in started by the native agent (RFC 8252): all three parameters or none.",
+        "schema": {
+            "type": "object",
+            "required": ["agent_redirect", "agent_state", "agent_challenge"],
+            "additionalProperties": false,
+            "properties": {
+                "agent_redirect": {"type": "string", "maxLength": MAX_URL_CHARS, "pattern": AGENT_REDIRECT_PATTERN,
+                    "description": "The agent's loopback redirect: `http://127.0.0.1:PORT/PATH` or `http://[::1]:PORT/PATH`."},
+                "agent_state": {"type": "string", "pattern": format!("^[A-Za-z0-9._~-]{{1,{MAX_AGENT_STATE_CHARS}}}$"),
+                    "description": "The agent's state, echoed back to its redirect."},
+                "agent_challenge": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$",
+                    "description": "The agent's PKCE challenge (S256) for `POST /api/auth/agent/token`."}
+            }
+        }
+    })
 }
 
 /// What the server checks of query parameters, by operation path and name.
@@ -294,6 +504,7 @@ fn query_rule(path: &str, name: &str) -> Option<Value> {
         (_, "limit") => range(1, MAX_PAGE_SIZE),
         (_, "offset") => json!({"minimum": 0}),
         ("/api/reports/sessions", "format") => json!({"enum": ["json", "csv"]}),
+        ("/api/devices", "checked_in_before" | "checked_in_after") => range(0, MAX_TIMESTAMP_MS),
         _ => return None,
     })
 }

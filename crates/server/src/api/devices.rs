@@ -259,7 +259,7 @@ async fn update_device(
     if let Some(Some(u)) = &req.primary_user_id {
         validate::id("primary_user_id", u)?;
         if state.store.user(&state.tenant_id, u).await?.is_none() {
-            return Err(AppError::bad_request(
+            return Err(AppError::conflict(
                 "unknown_user",
                 "primary_user_id names no user",
             ));

@@ -40,11 +40,53 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
         let axum::Json(mut value) =
             axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        // serde would also read a struct from an array of its fields' values.
+        if !value.is_object() {
+            return Err(AppError::bad_request(
+                "invalid_body",
+                "the request body must be a JSON object",
+            ));
+        }
         integral_numbers_as_integers(&mut value);
         serde_json::from_value(value).map(Json).map_err(|e| {
             AppError::bad_request("invalid_body", format!("invalid request body: {e}"))
         })
     }
+}
+
+/// `deserialize_with` for a struct field that must be a JSON object (serde's derive also reads a
+/// struct from an array of its fields' values, which the documented schema does not allow).
+pub fn object<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    let v = serde_json::Value::deserialize(d)?;
+    if !v.is_object() {
+        return Err(D::Error::custom("expected a JSON object"));
+    }
+    T::deserialize(v).map_err(D::Error::custom)
+}
+
+/// [`object`] for a list of structs.
+pub fn objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    let items = Vec::<serde_json::Value>::deserialize(d)?;
+    items
+        .into_iter()
+        .map(|v| {
+            if v.is_object() {
+                T::deserialize(v).map_err(D::Error::custom)
+            } else {
+                Err(D::Error::custom("expected a list of JSON objects"))
+            }
+        })
+        .collect()
 }
 
 /// Rewrites every float with a zero fraction that fits an `i64` or `u64` as that integer.
@@ -150,6 +192,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(reports::router())
 }
 
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`) in PATCH bodies.
+pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::integral_numbers_as_integers;
@@ -165,13 +216,4 @@ mod tests {
         );
         assert!(v["a"].is_i64());
     }
-}
-
-/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`) in PATCH bodies.
-pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
 }

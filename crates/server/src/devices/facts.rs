@@ -53,7 +53,7 @@ pub struct Report {
     #[serde(default)]
     pub last_boot: Option<i64>,
     /// Compliance facts.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::api::object")]
     pub facts: Facts,
 }
 
