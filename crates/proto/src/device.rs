@@ -69,8 +69,8 @@ pub struct Report {
     /// Last boot, Unix milliseconds.
     #[serde(default)]
     pub last_boot: Option<i64>,
-    /// Compliance facts.
-    #[serde(default)]
+    /// Compliance facts (a JSON object).
+    #[serde(default, deserialize_with = "object")]
     pub facts: Facts,
 }
 
@@ -100,8 +100,8 @@ pub struct Enroll {
     pub primary_user: Option<String>,
     /// Last boot, Unix milliseconds.
     pub last_boot: Option<i64>,
-    /// Compliance facts.
-    #[serde(default)]
+    /// Compliance facts (a JSON object).
+    #[serde(default, deserialize_with = "object")]
     pub facts: Facts,
 }
 
@@ -182,4 +182,19 @@ pub struct CheckedIn {
     /// When to check in next, seconds.
     #[serde(default = "default_check_in_secs")]
     pub next_check_in_secs: u64,
+}
+
+/// Reads a struct only from a JSON object: serde would also take an array of its fields in
+/// order, which no client means to send.
+fn object<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    let v = serde_json::Value::deserialize(d)?;
+    if !v.is_object() {
+        return Err(D::Error::custom("expected a JSON object"));
+    }
+    T::deserialize(v).map_err(D::Error::custom)
 }

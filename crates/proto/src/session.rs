@@ -74,7 +74,8 @@ impl FromStr for Mode {
 /// The two sides of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Named apart from the access-control `Role` in the OpenAPI document.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ParticipantRole))]
 pub enum Role {
     /// The support person who started the session and gave out the code.
     Helper,

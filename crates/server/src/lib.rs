@@ -44,6 +44,7 @@ use store::Store;
 /// The whole application as a router.
 pub fn app(state: AppState) -> Router {
     let (api, openapi) = api::router().split_for_parts();
+    let openapi = api::contract::complete(&openapi);
     Router::new()
         .merge(api)
         .merge(ops::router(openapi))
@@ -72,8 +73,8 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// The OpenAPI document of every JSON endpoint.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::router().split_for_parts().1
+pub fn openapi() -> serde_json::Value {
+    api::contract::complete(&api::router().split_for_parts().1)
 }
 
 /// A server ready to run: the state and what first start created.

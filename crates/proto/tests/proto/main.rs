@@ -8,9 +8,11 @@
 //! - `two_sided`: a helper, a sharer and a server stepped together on a simulated clock over a
 //!   simulated network, in the style of str0m's `tests/common.rs`: presence timing, resumption,
 //!   chat, signalling, consent and the maximum length, without sleeping.
+//! - `fuzz`: property tests (stable-Rust fuzzing) of the live-message and security-code parsers.
 //! - `openapi` (feature `openapi`): the schemas the server puts in its OpenAPI document.
 
 mod contract;
+mod fuzz;
 mod sequences;
 mod two_sided;
 mod wire;

@@ -58,7 +58,7 @@ fn every_type_has_a_schema() {
         "ErrorBody",
         "ErrorResponse",
         "Mode",
-        "Role",
+        "ParticipantRole",
         "EndReason",
         "StateName",
         "PresenceStatus",
@@ -71,7 +71,10 @@ fn every_type_has_a_schema() {
 fn enum_schemas_list_the_wire_names() {
     let schemas = schemas();
     assert_eq!(enum_values(&schemas["Mode"]), sorted(["view", "control"]));
-    assert_eq!(enum_values(&schemas["Role"]), sorted(["helper", "sharer"]));
+    assert_eq!(
+        enum_values(&schemas["ParticipantRole"]),
+        sorted(["helper", "sharer"])
+    );
     assert_eq!(
         enum_values(&schemas["PresenceStatus"]),
         sorted(["online", "left", "lost"])

@@ -29,6 +29,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 /// A compliance policy as written (create and replace).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CompliancePolicyBody)]
 pub struct PolicyBody {
     pub name: String,
     #[serde(default)]
@@ -42,6 +43,7 @@ pub struct PolicyBody {
     /// Applies to devices whose primary user is in one of these groups.
     #[serde(default)]
     pub group_ids: Vec<String>,
+    #[serde(deserialize_with = "super::object")]
     pub rules: Rules,
 }
 
@@ -77,7 +79,7 @@ async fn checked(state: &AppState, body: PolicyBody) -> ApiResult<PolicyInput> {
         .existing_groups(&state.tenant_id, &group_ids)
         .await?;
     if found.len() != group_ids.len() {
-        return Err(AppError::bad_request(
+        return Err(AppError::conflict(
             "unknown_group",
             "group_ids names a group that does not exist",
         ));

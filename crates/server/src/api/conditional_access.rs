@@ -36,8 +36,9 @@ pub struct PolicyBody {
     pub description: String,
     /// `enabled`, `disabled` or `report_only`.
     pub state: PolicyState,
+    #[serde(deserialize_with = "super::object")]
     pub targets: Targets,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::object")]
     pub conditions: Conditions,
     /// `allow`, `require_second_factor` or `block`.
     pub grant: GrantControl,
@@ -136,7 +137,7 @@ async fn checked(state: &AppState, body: &PolicyBody) -> ApiResult<PolicyFields>
     }
     for u in targets.include_users.iter().chain(&targets.exclude_users) {
         if state.store.user(&state.tenant_id, u).await?.is_none() {
-            return Err(AppError::bad_request(
+            return Err(AppError::conflict(
                 "unknown_user",
                 format!("no user with id {u}"),
             ));
@@ -144,7 +145,7 @@ async fn checked(state: &AppState, body: &PolicyBody) -> ApiResult<PolicyFields>
     }
     for g in targets.include_groups.iter().chain(&targets.exclude_groups) {
         if state.store.group(&state.tenant_id, g).await?.is_none() {
-            return Err(AppError::bad_request(
+            return Err(AppError::conflict(
                 "unknown_group",
                 format!("no group with id {g}"),
             ));

@@ -17,7 +17,6 @@ use crate::limits::*;
 use crate::state::AppState;
 use crate::store::devices::{Device, DeviceFilter, DeviceSession, Retirement};
 use crate::validate;
-use axum::Extension;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -251,7 +250,7 @@ async fn update_device(
     if let Some(Some(u)) = &req.primary_user_id {
         validate::id("primary_user_id", u)?;
         if state.store.user(&state.tenant_id, u).await?.is_none() {
-            return Err(AppError::bad_request(
+            return Err(AppError::conflict(
                 "unknown_user",
                 "primary_user_id names no user",
             ));
@@ -333,15 +332,9 @@ async fn retire_device(
               (status = 401, body = crate::error::ErrorBody, description = "device_signature_missing, _invalid, device_replay, device_retired, device_unknown, device_timestamp_skew")))]
 async fn check_in(
     State(state): State<AppState>,
-    device: Option<Extension<VerifiedDevice>>,
+    SignedByDevice(device): SignedByDevice,
     Json(report): Json<Report>,
 ) -> ApiResult<Json<CheckedIn>> {
-    let Some(Extension(device)) = device else {
-        return Err(AppError::auth_failed(
-            "device_signature_missing",
-            "check-ins must be signed by an enrolled device",
-        ));
-    };
     let report = facts::check(&report)?;
     let reported = match &report.primary_user {
         Some(login) => state.store.user_for_login(&state.tenant_id, login).await?,
@@ -372,4 +365,29 @@ async fn check_in(
         reasons: device.compliance_reasons,
         next_check_in_secs: CHECK_IN_INTERVAL_SECS,
     }))
+}
+
+/// The enrolled device that signed the request; without one the answer is a 401, before the body
+/// is read (credentials are checked before input).
+struct SignedByDevice(VerifiedDevice);
+
+impl axum::extract::FromRequestParts<AppState> for SignedByDevice {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &AppState,
+    ) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<VerifiedDevice>()
+            .cloned()
+            .map(SignedByDevice)
+            .ok_or_else(|| {
+                AppError::auth_failed(
+                    "device_signature_missing",
+                    "check-ins must be signed by an enrolled device",
+                )
+            })
+    }
 }

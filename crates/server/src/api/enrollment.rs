@@ -100,10 +100,7 @@ async fn create_token(
     if let Some(u) = &req.user_id {
         validate::id("user_id", u)?;
         if state.store.user(&state.tenant_id, u).await?.is_none() {
-            return Err(AppError::bad_request(
-                "unknown_user",
-                "user_id names no user",
-            ));
+            return Err(AppError::conflict("unknown_user", "user_id names no user"));
         }
     }
     let token = new_token(TOKEN_PREFIX);

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod compliance;
 pub mod conditional_access;
+pub mod contract;
 pub mod devices;
 pub mod domains;
 pub mod enrollment;
@@ -28,10 +29,86 @@ use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-/// A JSON body whose rejections become our JSON errors.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// A JSON body whose rejections become our JSON errors. A number with a zero fraction (`5.0`)
+/// is an integer, as JSON Schema's `integer` says, so integer fields take it.
+#[derive(Debug)]
 pub struct Json<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let axum::Json(mut value) =
+            axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        // serde would also read a struct from an array of its fields' values.
+        if !value.is_object() {
+            return Err(AppError::bad_request(
+                "invalid_body",
+                "the request body must be a JSON object",
+            ));
+        }
+        integral_numbers_as_integers(&mut value);
+        serde_json::from_value(value).map(Json).map_err(|e| {
+            AppError::bad_request("invalid_body", format!("invalid request body: {e}"))
+        })
+    }
+}
+
+/// `deserialize_with` for a struct field that must be a JSON object (serde's derive also reads a
+/// struct from an array of its fields' values, which the documented schema does not allow).
+pub fn object<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    let v = serde_json::Value::deserialize(d)?;
+    if !v.is_object() {
+        return Err(D::Error::custom("expected a JSON object"));
+    }
+    T::deserialize(v).map_err(D::Error::custom)
+}
+
+/// [`object`] for a list of structs.
+pub fn objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    let items = Vec::<serde_json::Value>::deserialize(d)?;
+    items
+        .into_iter()
+        .map(|v| {
+            if v.is_object() {
+                T::deserialize(v).map_err(D::Error::custom)
+            } else {
+                Err(D::Error::custom("expected a list of JSON objects"))
+            }
+        })
+        .collect()
+}
+
+/// Rewrites every float with a zero fraction that fits an `i64` or `u64` as that integer.
+pub fn integral_numbers_as_integers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // Bounds are exact powers of two, so the comparisons are exact.
+            if f.fract() == 0.0
+                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f)
+            {
+                *v = Value::from(f as i64);
+            } else if f.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(&f) {
+                *v = Value::from(f as u64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
+    }
+}
 
 impl<T: Serialize> axum::response::IntoResponse for Json<T> {
     fn into_response(self) -> axum::response::Response {
@@ -122,4 +199,21 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::integral_numbers_as_integers;
+    use serde_json::json;
+
+    #[test]
+    fn integral_floats_become_integers_and_others_stay() {
+        let mut v = json!({"a": 5.0, "b": [-3.0, 2.5, 1e300], "c": {"d": 18446744073709549568.0}, "e": "5.0"});
+        integral_numbers_as_integers(&mut v);
+        assert_eq!(
+            v,
+            json!({"a": 5, "b": [-3, 2.5, 1e300], "c": {"d": 18446744073709549568u64}, "e": "5.0"})
+        );
+        assert!(v["a"].is_i64());
+    }
 }

@@ -435,7 +435,7 @@ async fn callback(
 }
 
 fn invalid_state(message: &str) -> AppError {
-    AppError::bad_request(
+    AppError::auth_failed(
         "oidc_invalid_state",
         format!("single sign-on: {message}; start the sign-in again"),
     )

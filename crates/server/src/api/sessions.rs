@@ -151,7 +151,8 @@ async fn list_sessions(
 
 #[utoipa::path(post, path = "/api/sessions", tag = "sessions", request_body = CreateSession,
     responses((status = 201, body = CreatedSession), (status = 403, body = crate::error::ErrorBody),
-              (status = 404, body = crate::error::ErrorBody)))]
+              (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody, description = "device_retired, too_many_waiting")))]
 async fn create_session(
     State(state): State<AppState>,
     who: Need<perm::Offer>,
@@ -257,6 +258,7 @@ async fn create_session(
 #[utoipa::path(post, path = "/api/sessions/join", tag = "sessions", request_body = JoinSession,
     responses((status = 200, body = SessionView, description = "Joined: the helper's trust screen is in `helper`"),
               (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody, description = "own_session"),
               (status = 410, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 async fn join_session(
     State(state): State<AppState>,

@@ -154,7 +154,8 @@ async fn get_user(
 
 #[utoipa::path(patch, path = "/api/users/{id}", tag = "users", params(("id" = String, Path)), request_body = UpdateUser,
     responses((status = 200, body = User), (status = 400, body = crate::error::ErrorBody),
-              (status = 404, body = crate::error::ErrorBody)))]
+              (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody, description = "cannot_disable_self")))]
 async fn update_user(
     State(state): State<AppState>,
     who: Need<perm::ManageUsers>,

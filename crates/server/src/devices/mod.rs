@@ -14,6 +14,8 @@ pub mod auth;
 pub mod compliance;
 pub mod facts;
 pub mod signing;
+#[cfg(test)]
+mod signing_fuzz;
 
 use crate::clock::now_ms;
 use crate::state::AppState;

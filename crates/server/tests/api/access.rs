@@ -191,12 +191,12 @@ async fn policies_crud_and_validation(db: Db) {
         ),
         (
             bad(json!({"targets": {"include_users": ["0".repeat(32)]}})),
-            StatusCode::BAD_REQUEST,
+            StatusCode::CONFLICT,
             "unknown_user",
         ),
         (
             bad(json!({"targets": {"all_users": true, "exclude_groups": ["1".repeat(32)]}})),
-            StatusCode::BAD_REQUEST,
+            StatusCode::CONFLICT,
             "unknown_group",
         ),
         (

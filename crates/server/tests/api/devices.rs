@@ -144,11 +144,18 @@ async fn enrollment_tokens_and_refusals(db: Db) {
         json!({"name": "x", "max_uses": 10001}),
         json!({"name": "x", "expires_in_hours": 0}),
         json!({"name": "x", "expires_in_hours": 100000}),
-        json!({"name": "x", "user_id": "0".repeat(32)}),
     ] {
         let res = admin.post("/api/enrollment-tokens", bad.clone()).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad}");
     }
+    // A user who does not exist is a conflict with the current state, not a malformed body.
+    let res = admin
+        .post(
+            "/api/enrollment-tokens",
+            json!({"name": "x", "user_id": "0".repeat(32)}),
+        )
+        .await;
+    expect_error(res, StatusCode::CONFLICT, "unknown_user").await;
     // Two uses, then used up.
     let body = report("pc-1", None, json!({}));
     let first = enroll(&s, &token, &key(1), body.clone()).await;
@@ -560,13 +567,19 @@ async fn compliance_policies(db: Db) {
         json!({"name": "x", "rules": {}}),
         json!({"name": "x", "rules": {"checked_in_within_days": 0}}),
         json!({"name": "x", "rules": {"min_os_versions": [{"os": "", "version": "1"}]}}),
-        json!({"name": "x", "rules": {"firewall": true}, "group_ids": ["0".repeat(32)]}),
         json!({"name": "x", "rules": {"firewall": true}, "all_devices": true, "group_ids": [gid]}),
         json!({"name": "x", "rules": {"antivirus": true}}),
     ] {
         let res = admin.post("/api/compliance-policies", bad.clone()).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad}");
     }
+    let res = admin
+        .post(
+            "/api/compliance-policies",
+            json!({"name": "x", "rules": {"firewall": true}, "group_ids": ["0".repeat(32)]}),
+        )
+        .await;
+    expect_error(res, StatusCode::CONFLICT, "unknown_group").await;
     let audit = admin.get_json("/api/audit?limit=500").await.to_string();
     for action in [
         "compliance_policy.created",
@@ -703,7 +716,7 @@ async fn inventory_and_retirement(db: Db) {
                 json!({"primary_user_id": "0".repeat(32)}),
             )
             .await,
-        StatusCode::BAD_REQUEST,
+        StatusCode::CONFLICT,
         "unknown_user",
     )
     .await;

@@ -4,6 +4,7 @@ mod access;
 mod agent_sso;
 mod chat;
 mod common;
+mod contract;
 mod devices;
 mod foundation;
 mod headers;

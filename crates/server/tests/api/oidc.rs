@@ -471,7 +471,7 @@ async fn real_provider_state_code_and_issuer_faults(db: Db) {
     tampered.replace_range(0..1, if state.starts_with('A') { "B" } else { "A" });
     let body = expect_error(
         callback(&s, &b, &with_param(&cb, "state", &tampered)).await,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNAUTHORIZED,
         "oidc_invalid_state",
     )
     .await;
@@ -479,7 +479,7 @@ async fn real_provider_state_code_and_issuer_faults(db: Db) {
     // Another browser (no state cookie) cannot use this browser's response.
     expect_error(
         callback(&s, &browser(), &cb).await,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNAUTHORIZED,
         "oidc_invalid_state",
     )
     .await;
@@ -493,7 +493,7 @@ async fn real_provider_state_code_and_issuer_faults(db: Db) {
     no_state.query_pairs_mut().clear().extend_pairs(pairs);
     expect_error(
         callback(&s, &b, no_state.as_str()).await,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNAUTHORIZED,
         "oidc_invalid_state",
     )
     .await;
@@ -512,7 +512,7 @@ async fn real_provider_state_code_and_issuer_faults(db: Db) {
         .send()
         .await
         .unwrap();
-    expect_error(replay, StatusCode::BAD_REQUEST, "oidc_invalid_state").await;
+    expect_error(replay, StatusCode::UNAUTHORIZED, "oidc_invalid_state").await;
 
     // A tampered code: the provider refuses it at the token endpoint.
     let b = browser();
