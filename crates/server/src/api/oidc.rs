@@ -433,8 +433,11 @@ async fn callback(
 ) -> ApiResult<Response> {
     let key = format!("oidc:fail:{}", addr.text());
     state.limiter.check(&key, FAILURE_LIMIT).await?;
+    // The account, once the provider's answer names one: a refusal after that names who was
+    // refused.
+    let mut who: Option<User> = None;
     let result = match query {
-        Ok(Query(q)) => finish(&state, addr, &headers, q).await,
+        Ok(Query(q)) => finish(&state, addr, &headers, q, &mut who).await,
         Err(e) => Err((e, None)),
     };
     match result {
@@ -444,8 +447,8 @@ async fn callback(
                 state.limiter.fail(&key, FAILURE_LIMIT).await;
                 audit::anonymous(
                     &state,
-                    "single sign-on",
-                    None,
+                    who.as_ref().map_or("single sign-on", |u| u.email.as_str()),
+                    who.as_ref().map(|u| u.id.as_str()),
                     addr,
                     "auth.sign_in_failed",
                     json!({"method": "oidc", "client": if agent.is_some() { "agent" } else { "web" },
@@ -475,12 +478,13 @@ async fn finish(
     addr: ClientAddr,
     headers: &HeaderMap,
     q: CallbackQuery,
+    who: &mut Option<User>,
 ) -> Result<Response, (AppError, Option<AgentReturn>)> {
     let pending = pending_login(state, headers, &q)
         .await
         .map_err(|e| (e, None))?;
     let agent = pending.agent.clone();
-    complete(state, addr, q, pending)
+    complete(state, addr, q, pending, who)
         .await
         .map_err(|e| (e, agent))
 }
@@ -518,6 +522,7 @@ async fn complete(
     addr: ClientAddr,
     q: CallbackQuery,
     pending: PendingLogin,
+    who: &mut Option<User>,
 ) -> ApiResult<Response> {
     let settings = enabled_settings(state).await?;
     // 2. The provider's own refusal.
@@ -558,6 +563,7 @@ async fn complete(
     let identity = oidc::finish(&provider, code, &pending).await?;
     // 5. The account.
     let (user, how) = account_for(state, &settings, &identity).await?;
+    *who = Some(user.clone());
     if user.disabled {
         return Err(AppError::forbidden(
             "account_disabled",
@@ -691,7 +697,7 @@ async fn account_for(
             picture_url: id.picture.clone().filter(|_| !own_picture).map(Some),
             ..UserUpdate::default()
         };
-        state.store.update_user(tenant, &user.id, &update).await?;
+        state.store.sync_profile(tenant, &user.id, &update).await?;
     }
     let user = state
         .store

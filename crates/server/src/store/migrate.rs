@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(6, "0006_agent_sso.sql"),
     migration!(7, "0007_unattended.sql"),
     migration!(8, "0008_chat_threads.sql"),
+    migration!(9, "0009_audit_chain.sql"),
 ];
 
 /// The schema version this binary brings.
@@ -38,6 +39,18 @@ pub enum MigrateError {
          run a newer Assist or restore a backup taken before the upgrade"
     )]
     TooNew { found: i64, known: i64 },
+}
+
+/// How a statement that is a step in Rust starts.
+const HOOK: &str = "-- hook:";
+
+/// The Rust step of a migration.
+async fn hook(version: i64, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> anyhow::Result<()> {
+    match version {
+        9 => super::audit::chain_existing(tx).await?,
+        _ => anyhow::bail!("migration {version} has no step in code"),
+    }
+    Ok(())
 }
 
 pub(super) async fn run(store: &Store) -> anyhow::Result<()> {
@@ -76,11 +89,18 @@ pub(super) async fn run(store: &Store) -> anyhow::Result<()> {
         };
         let mut tx = pool.begin().await?;
         // Statements are separated by lines holding only `-- ;;` so that trigger bodies may contain `;`.
+        // A statement `-- hook: ...` is a step written in Rust, run at that point.
         for stmt in sql
             .split("\n-- ;;\n")
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
+            if stmt.starts_with(HOOK) {
+                hook(*version, &mut tx)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("migration {version} failed: {e}\n{stmt}"))?;
+                continue;
+            }
             tx.execute(stmt)
                 .await
                 .map_err(|e| anyhow::anyhow!("migration {version} failed: {e}\n{stmt}"))?;
