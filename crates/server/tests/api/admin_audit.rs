@@ -11,6 +11,7 @@ both!(
     the_last_administrator_stays,
     concurrent_removals_keep_an_administrator,
     a_disable_is_not_undone_by_a_concurrent_edit,
+    concurrent_settings_changes_keep_each_other,
     a_clean_chain_verifies,
     a_changed_entry_is_reported_at_its_link,
     removed_entries_are_reported,
@@ -81,9 +82,8 @@ async fn user_manager(s: &TestServer, admin: &Api) -> Api {
 async fn me(api: &Api) -> String {
     api.get_json("/api/me").await["user"]["id"]
         .as_str()
-        .or_else(|| None)
-        .map(str::to_owned)
-        .unwrap_or_default()
+        .unwrap()
+        .to_owned()
 }
 
 async fn the_last_administrator_stays(db: Db) {
@@ -251,6 +251,37 @@ async fn a_disable_is_not_undone_by_a_concurrent_edit(db: Db) {
         let res = admin.patch(&path, json!({"disabled": false})).await;
         assert_eq!(res.status(), StatusCode::OK);
     }
+    s.stop().await;
+}
+
+/// Two partial settings changes at once: both stay.
+async fn concurrent_settings_changes_keep_each_other(db: Db) {
+    let s = TestServer::start(db).await;
+    let admin = s.admin().await;
+    let other = s.admin().await;
+    for round in 0..20 {
+        let on = round % 2 == 0;
+        let (x, y) = tokio::join!(
+            admin.put("/api/settings", json!({"chat_disabled": on})),
+            other.put("/api/settings", json!({"allow_unenrolled_devices": on}))
+        );
+        assert_eq!((x.status(), y.status()), (StatusCode::OK, StatusCode::OK));
+        let stored = s
+            .state
+            .store
+            .tenant(&s.state.tenant_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .settings;
+        assert_eq!(
+            (stored.chat_disabled, stored.allow_unenrolled_devices),
+            (on, on),
+            "round {round}: a change was lost"
+        );
+    }
+    let log = admin.get_json("/api/audit?action=settings.changed").await;
+    assert_eq!(log["total"], 40);
     s.stop().await;
 }
 
