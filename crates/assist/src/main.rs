@@ -1,6 +1,8 @@
 //! `assist`: the one binary. `assist serve` runs the server; `assist agent ...` the native sharer
-//! app. Configuration: a TOML file, then `ASSIST_*` environment variables, then flags.
+//! app; `assist admin ...` recovery commands against the server's database. Configuration: a
+//! TOML file, then `ASSIST_*` environment variables, then flags.
 
+mod admin;
 mod agent;
 mod serve;
 
@@ -20,6 +22,8 @@ enum Command {
     Serve(Box<serve::ServeArgs>),
     /// The device agent: enroll, check in.
     Agent(agent::AgentArgs),
+    /// Recovery on the server's machine: reset-password, grant-admin, verify-audit.
+    Admin(admin::AdminArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -34,5 +38,6 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(*args),
         Command::Agent(args) => agent::run(args),
+        Command::Admin(args) => admin::run(args),
     }
 }

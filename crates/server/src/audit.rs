@@ -1,12 +1,33 @@
 //! Writing to the audit log from handlers.
 
+pub mod chain;
+
 use crate::auth::{Authed, ClientAddr};
 use crate::error::AppError;
 use crate::ratelimit::Refusal;
 use crate::state::AppState;
 use crate::store::audit::AuditEntry;
 
-/// Records an action by an authenticated caller.
+/// The entry of an action by an authenticated caller, to hand to the store call that makes the
+/// change (so that the two commit together).
+pub fn entry(
+    who: &Authed,
+    action: &str,
+    target: Option<&str>,
+    detail: serde_json::Value,
+) -> AuditEntry {
+    AuditEntry {
+        actor_id: Some(who.user.id.clone()),
+        actor: who.user.email.clone(),
+        action: action.to_owned(),
+        target: target.map(str::to_owned),
+        address: who.addr.0.map(|a| a.to_string()),
+        detail,
+    }
+}
+
+/// Records an action by an authenticated caller (on its own: for a change, pass
+/// [`entry`] to the store call that makes it).
 pub async fn by(
     state: &AppState,
     who: &Authed,
@@ -16,17 +37,7 @@ pub async fn by(
 ) -> sqlx::Result<()> {
     state
         .store
-        .audit(
-            &state.tenant_id,
-            &AuditEntry {
-                actor_id: Some(who.user.id.clone()),
-                actor: who.user.email.clone(),
-                action: action.to_owned(),
-                target: target.map(str::to_owned),
-                address: who.addr.0.map(|a| a.to_string()),
-                detail,
-            },
-        )
+        .audit(&state.tenant_id, &entry(who, action, target, detail))
         .await
 }
 

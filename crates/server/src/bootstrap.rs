@@ -3,6 +3,7 @@
 use crate::access::permissions::{ADMINISTRATOR_ROLE, builtin_roles};
 use crate::auth::password;
 use crate::store::Store;
+use crate::store::audit::AuditEntry;
 use crate::store::tenants::Tenant;
 use crate::store::users::NewUser;
 
@@ -68,7 +69,16 @@ pub async fn ensure(
         .await?
         .ok_or_else(|| anyhow::anyhow!("the Administrator role is missing"))?;
     store
-        .create_assignment(&tenant.id, &role.id, Some(&user.id), None, true, &[])
+        .create_assignment(&tenant.id, &role.id, Some(&user.id), None, true, &[], |a| {
+            AuditEntry {
+                actor: "system".into(),
+                action: "role.assigned".into(),
+                target: Some(a.id.clone()),
+                detail: serde_json::json!({"role": role.name, "user_id": user.id,
+                    "email": user.email, "scope_all": true, "first_start": true}),
+                ..Default::default()
+            }
+        })
         .await?;
     Ok((
         tenant,

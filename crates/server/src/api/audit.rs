@@ -5,14 +5,16 @@ use crate::access::Need;
 use crate::access::guard::perm;
 use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
-use crate::store::audit::{AuditFilter, AuditRecord};
+use crate::store::audit::{AuditFilter, AuditRecord, AuditVerification};
 use axum::extract::State;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_audit))
+    OpenApiRouter::new()
+        .routes(routes!(list_audit))
+        .routes(routes!(verify_audit))
 }
 
 /// Filters of the audit log.
@@ -59,4 +61,16 @@ async fn list_audit(
     };
     let (items, total) = state.store.list_audit(&state.tenant_id, &f).await?;
     Ok(Json(Listing { items, total }))
+}
+
+/// Checks the tenant's audit chain from its first entry: every entry must link to the one before
+/// it (its hash covers the previous hash and its own fields) and the last must be the chain's
+/// recorded head. Reports the first link that does not hold.
+#[utoipa::path(get, path = "/api/audit/verify", tag = "audit",
+    responses((status = 200, body = AuditVerification), (status = 403, body = crate::error::ErrorBody)))]
+async fn verify_audit(
+    State(state): State<AppState>,
+    _who: Need<perm::ReadAudit>,
+) -> ApiResult<Json<AuditVerification>> {
+    Ok(Json(state.store.verify_audit(&state.tenant_id).await?))
 }

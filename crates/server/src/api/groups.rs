@@ -8,6 +8,7 @@ use crate::error::{ApiResult, AppError};
 use crate::limits::MAX_DESCRIPTION_CHARS;
 use crate::state::AppState;
 use crate::store::groups::Group;
+use crate::store::roles::Guarded;
 use crate::validate;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -62,17 +63,11 @@ async fn create_group(
     let (name, desc) = checked(&body)?;
     let g = state
         .store
-        .create_group(&state.tenant_id, &name, &desc)
+        .create_group(&state.tenant_id, &name, &desc, |g| {
+            audit::entry(&who, "group.created", Some(&g.id), json!({"name": name}))
+        })
         .await?
         .ok_or_else(|| AppError::conflict("name_taken", "a group with this name exists"))?;
-    audit::by(
-        &state,
-        &who,
-        "group.created",
-        Some(&g.id),
-        json!({"name": name}),
-    )
-    .await?;
     Ok((StatusCode::CREATED, Json(g)))
 }
 
@@ -117,18 +112,14 @@ async fn update_group(
             "a group with this name exists",
         ));
     }
-    state
+    let entry = audit::entry(&who, "group.updated", Some(&id), json!({"name": name}));
+    if !state
         .store
-        .update_group(&state.tenant_id, &id, &name, &desc)
-        .await?;
-    audit::by(
-        &state,
-        &who,
-        "group.updated",
-        Some(&id),
-        json!({"name": name}),
-    )
-    .await?;
+        .update_group(&state.tenant_id, &id, &name, &desc, &entry)
+        .await?
+    {
+        return Err(AppError::NotFound("group"));
+    }
     state
         .store
         .group(&state.tenant_id, &id)
@@ -138,18 +129,24 @@ async fn update_group(
 }
 
 #[utoipa::path(delete, path = "/api/groups/{id}", tag = "groups", params(("id" = String, Path)),
-    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody, description = "The group holds the last administrator's role")))]
 async fn delete_group(
     State(state): State<AppState>,
     who: Need<perm::ManageGroups>,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
-    if !state.store.delete_group(&state.tenant_id, &id).await? {
-        return Err(AppError::NotFound("group"));
+    let entry = audit::entry(&who, "group.deleted", Some(&id), json!({}));
+    match state
+        .store
+        .delete_group(&state.tenant_id, &id, &entry)
+        .await?
+    {
+        Guarded::Done(()) => Ok(StatusCode::NO_CONTENT),
+        Guarded::Missing => Err(AppError::NotFound("group")),
+        Guarded::LastAdministrator => Err(super::users::last_administrator()),
     }
-    audit::by(&state, &who, "group.deleted", Some(&id), json!({})).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/groups/{id}/members", tag = "groups", params(("id" = String, Path)),
@@ -187,21 +184,23 @@ async fn add_member(
     {
         return Err(AppError::NotFound("user"));
     }
-    state.store.add_member(&id, &user_id).await?;
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "group.member_added",
         Some(&id),
         json!({"user_id": user_id}),
-    )
-    .await?;
+    );
+    state
+        .store
+        .add_member(&state.tenant_id, &id, &user_id, &entry)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(delete, path = "/api/groups/{id}/members/{user_id}", tag = "groups",
     params(("id" = String, Path), ("user_id" = String, Path)),
-    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody, description = "The member is the last administrator, through this group")))]
 async fn remove_member(
     State(state): State<AppState>,
     who: Need<perm::ManageGroups>,
@@ -209,18 +208,22 @@ async fn remove_member(
 ) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
     validate::id("user_id", &user_id)?;
-    if state.store.group(&state.tenant_id, &id).await?.is_none()
-        || !state.store.remove_member(&id, &user_id).await?
-    {
+    if state.store.group(&state.tenant_id, &id).await?.is_none() {
         return Err(AppError::NotFound("member"));
     }
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "group.member_removed",
         Some(&id),
         json!({"user_id": user_id}),
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
+    );
+    match state
+        .store
+        .remove_member(&state.tenant_id, &id, &user_id, &entry)
+        .await?
+    {
+        Guarded::Done(()) => Ok(StatusCode::NO_CONTENT),
+        Guarded::Missing => Err(AppError::NotFound("member")),
+        Guarded::LastAdministrator => Err(super::users::last_administrator()),
+    }
 }

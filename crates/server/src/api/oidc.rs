@@ -401,8 +401,11 @@ async fn callback(
             return Err(audit::rate_limited(&state, who, None, addr, "sso_callback", r).await);
         }
     };
+    // The account, once the provider's answer names one: a refusal after that names who was
+    // refused.
+    let mut who: Option<User> = None;
     let result = match query {
-        Ok(Query(q)) => finish(&state, addr, &headers, q).await,
+        Ok(Query(q)) => finish(&state, addr, &headers, q, &mut who).await,
         Err(e) => Err((e, None)),
     };
     match result {
@@ -417,8 +420,8 @@ async fn callback(
             } else {
                 audit::anonymous(
                     &state,
-                    "single sign-on",
-                    None,
+                    who.as_ref().map_or("single sign-on", |u| u.email.as_str()),
+                    who.as_ref().map(|u| u.id.as_str()),
                     addr,
                     "auth.sign_in_failed",
                     json!({"method": "oidc", "client": if agent.is_some() { "agent" } else { "web" },
@@ -448,12 +451,13 @@ async fn finish(
     addr: ClientAddr,
     headers: &HeaderMap,
     q: CallbackQuery,
+    who: &mut Option<User>,
 ) -> Result<Response, (AppError, Option<AgentReturn>)> {
     let pending = pending_login(state, headers, &q)
         .await
         .map_err(|e| (e, None))?;
     let agent = pending.agent.clone();
-    complete(state, addr, q, pending)
+    complete(state, addr, q, pending, who)
         .await
         .map_err(|e| (e, agent))
 }
@@ -491,6 +495,7 @@ async fn complete(
     addr: ClientAddr,
     q: CallbackQuery,
     pending: PendingLogin,
+    who: &mut Option<User>,
 ) -> ApiResult<Response> {
     let settings = enabled_settings(state).await?;
     // 2. The provider's own refusal.
@@ -531,6 +536,7 @@ async fn complete(
     let identity = oidc::finish(&provider, code, &pending).await?;
     // 5. The account.
     let (user, how) = account_for(state, &settings, &identity).await?;
+    *who = Some(user.clone());
     if user.disabled {
         return Err(AppError::forbidden(
             "account_disabled",
@@ -664,7 +670,7 @@ async fn account_for(
             picture_url: id.picture.clone().filter(|_| !own_picture).map(Some),
             ..UserUpdate::default()
         };
-        state.store.update_user(tenant, &user.id, &update).await?;
+        state.store.sync_profile(tenant, &user.id, &update).await?;
     }
     let user = state
         .store

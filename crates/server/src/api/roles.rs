@@ -7,7 +7,7 @@ use crate::audit;
 use crate::error::{ApiResult, AppError};
 use crate::limits::MAX_DESCRIPTION_CHARS;
 use crate::state::AppState;
-use crate::store::roles::{Role, RoleAssignment};
+use crate::store::roles::{Guarded, Role, RoleAssignment};
 use crate::validate;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -272,32 +272,62 @@ async fn create_assignment(
             body.group_id.as_deref(),
             body.scope_all,
             &scope,
+            |a| {
+                audit::entry(
+                    &who,
+                    "role.assigned",
+                    Some(&a.id),
+                    assignment_detail(&role, a),
+                )
+            },
         )
         .await?;
-    audit::by(
-        &state,
-        &who,
-        "role.assigned",
-        Some(&a.id),
-        json!({"role": role.name, "user_id": a.user_id, "group_id": a.group_id,
-        "scope_all": a.scope_all, "scope_groups": a.scope_groups}),
-    )
-    .await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 
+/// What an assignment's audit entries say: the role, the member and the scope.
+fn assignment_detail(role: &Role, a: &RoleAssignment) -> serde_json::Value {
+    json!({"role": role.name, "role_id": role.id, "user_id": a.user_id, "group_id": a.group_id,
+        "scope_all": a.scope_all, "scope_groups": a.scope_groups})
+}
+
 #[utoipa::path(delete, path = "/api/role-assignments/{id}", tag = "roles", params(("id" = String, Path)),
-    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody, description = "The last administrator's assignment")))]
 async fn delete_assignment(
     State(state): State<AppState>,
     who: Need<perm::ManageRoles>,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
-    if !state.store.delete_assignment(&state.tenant_id, &id).await? {
-        return Err(AppError::NotFound("role assignment"));
+    // Assignments are never changed, only created and deleted: what is read here is what the
+    // delete removes (or it is gone, and the delete finds nothing).
+    let a = state
+        .store
+        .assignment(&state.tenant_id, &id)
+        .await?
+        .ok_or(AppError::NotFound("role assignment"))?;
+    let role = state
+        .store
+        .role(&state.tenant_id, &a.role_id)
+        .await?
+        .ok_or(AppError::NotFound("role assignment"))?;
+    let entry = audit::entry(
+        &who,
+        "role.unassigned",
+        Some(&id),
+        assignment_detail(&role, &a),
+    );
+    match state
+        .store
+        .delete_assignment(&state.tenant_id, &id, &entry)
+        .await?
+    {
+        Guarded::Done(()) => {
+            crate::sessions::revoke::rights_changed(&state).await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        Guarded::Missing => Err(AppError::NotFound("role assignment")),
+        Guarded::LastAdministrator => Err(super::users::last_administrator()),
     }
-    crate::sessions::revoke::rights_changed(&state).await?;
-    audit::by(&state, &who, "role.unassigned", Some(&id), json!({})).await?;
-    Ok(StatusCode::NO_CONTENT)
 }

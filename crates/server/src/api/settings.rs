@@ -8,7 +8,7 @@ use crate::auth::Authed;
 use crate::error::{ApiResult, AppError};
 use crate::limits::{MAX_SESSION_MINUTES, SETTINGS_CACHE_MS};
 use crate::state::AppState;
-use crate::store::tenants::Settings;
+use crate::store::tenants::{Settings, SettingsChange};
 use axum::extract::State;
 use serde::Deserialize;
 use serde_json::json;
@@ -73,23 +73,26 @@ async fn put_settings(
     who: Need<perm::ManageSettings>,
     Json(req): Json<SettingsUpdate>,
 ) -> ApiResult<Json<Settings>> {
-    let mut s = stored(&state).await?;
-    if let Some(m) = req.max_session_minutes {
-        if !(5..=MAX_SESSION_MINUTES).contains(&m) {
-            return Err(AppError::bad_request(
-                "invalid_field",
-                format!("max_session_minutes must be 5 to {MAX_SESSION_MINUTES}"),
-            ));
-        }
-        s.max_session_minutes = m;
+    if let Some(m) = req.max_session_minutes
+        && !(5..=MAX_SESSION_MINUTES).contains(&m)
+    {
+        return Err(AppError::bad_request(
+            "invalid_field",
+            format!("max_session_minutes must be 5 to {MAX_SESSION_MINUTES}"),
+        ));
     }
-    s.remote_help_enabled = req.remote_help_enabled.unwrap_or(s.remote_help_enabled);
-    s.allow_unenrolled_devices = req
-        .allow_unenrolled_devices
-        .unwrap_or(s.allow_unenrolled_devices);
-    s.chat_disabled = req.chat_disabled.unwrap_or(s.chat_disabled);
-    state.store.save_settings(&state.tenant_id, &s).await?;
+    let change = SettingsChange {
+        remote_help_enabled: req.remote_help_enabled,
+        allow_unenrolled_devices: req.allow_unenrolled_devices,
+        chat_disabled: req.chat_disabled,
+        max_session_minutes: req.max_session_minutes,
+    };
+    let s = state
+        .store
+        .save_settings(&state.tenant_id, &change, |s| {
+            audit::entry(&who, "settings.changed", None, json!(s))
+        })
+        .await?;
     *cache(&state) = Some((Instant::now(), s.clone()));
-    audit::by(&state, &who, "settings.changed", None, json!(s)).await?;
     Ok(Json(s))
 }

@@ -8,6 +8,7 @@ use crate::auth::{Authed, password};
 use crate::error::{ApiResult, AppError};
 use crate::limits::*;
 use crate::state::AppState;
+use crate::store::roles::Guarded;
 use crate::store::users::{NewUser, User, UserUpdate};
 use crate::validate;
 use axum::body::Bytes;
@@ -116,17 +117,16 @@ async fn create_user(
     };
     let user = state
         .store
-        .create_user(&state.tenant_id, &new)
+        .create_user_audited(&state.tenant_id, &new, |user| {
+            audit::entry(
+                &who,
+                "user.created",
+                Some(&user.id),
+                json!({"email": user.email}),
+            )
+        })
         .await?
         .ok_or_else(|| AppError::conflict("email_taken", "a user with this email exists"))?;
-    audit::by(
-        &state,
-        &who,
-        "user.created",
-        Some(&user.id),
-        json!({"email": user.email}),
-    )
-    .await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
@@ -155,7 +155,7 @@ async fn get_user(
 #[utoipa::path(patch, path = "/api/users/{id}", tag = "users", params(("id" = String, Path)), request_body = UpdateUser,
     responses((status = 200, body = User), (status = 400, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody),
-              (status = 409, body = crate::error::ErrorBody, description = "cannot_disable_self")))]
+              (status = 409, body = crate::error::ErrorBody, description = "cannot_disable_self, or disabling the last administrator")))]
 async fn update_user(
     State(state): State<AppState>,
     who: Need<perm::ManageUsers>,
@@ -193,21 +193,6 @@ async fn update_user(
             None => None,
         },
     };
-    if !state
-        .store
-        .update_user(&state.tenant_id, &id, &update)
-        .await?
-    {
-        return Err(AppError::NotFound("user"));
-    }
-    crate::sessions::revoke::user_updated(
-        &state,
-        &id,
-        update.disabled == Some(true),
-        update.password_hash.is_some(),
-        (id == who.user.id).then_some(who.credential.as_str()),
-    )
-    .await?;
     let changed: Vec<&str> = [
         update.full_name.as_ref().map(|_| "full_name"),
         update.job_title.as_ref().map(|_| "job_title"),
@@ -218,12 +203,19 @@ async fn update_user(
     .into_iter()
     .flatten()
     .collect();
-    audit::by(
+    let entry = audit::entry(&who, "user.updated", Some(&id), json!({"fields": changed}));
+    guarded(
+        state
+            .store
+            .update_user(&state.tenant_id, &id, &update, &entry)
+            .await?,
+    )?;
+    crate::sessions::revoke::user_updated(
         &state,
-        &who,
-        "user.updated",
-        Some(&id),
-        json!({"fields": changed}),
+        &id,
+        update.disabled == Some(true),
+        update.password_hash.is_some(),
+        (id == who.user.id).then_some(who.credential.as_str()),
     )
     .await?;
     state
@@ -236,7 +228,8 @@ async fn update_user(
 
 #[utoipa::path(delete, path = "/api/users/{id}", tag = "users", params(("id" = String, Path)),
     responses((status = 204, description = "Deleted, or disabled when the user took part in sessions"),
-              (status = 404, body = crate::error::ErrorBody)))]
+              (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody, description = "Deleting the last administrator")))]
 async fn delete_user(
     State(state): State<AppState>,
     who: Need<perm::ManageUsers>,
@@ -249,12 +242,32 @@ async fn delete_user(
             "you cannot delete your own account",
         ));
     }
-    if !state.store.delete_user(&state.tenant_id, &id).await? {
-        return Err(AppError::NotFound("user"));
-    }
+    let entry = audit::entry(&who, "user.deleted", Some(&id), json!({}));
+    guarded(
+        state
+            .store
+            .delete_user(&state.tenant_id, &id, &entry)
+            .await?,
+    )?;
     crate::sessions::revoke::user_disabled(&state, &id).await?;
-    audit::by(&state, &who, "user.deleted", Some(&id), json!({})).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The answer to a change that may not remove the last administrator.
+pub(super) fn guarded<T>(outcome: Guarded<T>) -> ApiResult<T> {
+    match outcome {
+        Guarded::Done(v) => Ok(v),
+        Guarded::Missing => Err(AppError::NotFound("user")),
+        Guarded::LastAdministrator => Err(last_administrator()),
+    }
+}
+
+/// 409 `last_administrator`.
+pub(super) fn last_administrator() -> AppError {
+    AppError::conflict(
+        "last_administrator",
+        "this would leave no enabled administrator; make another user an administrator first",
+    )
 }
 
 /// The image type, from the file's own first bytes (never from what the client claims).

@@ -13,7 +13,7 @@
 //! one statement text for every batch size. SQLite has no data-modifying `WITH`; there the same
 //! three steps are three statements in one transaction, in process.
 
-use super::audit::{AuditEntry, insert_many};
+use super::audit::{AuditEntry, append};
 use super::{Backend, Store};
 use crate::clock::now_ms;
 use crate::limits::CHAT_BATCH_MAX;
@@ -336,7 +336,7 @@ async fn append_sqlite(store: &Store, run: &[NewChat]) -> sqlx::Result<Vec<Optio
     }
     if let Some((first, _)) = stored.first() {
         let audit: Vec<AuditEntry> = stored.iter().map(|(m, seq)| audit_entry(m, *seq)).collect();
-        insert_many(&mut tx, &first.tenant_id, &audit).await?;
+        append(&mut tx, Backend::Sqlite, &first.tenant_id, &audit).await?;
     }
     tx.commit().await?;
     Ok(seqs)

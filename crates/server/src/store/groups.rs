@@ -1,5 +1,7 @@
 //! Groups of users: membership, and the scope groups of role assignments.
 
+use super::audit::AuditEntry;
+use super::roles::{Guarded, keeps_an_administrator};
 use super::{Store, new_id};
 use crate::clock::now_ms;
 use serde::Serialize;
@@ -51,14 +53,16 @@ impl Store {
         row.as_ref().map(group_from).transpose()
     }
 
-    /// Creates a group; `None` if the name is taken.
+    /// Creates a group with the audit entry `audit` makes of it; `None` if the name is taken.
     pub async fn create_group(
         &self,
         tenant_id: &str,
         name: &str,
         description: &str,
+        audit: impl FnOnce(&Group) -> AuditEntry,
     ) -> sqlx::Result<Option<Group>> {
         let id = new_id();
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query(
             "INSERT INTO user_groups (id, tenant_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT DO NOTHING",
@@ -68,22 +72,32 @@ impl Store {
         .bind(name)
         .bind(description)
         .bind(now_ms())
-        .execute(self.pool())
+        .execute(&mut **w.tx())
         .await?;
         if done.rows_affected() == 0 {
             return Ok(None);
         }
-        self.group(tenant_id, &id).await
+        let q = format!("{GROUP_SELECT} WHERE g.id = $1");
+        let group = group_from(
+            &sqlx::query(AssertSqlSafe(q))
+                .bind(&id)
+                .fetch_one(&mut **w.tx())
+                .await?,
+        )?;
+        w.commit(&audit(&group)).await?;
+        Ok(Some(group))
     }
 
-    /// Renames or re-describes a group. `Err(None)`-like outcomes: returns false when absent.
+    /// Renames or re-describes a group, with its audit entry; false when absent.
     pub async fn update_group(
         &self,
         tenant_id: &str,
         id: &str,
         name: &str,
         description: &str,
+        audit: &AuditEntry,
     ) -> sqlx::Result<bool> {
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query(
             "UPDATE user_groups SET name = $1, description = $2 WHERE tenant_id = $3 AND id = $4",
         )
@@ -91,19 +105,37 @@ impl Store {
         .bind(description)
         .bind(tenant_id)
         .bind(id)
-        .execute(self.pool())
+        .execute(&mut **w.tx())
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        w.commit(audit).await?;
+        Ok(true)
     }
 
-    /// Deletes a group (memberships and assignments to it go too).
-    pub async fn delete_group(&self, tenant_id: &str, id: &str) -> sqlx::Result<bool> {
+    /// Deletes a group (memberships and assignments to it go too), with its audit entry.
+    /// Refused when it would leave the tenant without an enabled administrator.
+    pub async fn delete_group(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<Guarded> {
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query("DELETE FROM user_groups WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut **w.tx())
             .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(Guarded::Missing);
+        }
+        if !keeps_an_administrator(w.tx(), tenant_id).await? {
+            return Ok(Guarded::LastAdministrator);
+        }
+        w.commit(audit).await?;
+        Ok(Guarded::Done(()))
     }
 
     /// Ids of a group's members.
@@ -116,26 +148,48 @@ impl Store {
         rows.iter().map(|r| r.try_get("user_id")).collect()
     }
 
-    /// Adds a member (idempotent).
-    pub async fn add_member(&self, group_id: &str, user_id: &str) -> sqlx::Result<()> {
+    /// Adds a member (idempotent), with its audit entry.
+    pub async fn add_member(
+        &self,
+        tenant_id: &str,
+        group_id: &str,
+        user_id: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<()> {
+        let mut w = self.audited(tenant_id).await?;
         sqlx::query(
             "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(group_id)
         .bind(user_id)
-        .execute(self.pool())
+        .execute(&mut **w.tx())
         .await?;
-        Ok(())
+        w.commit(audit).await
     }
 
-    /// Removes a member; false if they were not one.
-    pub async fn remove_member(&self, group_id: &str, user_id: &str) -> sqlx::Result<bool> {
+    /// Removes a member, with its audit entry; `Missing` if they were not one. Refused when
+    /// it would leave the tenant without an enabled administrator.
+    pub async fn remove_member(
+        &self,
+        tenant_id: &str,
+        group_id: &str,
+        user_id: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<Guarded> {
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
             .bind(group_id)
             .bind(user_id)
-            .execute(self.pool())
+            .execute(&mut **w.tx())
             .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(Guarded::Missing);
+        }
+        if !keeps_an_administrator(w.tx(), tenant_id).await? {
+            return Ok(Guarded::LastAdministrator);
+        }
+        w.commit(audit).await?;
+        Ok(Guarded::Done(()))
     }
 
     /// Ids of the groups a user belongs to.

@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(7, "0007_unattended.sql"),
     migration!(8, "0008_chat_threads.sql"),
     migration!(9, "0009_sign_in_limits.sql"),
+    migration!(10, "0010_audit_chain.sql"),
 ];
 
 /// The schema version this binary brings.
@@ -41,7 +42,24 @@ pub enum MigrateError {
     TooNew { found: i64, known: i64 },
 }
 
+/// How a statement that is a step in Rust starts.
+const HOOK: &str = "-- hook:";
+
+/// The Rust step of a migration.
+async fn hook(version: i64, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> anyhow::Result<()> {
+    match version {
+        10 => super::audit::chain_existing(tx).await?,
+        _ => anyhow::bail!("migration {version} has no step in code"),
+    }
+    Ok(())
+}
+
 pub(super) async fn run(store: &Store) -> anyhow::Result<()> {
+    run_up_to(store, SCHEMA_VERSION).await
+}
+
+/// Applies the pending migrations up to `last`.
+async fn run_up_to(store: &Store, last: i64) -> anyhow::Result<()> {
     let pool = store.pool();
     pool.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
@@ -68,7 +86,7 @@ pub(super) async fn run(store: &Store) -> anyhow::Result<()> {
             .map(|r| r.try_get::<i64, _>("version"))
             .collect::<Result<_, _>>()?;
     for (version, sqlite, postgres) in MIGRATIONS {
-        if applied.contains(version) {
+        if applied.contains(version) || *version > last {
             continue;
         }
         let sql = match store.backend() {
@@ -77,11 +95,18 @@ pub(super) async fn run(store: &Store) -> anyhow::Result<()> {
         };
         let mut tx = pool.begin().await?;
         // Statements are separated by lines holding only `-- ;;` so that trigger bodies may contain `;`.
+        // A statement `-- hook: ...` is a step written in Rust, run at that point.
         for stmt in sql
             .split("\n-- ;;\n")
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
+            if stmt.starts_with(HOOK) {
+                hook(*version, &mut tx)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("migration {version} failed: {e}\n{stmt}"))?;
+                continue;
+            }
             tx.execute(stmt)
                 .await
                 .map_err(|e| anyhow::anyhow!("migration {version} failed: {e}\n{stmt}"))?;
@@ -95,4 +120,83 @@ pub(super) async fn run(store: &Store) -> anyhow::Result<()> {
         tracing::info!(version, "applied database migration");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::audit::AuditEntry;
+    use sqlx::any::install_default_drivers;
+
+    /// Entries written before migration 10 are linked by it, per tenant in the order they were
+    /// written, and new entries chain on.
+    async fn existing_entries_are_linked(backend: Backend, url: &str) {
+        install_default_drivers();
+        let pool = sqlx::AnyPool::connect(url).await.unwrap();
+        let store = Store {
+            pool,
+            backend,
+            reachable: std::sync::Arc::new(true.into()),
+        };
+        run_up_to(&store, 9).await.unwrap();
+        for (tenant, at) in [("t1", 1), ("t2", 2), ("t1", 3), ("t1", 4)] {
+            sqlx::query(
+                "INSERT INTO audit (tenant_id, at, actor, action, detail) VALUES ($1, $2, 'system', 'old.entry', '{}')",
+            )
+            .bind(tenant)
+            .bind(at)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        }
+        run(&store).await.unwrap();
+        let t1 = store.verify_audit("t1").await.unwrap();
+        assert!(t1.intact && t1.verified == 3, "{t1:?}");
+        let t2 = store.verify_audit("t2").await.unwrap();
+        assert!(t2.intact && t2.verified == 1, "{t2:?}");
+        store
+            .audit(
+                "t1",
+                &AuditEntry {
+                    actor: "system".into(),
+                    action: "new.entry".into(),
+                    detail: serde_json::json!({}),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let t1 = store.verify_audit("t1").await.unwrap();
+        assert!(t1.intact && t1.verified == 4, "{t1:?}");
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn existing_entries_are_linked_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("a.db").display());
+        existing_entries_are_linked(Backend::Sqlite, &url).await;
+    }
+
+    #[tokio::test]
+    async fn existing_entries_are_linked_on_postgres() {
+        install_default_drivers();
+        let admin = std::env::var("ASSIST_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("assist_m9_{}", crate::store::new_id());
+        let server = sqlx::AnyPool::connect(&admin).await.unwrap();
+        server
+            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .unwrap();
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        existing_entries_are_linked(Backend::Postgres, &format!("{base}/{name}")).await;
+        server
+            .execute(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .await
+            .unwrap();
+        server.close().await;
+    }
 }

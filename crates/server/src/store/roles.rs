@@ -1,6 +1,8 @@
 //! Roles (named sets of permissions) and role assignments (role + members + scope groups).
 
+use super::audit::AuditEntry;
 use super::{Store, b, new_id};
+use crate::access::permissions::ADMINISTRATOR_ROLE;
 use crate::access::{Access, Grant, Permission};
 use crate::clock::now_ms;
 use serde::Serialize;
@@ -30,6 +32,53 @@ pub struct RoleAssignment {
     pub scope_all: bool,
     pub scope_groups: Vec<String>,
     pub created_at: i64,
+}
+
+/// The outcome of a change that may not leave the tenant without an administrator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum Guarded<T = ()> {
+    /// Done, and committed with its audit entry.
+    Done(T),
+    /// There is no such row; nothing was written.
+    Missing,
+    /// It would leave no enabled administrator; nothing was written.
+    LastAdministrator,
+}
+
+/// What `grant_admin` did.
+#[derive(Debug, Clone)]
+pub struct AdminGrant {
+    /// The user's assignment of the Administrator role for the whole tenant.
+    pub assignment_id: String,
+    pub role_id: String,
+    /// The assignment is new (else the user held it already).
+    pub assigned: bool,
+    /// The account was disabled and is enabled now.
+    pub enabled: bool,
+}
+
+/// Whether the tenant still has an enabled user holding the built-in Administrator role for
+/// the whole tenant (directly or through a group), as seen inside `tx`. Changes that can remove
+/// an administrator (unassigning, disabling, deleting a user or a group, leaving a group) run
+/// in an audited transaction, which holds the tenant's audit chain head: they run one at a
+/// time, each sees the others' commits, and each checks this after its change and before its
+/// commit, so two of them at once cannot both remove the last two administrators.
+pub(super) async fn keeps_an_administrator(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tenant_id: &str,
+) -> sqlx::Result<bool> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM users u WHERE u.tenant_id = $1 AND u.disabled = 0 AND EXISTS ( \
+           SELECT 1 FROM role_assignments a JOIN roles r ON r.id = a.role_id \
+           WHERE r.tenant_id = $1 AND r.builtin = 1 AND r.name = $2 AND a.scope_all = 1 \
+             AND (a.user_id = u.id OR a.group_id IN (SELECT group_id FROM group_members m WHERE m.user_id = u.id)))",
+    )
+    .bind(tenant_id)
+    .bind(ADMINISTRATOR_ROLE)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
 fn perms_from(json: &str) -> Vec<Permission> {
@@ -173,7 +222,22 @@ impl Store {
         rows.iter().map(assignment_from).collect()
     }
 
-    /// Creates a role assignment.
+    /// One role assignment.
+    pub async fn assignment(
+        &self,
+        tenant_id: &str,
+        id: &str,
+    ) -> sqlx::Result<Option<RoleAssignment>> {
+        let row = sqlx::query("SELECT * FROM role_assignments WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(assignment_from).transpose()
+    }
+
+    /// Creates a role assignment together with the audit entry `audit` makes of it.
+    #[allow(clippy::too_many_arguments)]
     pub async fn create_assignment(
         &self,
         tenant_id: &str,
@@ -182,6 +246,7 @@ impl Store {
         group_id: Option<&str>,
         scope_all: bool,
         scope_groups: &[String],
+        audit: impl FnOnce(&RoleAssignment) -> AuditEntry,
     ) -> sqlx::Result<RoleAssignment> {
         let a = RoleAssignment {
             id: new_id(),
@@ -192,6 +257,7 @@ impl Store {
             scope_groups: scope_groups.to_vec(),
             created_at: now_ms(),
         };
+        let mut w = self.audited(tenant_id).await?;
         sqlx::query(
             "INSERT INTO role_assignments (id, tenant_id, role_id, user_id, group_id, scope_all, scope_groups, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -204,19 +270,101 @@ impl Store {
         .bind(b(a.scope_all))
         .bind(serde_json::to_string(&a.scope_groups).unwrap_or_else(|_| "[]".into()))
         .bind(a.created_at)
-        .execute(self.pool())
+        .execute(&mut **w.tx())
         .await?;
+        w.commit(&audit(&a)).await?;
         Ok(a)
     }
 
-    /// Deletes a role assignment.
-    pub async fn delete_assignment(&self, tenant_id: &str, id: &str) -> sqlx::Result<bool> {
+    /// Deletes a role assignment together with its audit entry. Refused when it would leave
+    /// the tenant without an enabled administrator.
+    pub async fn delete_assignment(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<Guarded> {
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query("DELETE FROM role_assignments WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut **w.tx())
             .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(Guarded::Missing);
+        }
+        if !keeps_an_administrator(w.tx(), tenant_id).await? {
+            return Ok(Guarded::LastAdministrator);
+        }
+        w.commit(audit).await?;
+        Ok(Guarded::Done(()))
+    }
+
+    /// Recovery (`assist admin grant-admin`): makes the user an enabled administrator, with
+    /// the built-in Administrator role for the whole tenant (unless they hold it already), in
+    /// one transaction with the audit entry `audit` makes of what was done.
+    pub async fn grant_admin(
+        &self,
+        tenant_id: &str,
+        user_id: &str,
+        audit: impl FnOnce(&AdminGrant) -> AuditEntry,
+    ) -> sqlx::Result<Option<AdminGrant>> {
+        let mut w = self.audited(tenant_id).await?;
+        let Some(role) =
+            sqlx::query("SELECT id FROM roles WHERE tenant_id = $1 AND builtin = 1 AND name = $2")
+                .bind(tenant_id)
+                .bind(ADMINISTRATOR_ROLE)
+                .fetch_optional(&mut **w.tx())
+                .await?
+        else {
+            return Ok(None);
+        };
+        let role_id: String = role.try_get("id")?;
+        let enabled = sqlx::query(
+            "UPDATE users SET disabled = 0, updated_at = $1 WHERE tenant_id = $2 AND id = $3 AND disabled = 1",
+        )
+        .bind(now_ms())
+        .bind(tenant_id)
+        .bind(user_id)
+        .execute(&mut **w.tx())
+        .await?
+        .rows_affected()
+            == 1;
+        let held = sqlx::query(
+            "SELECT id FROM role_assignments WHERE tenant_id = $1 AND role_id = $2 AND user_id = $3 AND scope_all = 1",
+        )
+        .bind(tenant_id)
+        .bind(&role_id)
+        .bind(user_id)
+        .fetch_optional(&mut **w.tx())
+        .await?;
+        let assigned = held.is_none();
+        let assignment_id = match held {
+            Some(r) => r.try_get("id")?,
+            None => {
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO role_assignments (id, tenant_id, role_id, user_id, group_id, scope_all, scope_groups, created_at) \
+                     VALUES ($1, $2, $3, $4, NULL, 1, '[]', $5)",
+                )
+                .bind(&id)
+                .bind(tenant_id)
+                .bind(&role_id)
+                .bind(user_id)
+                .bind(now_ms())
+                .execute(&mut **w.tx())
+                .await?;
+                id
+            }
+        };
+        let grant = AdminGrant {
+            assignment_id,
+            role_id,
+            assigned,
+            enabled,
+        };
+        w.commit(&audit(&grant)).await?;
+        Ok(Some(grant))
     }
 
     /// What a user may do: every assignment to them or to one of their groups.

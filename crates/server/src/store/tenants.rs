@@ -1,5 +1,6 @@
 //! The tenant, its settings and its verified domains.
 
+use super::audit::AuditEntry;
 use super::{Store, b, new_id};
 use crate::clock::now_ms;
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,15 @@ pub struct Settings {
     pub chat_disabled: bool,
     /// Maximum session length in minutes.
     pub max_session_minutes: i64,
+}
+
+/// Settings to change (`None`: keep).
+#[derive(Debug, Clone, Default)]
+pub struct SettingsChange {
+    pub remote_help_enabled: Option<bool>,
+    pub allow_unenrolled_devices: Option<bool>,
+    pub chat_disabled: Option<bool>,
+    pub max_session_minutes: Option<i64>,
 }
 
 /// A tenant.
@@ -82,20 +92,36 @@ impl Store {
         self.tenant(&id).await?.ok_or(sqlx::Error::RowNotFound)
     }
 
-    /// Writes the settings.
-    pub async fn save_settings(&self, tenant_id: &str, s: &Settings) -> sqlx::Result<()> {
+    /// Writes the settings `change` gives (absent ones keep their stored value, whatever a
+    /// concurrent change wrote), with the audit entry `audit` makes of the result; answers the
+    /// settings as they are after the change.
+    pub async fn save_settings(
+        &self,
+        tenant_id: &str,
+        change: &SettingsChange,
+        audit: impl FnOnce(&Settings) -> AuditEntry,
+    ) -> sqlx::Result<Settings> {
+        let mut w = self.audited(tenant_id).await?;
         sqlx::query(
-            "UPDATE tenants SET remote_help_enabled = $1, allow_unenrolled_devices = $2, chat_disabled = $3, \
-             max_session_minutes = $4 WHERE id = $5",
+            "UPDATE tenants SET remote_help_enabled = COALESCE($1, remote_help_enabled), \
+             allow_unenrolled_devices = COALESCE($2, allow_unenrolled_devices), \
+             chat_disabled = COALESCE($3, chat_disabled), \
+             max_session_minutes = COALESCE($4, max_session_minutes) WHERE id = $5",
         )
-        .bind(b(s.remote_help_enabled))
-        .bind(b(s.allow_unenrolled_devices))
-        .bind(b(s.chat_disabled))
-        .bind(s.max_session_minutes)
+        .bind(change.remote_help_enabled.map(b))
+        .bind(change.allow_unenrolled_devices.map(b))
+        .bind(change.chat_disabled.map(b))
+        .bind(change.max_session_minutes)
         .bind(tenant_id)
-        .execute(self.pool())
+        .execute(&mut **w.tx())
         .await?;
-        Ok(())
+        let row = sqlx::query("SELECT * FROM tenants WHERE id = $1")
+            .bind(tenant_id)
+            .fetch_one(&mut **w.tx())
+            .await?;
+        let settings = tenant_from(&row)?.settings;
+        w.commit(&audit(&settings)).await?;
+        Ok(settings)
     }
 
     /// The tenant's verified domains.

@@ -1,5 +1,7 @@
 //! User accounts and their trust-screen profile.
 
+use super::audit::AuditEntry;
+use super::roles::{Guarded, keeps_an_administrator};
 use super::{Store, b, new_id};
 use crate::clock::now_ms;
 use serde::Serialize;
@@ -77,17 +79,112 @@ fn user_from(r: &AnyRow) -> sqlx::Result<User> {
     })
 }
 
+/// What deleting a user did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    Deleted,
+    /// The user took part in sessions and was disabled instead.
+    Disabled,
+}
+
+/// Writes the fields `u` gives (and `updated_at`), nothing else, so that concurrent updates of
+/// other fields are kept; disabling also ends the user's sign-in sessions. False if there is
+/// no such user.
+async fn update_fields(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tenant_id: &str,
+    id: &str,
+    u: &UserUpdate,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE users SET full_name = COALESCE($1, full_name), \
+         job_title = CASE WHEN $2 = 1 THEN $3 ELSE job_title END, \
+         company = CASE WHEN $4 = 1 THEN $5 ELSE company END, \
+         picture_url = CASE WHEN $6 = 1 THEN $7 ELSE picture_url END, \
+         disabled = COALESCE($8, disabled), password_hash = COALESCE($9, password_hash), \
+         updated_at = $10 WHERE tenant_id = $11 AND id = $12",
+    )
+    .bind(&u.full_name)
+    .bind(b(u.job_title.is_some()))
+    .bind(u.job_title.clone().flatten())
+    .bind(b(u.company.is_some()))
+    .bind(u.company.clone().flatten())
+    .bind(b(u.picture_url.is_some()))
+    .bind(u.picture_url.clone().flatten())
+    .bind(u.disabled.map(b))
+    .bind(&u.password_hash)
+    .bind(now_ms())
+    .bind(tenant_id)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    if u.disabled == Some(true) {
+        sqlx::query("DELETE FROM web_sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(true)
+}
+
 impl Store {
     /// Creates a user; `None` when the email is taken in the tenant.
     pub async fn create_user(&self, tenant_id: &str, u: &NewUser) -> sqlx::Result<Option<User>> {
         let id = new_id();
         let now = now_ms();
+        self.insert_user(self.pool(), tenant_id, &id, u, now)
+            .await?;
+        self.user(tenant_id, &id).await
+    }
+
+    /// Creates a user together with the audit entry `audit` makes of it; `None` when the email
+    /// is taken in the tenant (then nothing is written).
+    pub async fn create_user_audited(
+        &self,
+        tenant_id: &str,
+        u: &NewUser,
+        audit: impl FnOnce(&User) -> AuditEntry,
+    ) -> sqlx::Result<Option<User>> {
+        let id = new_id();
+        let mut w = self.audited(tenant_id).await?;
+        if !self
+            .insert_user(&mut **w.tx(), tenant_id, &id, u, now_ms())
+            .await?
+        {
+            return Ok(None);
+        }
+        let q = format!("SELECT {USER_COLS} FROM users WHERE id = $1");
+        let user = user_from(
+            &sqlx::query(AssertSqlSafe(q))
+                .bind(&id)
+                .fetch_one(&mut **w.tx())
+                .await?,
+        )?;
+        w.commit(&audit(&user)).await?;
+        Ok(Some(user))
+    }
+
+    /// Inserts a user row; false when the email is taken.
+    async fn insert_user<'e, E>(
+        &self,
+        exec: E,
+        tenant_id: &str,
+        id: &str,
+        u: &NewUser,
+        now: i64,
+    ) -> sqlx::Result<bool>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Any>,
+    {
         let done = sqlx::query(
             "INSERT INTO users (id, tenant_id, email, password_hash, full_name, job_title, company, picture_url, \
              oidc_subject, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
              ON CONFLICT DO NOTHING",
         )
-        .bind(&id)
+        .bind(id)
         .bind(tenant_id)
         .bind(u.email.to_lowercase())
         .bind(&u.password_hash)
@@ -97,12 +194,9 @@ impl Store {
         .bind(&u.picture_url)
         .bind(&u.oidc_subject)
         .bind(now)
-        .execute(self.pool())
+        .execute(exec)
         .await?;
-        if done.rows_affected() == 0 {
-            return Ok(None);
-        }
-        self.user(tenant_id, &id).await
+        Ok(done.rows_affected() == 1)
     }
 
     /// A user of the tenant by id.
@@ -209,45 +303,44 @@ impl Store {
             .try_get("n")
     }
 
-    /// Applies a profile update; false if the user does not exist.
-    pub async fn update_user(
+    /// Writes the profile fields `u` gives (from a single sign-on provider's claims; the sign-in
+    /// that brings them is audited). Never disables; false if there is no such user.
+    pub async fn sync_profile(
         &self,
         tenant_id: &str,
         id: &str,
         u: &UserUpdate,
     ) -> sqlx::Result<bool> {
-        let Some(cur) = self.user(tenant_id, id).await? else {
-            return Ok(false);
+        let profile = UserUpdate {
+            disabled: None,
+            password_hash: None,
+            ..u.clone()
         };
         let mut tx = self.pool().begin().await?;
-        sqlx::query(
-            "UPDATE users SET full_name = $1, job_title = $2, company = $3, picture_url = $4, disabled = $5, \
-             updated_at = $6 WHERE id = $7",
-        )
-        .bind(u.full_name.clone().unwrap_or(cur.full_name))
-        .bind(u.job_title.clone().unwrap_or(cur.job_title))
-        .bind(u.company.clone().unwrap_or(cur.company))
-        .bind(u.picture_url.clone().unwrap_or(cur.picture_url))
-        .bind(b(u.disabled.unwrap_or(cur.disabled)))
-        .bind(now_ms())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if let Some(hash) = &u.password_hash {
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                .bind(hash)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        if u.disabled == Some(true) {
-            sqlx::query("DELETE FROM web_sessions WHERE user_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let done = update_fields(&mut tx, tenant_id, id, &profile).await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(done)
+    }
+
+    /// Applies an update together with its audit entry. Only the fields given are written
+    /// (a concurrent change of other fields is kept); disabling ends the user's sign-in
+    /// sessions. Refused when it would leave the tenant without an enabled administrator.
+    pub async fn update_user(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        u: &UserUpdate,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<Guarded> {
+        let mut w = self.audited(tenant_id).await?;
+        if !update_fields(w.tx(), tenant_id, id, u).await? {
+            return Ok(Guarded::Missing);
+        }
+        if u.disabled == Some(true) && !keeps_an_administrator(w.tx(), tenant_id).await? {
+            return Ok(Guarded::LastAdministrator);
+        }
+        w.commit(audit).await?;
+        Ok(Guarded::Done(()))
     }
 
     /// Stores the TOTP secret (`None` removes it) and whether it is confirmed.
@@ -269,33 +362,71 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes a user; false if there was none. Sessions they took part in keep their rows.
-    pub async fn delete_user(&self, tenant_id: &str, id: &str) -> sqlx::Result<bool> {
-        // Accounts that took part in sessions are disabled instead, so reports keep their names.
+    /// Deletes a user together with its audit entry; a user who took part in sessions is
+    /// disabled instead, so reports keep their names (the answer says which). Refused when it
+    /// would leave the tenant without an enabled administrator.
+    pub async fn delete_user(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<Guarded<Removal>> {
+        let mut w = self.audited(tenant_id).await?;
         let used: Option<AnyRow> = sqlx::query(
             "SELECT 1 AS one FROM sessions WHERE helper_id = $1 OR sharer_id = $1 LIMIT 1",
         )
         .bind(id)
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut **w.tx())
         .await?;
-        if used.is_some() {
-            return self
-                .update_user(
-                    tenant_id,
-                    id,
-                    &UserUpdate {
-                        disabled: Some(true),
-                        ..Default::default()
-                    },
-                )
-                .await;
+        let removal = if used.is_some() {
+            let disable = UserUpdate {
+                disabled: Some(true),
+                ..Default::default()
+            };
+            if !update_fields(w.tx(), tenant_id, id, &disable).await? {
+                return Ok(Guarded::Missing);
+            }
+            Removal::Disabled
+        } else {
+            let done = sqlx::query("DELETE FROM users WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant_id)
+                .bind(id)
+                .execute(&mut **w.tx())
+                .await?;
+            if done.rows_affected() == 0 {
+                return Ok(Guarded::Missing);
+            }
+            Removal::Deleted
+        };
+        if !keeps_an_administrator(w.tx(), tenant_id).await? {
+            return Ok(Guarded::LastAdministrator);
         }
-        let done = sqlx::query("DELETE FROM users WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant_id)
+        w.commit(audit).await?;
+        Ok(Guarded::Done(removal))
+    }
+
+    /// Sets a new password hash and ends the user's sign-in sessions, with its audit entry.
+    pub async fn reset_password(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<bool> {
+        let mut w = self.audited(tenant_id).await?;
+        let update = UserUpdate {
+            password_hash: Some(password_hash.to_owned()),
+            ..Default::default()
+        };
+        if !update_fields(w.tx(), tenant_id, id, &update).await? {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM web_sessions WHERE user_id = $1")
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut **w.tx())
             .await?;
-        Ok(done.rows_affected() == 1)
+        w.commit(audit).await?;
+        Ok(true)
     }
 
     /// Stores a profile picture and points the user's picture URL at it.

@@ -1,6 +1,7 @@
 //! API integration tests: a real server on loopback, on SQLite and on PostgreSQL.
 
 mod access;
+mod admin_audit;
 mod agent_sso;
 mod chat;
 mod common;

@@ -393,6 +393,16 @@ async fn real_provider_full_flow_and_profile_mapping(db: Db) {
             .any(|e| e["action"] == "access.evaluated" && e["actor_id"] == alice_id.as_str()),
         "conditional access is evaluated at single sign-on"
     );
+    // The disabled account's refusal names who was refused.
+    let disabled = items
+        .iter()
+        .find(|e| {
+            e["action"] == "auth.sign_in_failed" && e["detail"]["reason"] == "account_disabled"
+        })
+        .unwrap();
+    assert_eq!(disabled["actor_id"], alice_id.as_str(), "{disabled}");
+    assert_eq!(disabled["target"], alice_id.as_str(), "{disabled}");
+    assert_ne!(disabled["actor"], "single sign-on", "{disabled}");
     assert!(items.iter().any(|e| e["action"] == "settings.oidc_updated"));
     assert!(
         !audit.to_string().contains("assist-secret"),

@@ -41,6 +41,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/settings"),
     ("put", "/api/settings"),
     ("get", "/api/audit"),
+    ("get", "/api/audit/verify"),
     ("get", "/api/conditional-access/policies"),
     ("post", "/api/conditional-access/policies"),
     ("get", "/api/conditional-access/policies/{id}"),
