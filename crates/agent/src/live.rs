@@ -208,6 +208,53 @@ impl LiveSocket {
     }
 }
 
+/// What to do with a chat message from the socket, by its `seq` (docs/protocol.md, "Sequence and
+/// catch-up").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatStep {
+    /// The next one: show it.
+    Show,
+    /// Already shown: drop it.
+    Repeat,
+    /// Messages before it were missed: fetch the thread and show what is after `after`.
+    Gap { after: u64 },
+}
+
+/// The highest chat `seq` shown so far.
+#[derive(Debug, Default)]
+pub struct ChatSeq {
+    highest: u64,
+}
+
+impl ChatSeq {
+    /// Starts at the end of the thread as already known (e.g. when the session was joined).
+    pub fn starting_at(highest: u64) -> ChatSeq {
+        ChatSeq { highest }
+    }
+
+    /// Looks at a message with `seq` (0: a server that sends none, always shown).
+    pub fn on_chat(&mut self, seq: u64) -> ChatStep {
+        if seq == 0 {
+            return ChatStep::Show;
+        }
+        if seq <= self.highest {
+            return ChatStep::Repeat;
+        }
+        let after = self.highest;
+        self.highest = seq;
+        if seq == after + 1 || after == 0 {
+            ChatStep::Show
+        } else {
+            ChatStep::Gap { after }
+        }
+    }
+
+    /// Records a message shown from the fetched thread.
+    pub fn shown(&mut self, seq: u64) {
+        self.highest = self.highest.max(seq);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,5 +294,23 @@ mod tests {
             "wss://h/ws/sessions/x"
         );
         assert!(socket_url("http://h", "../x").is_err());
+    }
+
+    #[test]
+    fn chat_seq_shows_once_in_order_and_spots_gaps() {
+        let mut c = ChatSeq::starting_at(2);
+        assert_eq!(c.on_chat(3), ChatStep::Show);
+        assert_eq!(c.on_chat(3), ChatStep::Repeat);
+        assert_eq!(c.on_chat(1), ChatStep::Repeat);
+        assert_eq!(c.on_chat(6), ChatStep::Gap { after: 3 });
+        assert_eq!(c.on_chat(5), ChatStep::Repeat, "fetched with the gap");
+        assert_eq!(c.on_chat(7), ChatStep::Show);
+        assert_eq!(c.on_chat(0), ChatStep::Show, "a server without seq");
+        let mut fresh = ChatSeq::default();
+        assert_eq!(
+            fresh.on_chat(4),
+            ChatStep::Show,
+            "nothing known yet: no gap"
+        );
     }
 }

@@ -32,7 +32,9 @@ use tokio::sync::mpsc;
 use crate::control::{ControlGate, Outcome};
 use crate::http::{Client, HttpError, Signer};
 use crate::identity::Identity;
-use crate::live::{ErrorBody, LiveError, LiveSocket, Profile, ServerMessage, SessionView};
+use crate::live::{
+    ChatSeq, ChatStep, ErrorBody, LiveError, LiveSocket, Profile, ServerMessage, SessionView,
+};
 use crate::login::{LoginError, UserToken};
 use crate::media::{
     CapturedFrame, FrameKind, FramePacer, FrameSender, MediaError, MediaSession, Pace,
@@ -539,6 +541,33 @@ async fn deny_unanswerable(api: &Api, id: &str) {
     }
 }
 
+/// Shows the helper's messages of the thread after `after` (the socket missed some).
+async fn chat_catch_up(api: &Api, id: &str, after: u64, seen: &mut ChatSeq) {
+    let path = format!("/api/sessions/{id}/chat");
+    let thread: Vec<Value> = match api
+        .client
+        .send::<(), _>("GET", &path, None, Some(&api.signer), Some(&api.token))
+        .await
+    {
+        Ok(t) => t,
+        Err(e) => return tracing::warn!(error = %e, "could not fetch the chat thread"),
+    };
+    for m in thread {
+        let seq = m["seq"].as_u64().unwrap_or(0);
+        if seq <= after {
+            continue;
+        }
+        seen.shown(seq);
+        if m["from"] != "sharer" {
+            say(&format!(
+                "[{}] {}",
+                m["from"].as_str().unwrap_or("helper"),
+                m["text"].as_str().unwrap_or("")
+            ));
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn run_loop(
     api: &Api,
@@ -558,6 +587,7 @@ async fn run_loop(
     let mut socket =
         Some(LiveSocket::connect(api.client.base(), id, &api.token, api.client.tls()).await?);
     let mut media: Option<MediaSession> = None;
+    let mut chat_seq = ChatSeq::default();
     let mut asked: Option<Mode> = None; // the mode the open prompt is about
     let mut heartbeat = tokio::time::interval(Duration::from_secs(1));
     let mut lost_since: Option<Instant> = None;
@@ -704,7 +734,11 @@ async fn run_loop(
                         }
                     }
                     ServerMessage::Presence { role, status } => say(&format!("The {role} is {status}.")),
-                    ServerMessage::Chat { from, text, .. } => if from != Role::Sharer { say(&format!("[{from}] {text}")) },
+                    ServerMessage::Chat { from, text, seq, .. } => match chat_seq.on_chat(seq) {
+                        ChatStep::Show => if from != Role::Sharer { say(&format!("[{from}] {text}")) },
+                        ChatStep::Repeat => {}
+                        ChatStep::Gap { after } => chat_catch_up(api, id, after, &mut chat_seq).await,
+                    },
                     ServerMessage::Error { error: ErrorBody { code, message } } => tracing::warn!(%code, %message, "the server refused a message"),
                     ServerMessage::Pong | ServerMessage::Unknown => {}
                 }

@@ -237,6 +237,8 @@ async fn run(
     let mut liveness = Liveness::for_server(now_ms());
     let mut greeted = false;
     let mut chat_out: Option<ChatOut> = None;
+    // An event could not be turned into messages (the store was out of reach): resync later.
+    let mut behind = false;
     let mut ready = None;
     let exit = loop {
         if !greeted {
@@ -316,17 +318,18 @@ async fn run(
                 }
             }
             Step::Event(event) => {
-                let out = match event {
+                let fetched: ApiResult<Vec<Message>> = match event {
                     Ok(ev) => match ev.as_ref() {
-                        BusEvent::State => vec![
+                        BusEvent::State => {
                             Box::pin(fresh_state(state, id, role, &mut live, &mut media_allowed))
-                                .await?,
-                        ],
+                                .await
+                                .map(|m| vec![m])
+                        }
                         BusEvent::Presence { role: r, status } if *r != role => {
-                            vec![text(&ServerMessage::Presence {
+                            Ok(vec![text(&ServerMessage::Presence {
                                 role: *r,
                                 status: *status,
-                            })]
+                            })])
                         }
                         BusEvent::Chat {
                             id: cid,
@@ -336,23 +339,23 @@ async fn run(
                         } => {
                             let seq = cid.parse::<i64>().unwrap_or(0);
                             if seq <= chat_seq {
-                                Vec::new() // already sent (a catch-up read it first)
+                                Ok(Vec::new()) // already sent (a catch-up read it first)
                             } else if seq == chat_seq + 1 {
                                 chat_seq = seq;
-                                vec![text(&ServerMessage::Chat {
+                                Ok(vec![text(&ServerMessage::Chat {
                                     id: cid.clone(),
                                     from: *from,
                                     text: t.clone(),
                                     sent_at: *sent_at,
                                     seq: seq as u64,
-                                })]
+                                })])
                             } else {
                                 // Earlier messages did not come (yet): the store has them.
-                                Box::pin(chat_catch_up(state, id, &mut chat_seq)).await?
+                                Box::pin(chat_catch_up(state, id, &mut chat_seq)).await
                             }
                         }
                         BusEvent::Signal { from, data } if *from != role => {
-                            vec![text(&ServerMessage::Signal { data: data.clone() })]
+                            Ok(vec![text(&ServerMessage::Signal { data: data.clone() })])
                         }
                         BusEvent::Replaced { role: r, conn: c } if *r == role && *c != conn => {
                             break Exit::Replaced;
@@ -373,9 +376,9 @@ async fn run(
                                 &mut media_allowed,
                                 &mut chat_seq,
                             ))
-                            .await?
+                            .await
                         }
-                        _ => Vec::new(),
+                        _ => Ok(Vec::new()),
                     },
                     // Missed events: the store says everything that matters.
                     Err(RecvError::Lagged(_)) => {
@@ -387,10 +390,17 @@ async fn run(
                             &mut media_allowed,
                             &mut chat_seq,
                         ))
-                        .await?
+                        .await
                     }
                     Err(RecvError::Closed) => break Exit::Lost("the hub closed"),
                 };
+                // The database out of reach must not end the connection (its heartbeat needs
+                // none): catch up from the store once it answers again.
+                let out = fetched.unwrap_or_else(|e| {
+                    tracing::debug!(error = %e, session = %id, "the store is out of reach; catching up later");
+                    behind = true;
+                    Vec::new()
+                });
                 let mut failed = false;
                 for m in out {
                     if tx.send(m).await.is_err() {
@@ -407,7 +417,31 @@ async fn run(
                     break closed_or_lost(&mut rx).await;
                 }
             }
-            Step::Timer => {}
+            Step::Timer => {
+                if behind
+                    && let Ok(out) = Box::pin(resync(
+                        state,
+                        id,
+                        role,
+                        &mut live,
+                        &mut media_allowed,
+                        &mut chat_seq,
+                    ))
+                    .await
+                {
+                    behind = false;
+                    let mut failed = false;
+                    for m in out {
+                        if tx.send(m).await.is_err() {
+                            failed = true;
+                            break;
+                        }
+                    }
+                    if failed {
+                        break closed_or_lost(&mut rx).await;
+                    }
+                }
+            }
         }
     };
     let how = match &exit {
