@@ -7,8 +7,8 @@
 //!   to listen on (its listen address or a loopback name; any host when it listens on every
 //!   address), otherwise from the listen address.
 //! - A cookie-authenticated change (and the live socket's upgrade) must come from the server's
-//!   origin, scheme included: the public URL's origin, or `{scheme}://{Host}` with the scheme
-//!   the server speaks.
+//!   origin, scheme included: the public URL's origin when one is set, otherwise
+//!   `{scheme}://{Host}` with the scheme the server speaks.
 
 use crate::config::{Config, TlsMode};
 use axum::http::{HeaderMap, header};
@@ -71,18 +71,15 @@ pub fn public_base(config: &Config, headers: &HeaderMap) -> String {
     format!("{}://{host}", own_scheme(config))
 }
 
-/// Whether a browser's `Origin` is the server's own (see the module's rules).
+/// Whether a browser's `Origin` is the server's own: the public URL's origin when one is set
+/// (and only it), otherwise `{scheme}://{Host}` with the scheme the server speaks.
 pub fn origin_allowed(origin: &str, host: Option<&str>, config: &Config) -> bool {
-    if let Some(public) = config
-        .public_url
-        .as_deref()
-        .and_then(|u| openidconnect::url::Url::parse(u).ok())
-        && public
-            .origin()
-            .ascii_serialization()
-            .eq_ignore_ascii_case(origin)
-    {
-        return true;
+    if let Some(public) = config.public_url.as_deref().filter(|u| !u.is_empty()) {
+        return openidconnect::url::Url::parse(public).is_ok_and(|u| {
+            u.origin()
+                .ascii_serialization()
+                .eq_ignore_ascii_case(origin)
+        });
     }
     host.is_some_and(|h| {
         valid_host(h) && origin.eq_ignore_ascii_case(&format!("{}://{h}", own_scheme(config)))
@@ -189,8 +186,9 @@ mod tests {
             public_base(&c, &host("evil.example")),
             "https://127.0.0.1:8443"
         );
+        assert_eq!(public_base(&c, &host("[::1]:8443")), "https://[::1]:8443");
         assert_eq!(
-            public_base(&c, &host("localhost:9999")),
+            public_base(&c, &host("evil.example:8443")),
             "https://127.0.0.1:8443"
         );
         assert_eq!(public_base(&c, &HeaderMap::new()), "https://127.0.0.1:8443");
