@@ -505,6 +505,10 @@ fn query_rule(path: &str, name: &str) -> Option<Value> {
         (_, "offset") => json!({"minimum": 0}),
         ("/api/reports/sessions", "format") => json!({"enum": ["json", "csv"]}),
         ("/api/devices", "checked_in_before" | "checked_in_after") => range(0, MAX_TIMESTAMP_MS),
+        ("/api/devices", "compliance") => {
+            json!({"enum": ["", "compliant", "not_compliant", "not_evaluated"]})
+        }
+        ("/api/devices", "status") => json!({"enum": ["", "active", "retired", "all"]}),
         _ => return None,
     })
 }
