@@ -509,6 +509,7 @@ fn query_rule(path: &str, name: &str) -> Option<Value> {
             json!({"enum": ["", "compliant", "not_compliant", "not_evaluated"]})
         }
         ("/api/devices", "status") => json!({"enum": ["", "active", "retired", "all"]}),
+        ("/api/devices", "os" | "q") => text_rule(crate::limits::MAX_NAME_CHARS),
         _ => return None,
     })
 }

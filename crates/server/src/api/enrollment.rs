@@ -74,7 +74,8 @@ async fn list_tokens(
 
 #[utoipa::path(post, path = "/api/enrollment-tokens", tag = "devices", request_body = CreateEnrollmentToken,
     responses((status = 201, body = CreatedEnrollmentToken), (status = 400, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody)))]
+              (status = 403, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody, description = "unknown_user: `user_id` names no user")))]
 async fn create_token(
     State(state): State<AppState>,
     who: Need<perm::ManageEnrollment>,
