@@ -165,13 +165,11 @@ pub struct CallbackQuery {
     pub iss: Option<String>,
 }
 
-/// The public base URL (`origin::public_base`).
-pub fn public_base(state: &AppState, headers: &HeaderMap) -> String {
-    crate::origin::public_base(&state.config, headers)
-}
-
 fn view(state: &AppState, headers: &HeaderMap, s: Option<OidcSettings>) -> OidcSettingsView {
-    let redirect_uri = format!("{}{CALLBACK_PATH}", public_base(state, headers));
+    let redirect_uri = format!(
+        "{}{CALLBACK_PATH}",
+        crate::origin::public_base(&state.config, headers)
+    );
     match s {
         Some(s) => OidcSettingsView {
             configured: true,
@@ -360,7 +358,10 @@ async fn begin(
             retry_after_secs: 60,
         });
     }
-    let redirect_uri = format!("{}{CALLBACK_PATH}", public_base(state, headers));
+    let redirect_uri = format!(
+        "{}{CALLBACK_PATH}",
+        crate::origin::public_base(&state.config, headers)
+    );
     let provider = oidc::discover(&settings, &redirect_uri).await?;
     let start = oidc::start(&provider, &redirect_uri, agent);
     state
