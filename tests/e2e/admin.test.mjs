@@ -188,3 +188,112 @@ test('the language picker remembers the choice', async () => {
   assert.equal(await page.getAttribute('html', 'lang'), 'he');
   await context.close();
 });
+
+/** Holds every request matching `pattern` until the returned `release` is called. */
+async function hold(page, pattern) {
+  let release;
+  const gate = new Promise((r) => (release = r));
+  await page.route(pattern, async (route) => {
+    await gate;
+    await route.continue();
+  });
+  return release;
+}
+
+test('forms do nothing before their scripts are ready, and no field ever lands in a URL', async () => {
+  // Sign-in: Enter before signin.mjs has run neither posts natively nor shows raw JSON.
+  {
+    const { context, page } = await newPage({ locale: 'en-US' });
+    const native = [];
+    page.on('request', (r) => {
+      if (r.isNavigationRequest() && r.url().includes('/api/')) native.push(r.url());
+    });
+    const release = await hold(page, '**/static/js/signin.mjs');
+    await page.goto(`${server.url}/signin`, { waitUntil: 'commit' });
+    await page.waitForSelector('#signin-password');
+    await page.fill('#signin-email', ADMIN_EMAIL);
+    await page.fill('#signin-password', ADMIN_PASSWORD);
+    await page.press('#signin-password', 'Enter');
+    await page.waitForTimeout(500);
+    assert.equal(new URL(page.url()).pathname, '/signin');
+    assert.deepEqual(native, []);
+    assert.equal(await page.isDisabled('#signin-form button[type="submit"]'), true);
+    release();
+    await page.waitForSelector('#signin-form button[type="submit"]:not([disabled])');
+    await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.press('#signin-password', 'Enter')]);
+    await context.close();
+  }
+  // New user: before the page's strings and handlers are there, the form cannot be used at all;
+  // afterwards it works and the password never appears in the address.
+  {
+    const { context, page, errors } = await newPage({ locale: 'en-US' });
+    await context.addCookies([server.admin.cookie]);
+    const release = await hold(page, '**/i18n/*.json');
+    await page.goto(`${server.url}/admin/users`, { waitUntil: 'commit' });
+    await page.waitForSelector('#nu-password', { state: 'attached' });
+    assert.equal(await page.isDisabled('#nu-password'), true);
+    await page.locator('#new-user button[type="submit"]').click({ force: true }).catch(() => {});
+    await page.waitForTimeout(300);
+    assert.equal(new URL(page.url()).search, '');
+    release();
+    await page.waitForSelector('#nu-password:not([disabled])');
+    await page.fill('#nu-email', 'forms@example.com');
+    await page.fill('#nu-full-name', 'Form Person');
+    await page.fill('#nu-password', 'a long enough password');
+    await page.press('#nu-password', 'Enter');
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('Form Person'));
+    assert.ok(!page.url().includes('password') && !page.url().includes('?'), page.url());
+
+    // An earlier failure is not shown next to a later success.
+    await page.fill('#nu-email', 'forms@example.com');
+    await page.fill('#nu-full-name', 'Form Person Again');
+    await page.click('#new-user button[type="submit"]');
+    await page.waitForSelector('#error:not([hidden])');
+    await page.fill('#nu-email', 'forms2@example.com');
+    await page.click('#new-user button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('Form Person Again'));
+    assert.equal(await page.isVisible('#error'), false);
+    assert.deepEqual(errors.filter((e) => !/status of 409/.test(e)), []);
+    await context.close();
+  }
+  // Settings: a box ticked before the server's values arrive would be overwritten silently, so
+  // the boxes are disabled until then.
+  {
+    const { context, page } = await newPage({ locale: 'en-US' });
+    await context.addCookies([server.admin.cookie]);
+    const release = await hold(page, '**/api/settings');
+    await page.goto(`${server.url}/admin/settings`, { waitUntil: 'commit' });
+    await page.waitForSelector('#s-chat-disabled', { state: 'attached' });
+    assert.equal(await page.isDisabled('#s-chat-disabled'), true);
+    release();
+    await page.waitForSelector('#s-chat-disabled:not([disabled])');
+    assert.equal(await page.isChecked('#s-chat-disabled'), (await server.admin.get('/api/settings')).chat_disabled);
+    await context.close();
+  }
+  // A filter the server refuses, then one it accepts: the refusal does not stay on the page.
+  {
+    const { context, page } = await newPage({ locale: 'en-US' });
+    await context.addCookies([server.admin.cookie]);
+    await page.goto(`${server.url}/admin/audit`);
+    await page.waitForSelector('#au-action:not([disabled])');
+    await page.fill('#au-action', 'x'.repeat(5000));
+    await page.click('#filters button[type="submit"]');
+    await page.waitForSelector('#error:not([hidden])');
+    await page.fill('#au-action', 'auth.sign_in');
+    await page.click('#filters button[type="submit"]');
+    await page.waitForSelector('#error', { state: 'hidden' });
+    await page.waitForSelector('#table td >> text=auth.sign_in');
+    await context.close();
+  }
+  // Every form of every admin page posts (a native submission can never put a field in a URL).
+  {
+    const { context, page } = await newPage({ locale: 'en-US' });
+    await context.addCookies([server.admin.cookie]);
+    for (const slug of ['users', 'groups', 'roles', 'settings', 'domains', 'compliance', 'conditional-access', 'enrollment', 'devices', 'reports', 'audit']) {
+      await page.goto(`${server.url}/admin/${slug}`);
+      const methods = await page.$$eval('form', (fs) => fs.map((f) => `${f.id || f.className}:${f.method}`));
+      assert.deepEqual(methods.filter((m) => !m.endsWith(':post')), [], slug);
+    }
+    await context.close();
+  }
+});

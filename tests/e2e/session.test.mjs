@@ -391,6 +391,28 @@ test('the deny path', async () => {
   await s.ctx.close();
 });
 
+test('a double click on Allow gives one answer and no error', async () => {
+  const h = await helperStarts();
+  const s = await sharerJoins(h.link);
+  await h.page.waitForURL(/\/sessions\//);
+  await h.page.locator('#request-view:not([disabled])').waitFor();
+  await h.page.click('#request-view');
+  await s.page.locator('#consent-panel').waitFor({ state: 'visible' });
+  const consents = [];
+  s.page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/consent')) consents.push(r.url());
+  });
+  await s.page.dblclick('#allow');
+  await h.page.locator('#live-session[data-state="active"]').waitFor();
+  await s.page.locator('#live-sharer[data-state="active"]').waitFor();
+  // Whatever was still in flight has landed.
+  await s.page.waitForTimeout(500);
+  assert.equal(consents.length, 1, 'one answer went to the server');
+  assert.equal(await s.page.locator('#session-error').isVisible(), false, await s.page.locator('#session-error').textContent());
+  await h.ctx.close();
+  await s.ctx.close();
+});
+
 test('the sharer is told when the helper ends', async () => {
   const h = await helperStarts();
   const s = await sharerJoins(h.link);
