@@ -153,6 +153,47 @@ test('a helper is refused the admin center with a 403 page', async () => {
   await context.close();
 });
 
+test('a helper\'s menu, row counts, a user without a picture, the icon and dates read right', async () => {
+  // A Help Desk Operator reaches only the device list: the menu says "Devices", not "Admin center".
+  const helper = await createUser(server, { email: 'helper3@example.com', fullName: 'Third Helper', role: 'Help Desk Operator' });
+  {
+    const { context, page } = await newPage({ locale: 'en-US' });
+    await context.addCookies([helper.client.cookie]);
+    await page.goto(`${server.url}/`);
+    const menu = await page.$$eval('.site-nav a', (as) => as.map((a) => a.textContent.trim()));
+    assert.ok(menu.includes('Devices') && !menu.includes('Admin center'), JSON.stringify(menu));
+    await context.close();
+  }
+  const { context, page, errors } = await newPage({ locale: 'en-US' });
+  await context.addCookies([server.admin.cookie]);
+  await page.goto(`${server.url}/`);
+  assert.ok((await page.$$eval('.site-nav a', (as) => as.map((a) => a.textContent.trim()))).includes('Admin center'));
+  // One row is "Rows: 1", not "1 rows".
+  await page.goto(`${server.url}/admin/users`);
+  await page.waitForSelector('#table input[type="search"]:not([disabled])');
+  await page.fill('#table input[type="search"]', 'helper3@');
+  await page.waitForFunction(() => document.querySelector('#table p.help').textContent.replace(/[\u2068\u2069]/g, '') === 'Rows: 1');
+  // A user without a picture shows no broken image.
+  await page.click('#table a >> text=Third Helper');
+  await page.waitForFunction(() => document.getElementById('u-full-name').value === 'Third Helper');
+  assert.equal(await page.isVisible('#user-picture'), false);
+  // The site has an icon where browsers look for one.
+  const icon = await fetch(`${server.url}/favicon.ico`);
+  assert.equal(icon.status, 200);
+  assert.equal(icon.headers.get('content-type'), 'image/x-icon');
+  assert.equal(await page.getAttribute('link[rel="icon"]', 'href'), '/static/icon.svg');
+  // The console and the admin center write a time the same way.
+  await server.admin.put('/api/settings', { remote_help_enabled: true });
+  await server.admin.post('/api/sessions', {});
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector('#sessions-body tr');
+  const consoleTime = (await page.locator('#sessions-body tr >> nth=0 >> td >> nth=0').textContent()).trim();
+  const pattern = await page.evaluate(() => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date()).replace(/\d+/g, '#'));
+  assert.equal(consoleTime.replace(/\d+/g, '#'), pattern, consoleTime);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the sign-in page in Arabic is right to left, in Japanese it is Japanese', async () => {
   for (const [locale, dir, heading] of [['ar', 'rtl', /[\u0600-\u06FF]/], ['ja', 'ltr', /[\u3040-\u30FF\u4E00-\u9FFF]/]]) {
     const { context, page } = await newPage({ locale });
