@@ -375,6 +375,30 @@ test('a wrong code is refused with a message', async () => {
   await ctx.close();
 });
 
+test('a used code says so; after too many wrong codes the page says how long to wait', async () => {
+  const h = await helperStarts();
+  const s = await sharerJoins(h.link);
+  await s.ctx.close();
+  const late = await createUser(server, { email: 'lena@example.com', fullName: 'Lena Late' });
+  const ctx = await contextFor(late);
+  const page = await ctx.newPage();
+  await page.goto(`${server.url}/rh`);
+  await page.fill('#code-input', h.code);
+  await page.click('#join-button');
+  await page.locator('#join-error').filter({ hasText: /already been used/i }).waitFor();
+  // Wrong codes until the account is locked out for a while.
+  for (let i = 0; i < 12; i++) {
+    await page.fill('#code-input', 'zzzz zzzz');
+    await page.click('#join-button');
+    await page.locator('#join-button:not([disabled])').waitFor();
+    if (/try again in/i.test(await page.textContent('#join-error'))) break;
+  }
+  const shown = (await page.textContent('#join-error')).replace(/[\u2068\u2069]/g, '');
+  assert.match(shown, /Too many attempts\. You can try again in \d+ (seconds?|minutes?)\./);
+  await ctx.close();
+  await h.ctx.close();
+});
+
 test('the deny path', async () => {
   const h = await helperStarts();
   const s = await sharerJoins(h.link);

@@ -124,3 +124,5 @@ live-join-error-out_of_scope = لا يُسمح لهذا المساعد بمسا�
 live-join-error-remote_help_disabled = المساعدة عن بُعد متوقفة في هذه المؤسسة.
 live-join-error-invalid_transition = تم استخدام هذا الرمز من قبل.
 live-join-error-unenrolled_not_allowed = الجلسات مع الأجهزة غير المسجّلة متوقفة في هذه المؤسسة.
+live-join-error-rate_limited-wait = محاولات كثيرة جدًا. يمكنك المحاولة مجددًا { $when }.
+live-join-error-code_used = تم استخدام هذا الرمز من قبل. اطلب رمزًا جديدًا من المساعد.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Този помощник няма право д�
 live-join-error-remote_help_disabled = Отдалечената помощ е изключена за тази организация.
 live-join-error-invalid_transition = Този код вече е използван.
 live-join-error-unenrolled_not_allowed = Сесиите с нерегистрирани устройства са изключени за тази организация.
+live-join-error-rate_limited-wait = Твърде много опити. Можете да опитате отново { $when }.
+live-join-error-code_used = Този код вече е използван. Поискайте нов от помощника си.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Tento pomocník vám nesmí pomáhat. Obraťte se
 live-join-error-remote_help_disabled = Vzdálená pomoc je v této organizaci vypnutá.
 live-join-error-invalid_transition = Tento kód už byl použit.
 live-join-error-unenrolled_not_allowed = Relace s neregistrovanými zařízeními jsou v této organizaci vypnuté.
+live-join-error-rate_limited-wait = Příliš mnoho pokusů. Znovu to můžete zkusit { $when }.
+live-join-error-code_used = Tento kód už byl použit. Požádejte pomocníka o nový.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Denne hjælper må ikke hjælpe dig. Kontakt din 
 live-join-error-remote_help_disabled = Fjernhjælp er slået fra i denne organisation.
 live-join-error-invalid_transition = Koden er allerede blevet brugt.
 live-join-error-unenrolled_not_allowed = Sessioner med enheder, der ikke er tilmeldt, er slået fra i denne organisation.
+live-join-error-rate_limited-wait = For mange forsøg. Du kan prøve igen { $when }.
+live-join-error-code_used = Koden er allerede blevet brugt. Bed din hjælper om en ny.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Dieser Helfer darf Ihnen nicht helfen. Wenden Sie
 live-join-error-remote_help_disabled = Remotehilfe ist für diese Organisation deaktiviert.
 live-join-error-invalid_transition = Dieser Code wurde bereits verwendet.
 live-join-error-unenrolled_not_allowed = Sitzungen mit nicht registrierten Geräten sind für diese Organisation deaktiviert.
+live-join-error-rate_limited-wait = Zu viele Versuche. Sie können es { $when } erneut versuchen.
+live-join-error-code_used = Dieser Code wurde bereits verwendet. Bitten Sie Ihren Helfer um einen neuen.

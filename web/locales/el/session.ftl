@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Αυτός ο βοηθός δεν επιτρέπ�
 live-join-error-remote_help_disabled = Η απομακρυσμένη βοήθεια είναι απενεργοποιημένη για αυτόν τον οργανισμό.
 live-join-error-invalid_transition = Αυτός ο κωδικός έχει ήδη χρησιμοποιηθεί.
 live-join-error-unenrolled_not_allowed = Οι συνεδρίες με μη εγγεγραμμένες συσκευές είναι απενεργοποιημένες για αυτόν τον οργανισμό.
+live-join-error-rate_limited-wait = Πάρα πολλές προσπάθειες. Μπορείτε να δοκιμάσετε ξανά { $when }.
+live-join-error-code_used = Αυτός ο κωδικός έχει ήδη χρησιμοποιηθεί. Ζητήστε νέο από τον βοηθό σας.

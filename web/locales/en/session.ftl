@@ -132,3 +132,5 @@ live-join-error-out_of_scope = This helper may not help you. Ask your IT departm
 live-join-error-remote_help_disabled = Remote Help is turned off for this organisation.
 live-join-error-invalid_transition = This code has already been used.
 live-join-error-unenrolled_not_allowed = Sessions with devices that are not enrolled are turned off for this organisation.
+live-join-error-rate_limited-wait = Too many attempts. You can try again { $when }.
+live-join-error-code_used = This code has already been used. Ask your helper for a new one.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Este asistente no puede ayudarle. Consulte a su d
 live-join-error-remote_help_disabled = La asistencia remota está desactivada en esta organización.
 live-join-error-invalid_transition = Este código ya se ha usado.
 live-join-error-unenrolled_not_allowed = Las sesiones con dispositivos no inscritos están desactivadas en esta organización.
+live-join-error-rate_limited-wait = Demasiados intentos. Puede volver a intentarlo { $when }.
+live-join-error-code_used = Este código ya se ha usado. Pida uno nuevo a su asistente.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = See abistaja ei tohi sind aidata. Pöördu oma IT
 live-join-error-remote_help_disabled = Kaugabi on selles organisatsioonis välja lülitatud.
 live-join-error-invalid_transition = Seda koodi on juba kasutatud.
 live-join-error-unenrolled_not_allowed = Seansid registreerimata seadmetega on selles organisatsioonis välja lülitatud.
+live-join-error-rate_limited-wait = Liiga palju katseid. Saad uuesti proovida { $when }.
+live-join-error-code_used = Seda koodi on juba kasutatud. Küsi abistajalt uus.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Tämä auttaja ei saa auttaa sinua. Ota yhteyttä
 live-join-error-remote_help_disabled = Etätuki ei ole käytössä tässä organisaatiossa.
 live-join-error-invalid_transition = Koodi on jo käytetty.
 live-join-error-unenrolled_not_allowed = Istunnot rekisteröimättömien laitteiden kanssa eivät ole käytössä tässä organisaatiossa.
+live-join-error-rate_limited-wait = Liian monta yritystä. Voit yrittää uudelleen { $when }.
+live-join-error-code_used = Koodi on jo käytetty. Pyydä auttajaltasi uusi.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Cet assistant n’est pas autorisé à vous aider
 live-join-error-remote_help_disabled = L’assistance à distance est désactivée pour cette organisation.
 live-join-error-invalid_transition = Ce code a déjà été utilisé.
 live-join-error-unenrolled_not_allowed = Les sessions avec des appareils non inscrits sont désactivées pour cette organisation.
+live-join-error-rate_limited-wait = Trop de tentatives. Vous pourrez réessayer { $when }.
+live-join-error-code_used = Ce code a déjà été utilisé. Demandez-en un nouveau à votre assistant.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = למסייע הזה אין הרשאה לעזור 
 live-join-error-remote_help_disabled = העזרה מרחוק כבויה בארגון זה.
 live-join-error-invalid_transition = כבר נעשה שימוש בקוד הזה.
 live-join-error-unenrolled_not_allowed = סשנים עם מכשירים לא רשומים כבויים בארגון זה.
+live-join-error-rate_limited-wait = יותר מדי ניסיונות. אפשר לנסות שוב { $when }.
+live-join-error-code_used = כבר נעשה שימוש בקוד הזה. יש לבקש קוד חדש מהמסייע.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Ovaj pomagač vam ne smije pomagati. Obratite se 
 live-join-error-remote_help_disabled = Pomoć na daljinu isključena je za ovu organizaciju.
 live-join-error-invalid_transition = Ovaj kôd je već iskorišten.
 live-join-error-unenrolled_not_allowed = Sesije s neregistriranim uređajima isključene su za ovu organizaciju.
+live-join-error-rate_limited-wait = Previše pokušaja. Možete pokušati ponovno { $when }.
+live-join-error-code_used = Ovaj kôd je već iskorišten. Zatražite novi od pomagača.

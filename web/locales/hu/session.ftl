@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Ez a segítő nem segíthet Önnek. Forduljon az 
 live-join-error-remote_help_disabled = A távsegítség ki van kapcsolva ennél a szervezetnél.
 live-join-error-invalid_transition = Ezt a kódot már felhasználták.
 live-join-error-unenrolled_not_allowed = A nem regisztrált eszközökkel folytatott munkamenetek ki vannak kapcsolva ennél a szervezetnél.
+live-join-error-rate_limited-wait = Túl sok próbálkozás. { $when } újra megpróbálhatja.
+live-join-error-code_used = Ezt a kódot már felhasználták. Kérjen újat a segítőjétől.

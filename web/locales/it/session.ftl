@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Questo assistente non può aiutarti. Rivolgiti al
 live-join-error-remote_help_disabled = L’assistenza remota è disattivata per questa organizzazione.
 live-join-error-invalid_transition = Questo codice è già stato usato.
 live-join-error-unenrolled_not_allowed = Le sessioni con dispositivi non registrati sono disattivate per questa organizzazione.
+live-join-error-rate_limited-wait = Troppi tentativi. Potrai riprovare { $when }.
+live-join-error-code_used = Questo codice è già stato usato. Chiedine uno nuovo al tuo assistente.

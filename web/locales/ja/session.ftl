@@ -124,3 +124,5 @@ live-join-error-out_of_scope = このサポート担当者はあなたをサポ�
 live-join-error-remote_help_disabled = この組織ではリモート ヘルプが無効です。
 live-join-error-invalid_transition = このコードは既に使用されています。
 live-join-error-unenrolled_not_allowed = この組織では未登録デバイスとのセッションが無効です。
+live-join-error-rate_limited-wait = 試行回数が多すぎます。{ $when }にもう一度お試しください。
+live-join-error-code_used = このコードは既に使用されています。サポート担当者に新しいコードを依頼してください。

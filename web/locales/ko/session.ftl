@@ -131,3 +131,5 @@ live-join-error-out_of_scope = 이 도우미에게는 도움을 제공할 권한
 live-join-error-remote_help_disabled = 이 조직에서는 원격 도움이 꺼져 있습니다.
 live-join-error-invalid_transition = 이 코드는 이미 사용되었습니다.
 live-join-error-unenrolled_not_allowed = 이 조직에서는 등록되지 않은 장치와의 세션이 꺼져 있습니다.
+live-join-error-rate_limited-wait = 시도 횟수가 너무 많습니다. { $when }에 다시 시도할 수 있습니다.
+live-join-error-code_used = 이 코드는 이미 사용되었습니다. 도우미에게 새 코드를 요청하세요.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Šiam pagalbininkui neleidžiama jums padėti. Kr
 live-join-error-remote_help_disabled = Šioje organizacijoje nuotolinė pagalba išjungta.
 live-join-error-invalid_transition = Šis kodas jau panaudotas.
 live-join-error-unenrolled_not_allowed = Šioje organizacijoje seansai su neregistruotais įrenginiais išjungti.
+live-join-error-rate_limited-wait = Per daug bandymų. Dar kartą bandyti galėsite { $when }.
+live-join-error-code_used = Šis kodas jau panaudotas. Paprašykite pagalbininko naujo.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Šis palīgs nedrīkst jums palīdzēt. Vērsieti
 live-join-error-remote_help_disabled = Šajā organizācijā attālā palīdzība ir izslēgta.
 live-join-error-invalid_transition = Šis kods jau ir izmantots.
 live-join-error-unenrolled_not_allowed = Šajā organizācijā sesijas ar nereģistrētām ierīcēm ir izslēgtas.
+live-join-error-rate_limited-wait = Pārāk daudz mēģinājumu. Vēlreiz mēģināt varēsiet { $when }.
+live-join-error-code_used = Šis kods jau ir izmantots. Lūdziet palīgam jaunu.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Denne hjelperen har ikke lov til å hjelpe deg. S
 live-join-error-remote_help_disabled = Fjernhjelp er slått av for denne organisasjonen.
 live-join-error-invalid_transition = Denne koden er allerede brukt.
 live-join-error-unenrolled_not_allowed = Økter med enheter som ikke er registrert, er slått av for denne organisasjonen.
+live-join-error-rate_limited-wait = For mange forsøk. Du kan prøve igjen { $when }.
+live-join-error-code_used = Denne koden er allerede brukt. Be hjelperen din om en ny.

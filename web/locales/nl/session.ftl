@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Deze helper mag u niet helpen. Neem contact op me
 live-join-error-remote_help_disabled = Hulp op afstand is uitgeschakeld voor deze organisatie.
 live-join-error-invalid_transition = Deze code is al gebruikt.
 live-join-error-unenrolled_not_allowed = Sessies met niet-ingeschreven apparaten zijn uitgeschakeld voor deze organisatie.
+live-join-error-rate_limited-wait = Te veel pogingen. U kunt het { $when } opnieuw proberen.
+live-join-error-code_used = Deze code is al gebruikt. Vraag uw helper om een nieuwe.

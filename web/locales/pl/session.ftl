@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Ten pomocnik nie może Ci pomagać. Zwróć się 
 live-join-error-remote_help_disabled = Pomoc zdalna jest wyłączona w tej organizacji.
 live-join-error-invalid_transition = Ten kod został już użyty.
 live-join-error-unenrolled_not_allowed = Sesje z niezarejestrowanymi urządzeniami są wyłączone w tej organizacji.
+live-join-error-rate_limited-wait = Zbyt wiele prób. Możesz spróbować ponownie { $when }.
+live-join-error-code_used = Ten kod został już użyty. Poproś pomocnika o nowy.

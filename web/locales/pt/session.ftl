@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Este ajudante não tem permissão para o ajudar. 
 live-join-error-remote_help_disabled = A Ajuda Remota está desativada nesta organização.
 live-join-error-invalid_transition = Este código já foi utilizado.
 live-join-error-unenrolled_not_allowed = As sessões com dispositivos não inscritos estão desativadas nesta organização.
+live-join-error-rate_limited-wait = Demasiadas tentativas. Pode tentar novamente { $when }.
+live-join-error-code_used = Este código já foi utilizado. Peça um novo ao seu ajudante.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Acest asistent nu are voie să vă ajute. Contact
 live-join-error-remote_help_disabled = Asistența la distanță este dezactivată pentru această organizație.
 live-join-error-invalid_transition = Acest cod a fost deja folosit.
 live-join-error-unenrolled_not_allowed = Sesiunile cu dispozitive neînscrise sunt dezactivate pentru această organizație.
+live-join-error-rate_limited-wait = Prea multe încercări. Puteți încerca din nou { $when }.
+live-join-error-code_used = Acest cod a fost deja folosit. Cereți unul nou asistentului.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Этот помощник не может вам 
 live-join-error-remote_help_disabled = Удалённая помощь отключена в этой организации.
 live-join-error-invalid_transition = Этот код уже использован.
 live-join-error-unenrolled_not_allowed = Сеансы с незарегистрированными устройствами отключены в этой организации.
+live-join-error-rate_limited-wait = Слишком много попыток. Повторить попытку можно { $when }.
+live-join-error-code_used = Этот код уже использован. Попросите у помощника новый.

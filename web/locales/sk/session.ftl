@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Tento pomocník vám nesmie pomáhať. Obráťte 
 live-join-error-remote_help_disabled = Vzdialená pomoc je v tejto organizácii vypnutá.
 live-join-error-invalid_transition = Tento kód už bol použitý.
 live-join-error-unenrolled_not_allowed = Relácie s nezaregistrovanými zariadeniami sú v tejto organizácii vypnuté.
+live-join-error-rate_limited-wait = Príliš veľa pokusov. Znova to môžete skúsiť { $when }.
+live-join-error-code_used = Tento kód už bol použitý. Požiadajte pomocníka o nový.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Ta pomočnik vam ne sme pomagati. Obrnite se na o
 live-join-error-remote_help_disabled = Pomoč na daljavo je v tej organizaciji izklopljena.
 live-join-error-invalid_transition = Ta koda je že bila uporabljena.
 live-join-error-unenrolled_not_allowed = Seje z nevčlanjenimi napravami so v tej organizaciji izklopljene.
+live-join-error-rate_limited-wait = Preveč poskusov. Znova lahko poskusite { $when }.
+live-join-error-code_used = Ta koda je že bila uporabljena. Prosite pomočnika za novo.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Овај помоћник не сме да вам
 live-join-error-remote_help_disabled = Помоћ на даљину је искључена за ову организацију.
 live-join-error-invalid_transition = Овај код је већ искоришћен.
 live-join-error-unenrolled_not_allowed = Сесије са нерегистрованим уређајима су искључене за ову организацију.
+live-join-error-rate_limited-wait = Превише покушаја. Можете поново да покушате { $when }.
+live-join-error-code_used = Овај код је већ искоришћен. Затражите нови од помоћника.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Den här hjälparen får inte hjälpa dig. Kontak
 live-join-error-remote_help_disabled = Fjärrhjälp är avstängt för den här organisationen.
 live-join-error-invalid_transition = Den här koden har redan använts.
 live-join-error-unenrolled_not_allowed = Sessioner med oregistrerade enheter är avstängda för den här organisationen.
+live-join-error-rate_limited-wait = För många försök. Du kan försöka igen { $when }.
+live-join-error-code_used = Den här koden har redan använts. Be din hjälpare om en ny.

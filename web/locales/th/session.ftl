@@ -131,3 +131,5 @@ live-join-error-out_of_scope = ผู้ช่วยเหลือรายน�
 live-join-error-remote_help_disabled = องค์กรนี้ปิดความช่วยเหลือระยะไกลไว้
 live-join-error-invalid_transition = รหัสนี้ถูกใช้ไปแล้ว
 live-join-error-unenrolled_not_allowed = องค์กรนี้ปิดเซสชันกับอุปกรณ์ที่ยังไม่ได้ลงทะเบียนไว้
+live-join-error-rate_limited-wait = ลองหลายครั้งเกินไป โปรดลองอีกครั้ง{ $when }
+live-join-error-code_used = รหัสนี้ถูกใช้ไปแล้ว โปรดขอรหัสใหม่จากผู้ช่วยเหลือ

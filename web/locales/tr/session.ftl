@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Bu yardımcının size yardım etmesine izin veri
 live-join-error-remote_help_disabled = Uzaktan Yardım bu kuruluşta kapalı.
 live-join-error-invalid_transition = Bu kod zaten kullanıldı.
 live-join-error-unenrolled_not_allowed = Bu kuruluşta kayıtlı olmayan cihazlarla oturumlar kapalı.
+live-join-error-rate_limited-wait = Çok fazla deneme. { $when } yeniden deneyebilirsiniz.
+live-join-error-code_used = Bu kod zaten kullanıldı. Yardımcınızdan yeni bir kod isteyin.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = Цей помічник не може вам до
 live-join-error-remote_help_disabled = Віддалену допомогу вимкнено в цій організації.
 live-join-error-invalid_transition = Цей код уже використано.
 live-join-error-unenrolled_not_allowed = Сеанси з незареєстрованими пристроями вимкнено в цій організації.
+live-join-error-rate_limited-wait = Забагато спроб. Спробувати ще раз можна { $when }.
+live-join-error-code_used = Цей код уже використано. Попросіть у помічника новий.

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = 此协助者无权帮助你。请联系你的 IT 
 live-join-error-remote_help_disabled = 此组织已关闭远程协助。
 live-join-error-invalid_transition = 此代码已被使用。
 live-join-error-unenrolled_not_allowed = 此组织已关闭与未注册设备的会话。
+live-join-error-rate_limited-wait = 尝试次数过多。请在{ $when }重试。
+live-join-error-code_used = 此代码已被使用。请向协助者索取新代码。

@@ -131,3 +131,5 @@ live-join-error-out_of_scope = 此協助者無權協助你。請洽詢你的 IT 
 live-join-error-remote_help_disabled = 此組織已關閉遠端協助。
 live-join-error-invalid_transition = 此代碼已被使用。
 live-join-error-unenrolled_not_allowed = 此組織已關閉與未註冊裝置的工作階段。
+live-join-error-rate_limited-wait = 嘗試次數過多。請在 { $when }再試一次。
+live-join-error-code_used = 此代碼已被使用。請向協助者索取新代碼。

@@ -258,7 +258,7 @@ async fn create_session(
 #[utoipa::path(post, path = "/api/sessions/join", tag = "sessions", request_body = JoinSession,
     responses((status = 200, body = SessionView, description = "Joined: the helper's trust screen is in `helper`"),
               (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
-              (status = 409, body = crate::error::ErrorBody, description = "own_session"),
+              (status = 409, body = crate::error::ErrorBody, description = "own_session, or code_used (the code already opened a session)"),
               (status = 410, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 async fn join_session(
     State(state): State<AppState>,
@@ -327,6 +327,24 @@ async fn join_with_code(
             .as_deref()
             .is_some_and(|h| crate::secrets::ct_eq(h, &hash))
     }) else {
+        if state
+            .store
+            .code_was_used(&state.tenant_id, &hash, now_ms())
+            .await?
+        {
+            audit::by(
+                state,
+                who,
+                "session.join_failed",
+                None,
+                json!({"reason": "code_used"}),
+            )
+            .await?;
+            return Err(AppError::conflict(
+                "code_used",
+                "this code has already been used; ask your helper for a new one",
+            ));
+        }
         audit::by(
             state,
             who,

@@ -71,6 +71,7 @@ where
         );
         let now = now_ms();
         let result = change(&mut row, now);
+        let mut used_code = None;
         if (
             row.machine.clone(),
             row.presence.clone(),
@@ -85,11 +86,14 @@ where
             StateName::Waiting | StateName::Expired
         ) {
             // Single use: a code never opens a session twice. An expired code is kept so that
-            // entering it says "expired" rather than "unknown".
-            row.code_hash = None;
+            // entering it says "expired" rather than "unknown"; a used one is remembered apart.
+            used_code = row.code_hash.take();
         }
         row.deadline = deadline(&row);
         if state.store.save_session(&row, row.deadline).await? {
+            if let Some(hash) = &used_code {
+                state.store.remember_used_code(&row.id, hash).await?;
+            }
             // The audit entry first: whoever is told of the change can already read it.
             if row.machine.is_terminal() && !before.0.is_terminal() {
                 super::audit_end(state, &row).await?;

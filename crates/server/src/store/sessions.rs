@@ -198,6 +198,35 @@ impl Store {
         row.as_ref().map(row_from).transpose()
     }
 
+    /// Remembers a session's used code (until the code would have expired), so that entering it
+    /// again can say so.
+    pub async fn remember_used_code(&self, id: &str, code_hash: &str) -> sqlx::Result<()> {
+        sqlx::query("UPDATE sessions SET used_code_hash = $1 WHERE id = $2")
+            .bind(code_hash)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Whether this code opened a session of the tenant and would not have expired yet.
+    pub async fn code_was_used(
+        &self,
+        tenant_id: &str,
+        code_hash: &str,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        let row = sqlx::query(
+            "SELECT id FROM sessions WHERE tenant_id = $1 AND used_code_hash = $2 AND expires_at > $3 LIMIT 1",
+        )
+        .bind(tenant_id)
+        .bind(code_hash)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.is_some())
+    }
+
     /// Saves a changed session if nobody saved it since it was read. Returns false on a conflict
     /// (read it again and retry).
     pub async fn save_session(&self, s: &SessionRow, deadline: Option<i64>) -> sqlx::Result<bool> {

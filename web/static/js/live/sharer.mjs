@@ -225,6 +225,18 @@ async function enter(v) {
   socket.start();
 }
 
+/** Why joining failed, as a sentence (with how long to wait when locked out for a while). */
+function joinError(e) {
+  if (e instanceof ApiError && e.code === 'rate_limited' && e.retryAfter) {
+    const [n, unit] = e.retryAfter >= 90 ? [Math.ceil(e.retryAfter / 60), 'minute'] : [e.retryAfter, 'second'];
+    const when = new Intl.RelativeTimeFormat(document.documentElement.lang || undefined, { numeric: 'always' }).format(n, unit);
+    return t('join-error-rate_limited-wait', { when });
+  }
+  const key = e instanceof ApiError ? `join-error-${e.code}` : 'error';
+  const known = t(key);
+  return known !== key ? known : `${t('error')} ${e.message}`;
+}
+
 async function join(ev) {
   ev.preventDefault();
   setText(els.joinError, '');
@@ -238,9 +250,7 @@ async function join(ev) {
   try {
     await enter(await api('POST', '/api/sessions/join', { code }));
   } catch (e) {
-    const key = e instanceof ApiError ? `join-error-${e.code}` : 'error';
-    const known = t(key);
-    setText(els.joinError, known !== key ? known : `${t('error')} ${e.message}`);
+    setText(els.joinError, joinError(e));
     els.codeInput.setAttribute('aria-invalid', 'true');
     els.codeInput.focus();
   } finally {

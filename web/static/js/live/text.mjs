@@ -50,8 +50,14 @@ const FALLBACK = {
 
 let cache = null;
 
-/** The string for `key`. */
-export function t(key) {
+/** The string for `key`, with `{name}` filled from `values`. */
+export function t(key, values) {
+  const text = lookup(key);
+  if (!values) return text;
+  return text.replace(/\{(\w+)\}/g, (m, name) => (name in values ? String(values[name]) : m));
+}
+
+function lookup(key) {
   if (!cache) {
     cache = {};
     const el = document.getElementById('live-strings');
