@@ -16,6 +16,7 @@ use crate::limits::*;
 use crate::ratelimit::Limit;
 use crate::secrets::{hash_token, new_token};
 use crate::state::AppState;
+use crate::store::tokens::NewApiToken;
 use crate::validate;
 use axum::extract::State;
 
@@ -142,17 +143,25 @@ async fn exchange(
     let expires_at = now_ms() + days * 86_400_000;
     let info = state
         .store
-        .create_api_token(&user.id, &name, &hash_token(&token), Some(expires_at))
+        .create_api_token(
+            &state.tenant_id,
+            &user.id,
+            &NewApiToken {
+                name: &name,
+                token_hash: &hash_token(&token),
+                expires_at: Some(expires_at),
+            },
+            |t| {
+                audit::unauthenticated(
+                    &user.email,
+                    Some(&user.id),
+                    addr,
+                    "token.created",
+                    json!({"name": name, "days": days, "via": "agent_sso", "token_id": t.id}),
+                )
+            },
+        )
         .await?;
-    audit::anonymous(
-        state,
-        &user.email,
-        Some(&user.id),
-        addr,
-        "token.created",
-        json!({"name": name, "days": days, "via": "agent_sso", "token_id": info.id}),
-    )
-    .await?;
     Ok(AgentToken {
         token,
         token_id: info.id,
