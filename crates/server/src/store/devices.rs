@@ -606,26 +606,40 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Stores a compliance result; true when the state or reasons changed.
+    /// Stores a compliance result of a device of `tenant_id`; true when the state or reasons
+    /// changed. A change of state is committed with its audit entry `audit` (and when another
+    /// node stored the same result first, neither is written again).
     pub async fn set_compliance(
         &self,
+        tenant_id: &str,
         id: &str,
-        state: &str,
-        reasons: &[String],
+        result: (&str, &[String]),
         now: i64,
+        audit: Option<&AuditEntry>,
     ) -> sqlx::Result<bool> {
+        let (state, reasons) = result;
         let reasons = serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into());
-        let done = sqlx::query(
+        let store = sqlx::query(
             "UPDATE devices SET compliance = $1, compliance_reasons = $2, evaluated_at = $3 \
-             WHERE id = $4 AND (compliance <> $1 OR compliance_reasons <> $2)",
+             WHERE tenant_id = $4 AND id = $5 AND (compliance <> $1 OR compliance_reasons <> $2)",
         )
         .bind(state)
         .bind(&reasons)
         .bind(now)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        if done.rows_affected() == 0 {
+        .bind(tenant_id)
+        .bind(id);
+        let changed = match audit {
+            Some(entry) => {
+                let mut w = self.audited(tenant_id).await?;
+                let changed = store.execute(&mut **w.tx()).await?.rows_affected() > 0;
+                if changed {
+                    w.commit(entry).await?;
+                }
+                changed
+            }
+            None => store.execute(self.pool()).await?.rows_affected() > 0,
+        };
+        if !changed {
             sqlx::query("UPDATE devices SET evaluated_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(id)
