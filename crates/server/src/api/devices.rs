@@ -15,7 +15,7 @@ use crate::devices::{self, VerifiedDevice, compliance};
 use crate::error::{ApiResult, AppError};
 use crate::limits::*;
 use crate::state::AppState;
-use crate::store::devices::{Device, DeviceFilter, DeviceSession, Retirement};
+use crate::store::devices::{Device, DeviceChange, DeviceFilter, DeviceSession, Retirement};
 use crate::validate;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -266,22 +266,22 @@ async fn update_device(
         .update_device(
             &state.tenant_id,
             &id,
-            name.as_deref(),
-            primary,
-            reported.as_deref(),
+            &DeviceChange {
+                name: name.as_deref(),
+                primary_user: primary,
+                reported_user_id: reported.as_deref(),
+            },
+            &audit::entry(
+                &who,
+                "device.updated",
+                Some(&id),
+                json!({"name": name, "primary_user_id": req.primary_user_id}),
+            ),
         )
         .await?
     {
         return Err(AppError::NotFound("device"));
     }
-    audit::by(
-        &state,
-        &who,
-        "device.updated",
-        Some(&id),
-        json!({"name": name, "primary_user_id": req.primary_user_id}),
-    )
-    .await?;
     get_device(State(state), who.0, Path(id)).await
 }
 
@@ -302,7 +302,17 @@ async fn retire_device(
         .ok_or(AppError::NotFound("device"))?;
     if !state
         .store
-        .retire_device(&state.tenant_id, &id, now_ms())
+        .retire_device(
+            &state.tenant_id,
+            &id,
+            now_ms(),
+            &audit::entry(
+                &who,
+                "device.retired",
+                Some(&id),
+                json!({"name": device.name}),
+            ),
+        )
         .await?
     {
         return Err(AppError::conflict(
@@ -310,14 +320,6 @@ async fn retire_device(
             "the device is already retired",
         ));
     }
-    audit::by(
-        &state,
-        &who,
-        "device.retired",
-        Some(&id),
-        json!({"name": device.name}),
-    )
-    .await?;
     state
         .store
         .device(&state.tenant_id, &id)

@@ -272,12 +272,7 @@ async fn put_settings(
         button_label,
         updated_at: 0,
     };
-    state
-        .store
-        .put_oidc_settings(&state.tenant_id, &settings)
-        .await?;
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "settings.oidc_updated",
         None,
@@ -285,8 +280,11 @@ async fn put_settings(
             "client_id": settings.client_id,
             "client_secret": match &body.client_secret { None => "kept", Some(None) => "removed", Some(Some(_)) => "set" },
             "allowed_domains": settings.allowed_domains}),
-    )
-    .await?;
+    );
+    state
+        .store
+        .put_oidc_settings(&state.tenant_id, &settings, &entry)
+        .await?;
     let saved = state.store.oidc_settings(&state.tenant_id).await?;
     Ok(Json(view(&state, &headers, saved)))
 }

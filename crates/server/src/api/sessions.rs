@@ -223,18 +223,16 @@ async fn create_session(
         helper_second_factor: who.second_factor,
         unattended: false,
     };
-    state
-        .store
-        .insert_session(&row, service::deadline(&row))
-        .await?;
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "session.created",
         Some(&row.id),
         json!({"device_id": row.device_id}),
-    )
-    .await?;
+    );
+    state
+        .store
+        .insert_session(&row, service::deadline(&row), &entry)
+        .await?;
     let link = format!(
         "{}/rh?passcode={}",
         crate::origin::public_base(&state.config, &headers),
@@ -403,22 +401,34 @@ async fn join_with_code(
     enforce(state, who, EvalPoint::SessionJoin).await?;
     let sharer_id = who.user.id.clone();
     let address = who.addr.0.map(|a| a.to_string());
-    let joined = service::update(state, &row.id, |r, now| {
-        r.machine
-            .apply(Event::Join, now)
-            .map_err(service::transition_error)?;
-        r.sharer_id = Some(sharer_id.clone());
-        r.sharer_address = address.clone();
-        r.sharer_kind = Some(if verified.is_some() {
-            SharerKind::Agent
-        } else {
-            SharerKind::Web
-        });
-        if let Some(d) = &verified {
-            r.device_id = Some(d.id.clone());
-        }
-        Ok(())
-    })
+    let joined = service::update_audited(
+        state,
+        &row.id,
+        |r, now| {
+            r.machine
+                .apply(Event::Join, now)
+                .map_err(service::transition_error)?;
+            r.sharer_id = Some(sharer_id.clone());
+            r.sharer_address = address.clone();
+            r.sharer_kind = Some(if verified.is_some() {
+                SharerKind::Agent
+            } else {
+                SharerKind::Web
+            });
+            if let Some(d) = &verified {
+                r.device_id = Some(d.id.clone());
+            }
+            Ok(())
+        },
+        |r| {
+            Some(audit::entry(
+                who,
+                "session.joined",
+                Some(&r.id),
+                json!({"sharer_kind": r.sharer_kind, "device_id": r.device_id}),
+            ))
+        },
+    )
     .await
     .map_err(|e| match e {
         AppError::Gone { .. } => AppError::gone(
@@ -427,14 +437,6 @@ async fn join_with_code(
         ),
         other => other,
     })?;
-    audit::by(
-        state,
-        who,
-        "session.joined",
-        Some(&joined.id),
-        json!({"sharer_kind": joined.sharer_kind, "device_id": joined.device_id}),
-    )
-    .await?;
     Ok(Json(view::view(state, &joined, Role::Sharer).await?))
 }
 
@@ -496,14 +498,14 @@ async fn request_mode(
             "full control needs the Assist agent on the sharer's device",
         ));
     }
-    let row = service::apply(&state, &id, Event::Request { mode: req.mode }).await?;
-    audit::by(
-        &state,
-        &who,
-        "session.requested",
-        Some(&id),
-        json!({"mode": req.mode}),
-    )
+    let row = service::apply_audited(&state, &id, Event::Request { mode: req.mode }, |_| {
+        Some(audit::entry(
+            &who,
+            "session.requested",
+            Some(&id),
+            json!({"mode": req.mode}),
+        ))
+    })
     .await?;
     Ok(Json(view::view(&state, &row, role).await?))
 }
@@ -545,25 +547,29 @@ async fn consent(
         }
     }
     let unattended = req.unattended;
-    let row = service::update(&state, &id, |r, now| {
-        r.machine
-            .apply(Event::Consent { allow: req.allow }, now)
-            .map_err(service::transition_error)?;
-        r.unattended |= unattended;
-        Ok(())
-    })
-    .await?;
     let action = if req.allow {
         "session.allowed"
     } else {
         "session.denied"
     };
-    audit::by(
+    let row = service::update_audited(
         &state,
-        &who,
-        action,
-        Some(&id),
-        json!({"mode": row.machine.mode(), "unattended": req.unattended}),
+        &id,
+        |r, now| {
+            r.machine
+                .apply(Event::Consent { allow: req.allow }, now)
+                .map_err(service::transition_error)?;
+            r.unattended |= unattended;
+            Ok(())
+        },
+        |r| {
+            Some(audit::entry(
+                &who,
+                action,
+                Some(&id),
+                json!({"mode": r.machine.mode(), "unattended": unattended}),
+            ))
+        },
     )
     .await?;
     Ok(Json(view::view(&state, &row, role).await?))

@@ -111,17 +111,18 @@ async fn signout(State(state): State<AppState>, v: Visitor, parts: Parts) -> Res
         ));
     }
     if let Some(token) = cookie(&parts, SESSION_COOKIE) {
-        if let Err(e) = state.store.delete_web_session(&hash_token(&token)).await {
-            return v.error_page(&AppError::from(e));
-        }
-        if let Some(who) = &v.authed
-            && let Err(e) = audit::by(
-                &state,
+        // The sign-in session ends together with the audit entry of the sign-out.
+        let entry = v.authed.as_ref().map(|who| {
+            audit::entry(
                 who,
                 "auth.sign_out",
                 None,
                 serde_json::json!({"via": "page"}),
             )
+        });
+        if let Err(e) = state
+            .store
+            .delete_web_session(&state.tenant_id, &hash_token(&token), entry.as_ref())
             .await
         {
             return v.error_page(&AppError::from(e));
