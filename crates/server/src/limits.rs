@@ -93,6 +93,10 @@ pub const MAX_REQUEST_ID_CHARS: usize = 64;
 /// How long a node that is told to stop (SIGTERM, Ctrl-C) waits for its requests in flight, its
 /// live sockets' goodbyes and its chat writer before it exits anyway.
 pub const SHUTDOWN_DRAIN_SECS: u64 = 10;
+/// How long a live socket of a stopping node waits, after its close frame, for the client's
+/// close frame; messages the client sent before it are still handled (at most
+/// `LIVE_CHAT_QUEUE` of them).
+pub const MOVING_CLOSE_WAIT_MS: u64 = 1_000;
 /// Lifetime of the self-signed certificate the server makes for itself (days).
 pub const SELF_SIGNED_CERT_DAYS: i64 = 365;
 /// The self-signed certificate is made anew at start when it ends within this many days.

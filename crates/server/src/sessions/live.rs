@@ -283,7 +283,13 @@ async fn run(
                     Some(m) = chat_refusal(&mut chat_out) => Step::Refusal(m),
                     _ = sleep => Step::Timer,
                     () = state.shutdown.begun() => {
-                        return super::moving::close(state, &mut tx, id, role, &conn).await;
+                        // The node stops: the client moves; what it sent last is still handled.
+                        let late = super::moving::close(state, &mut tx, &mut rx, id, role, &conn);
+                        for t in late.await? {
+                            let (a, m) = (&address, media_allowed);
+                            handle(state, id, role, user_id, a, &t, live, m, &mut chat_out).await;
+                        }
+                        return Ok(());
                     }
                 }
             }
