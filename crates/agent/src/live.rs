@@ -308,7 +308,10 @@ mod tests {
             code: CloseCode::from(assist_proto::wire::CLOSE_MOVING),
             reason: assist_proto::wire::CLOSE_MOVING_REASON.into(),
         };
-        assert!(matches!(closed(Some(&moving)), Some(Err(LiveError::Moving))));
+        assert!(matches!(
+            closed(Some(&moving)),
+            Some(Err(LiveError::Moving))
+        ));
         let normal = CloseFrame {
             code: CloseCode::Normal,
             reason: "bye".into(),
