@@ -54,6 +54,7 @@ pub use session::{
     UnknownName,
 };
 pub use wire::{
-    ClientMessage, DeviceSummary, ErrorBody, ErrorResponse, MAX_CLIENT_MESSAGE_BYTES,
-    MAX_SIGNAL_BYTES, PROTOCOL_VERSION, Profile, ServerMessage, SessionView, Warning, WireError,
+    CLOSE_MOVING, CLOSE_MOVING_REASON, ClientMessage, DeviceSummary, ErrorBody, ErrorResponse,
+    MAX_CLIENT_MESSAGE_BYTES, MAX_SIGNAL_BYTES, PROTOCOL_VERSION, Profile, ServerMessage,
+    SessionView, Warning, WireError,
 };

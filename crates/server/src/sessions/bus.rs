@@ -86,6 +86,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Bus: Send + Sync {
     /// Publishes an envelope. Envelopes of one session published from one node arrive in order.
     fn publish(&self, env: Envelope) -> BoxFuture<'_, anyhow::Result<()>>;
+
+    /// Returns once what was published has left this node (a node that stops calls it last).
+    fn flush(&self) -> BoxFuture<'_, anyhow::Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// One node: envelopes go straight to the local hub.

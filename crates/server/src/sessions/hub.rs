@@ -84,6 +84,15 @@ impl Hub {
         }
     }
 
+    /// Waits until what this node published has left it on the bus (when it stops).
+    pub async fn flush(&self) {
+        if let Some(bus) = self.bus.get()
+            && let Err(e) = bus.flush().await
+        {
+            tracing::warn!(error = %e, "flushing the bus failed");
+        }
+    }
+
     /// Sets the bus once, at start.
     pub fn set_bus(&self, bus: Arc<dyn Bus>) {
         let _ = self.bus.set(bus);

@@ -5,6 +5,8 @@
 //! - `live`: the WebSocket of each participant (hello, state, presence, chat, signalling, heartbeats).
 //! - `bus` / `hub`: events between nodes, and to this node's connections; `bus_nats` over NATS.
 //! - `nodes`: node heartbeats; participants held by a node that died are marked lost.
+//! - `moving`: a live socket of a node that stops tells the peer `moving` and the client to
+//!   reconnect elsewhere.
 //! - `view`: what each side sees (trust screen, device, warnings).
 
 pub mod bus;
@@ -12,6 +14,7 @@ pub mod bus_nats;
 pub mod chat;
 pub mod hub;
 pub mod live;
+pub mod moving;
 pub mod nodes;
 pub mod revoke;
 pub mod service;
