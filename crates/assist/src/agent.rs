@@ -1,6 +1,7 @@
 //! `assist agent enroll | run`: the device side (see `docs/devices.md`).
 
 use anyhow::Context;
+use assist_agent::channel::Note;
 use assist_agent::checkin::CheckIn;
 use assist_agent::enroll::{self, EnrollOptions};
 use assist_agent::facts::System;
@@ -214,12 +215,24 @@ async fn run_cmd(a: RunArgs, dir: PathBuf) -> anyhow::Result<()> {
         print_compliance(&answer.compliance, &answer.reasons);
         return Ok(());
     }
-    tracing::info!(device = %id.device_id, server = %id.server, "checking in");
-    // Check-ins go on while a session runs: they are small, rare, and keep the device's
-    // compliance current for the helper.
-    let checkins = client.run(&system, |r| match r {
-        Ok(a) => tracing::info!(compliance = %a.compliance, reasons = ?a.reasons, "checked in"),
-        Err(e) => tracing::warn!(error = %e, "check-in failed; retrying with backoff"),
+    tracing::info!(device = %id.device_id, server = %id.server, "opening the device channel");
+    // The device channel carries check-ins while it is up (REST while it is down); they go on
+    // while a session runs: they are small, rare, and keep the device's compliance current for
+    // the helper.
+    let checkins = assist_agent::channel::run(&id, &system, |note| match note {
+        Note::Up => tracing::info!("device channel open"),
+        Note::Down { why, retry_in } => {
+            tracing::warn!(%why, retry_in_ms = retry_in.as_millis() as u64, "device channel down; reopening")
+        }
+        Note::CheckedIn { answer, channel } => tracing::info!(
+            compliance = %answer.compliance,
+            reasons = ?answer.reasons,
+            channel,
+            "checked in"
+        ),
+        Note::CheckInFailed(e) => {
+            tracing::warn!(error = %e, "check-in failed; retrying with backoff")
+        }
     });
     let fatal = if a.no_join {
         checkins.await

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(8, "0008_chat_threads.sql"),
     migration!(9, "0009_sign_in_limits.sql"),
     migration!(10, "0010_audit_chain.sql"),
+    migration!(11, "0011_device_channel.sql"),
 ];
 
 /// The schema version this binary brings.

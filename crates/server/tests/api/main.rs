@@ -3,6 +3,7 @@
 mod access;
 mod admin_audit;
 mod agent_sso;
+mod channel;
 mod chat;
 mod common;
 mod contract;
