@@ -15,6 +15,7 @@ use crate::facts::System;
 use crate::http::{HttpError, new_nonce, now_ms, refused};
 use crate::identity::Identity;
 use crate::live::tls_connector;
+pub use assist_proto::channel::OfferHelper;
 use assist_proto::channel::{
     CHANNEL_PATH, CHANNEL_VERSION, ChannelClient, ChannelServer, SILENT_AFTER_SECS,
 };
@@ -55,6 +56,12 @@ pub enum Note {
     CheckedIn { answer: CheckedIn, channel: bool },
     /// A check-in failed (it is retried).
     CheckInFailed(String),
+    /// A helper started a session for this device (see `ChannelServer::Offer`).
+    Offer {
+        session_id: String,
+        code: String,
+        helper: OfferHelper,
+    },
 }
 
 type Ws =
@@ -240,6 +247,9 @@ async fn connected(
                             return Ended::Fatal(refused_device(401, &error.code, &error.message));
                         }
                         note(Note::CheckInFailed(error.message));
+                    }
+                    Ok(ChannelServer::Offer { session_id, code, helper, .. }) => {
+                        note(Note::Offer { session_id, code, helper });
                     }
                     Ok(ChannelServer::Closed { code, message }) => {
                         return Ended::Fatal(refused_device(401, &code, &message));

@@ -228,9 +228,7 @@ async fn agent_channel_survives_a_server_restart_and_hears_its_retirement() {
         &id,
         limit,
         "the channel back after the restart",
-        |d| {
-            d["online"] == true && d["online_changed_at"].as_i64().unwrap_or(0) >= restarted_at
-        },
+        |d| d["online"] == true && d["online_changed_at"].as_i64().unwrap_or(0) >= restarted_at,
     )
     .await;
     eprintln!("channel back {took:?} after the server listened again");

@@ -56,6 +56,20 @@ pub enum ChannelServer {
         /// What went wrong.
         error: ErrorBody,
     },
+    /// A helper started a session for this device (`POST /api/sessions {device_id}`): the agent
+    /// tells the person at the device who asks, and on their acceptance joins the session with
+    /// `code` as `agent join` would (the person types nothing). The code is the same one the
+    /// helper can still read out as a fallback.
+    Offer {
+        /// The session.
+        session_id: String,
+        /// Its security code (plain, not grouped).
+        code: String,
+        /// Who asks to help.
+        helper: OfferHelper,
+        /// When the code expires (Unix ms).
+        expires_at: i64,
+    },
     /// The server closes the channel for good (the device was retired): the agent stops.
     Closed {
         /// A code (`device_retired`) ...
@@ -66,6 +80,21 @@ pub enum ChannelServer {
     /// A message of a `type` this version does not know: ignored.
     #[serde(other, skip_serializing)]
     Unknown,
+}
+
+/// The helper of an [`ChannelServer::Offer`], as the trust screen shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferHelper {
+    /// Full name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+    /// Job title, if known.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Company, if known.
+    #[serde(default)]
+    pub company: Option<String>,
 }
 
 fn default_keepalive() -> u64 {

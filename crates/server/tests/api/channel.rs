@@ -17,7 +17,8 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 both!(
     channel_refuses_unsigned_forged_replayed_and_retired,
     channel_online_state_and_check_in,
-    channel_pushes_retirement_and_replacement
+    channel_pushes_retirement_and_replacement,
+    sessions_for_a_device_are_offered_on_its_channel
 );
 
 type Ws =
@@ -254,4 +255,71 @@ async fn channel_pushes_retirement_and_replacement(db: Db) {
     assert_eq!(next_json(&mut newer, 5.0).await, json!({"closed": 4401}));
     online_is(&admin, &device, false).await;
     s.stop().await;
+}
+
+async fn sessions_for_a_device_are_offered_on_its_channel(db: Db) {
+    let w = crate::sessions::world(db).await;
+    let k = key(35);
+    let device = enrolled(&w.s, &w.admin, &k, report("pc-35", Some("sam"), json!({}))).await;
+
+    // Never connected: the helper is told the device is offline, and keeps the code.
+    let res = w
+        .helper
+        .post("/api/sessions", json!({"device_id": device}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created: Value = res.json().await.unwrap();
+    assert_eq!(
+        created["device_channel"],
+        json!({"status": "offline", "offline_since": null})
+    );
+    assert!(created["code"].is_string());
+
+    // Online: the offer reaches the channel with the helper's trust data and the session's code.
+    let mut ws = open(&w.s, &device, &k).await;
+    let res = w
+        .helper
+        .post("/api/sessions", json!({"device_id": device}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created: Value = res.json().await.unwrap();
+    assert_eq!(created["device_channel"]["status"], "offered", "{created}");
+    let offer = next_json(&mut ws, 5.0).await;
+    assert_eq!(offer["type"], "offer", "{offer}");
+    assert_eq!(offer["session_id"], created["id"]);
+    assert_eq!(
+        offer["code"].as_str().unwrap(),
+        created["code"].as_str().unwrap().replace(' ', "")
+    );
+    assert_eq!(offer["helper"]["email"], "helen@example.com");
+    assert_eq!(offer["helper"]["name"], "Helen Helper");
+    assert_eq!(offer["expires_at"], created["expires_at"]);
+    // Audited.
+    let audit = w.admin.get_json("/api/audit?limit=100").await.to_string();
+    assert!(audit.contains("session.offered_to_device"), "{audit}");
+
+    // Closed: offline since then, and the answer says so.
+    let t = now_ms();
+    ws.close(None).await.unwrap();
+    online_is(&w.admin, &device, false).await;
+    let created: Value = w
+        .helper
+        .post("/api/sessions", json!({"device_id": device}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(created["device_channel"]["status"], "offline");
+    assert!(created["device_channel"]["offline_since"].as_i64().unwrap() >= t);
+
+    // A session without a device says nothing about a channel.
+    let created: Value = w
+        .helper
+        .post("/api/sessions", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(created.get("device_channel").is_none());
+    w.s.stop().await;
 }
