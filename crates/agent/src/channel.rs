@@ -264,7 +264,7 @@ async fn connected(
                 }
                 // Until the answer comes: if it never does, the next try is a full interval on.
                 *next_check_in = Instant::now() + checkin::DEFAULT_INTERVAL;
-                if let Err(e) = send(&mut ws, &ChannelClient::CheckIn { report: system.report() }).await {
+                if let Err(e) = send(&mut ws, &ChannelClient::CheckIn { report: Box::new(system.report()) }).await {
                     return Ended::Lost(format!("the channel failed: {e}"));
                 }
             }

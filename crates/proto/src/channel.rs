@@ -108,8 +108,8 @@ pub enum ChannelClient {
     /// A check-in, as the body of `POST /api/agent/check-in`; answered with
     /// [`ChannelServer::CheckedIn`] (or [`ChannelServer::Error`]).
     CheckIn {
-        /// The inventory and facts.
-        report: Report,
+        /// The inventory and facts (boxed: the largest message by far).
+        report: Box<Report>,
     },
     /// A message of a `type` this version does not know: answered with an error, ignored.
     #[serde(other, skip_serializing)]
@@ -191,10 +191,10 @@ mod tests {
         assert!(json.contains(r#""type":"checked_in""#), "{json}");
         assert_eq!(ChannelServer::read(&json).unwrap(), checked);
         let check_in = ChannelClient::CheckIn {
-            report: Report {
+            report: Box::new(Report {
                 name: "pc".into(),
                 ..Report::default()
-            },
+            }),
         };
         assert_eq!(ChannelClient::read(&check_in.to_json()).unwrap(), check_in);
     }
