@@ -46,7 +46,9 @@ impl std::fmt::Debug for LiveSocket {
 
 /// The TLS client settings for `wss://`: only the pinned certificate when there is one, no check
 /// at all with `--insecure-tls` (tests), else the public roots (`None`: tungstenite's default).
-fn tls_connector(tls: &TlsTrust) -> Result<Option<tokio_tungstenite::Connector>, LiveError> {
+pub(crate) fn tls_connector(
+    tls: &TlsTrust,
+) -> Result<Option<tokio_tungstenite::Connector>, LiveError> {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
     let bad = |e: String| LiveError::Connect(format!("TLS settings: {e}"));

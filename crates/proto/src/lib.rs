@@ -12,6 +12,7 @@
 //!   session view types the server and its clients share.
 //! - [`signing`]: the signed requests of enrolled devices (canonical string, headers, Ed25519).
 //! - [`device`]: enrollment, check-in, inventory and compliance facts.
+//! - [`channel`]: the messages of the device channel, the long-lived socket of a running agent.
 //! - [`ice`]: a session's STUN/TURN servers.
 //! - [`api`]: the sign-in and session REST bodies the native agent sends and reads.
 //!
@@ -34,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod channel;
 pub mod chat;
 pub mod code;
 pub mod device;

@@ -57,6 +57,10 @@ pub fn app(state: AppState) -> Router {
             "/ws/sessions/{id}",
             axum::routing::get(sessions::live::upgrade),
         )
+        .route(
+            assist_proto::channel::CHANNEL_PATH,
+            axum::routing::get(devices::channel::upgrade),
+        )
         .fallback(ops::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -67,6 +67,19 @@ pub struct CreatedSession {
     pub link: String,
     pub expires_at: i64,
     pub session: SessionView,
+    /// For a session started for a device: whether the offer reached its channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_channel: Option<DeviceReach>,
+}
+
+/// Whether a session's offer reached the device (`offered`: its agent is connected and tells its
+/// user; `offline`: no agent is connected, give the code instead).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeviceReach {
+    /// `offered` or `offline`.
+    pub status: String,
+    /// Since when the device has been offline (Unix ms); `null` if online, or never connected.
+    pub offline_since: Option<i64>,
 }
 
 /// Joining with a security code, and the sharer's answer: one definition with the agent.
@@ -238,6 +251,10 @@ async fn create_session(
         crate::origin::public_base(&state.config, &headers),
         code.as_str()
     );
+    let device_channel = match &row.device_id {
+        Some(device_id) => Some(offer_to_device(&state, &who, &row, device_id, &code).await?),
+        None => None,
+    };
     let mut v = view::view(&state, &row, Role::Helper).await?;
     v.code = Some(code.grouped());
     v.link = Some(link.clone());
@@ -249,8 +266,60 @@ async fn create_session(
             link,
             expires_at: row.machine.code_expires_at,
             session: v,
+            device_channel,
         }),
     ))
+}
+
+/// Offers a new session to its device's channel, if the device is online (audited).
+async fn offer_to_device(
+    state: &AppState,
+    who: &Authed,
+    row: &SessionRow,
+    device_id: &str,
+    code: &SecurityCode,
+) -> ApiResult<DeviceReach> {
+    let device = state
+        .store
+        .device(&state.tenant_id, device_id)
+        .await?
+        .ok_or(AppError::NotFound("device"))?;
+    if !device.online {
+        return Ok(DeviceReach {
+            status: "offline".into(),
+            offline_since: device.online_changed_at,
+        });
+    }
+    let offer = assist_proto::channel::ChannelServer::Offer {
+        session_id: row.id.clone(),
+        code: code.as_str().to_owned(),
+        helper: assist_proto::channel::OfferHelper {
+            name: who.user.full_name.clone(),
+            email: who.user.email.clone(),
+            title: who.user.job_title.clone(),
+            company: who.user.company.clone(),
+        },
+        expires_at: row.machine.code_expires_at,
+    };
+    state
+        .hub
+        .push_device(
+            device_id,
+            crate::sessions::bus::DeviceEvent::Send { message: offer },
+        )
+        .await;
+    audit::by(
+        state,
+        who,
+        "session.offered_to_device",
+        Some(&row.id),
+        json!({"device_id": device_id}),
+    )
+    .await?;
+    Ok(DeviceReach {
+        status: "offered".into(),
+        offline_since: None,
+    })
 }
 
 #[utoipa::path(post, path = "/api/sessions/join", tag = "sessions", request_body = JoinSession,

@@ -5,12 +5,14 @@
 //! - `signing`: the signed-request scheme (canonical string, header checks); pure.
 //! - `auth`: the middleware that verifies signed device requests and hands handlers a
 //!   [`VerifiedDevice`].
+//! - `channel`: the device channel (`GET /ws/device`), the long-lived socket of a running agent.
 //!
 //! This module also re-evaluates compliance: on check-in, on every policy change, when a device is
 //! read (detail, [`device_summary`]), and in the background every [`SWEEP_INTERVAL_SECS`] (which
 //! is how "checked in within N days" turns a silent device non-compliant in listings).
 
 pub mod auth;
+pub mod channel;
 pub mod compliance;
 pub mod facts;
 pub mod signing;

@@ -98,11 +98,16 @@ pub struct Device {
     pub last_check_in: i64,
     pub last_boot: Option<i64>,
     pub retired_at: Option<i64>,
+    /// The device's channel is open: a running agent can be reached at once.
+    pub online: bool,
+    /// When the channel last opened (`online`) or closed ("offline since"), Unix ms; `null`:
+    /// the device never opened one.
+    pub online_changed_at: Option<i64>,
 }
 
 const DEVICE_COLS: &str = "id, name, os_id, os_name, os_version, kernel, agent_version, primary_user_id, \
      primary_user_login, primary_user_pinned, public_key, facts, compliance, compliance_reasons, evaluated_at, \
-     enrolled_at, last_check_in, last_boot, retired_at";
+     enrolled_at, last_check_in, last_boot, retired_at, channel_conn, channel_changed_at";
 
 fn device_from(r: &AnyRow) -> sqlx::Result<Device> {
     let facts: String = r.try_get("facts")?;
@@ -131,6 +136,8 @@ fn device_from(r: &AnyRow) -> sqlx::Result<Device> {
         last_check_in: r.try_get("last_check_in")?,
         last_boot: r.try_get("last_boot")?,
         retired_at,
+        online: r.try_get::<Option<String>, _>("channel_conn")?.is_some(),
+        online_changed_at: r.try_get("channel_changed_at")?,
     })
 }
 
@@ -725,6 +732,45 @@ impl Store {
         }
         w.commit(audit).await?;
         Ok(true)
+    }
+
+    /// Records that `conn` is the device's open channel (a newer one replaces an older).
+    pub async fn channel_opened(&self, device_id: &str, conn: &str, now: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE devices SET channel_conn = $1, channel_changed_at = $2 WHERE id = $3")
+            .bind(conn)
+            .bind(now)
+            .bind(device_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Records that the channel `conn` closed, unless a newer one took its place.
+    pub async fn channel_closed(&self, device_id: &str, conn: &str, now: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE devices SET channel_conn = NULL, channel_changed_at = $1 \
+             WHERE id = $2 AND channel_conn = $3",
+        )
+        .bind(now)
+        .bind(device_id)
+        .bind(conn)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Marks the channels held by `node` (a node found dead, or this node at start) closed;
+    /// returns how many there were.
+    pub async fn channels_of_node_closed(&self, node: &str, now: i64) -> sqlx::Result<u64> {
+        let done = sqlx::query(
+            "UPDATE devices SET channel_conn = NULL, channel_changed_at = $1 \
+             WHERE channel_conn LIKE $2",
+        )
+        .bind(now)
+        .bind(format!("{node}.%"))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
     }
 
     /// The most recent sessions held with a device.

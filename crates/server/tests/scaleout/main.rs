@@ -1,6 +1,7 @@
 //! Scale-out: two `assist serve` PROCESSES on one PostgreSQL database and the local NATS server
 //! (127.0.0.1:5432 and 127.0.0.1:4222, as on the development and CI machines).
 //!
+//! - `channels`: device channels across nodes (pushes through NATS, a dead node's channels offline).
 //! - `lifecycle`: the helper on node A, the sharer on node B; the whole session with presence,
 //!   signalling and chat in order; then node B is killed (SIGKILL) and the sharer resumes on node A
 //!   within the grace period, the helper being told of the loss and of the return.
@@ -22,6 +23,7 @@
 mod common;
 mod nodes;
 
+mod channels;
 mod lifecycle;
 mod outages;
 mod rate_limits;
