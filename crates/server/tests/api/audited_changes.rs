@@ -361,7 +361,7 @@ async fn enrollment(db: Db) {
     refused(admin, res, "device.enrolled").await;
     assert_eq!(
         count(
-            &s,
+            s,
             "SELECT COUNT(*) AS n FROM devices WHERE name = $1",
             "kiosk-1"
         )
