@@ -25,10 +25,12 @@ pub mod limits;
 pub mod metrics;
 pub mod ops;
 pub mod origin;
+pub mod params;
 pub mod ratelimit;
 pub mod request_body;
 pub mod secrets;
 pub mod sessions;
+pub mod settings;
 pub mod state;
 pub mod store;
 pub mod tls;
@@ -51,12 +53,12 @@ pub fn app(state: AppState) -> Router {
         .merge(web::router())
         .route(
             "/ws/sessions/{id}",
-            axum::routing::get(sessions::live::upgrade),
+            axum::routing::get(sessions::live::upgrade::<AppState>),
         )
         .fallback(ops::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            devices::auth::verify_device,
+            devices::auth::verify_device::<AppState>,
         ))
         .layer(DefaultBodyLimit::max(limits::MAX_JSON_BODY_BYTES))
         .layer(axum::middleware::from_fn(ops::method_not_allowed))

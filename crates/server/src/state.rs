@@ -1,14 +1,16 @@
-//! The shared application state handed to every handler.
+//! The shared application state handed to every handler, and the composition root: it builds
+//! the store, hub, chat writer, limiters and settings cache, and implements the narrow views the
+//! lower layers ask for (`Tenancy`, `AuthContext`, `sessions::Context`).
 
+use crate::auth::AuthContext;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
 use crate::sessions::chat::ChatWriter;
 use crate::sessions::hub::Hub;
-use crate::store::Store;
-use crate::store::tenants::Settings;
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use crate::settings::SettingsCache;
+use crate::store::{Store, Tenancy};
+use std::sync::Arc;
 
 /// Cheap to clone; everything lives behind one `Arc`.
 #[derive(Clone)]
@@ -31,7 +33,7 @@ pub struct Inner {
     /// This node's chat writer (group commit, then publish).
     pub chat: ChatWriter,
     /// The tenant settings, read at most every `SETTINGS_CACHE_MS`.
-    pub settings_cache: Mutex<Option<(Instant, Settings)>>,
+    pub settings: SettingsCache,
 }
 
 impl AppState {
@@ -50,7 +52,7 @@ impl AppState {
             metrics: Metrics::default(),
             hub,
             chat,
-            settings_cache: Mutex::new(None),
+            settings: SettingsCache::default(),
         }))
     }
 }
@@ -59,5 +61,41 @@ impl std::ops::Deref for AppState {
     type Target = Inner;
     fn deref(&self) -> &Inner {
         &self.0
+    }
+}
+
+impl Tenancy for AppState {
+    fn store(&self) -> &Store {
+        &self.0.store
+    }
+    fn tenant_id(&self) -> &str {
+        &self.0.tenant_id
+    }
+}
+
+impl AuthContext for AppState {
+    fn config(&self) -> &Config {
+        &self.0.config
+    }
+}
+
+impl crate::sessions::Context for AppState {
+    fn hub(&self) -> &Arc<Hub> {
+        &self.0.hub
+    }
+    fn chat(&self) -> &ChatWriter {
+        &self.0.chat
+    }
+    fn chat_limiter(&self) -> &RateLimiter {
+        &self.0.chat_limiter
+    }
+    fn limiter(&self) -> &RateLimiter {
+        &self.0.limiter
+    }
+    fn settings(&self) -> &SettingsCache {
+        &self.0.settings
+    }
+    fn metrics(&self) -> &Metrics {
+        &self.0.metrics
     }
 }

@@ -7,6 +7,7 @@
 //! On exit it marks its side `left` (close frame) or `lost` (error or silence), unless a newer
 //! connection of the same side has taken over.
 
+use super::Context;
 use super::bus::{BusEvent, RevokeScope};
 use super::{chat, revoke, service, view};
 use crate::auth::Authed;
@@ -17,7 +18,7 @@ use crate::limits::{
     LIVE_CATCH_UP_MAX, LIVE_CHAT_QUEUE, WS_MAX_MESSAGE_BYTES, WS_READ_BUFFER_BYTES,
     WS_WRITE_BUFFER_BYTES,
 };
-use crate::state::AppState;
+use crate::params::Path;
 use assist_proto::presence::{Heartbeat, Liveness, PresenceStatus};
 use assist_proto::session::Role;
 use assist_proto::wire::{ClientMessage, ErrorBody, PROTOCOL_VERSION, ServerMessage};
@@ -31,17 +32,17 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
 
 /// Upgrades to the live socket of a participant (404 for anyone else).
-pub async fn upgrade(
-    State(state): State<AppState>,
+pub async fn upgrade<S: Context>(
+    State(state): State<S>,
     who: Authed,
-    crate::api::Path(id): crate::api::Path<String>,
+    Path(id): Path<String>,
     headers: axum::http::HeaderMap,
     ws: WebSocketUpgrade,
 ) -> ApiResult<Response> {
     crate::validate::id("id", &id)?;
     // A browser opens the socket with its cookie from any page: only the server's own pages may.
     if who.via == crate::auth::extract::Via::Cookie
-        && !crate::origin::same_origin(&headers, &state.config)
+        && !crate::origin::same_origin(&headers, state.config())
     {
         return Err(AppError::forbidden(
             "cross_site_request",
@@ -49,8 +50,8 @@ pub async fn upgrade(
         ));
     }
     let row = state
-        .store
-        .session(&state.tenant_id, &id)
+        .store()
+        .session(state.tenant_id(), &id)
         .await?
         .ok_or(AppError::NotFound("session"))?;
     let role = service::role_of(&row, &who.user.id).ok_or(AppError::NotFound("session"))?;
@@ -61,7 +62,7 @@ pub async fn upgrade(
         .max_frame_size(WS_MAX_MESSAGE_BYTES);
     Ok(ws.on_upgrade(move |socket| async move {
         state
-            .metrics
+            .metrics()
             .open_websockets
             .fetch_add(1, Ordering::Relaxed);
         let address = who.addr.0.map(|a| a.to_string());
@@ -83,7 +84,7 @@ pub async fn upgrade(
             tracing::debug!(error = %e, session = %id, "live connection ended with an error");
         }
         state
-            .metrics
+            .metrics()
             .open_websockets
             .fetch_sub(1, Ordering::Relaxed);
     }))
@@ -171,7 +172,7 @@ where
 /// database work it waits for (presence, the session view) is boxed, allocated only while it runs
 /// rather than held in every idle connection's state.
 async fn run(
-    state: &AppState,
+    state: &impl Context,
     socket: WebSocket,
     id: &str,
     role: Role,
@@ -179,8 +180,8 @@ async fn run(
     address: Option<String>,
     opened_with: OpenedWith,
 ) -> ApiResult<()> {
-    let conn = state.hub.new_conn_id();
-    let mut sub = state.hub.subscribe(id);
+    let conn = state.hub().new_conn_id();
+    let mut sub = state.hub().subscribe(id);
     let (mut tx, mut rx) = socket.split();
     // Listening now: a revocation from here on arrives as an event; one that came before the
     // subscription is seen here.
@@ -195,7 +196,7 @@ async fn run(
         return Ok(());
     }
     // The client fetches the thread over HTTP; from here on, messages come on the socket.
-    let mut chat_seq = state.store.last_chat_seq(id).await?;
+    let mut chat_seq = state.store().last_chat_seq(id).await?;
     Box::pin(service::set_presence(
         state,
         id,
@@ -205,7 +206,7 @@ async fn run(
     ))
     .await?;
     state
-        .hub
+        .hub()
         .publish(
             id,
             BusEvent::Replaced {
@@ -215,8 +216,8 @@ async fn run(
         )
         .await;
     let row = state
-        .store
-        .session(&state.tenant_id, id)
+        .store()
+        .session(state.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound("session"))?;
     let mut live = !row.machine.is_terminal();
@@ -507,9 +508,13 @@ fn revoked_close(reason: &str) -> Message {
 
 /// The chat messages after `chat_seq` from the store, as messages for the client; advances
 /// `chat_seq` past them.
-async fn chat_catch_up(state: &AppState, id: &str, chat_seq: &mut i64) -> ApiResult<Vec<Message>> {
+async fn chat_catch_up(
+    state: &impl Context,
+    id: &str,
+    chat_seq: &mut i64,
+) -> ApiResult<Vec<Message>> {
     let recs = state
-        .store
+        .store()
         .chat_after(id, *chat_seq, LIVE_CATCH_UP_MAX)
         .await?;
     Ok(recs
@@ -530,7 +535,7 @@ async fn chat_catch_up(state: &AppState, id: &str, chat_seq: &mut i64) -> ApiRes
 /// Everything the client may have missed, from the store: the state, the peer's presence and the
 /// chat messages it has not been sent.
 async fn resync(
-    state: &AppState,
+    state: &impl Context,
     id: &str,
     role: Role,
     live: &mut bool,
@@ -538,8 +543,8 @@ async fn resync(
     chat_seq: &mut i64,
 ) -> ApiResult<Vec<Message>> {
     let row = state
-        .store
-        .session(&state.tenant_id, id)
+        .store()
+        .session(state.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound("session"))?;
     *live = !row.machine.is_terminal();
@@ -569,7 +574,7 @@ struct ChatOut {
 
 impl ChatOut {
     fn start(
-        state: &AppState,
+        state: &impl Context,
         id: &str,
         role: Role,
         user_id: &str,
@@ -620,15 +625,15 @@ async fn closed_or_lost(rx: &mut futures_util::stream::SplitStream<WebSocket>) -
 const CLOSE_LOOKUP_MS: u64 = 200;
 
 async fn fresh_state(
-    state: &AppState,
+    state: &impl Context,
     id: &str,
     role: Role,
     live: &mut bool,
     media: &mut bool,
 ) -> ApiResult<Message> {
     let row = state
-        .store
-        .session(&state.tenant_id, id)
+        .store()
+        .session(state.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound("session"))?;
     *live = !row.machine.is_terminal();
@@ -640,7 +645,7 @@ async fn fresh_state(
 
 #[allow(clippy::too_many_arguments)]
 async fn handle(
-    state: &AppState,
+    state: &impl Context,
     id: &str,
     role: Role,
     user_id: &str,
@@ -664,7 +669,7 @@ async fn handle(
                 ));
             }
             state
-                .hub
+                .hub()
                 .publish(id, BusEvent::Signal { from: role, data })
                 .await;
             None

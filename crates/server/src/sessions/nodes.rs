@@ -16,11 +16,11 @@
 //! dead, though none failed. Once it has written for a whole window, every node that is alive has
 //! had the same window to write too.
 
+use super::Context;
 use super::bus::BusEvent;
 use super::service;
 use crate::clock::now_ms;
 use crate::limits::{NODE_HEARTBEAT_MS, NODE_LOST_AFTER_MS, RATE_LIMIT_SWEEP_EVERY};
-use crate::state::AppState;
 use crate::store::Backend;
 use assist_proto::presence::PresenceStatus;
 use assist_proto::session::Role;
@@ -43,12 +43,12 @@ fn db_now(backend: Backend) -> &'static str {
 /// Writes this node's heartbeat on `pool`. Returns `false` if the row was gone: another node took
 /// this one for dead (a stall longer than `NODE_LOST_AFTER_MS`) and its participants were marked
 /// lost.
-pub async fn heartbeat(state: &AppState, pool: &AnyPool) -> sqlx::Result<bool> {
-    let now = db_now(state.store.backend());
+pub async fn heartbeat(state: &impl Context, pool: &AnyPool) -> sqlx::Result<bool> {
+    let now = db_now(state.store().backend());
     let updated = sqlx::query(AssertSqlSafe(format!(
         "UPDATE nodes SET seen_at = {now} WHERE id = $1"
     )))
-    .bind(state.hub.node())
+    .bind(state.hub().node())
     .execute(pool)
     .await?
     .rows_affected();
@@ -59,27 +59,27 @@ pub async fn heartbeat(state: &AppState, pool: &AnyPool) -> sqlx::Result<bool> {
         "INSERT INTO nodes (id, started_at, seen_at) VALUES ($1, {now}, {now}) \
          ON CONFLICT (id) DO UPDATE SET seen_at = {now}"
     )))
-    .bind(state.hub.node())
+    .bind(state.hub().node())
     .execute(pool)
     .await?;
     Ok(false)
 }
 
 /// Nodes silent for `NODE_LOST_AFTER_MS` by the database's clock, other than this one.
-pub async fn dead_nodes(state: &AppState) -> sqlx::Result<Vec<String>> {
-    let now = db_now(state.store.backend());
+pub async fn dead_nodes(state: &impl Context) -> sqlx::Result<Vec<String>> {
+    let now = db_now(state.store().backend());
     let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT id FROM nodes WHERE seen_at < {now} - $1 AND id <> $2"
     )))
     .bind(NODE_LOST_AFTER_MS)
-    .bind(state.hub.node())
-    .fetch_all(state.store.pool())
+    .bind(state.hub().node())
+    .fetch_all(state.store().pool())
     .await?;
     rows.iter().map(|r| r.try_get("id")).collect()
 }
 
 /// Marks every participant held by `node` as lost. Returns how many were marked.
-pub async fn reap(state: &AppState, node: &str) -> anyhow::Result<usize> {
+pub async fn reap(state: &impl Context, node: &str) -> anyhow::Result<usize> {
     // Node ids are generated hex, so the pattern needs no escaping; checked anyway.
     anyhow::ensure!(
         node.bytes().all(|b| b.is_ascii_alphanumeric()),
@@ -88,15 +88,15 @@ pub async fn reap(state: &AppState, node: &str) -> anyhow::Result<usize> {
     let prefix = format!("{node}.");
     let rows =
         sqlx::query("SELECT id FROM sessions WHERE tenant_id = $1 AND presence LIKE $2 LIMIT $3")
-            .bind(&state.tenant_id)
+            .bind(state.tenant_id())
             .bind(format!("%\"{prefix}%"))
             .bind(SESSIONS_PER_PASS)
-            .fetch_all(state.store.pool())
+            .fetch_all(state.store().pool())
             .await?;
     let mut marked = 0;
     for r in rows {
         let id: String = r.try_get("id")?;
-        let Some(row) = state.store.session(&state.tenant_id, &id).await? else {
+        let Some(row) = state.store().session(state.tenant_id(), &id).await? else {
             continue;
         };
         if row.machine.is_terminal() {
@@ -147,24 +147,24 @@ impl Writing {
 /// One pass: heartbeat, then reap nodes that died. A node that finds itself reaped closes its
 /// connections, so that its participants reconnect and are `online` again.
 pub async fn pass(
-    state: &AppState,
+    state: &impl Context,
     heartbeat_pool: &AnyPool,
     writing: &mut Writing,
 ) -> anyhow::Result<()> {
     let beat = heartbeat(state, heartbeat_pool).await;
     writing.record(beat.is_ok(), Instant::now());
     let known = beat?;
-    if !known && state.hub.registered() {
+    if !known && state.hub().registered() {
         tracing::warn!(
             "this node was taken for dead by another node (stalled?); closing its live connections"
         );
-        state.hub.close_all();
+        state.hub().close_all();
     }
-    state.hub.mark_registered();
+    state.hub().mark_registered();
     if !writing.may_judge(Instant::now()) {
         return Ok(());
     }
-    let now = db_now(state.store.backend());
+    let now = db_now(state.store().backend());
     for node in dead_nodes(state).await? {
         let marked = reap(state, &node).await?;
         sqlx::query(AssertSqlSafe(format!(
@@ -172,7 +172,7 @@ pub async fn pass(
         )))
         .bind(&node)
         .bind(NODE_LOST_AFTER_MS)
-        .execute(state.store.pool())
+        .execute(state.store().pool())
         .await?;
         tracing::warn!(
             node,
@@ -185,22 +185,22 @@ pub async fn pass(
 
 /// A connection of its own for the heartbeat, so that a busy pool never delays it into a false
 /// death; the shared pool if it cannot be opened.
-async fn heartbeat_pool(state: &AppState) -> AnyPool {
+async fn heartbeat_pool(state: &impl Context) -> AnyPool {
     match AnyPoolOptions::new()
         .max_connections(1)
-        .connect(&state.config.database_url())
+        .connect(&state.config().database_url())
         .await
     {
         Ok(pool) => pool,
         Err(e) => {
             tracing::warn!(error = %e, "no separate heartbeat connection; using the shared pool");
-            state.store.pool().clone()
+            state.store().pool().clone()
         }
     }
 }
 
 /// Runs node heartbeats (and the sweep of old rate-limit windows) until the process ends.
-pub async fn run(state: AppState) {
+pub async fn run(state: impl Context) {
     let pool = heartbeat_pool(&state).await;
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(NODE_HEARTBEAT_MS));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -213,7 +213,7 @@ pub async fn run(state: AppState) {
         }
         n = n.wrapping_add(1);
         if n.is_multiple_of(RATE_LIMIT_SWEEP_EVERY)
-            && let Err(e) = state.limiter.sweep(now_ms()).await
+            && let Err(e) = state.limiter().sweep(now_ms()).await
         {
             tracing::warn!(error = %e, "sweeping rate limits failed");
         }

@@ -1,7 +1,7 @@
 //! Conditional-access policies, and the device fact they may test.
 
 use super::{Store, new_id};
-use crate::access::conditional::{Conditions, GrantControl, Policy, PolicyState, Targets};
+use crate::access::policy::{Conditions, GrantControl, Policy, PolicyState, Targets};
 use crate::clock::now_ms;
 use sqlx::Row;
 use sqlx::any::AnyRow;

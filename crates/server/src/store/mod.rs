@@ -32,6 +32,16 @@ pub enum Backend {
     Postgres,
 }
 
+/// The store and the tenant this server serves: what the layers above the store need to reach
+/// the tenant's data. The application state implements it; lower modules take `&impl Tenancy`
+/// rather than the whole state, so they cannot reach up into it.
+pub trait Tenancy: Send + Sync {
+    /// The database handle.
+    fn store(&self) -> &Store;
+    /// The id of the tenant this server serves.
+    fn tenant_id(&self) -> &str;
+}
+
 /// The database handle, cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
