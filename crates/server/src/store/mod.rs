@@ -9,6 +9,7 @@ pub mod chat;
 pub mod conditional_access;
 pub mod devices;
 pub mod groups;
+pub mod nodes;
 pub mod oidc;
 pub mod rate_limits;
 pub mod revocation;
