@@ -2,7 +2,7 @@
 //! every `crate::` path that crosses from one unit (a top-level module, or a pure submodule named
 //! in `LAYERS`) to another, and fails on an edge that goes up a layer, on a unit in no layer, or on
 //! any circle between units. `cargo test --test layers -- --nocapture` prints the picture
-//! (`docs/layers.md`).
+//! (`docs/layers.md`). A second test fails on SQL anywhere outside `store/`.
 //!
 //! The reading is textual, not a compiler's: comments are dropped, `crate::a::b` and
 //! `crate::{a::b, c}` are followed, and `super::` paths that climb out of their top-level
@@ -417,4 +417,36 @@ fn the_reader_finds_paths_groups_and_climbing_supers() {
         "access::permissions"
     );
     assert_eq!(unit_of(&["access".into(), "guard".into()]), "access");
+}
+
+/// What marks SQL run from Rust: a query, or a pool to run it on.
+const SQL_MARKS: &[&str] = &[
+    "sqlx::query",
+    "query_scalar",
+    "query_as",
+    "AnyPool",
+    "AssertSqlSafe",
+];
+
+#[test]
+fn all_sql_is_in_the_store() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut outside = Vec::new();
+    for file in files {
+        if module_of(&src, &file).first().map(String::as_str) == Some("store") {
+            continue;
+        }
+        let text = without_comments(&std::fs::read_to_string(&file).expect("read a source file"));
+        for mark in SQL_MARKS.iter().filter(|m| text.contains(**m)) {
+            let shown = file.strip_prefix(&src).unwrap_or(&file).display();
+            outside.push(format!("{shown}: {mark}"));
+        }
+    }
+    assert!(
+        outside.is_empty(),
+        "SQL outside store/:\n{}",
+        outside.join("\n")
+    );
 }
