@@ -5,7 +5,7 @@ pub mod chain;
 use crate::auth::{Authed, ClientAddr};
 use crate::error::AppError;
 use crate::ratelimit::Refusal;
-use crate::state::AppState;
+use crate::store::Tenancy;
 use crate::store::audit::AuditEntry;
 
 /// The entry of an action by an authenticated caller, to hand to the store call that makes the
@@ -29,15 +29,15 @@ pub fn entry(
 /// Records an action by an authenticated caller (on its own: for a change, pass
 /// [`entry`] to the store call that makes it).
 pub async fn by(
-    state: &AppState,
+    state: &impl Tenancy,
     who: &Authed,
     action: &str,
     target: Option<&str>,
     detail: serde_json::Value,
 ) -> sqlx::Result<()> {
     state
-        .store
-        .audit(&state.tenant_id, &entry(who, action, target, detail))
+        .store()
+        .audit(state.tenant_id(), &entry(who, action, target, detail))
         .await
 }
 
@@ -62,7 +62,7 @@ pub fn unauthenticated(
 
 /// Records an action by someone not (yet) authenticated, e.g. a failed sign-in.
 pub async fn anonymous(
-    state: &AppState,
+    state: &impl Tenancy,
     actor: &str,
     actor_id: Option<&str>,
     addr: ClientAddr,
@@ -70,9 +70,9 @@ pub async fn anonymous(
     detail: serde_json::Value,
 ) -> sqlx::Result<()> {
     state
-        .store
+        .store()
         .audit(
-            &state.tenant_id,
+            state.tenant_id(),
             &unauthenticated(actor, actor_id, addr, action, detail),
         )
         .await
@@ -82,7 +82,7 @@ pub async fn anonymous(
 /// when the lockout begins, then the 2nd, 4th, 8th, ...: `Refusal::worth_auditing`) as
 /// `rate_limit.refused`, and gives the 429 to answer with.
 pub async fn rate_limited(
-    state: &AppState,
+    state: &impl Tenancy,
     actor: &str,
     actor_id: Option<&str>,
     addr: ClientAddr,

@@ -156,6 +156,11 @@ impl AppError {
     }
 }
 
+/// The error code an answer carries, for layers that show errors differently (the single
+/// sign-on pages of `web::signin`).
+#[derive(Debug, Clone)]
+pub struct AnsweredCode(pub String);
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
@@ -169,6 +174,8 @@ impl IntoResponse for AppError {
             _ => None,
         };
         let mut res = (self.status(), Json(self.body())).into_response();
+        res.extensions_mut()
+            .insert(AnsweredCode(self.code().to_owned()));
         if let Some(secs) = retry_after {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));

@@ -27,11 +27,13 @@ pub mod limits;
 pub mod metrics;
 pub mod ops;
 pub mod origin;
+pub mod params;
 pub mod ratelimit;
 pub mod request_body;
 pub mod request_id;
 pub mod secrets;
 pub mod sessions;
+pub mod settings;
 pub mod shutdown;
 pub mod state;
 pub mod store;
@@ -55,16 +57,18 @@ pub fn app(state: AppState) -> Router {
         .merge(web::router())
         .route(
             "/ws/sessions/{id}",
-            axum::routing::get(sessions::live::upgrade),
+            axum::routing::get(sessions::live::upgrade::<AppState>),
         )
         .route(
             assist_proto::channel::CHANNEL_PATH,
-            axum::routing::get(devices::channel::upgrade),
+            axum::routing::get(api::device_channel::upgrade),
         )
         .fallback(ops::not_found)
+        // A person's browser gets a refused single sign-on as a page, not JSON.
+        .layer(axum::middleware::from_fn(web::signin::sso_pages))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            devices::auth::verify_device,
+            devices::auth::verify_device::<AppState>,
         ))
         .layer(DefaultBodyLimit::max(limits::MAX_JSON_BODY_BYTES))
         .layer(axum::middleware::from_fn(ops::method_not_allowed))
@@ -149,7 +153,7 @@ pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::
 }
 
 /// Serves on an already bound listener until `stop` completes, then stops accepting, drains
-/// (`shutdown::drain`) and returns.
+/// (`state::drain`) and returns.
 ///
 /// One accept loop for both: each accepted connection gets `TCP_NODELAY` (the live socket writes
 /// small frames that must leave at once; with Nagle on, a frame written while the previous one
@@ -228,7 +232,7 @@ pub async fn serve_until(
     }
     // No new connections from here on: the listening socket closes.
     drop(listener);
-    shutdown::drain(&state).await;
+    state::drain(&state).await;
     Ok(())
 }
 

@@ -218,6 +218,8 @@ pub const NODE_HEARTBEAT_MS: u64 = 1_000;
 /// With the heartbeat interval, a peer learns of a dead node's participants within about
 /// 4 + 1 seconds, inside the 6 seconds of a network cut.
 pub const NODE_LOST_AFTER_MS: i64 = 3_500;
+/// Scale-out: sessions of a dead node looked at per heartbeat pass (the rest wait for the next).
+pub const NODE_REAP_SESSIONS_PER_PASS: i64 = 1_000;
 /// Scale-out: old rate-limit windows are deleted every this many heartbeats.
 pub const RATE_LIMIT_SWEEP_EVERY: u64 = 60;
 /// Scale-out: longest wait to hand an event to the NATS client; past it the event is dropped

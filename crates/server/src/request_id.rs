@@ -41,7 +41,7 @@ fn choose(req: &Request) -> String {
         .get(&HEADER)
         .and_then(|v| v.to_str().ok())
         .filter(|id| sane(id))
-        .map_or_else(crate::store::new_id, str::to_owned)
+        .map_or_else(|| uuid::Uuid::new_v4().simple().to_string(), str::to_owned)
 }
 
 /// Gives the request its id (in its headers, for the span) and the answer the `x-request-id`

@@ -9,11 +9,9 @@
 //! Work that must finish before the process ends (connections, live sockets, the chat messages a
 //! socket handed over) is spawned or held through `Shutdown` so that `drain` can wait for it.
 
-use crate::limits::SHUTDOWN_DRAIN_SECS;
-use crate::state::AppState;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::watch;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFuture};
 
@@ -120,43 +118,6 @@ pub async fn signal() {
         },
     };
     tracing::info!(signal = which, "stopping: no new connections from now on");
-}
-
-/// After the accept loop ended: tells every connection to finish or move, waits for them up to
-/// `SHUTDOWN_DRAIN_SECS`, then flushes the chat writer and the bus.
-pub async fn drain(state: &AppState) {
-    let started = Instant::now();
-    let sockets = state
-        .metrics
-        .open_websockets
-        .load(std::sync::atomic::Ordering::Relaxed);
-    tracing::info!(
-        live_sockets = sockets,
-        "stopping: finishing requests in flight; live sockets are told to reconnect to another node"
-    );
-    state.shutdown.begin();
-    let limit = Duration::from_secs(SHUTDOWN_DRAIN_SECS);
-    if !state.shutdown.finished(limit).await {
-        tracing::warn!(
-            pending = state.shutdown.pending(),
-            "stopping: not everything finished within {SHUTDOWN_DRAIN_SECS} s; exiting anyway"
-        );
-    }
-    // The chat writer gets what is left of the drain time, and at least a second.
-    let rest = limit
-        .saturating_sub(started.elapsed())
-        .max(Duration::from_secs(1));
-    if tokio::time::timeout(rest, state.chat.flush())
-        .await
-        .is_err()
-    {
-        tracing::warn!("stopping: the chat writer did not finish in time");
-    }
-    state.hub.flush().await;
-    tracing::info!(
-        elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        "stopped"
-    );
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use crate::limits::*;
+use serde::Deserialize;
 
 /// Trims and checks a required text field.
 pub fn name(field: &'static str, v: &str) -> Result<String, AppError> {
@@ -102,6 +103,41 @@ pub fn id(field: &'static str, v: &str) -> Result<(), AppError> {
             format!("{field} is not a valid id"),
         ))
     }
+}
+
+/// `deserialize_with` for a struct field that must be a JSON object (serde's derive also reads a
+/// struct from an array of its fields' values, which the documented schema does not allow).
+pub fn object<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    let v = serde_json::Value::deserialize(d)?;
+    if !v.is_object() {
+        return Err(D::Error::custom("expected a JSON object"));
+    }
+    T::deserialize(v).map_err(D::Error::custom)
+}
+
+/// [`object`] for a list of structs.
+pub fn objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    let items = Vec::<serde_json::Value>::deserialize(d)?;
+    items
+        .into_iter()
+        .map(|v| {
+            if v.is_object() {
+                T::deserialize(v).map_err(D::Error::custom)
+            } else {
+                Err(D::Error::custom("expected a list of JSON objects"))
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,10 +1,9 @@
 //! `Need<P>`: a handler that takes it runs only for a caller holding permission `P`. The
 //! permission an endpoint needs is thus written in its signature, in one place.
 
-use super::Permission;
-use crate::auth::Authed;
+use super::permissions::Permission;
+use crate::auth::{AuthContext, Authed};
 use crate::error::AppError;
-use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use std::marker::PhantomData;
@@ -25,9 +24,9 @@ impl<P: PermissionMarker> std::ops::Deref for Need<P> {
     }
 }
 
-impl<P: PermissionMarker> FromRequestParts<AppState> for Need<P> {
+impl<S: AuthContext, P: PermissionMarker> FromRequestParts<S> for Need<P> {
     type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let authed = Authed::from_request_parts(parts, state).await?;
         if !authed.access.has(P::PERMISSION) {
             return Err(AppError::forbidden(

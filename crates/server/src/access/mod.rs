@@ -3,6 +3,7 @@
 pub mod conditional;
 pub mod guard;
 pub mod permissions;
+pub mod policy;
 pub mod unattended;
 
 pub use guard::Need;

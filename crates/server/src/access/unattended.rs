@@ -19,7 +19,7 @@ use super::conditional::{self, Decision, EvalPoint, Evaluation, Subject};
 use crate::auth::ClientAddr;
 use crate::devices::{VerifiedDevice, device_summary};
 use crate::error::{ApiResult, AppError};
-use crate::state::AppState;
+use crate::store::Tenancy;
 use crate::store::audit::AuditEntry;
 use crate::store::sessions::{SessionRow, SharerKind};
 use assist_proto::wire::ErrorBody;
@@ -149,7 +149,7 @@ pub struct Check {
 }
 
 /// Gathers the facts for `row` now and applies the rule. Writes nothing.
-pub async fn check(state: &AppState, row: &SessionRow) -> ApiResult<Check> {
+pub async fn check(state: &impl Tenancy, row: &SessionRow) -> ApiResult<Check> {
     let refused = |r| Check {
         decision: Err(r),
         evaluation: None,
@@ -167,21 +167,21 @@ pub async fn check(state: &AppState, row: &SessionRow) -> ApiResult<Check> {
         policy: None,
     };
     if let Some(device_id) = row.device_id.as_deref().filter(|_| facts.sharer_on_agent) {
-        facts.device_enrolled = device_summary(&state.store, &state.tenant_id, device_id)
+        facts.device_enrolled = device_summary(state.store(), state.tenant_id(), device_id)
             .await?
             .is_some_and(|d| d.enrolled);
     }
-    let helper = state.store.user_by_id(&row.helper_id).await?;
+    let helper = state.store().user_by_id(&row.helper_id).await?;
     facts.helper_active = helper.as_ref().is_some_and(|h| !h.disabled);
     if facts.sharer_on_agent && facts.device_enrolled && facts.helper_active {
         let groups: BTreeSet<String> = state
-            .store
+            .store()
             .groups_of(sharer_id)
             .await?
             .into_iter()
             .collect();
         facts.helper_permitted = state
-            .store
+            .store()
             .access_of(&row.helper_id)
             .await?
             .has_for(Permission::Unattended, &groups);
@@ -219,7 +219,7 @@ fn helper_subject<'a>(helper: &'a crate::store::users::User, row: &SessionRow) -
 /// (`access.evaluated`, point `unattended_consent`, for the helper) to the audit log when it was
 /// evaluated. Answers 403 with the refusal's code otherwise.
 pub async fn enforce(
-    state: &AppState,
+    state: &impl Tenancy,
     row: &SessionRow,
     device: Option<&VerifiedDevice>,
 ) -> ApiResult<()> {
@@ -232,11 +232,11 @@ pub async fn enforce(
     }
     let check = check(state, row).await?;
     if let Some(eval) = &check.evaluation {
-        let helper = state.store.user_by_id(&row.helper_id).await?;
+        let helper = state.store().user_by_id(&row.helper_id).await?;
         state
-            .store
+            .store()
             .audit(
-                &state.tenant_id,
+                state.tenant_id(),
                 &AuditEntry {
                     actor_id: Some(row.helper_id.clone()),
                     actor: helper.map(|h| h.email).unwrap_or_default(),

@@ -321,7 +321,7 @@ async fn retire_device(
         ));
     }
     // Its channel, on whichever node holds it, closes at once.
-    devices::channel::close_retired(&state, &id).await;
+    super::device_channel::close_retired(&state, &id).await;
     state
         .store
         .device(&state.tenant_id, &id)

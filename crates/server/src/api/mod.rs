@@ -7,6 +7,7 @@ pub mod auth;
 pub mod compliance;
 pub mod conditional_access;
 pub mod contract;
+pub mod device_channel;
 pub mod devices;
 pub mod domains;
 pub mod enrollment;
@@ -24,7 +25,7 @@ pub mod users;
 use crate::error::AppError;
 use crate::limits::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::state::AppState;
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::FromRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -54,40 +55,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> 
     }
 }
 
-/// `deserialize_with` for a struct field that must be a JSON object (serde's derive also reads a
-/// struct from an array of its fields' values, which the documented schema does not allow).
-pub fn object<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    use serde::de::Error;
-    let v = serde_json::Value::deserialize(d)?;
-    if !v.is_object() {
-        return Err(D::Error::custom("expected a JSON object"));
-    }
-    T::deserialize(v).map_err(D::Error::custom)
-}
-
-/// [`object`] for a list of structs.
-pub fn objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    use serde::de::Error;
-    let items = Vec::<serde_json::Value>::deserialize(d)?;
-    items
-        .into_iter()
-        .map(|v| {
-            if v.is_object() {
-                T::deserialize(v).map_err(D::Error::custom)
-            } else {
-                Err(D::Error::custom("expected a list of JSON objects"))
-            }
-        })
-        .collect()
-}
+pub use crate::validate::{object, objects};
 
 /// Rewrites every float with a zero fraction that fits an `i64` or `u64` as that integer.
 pub fn integral_numbers_as_integers(v: &mut serde_json::Value) {
@@ -116,15 +84,7 @@ impl<T: Serialize> axum::response::IntoResponse for Json<T> {
     }
 }
 
-/// Query parameters, with rejections as our JSON errors.
-#[derive(Debug, FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(AppError))]
-pub struct Query<T>(pub T);
-
-/// A path parameter, with rejections as our JSON errors.
-#[derive(Debug, FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(AppError))]
-pub struct Path<T>(pub T);
+pub use crate::params::{Path, Query};
 
 /// Paging of list endpoints.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

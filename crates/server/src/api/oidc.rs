@@ -27,7 +27,6 @@ use crate::state::AppState;
 use crate::store::oidc::{AgentCode, AgentReturn, OidcSettings, PendingLogin};
 use crate::store::users::{NewUser, User, UserUpdate};
 use crate::validate;
-use crate::web::{Visitor, signin};
 use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -50,8 +49,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 pub const STATE_COOKIE: &str = "assist_oidc";
 /// Where the callback is served.
 pub const CALLBACK_PATH: &str = "/auth/oidc/callback";
-/// The sign-in button's text when none is set.
-pub const DEFAULT_BUTTON_LABEL: &str = "Sign in with single sign-on";
+pub use crate::store::oidc::DEFAULT_BUTTON_LABEL;
 
 const START_LIMIT: Limit = Limit {
     max: OIDC_STARTS_PER_ADDRESS,
@@ -334,15 +332,11 @@ fn state_cookie(state: &AppState, value: &str, max_age_secs: i64) -> ApiResult<H
               (status = 502, body = crate::error::ErrorBody, description = "The identity provider could not be used")))]
 async fn login(
     State(state): State<AppState>,
-    v: Visitor,
     addr: ClientAddr,
     headers: HeaderMap,
     Query(q): Query<LoginQuery>,
 ) -> ApiResult<Response> {
-    match start_login(&state, addr, &headers, q).await {
-        Err(e) if signin::wants_page(&headers) => Ok(signin::sso_refusal(&v, &e)),
-        other => other,
-    }
+    start_login(&state, addr, &headers, q).await
 }
 
 async fn start_login(
@@ -409,16 +403,11 @@ async fn begin(
               (status = 502, body = crate::error::ErrorBody)))]
 async fn callback(
     State(state): State<AppState>,
-    v: Visitor,
     addr: ClientAddr,
     headers: HeaderMap,
     query: Result<Query<CallbackQuery>, AppError>,
 ) -> ApiResult<Response> {
-    let page = signin::wants_page(&headers);
-    match finish_callback(&state, addr, &headers, query).await {
-        Err(e) if page => Ok(signin::sso_refusal(&v, &e)),
-        other => other,
-    }
+    finish_callback(&state, addr, &headers, query).await
 }
 
 async fn finish_callback(

@@ -172,7 +172,7 @@ async fn create_session(
     headers: HeaderMap,
     Json(req): Json<CreateSession>,
 ) -> ApiResult<(StatusCode, Json<CreatedSession>)> {
-    let settings = crate::api::settings::current(&state).await?;
+    let settings = state.settings.current(&state).await?;
     ensure_enabled(&settings)?;
     enforce(&state, &who, EvalPoint::SessionCreate).await?;
     // "Unenrolled devices" is decided when the sharer joins: without a device, none is known yet.
@@ -333,7 +333,7 @@ async fn join_session(
     device: Option<axum::Extension<VerifiedDevice>>,
     Json(req): Json<JoinSession>,
 ) -> ApiResult<Json<SessionView>> {
-    let settings = crate::api::settings::current(&state).await?;
+    let settings = state.settings.current(&state).await?;
     ensure_enabled(&settings)?;
     // Each try is reserved before the code is looked up, per account and per address, and
     // given back unless it was a wrong code (docs/access.md, "Attempt limits and lockouts").

@@ -6,13 +6,12 @@ use crate::access::guard::perm;
 use crate::audit;
 use crate::auth::Authed;
 use crate::error::{ApiResult, AppError};
-use crate::limits::{MAX_SESSION_MINUTES, SETTINGS_CACHE_MS};
+use crate::limits::MAX_SESSION_MINUTES;
 use crate::state::AppState;
 use crate::store::tenants::{Settings, SettingsChange};
 use axum::extract::State;
 use serde::Deserialize;
 use serde_json::json;
-use std::time::{Duration, Instant};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -31,39 +30,9 @@ pub struct SettingsUpdate {
     pub max_session_minutes: Option<i64>,
 }
 
-/// The tenant's settings, from this node's cache when it is younger than `SETTINGS_CACHE_MS`.
-pub async fn current(state: &AppState) -> ApiResult<Settings> {
-    let fresh = Duration::from_millis(SETTINGS_CACHE_MS);
-    if let Some((at, s)) = &*cache(state)
-        && at.elapsed() < fresh
-    {
-        return Ok(s.clone());
-    }
-    stored(state).await
-}
-
-/// The settings as stored now (and the cache refreshed with them).
-async fn stored(state: &AppState) -> ApiResult<Settings> {
-    let settings = state
-        .store
-        .tenant(&state.tenant_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("tenant is missing"))?
-        .settings;
-    *cache(state) = Some((Instant::now(), settings.clone()));
-    Ok(settings)
-}
-
-fn cache(state: &AppState) -> std::sync::MutexGuard<'_, Option<(Instant, Settings)>> {
-    state
-        .settings_cache
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 #[utoipa::path(get, path = "/api/settings", tag = "settings", responses((status = 200, body = Settings)))]
 async fn get_settings(State(state): State<AppState>, _who: Authed) -> ApiResult<Json<Settings>> {
-    Ok(Json(current(&state).await?))
+    Ok(Json(state.settings.current(&state).await?))
 }
 
 #[utoipa::path(put, path = "/api/settings", tag = "settings", request_body = SettingsUpdate,
@@ -93,6 +62,6 @@ async fn put_settings(
             audit::entry(&who, "settings.changed", None, json!(s))
         })
         .await?;
-    *cache(&state) = Some((Instant::now(), s.clone()));
+    state.settings.remember(&s);
     Ok(Json(s))
 }

@@ -1,10 +1,11 @@
 //! Request extractors: the client address, and the authenticated caller with their access.
 
 use super::forwarded;
-use crate::access::Access;
+use crate::access::permissions::Access;
+use crate::config::Config;
 use crate::error::AppError;
 use crate::secrets::hash_token;
-use crate::state::AppState;
+use crate::store::Tenancy;
 use crate::store::users::User;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -43,19 +44,26 @@ impl ClientAddr {
     }
 }
 
-impl FromRequestParts<AppState> for ClientAddr {
+/// What the extractors need of the application: the store, the tenant, and the configuration
+/// (trusted proxies, the public origin). The application state implements it.
+pub trait AuthContext: Tenancy {
+    /// The server's configuration.
+    fn config(&self) -> &Config;
+}
+
+impl<S: AuthContext> FromRequestParts<S> for ClientAddr {
     type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         Ok(client_addr(parts, state))
     }
 }
 
-fn client_addr(parts: &Parts, state: &AppState) -> ClientAddr {
+fn client_addr(parts: &Parts, state: &impl AuthContext) -> ClientAddr {
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| forwarded::canonical(c.0.ip()));
-    if !state.config.trust_forwarded_for {
+    if !state.config().trust_forwarded_for {
         return ClientAddr(peer);
     }
     let lines = parts
@@ -67,7 +75,7 @@ fn client_addr(parts: &Parts, state: &AppState) -> ClientAddr {
     let Some(lines) = lines.collect::<Option<Vec<&str>>>() else {
         return ClientAddr(peer);
     };
-    ClientAddr(forwarded::client_address(lines, state.config.forwarded_for_hops).or(peer))
+    ClientAddr(forwarded::client_address(lines, state.config().forwarded_for_hops).or(peer))
 }
 
 /// How the caller proved who they are.
@@ -122,38 +130,38 @@ pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
         })
 }
 
-impl FromRequestParts<AppState> for Authed {
+impl<S: AuthContext> FromRequestParts<S> for Authed {
     type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         if let Some(a) = parts.extensions.get::<Authed>() {
             return Ok(a.clone());
         }
         let (via, secret) = presented_secret(parts).ok_or(AppError::Unauthenticated)?;
         let hash = hash_token(&secret);
         let cred = match via {
-            Via::Cookie => state.store.web_session(&hash).await?,
-            Via::Bearer => state.store.api_token(&hash).await?,
+            Via::Cookie => state.store().web_session(&hash).await?,
+            Via::Bearer => state.store().api_token(&hash).await?,
         }
         .ok_or(AppError::Unauthenticated)?;
         let user = state
-            .store
+            .store()
             .user_by_id(&cred.user_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        if user.disabled || user.tenant_id != state.tenant_id {
+        if user.disabled || user.tenant_id != state.tenant_id() {
             return Err(AppError::Unauthenticated);
         }
         let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if via == Via::Cookie
             && unsafe_method
-            && !crate::origin::same_origin(&parts.headers, &state.config)
+            && !crate::origin::same_origin(&parts.headers, state.config())
         {
             return Err(AppError::forbidden(
                 "cross_site_request",
                 "cross-site requests are refused",
             ));
         }
-        let access = state.store.access_of(&user.id).await?;
+        let access = state.store().access_of(&user.id).await?;
         let authed = Authed {
             user,
             access,

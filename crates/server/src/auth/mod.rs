@@ -8,4 +8,4 @@ pub mod oidc;
 pub mod password;
 pub mod totp;
 
-pub use extract::{Authed, ClientAddr, SESSION_COOKIE};
+pub use extract::{AuthContext, Authed, ClientAddr, SESSION_COOKIE};

@@ -10,14 +10,18 @@ use super::signing::{self, HeaderError, SignedHeaders};
 use crate::clock::now_ms;
 use crate::error::AppError;
 use crate::limits::{DEVICE_SIGNATURE_WINDOW_MS, MAX_JSON_BODY_BYTES};
-use crate::state::AppState;
+use crate::store::Tenancy;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Verifies a signed device request (see the module note).
-pub async fn verify_device(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn verify_device<S: Tenancy + Clone>(
+    State(state): State<S>,
+    req: Request,
+    next: Next,
+) -> Response {
     if !req.headers().contains_key(signing::HEADER_DEVICE) {
         return next.run(req).await;
     }
@@ -35,7 +39,7 @@ fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-async fn verified(state: &AppState, req: Request) -> Result<Request, AppError> {
+async fn verified(state: &impl Tenancy, req: Request) -> Result<Request, AppError> {
     let headers = SignedHeaders::parse(
         header(&req, signing::HEADER_DEVICE),
         header(&req, signing::HEADER_TIMESTAMP),
@@ -74,10 +78,10 @@ async fn verified(state: &AppState, req: Request) -> Result<Request, AppError> {
     );
     let unknown = || refused("device_unknown", "no enrolled device has this id");
     let device = state
-        .store
+        .store()
         .device_key(&headers.device_id)
         .await?
-        .filter(|d| d.tenant_id == state.tenant_id)
+        .filter(|d| d.tenant_id == state.tenant_id())
         .ok_or_else(unknown)?;
     let key = signing::parse_public_key(&device.public_key).ok_or_else(unknown)?;
     if !signing::verify(&key, &message, &headers.signature) {
@@ -96,7 +100,7 @@ async fn verified(state: &AppState, req: Request) -> Result<Request, AppError> {
     // Kept as long as a request with this timestamp could be accepted.
     let keep_until = headers.timestamp + DEVICE_SIGNATURE_WINDOW_MS;
     if !state
-        .store
+        .store()
         .use_nonce(&device.id, &headers.nonce, keep_until)
         .await?
     {

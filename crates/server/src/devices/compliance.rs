@@ -29,7 +29,7 @@ pub struct MinOsVersion {
 #[serde(deny_unknown_fields)]
 pub struct Rules {
     /// Minimum OS versions; a device whose OS is not listed passes this rule.
-    #[serde(default, deserialize_with = "crate::api::objects")]
+    #[serde(default, deserialize_with = "crate::validate::objects")]
     pub min_os_versions: Vec<MinOsVersion>,
     /// The root filesystem must be encrypted.
     #[serde(default)]

@@ -5,14 +5,12 @@
 //! - `signing`: the signed-request scheme (canonical string, header checks); pure.
 //! - `auth`: the middleware that verifies signed device requests and hands handlers a
 //!   [`VerifiedDevice`].
-//! - `channel`: the device channel (`GET /ws/device`), the long-lived socket of a running agent.
 //!
 //! This module also re-evaluates compliance: on check-in, on every policy change, when a device is
 //! read (detail, [`device_summary`]), and in the background every [`SWEEP_INTERVAL_SECS`] (which
 //! is how "checked in within N days" turns a silent device non-compliant in listings).
 
 pub mod auth;
-pub mod channel;
 pub mod compliance;
 pub mod facts;
 pub mod signing;
@@ -20,8 +18,8 @@ pub mod signing;
 mod signing_fuzz;
 
 use crate::clock::now_ms;
-use crate::state::AppState;
 use crate::store::Store;
+use crate::store::Tenancy;
 use crate::store::devices::{CompliancePolicy, Device};
 use compliance::{DeviceFacts, Outcome, PolicyRules};
 use serde::Serialize;
@@ -198,16 +196,16 @@ fn change_entry(before: &Device, after: &Outcome) -> Option<crate::store::audit:
 
 /// Starts the background task that re-evaluates compliance and forgets expired nonces every
 /// [`SWEEP_INTERVAL_SECS`]. Every node runs it; the work is idempotent.
-pub fn spawn_sweeper(state: AppState) -> tokio::task::JoinHandle<()> {
+pub fn spawn_sweeper(state: impl Tenancy + 'static) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(SWEEP_INTERVAL_SECS));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = state.store.purge_nonces(now_ms()).await {
+            if let Err(e) = state.store().purge_nonces(now_ms()).await {
                 tracing::warn!(error = %e, "purging device nonces");
             }
-            match recompute_all(&state.store, &state.tenant_id).await {
+            match recompute_all(state.store(), state.tenant_id()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(changed = n, "device compliance re-evaluated"),
                 Err(e) => tracing::warn!(error = %e, "re-evaluating device compliance"),

@@ -10,13 +10,13 @@
 //! one writer with larger batches measured faster than four with smaller ones
 //! (`docs/benchmarks.md`).
 
+use super::Context;
 use super::bus::BusEvent;
 use super::hub::Hub;
 use crate::clock::now_ms;
 use crate::error::{ApiResult, AppError};
 use crate::limits::{CHAT_BATCH_MAX, CHAT_MESSAGES_PER_MINUTE, CHAT_QUEUE_MAX};
 use crate::ratelimit::Limit;
-use crate::state::AppState;
 use crate::store::Store;
 use crate::store::chat::{ChatRecord, NewChat};
 use assist_proto::chat::sanitize_chat;
@@ -33,14 +33,14 @@ const CHAT_LIMIT: Limit = Limit {
 /// Posts a message from the participant in `role` of session `session_id` (the caller has
 /// checked that `user_id` is that participant).
 pub async fn post(
-    state: &AppState,
+    state: &impl Context,
     session_id: &str,
     role: Role,
     user_id: &str,
     text: &str,
     address: Option<String>,
 ) -> ApiResult<ChatRecord> {
-    if crate::api::settings::current(state).await?.chat_disabled {
+    if state.settings().current(state).await?.chat_disabled {
         return Err(AppError::forbidden(
             "chat_disabled",
             "chat is turned off for this organisation",
@@ -49,9 +49,9 @@ pub async fn post(
     let text = sanitize_chat(text).map_err(|e| AppError::bad_request(e.code(), e.to_string()))?;
     let key = format!("chat:{session_id}:{}", role.as_str());
     // Every message counts: the attempt is never given back.
-    let _counted = state.chat_limiter.reserve(&key, CHAT_LIMIT).await??;
+    let _counted = state.chat_limiter().reserve(&key, CHAT_LIMIT).await??;
     let msg = NewChat {
-        tenant_id: state.tenant_id.clone(),
+        tenant_id: state.tenant_id().to_owned(),
         session_id: session_id.to_owned(),
         from: role,
         sender_id: user_id.to_owned(),
@@ -59,7 +59,7 @@ pub async fn post(
         sent_at: now_ms(),
         address,
     };
-    match state.chat.write(msg).await? {
+    match state.chat().write(msg).await? {
         Some(rec) => Ok(rec),
         None => Err(AppError::conflict(
             "session_over",

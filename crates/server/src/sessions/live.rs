@@ -7,6 +7,7 @@
 //! On exit it marks its side `left` (close frame) or `lost` (error or silence), unless a newer
 //! connection of the same side has taken over.
 
+use super::Context;
 use super::bus::{BusEvent, RevokeScope};
 use super::{chat, revoke, service, view};
 use crate::auth::Authed;
@@ -17,7 +18,7 @@ use crate::limits::{
     LIVE_CATCH_UP_MAX, LIVE_CHAT_QUEUE, WS_MAX_MESSAGE_BYTES, WS_READ_BUFFER_BYTES,
     WS_WRITE_BUFFER_BYTES,
 };
-use crate::state::AppState;
+use crate::params::Path;
 use assist_proto::presence::{Heartbeat, Liveness, PresenceStatus};
 use assist_proto::session::Role;
 use assist_proto::wire::{ClientMessage, ErrorBody, PROTOCOL_VERSION, ServerMessage};
@@ -31,17 +32,17 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
 
 /// Upgrades to the live socket of a participant (404 for anyone else).
-pub async fn upgrade(
-    State(state): State<AppState>,
+pub async fn upgrade<S: Context>(
+    State(state): State<S>,
     who: Authed,
-    crate::api::Path(id): crate::api::Path<String>,
+    Path(id): Path<String>,
     headers: axum::http::HeaderMap,
     ws: WebSocketUpgrade,
 ) -> ApiResult<Response> {
     crate::validate::id("id", &id)?;
     // A browser opens the socket with its cookie from any page: only the server's own pages may.
     if who.via == crate::auth::extract::Via::Cookie
-        && !crate::origin::same_origin(&headers, &state.config)
+        && !crate::origin::same_origin(&headers, state.config())
     {
         return Err(AppError::forbidden(
             "cross_site_request",
@@ -49,8 +50,8 @@ pub async fn upgrade(
         ));
     }
     let row = state
-        .store
-        .session(&state.tenant_id, &id)
+        .store()
+        .session(state.tenant_id(), &id)
         .await?
         .ok_or(AppError::NotFound("session"))?;
     let role = service::role_of(&row, &who.user.id).ok_or(AppError::NotFound("session"))?;
@@ -61,9 +62,9 @@ pub async fn upgrade(
         .max_frame_size(WS_MAX_MESSAGE_BYTES);
     Ok(ws.on_upgrade(move |socket| async move {
         // A node that stops waits for this connection's goodbye (`sessions::moving`).
-        let _draining = state.shutdown.hold();
+        let _draining = state.shutdown().hold();
         state
-            .metrics
+            .metrics()
             .open_websockets
             .fetch_add(1, Ordering::Relaxed);
         let address = who.addr.0.map(|a| a.to_string());
@@ -85,7 +86,7 @@ pub async fn upgrade(
             tracing::debug!(error = %e, session = %id, "live connection ended with an error");
         }
         state
-            .metrics
+            .metrics()
             .open_websockets
             .fetch_sub(1, Ordering::Relaxed);
     }))
@@ -173,7 +174,7 @@ where
 /// database work it waits for (presence, the session view) is boxed, allocated only while it runs
 /// rather than held in every idle connection's state.
 async fn run(
-    state: &AppState,
+    state: &impl Context,
     socket: WebSocket,
     id: &str,
     role: Role,
@@ -181,8 +182,8 @@ async fn run(
     address: Option<String>,
     opened_with: OpenedWith,
 ) -> ApiResult<()> {
-    let conn = state.hub.new_conn_id();
-    let mut sub = state.hub.subscribe(id);
+    let conn = state.hub().new_conn_id();
+    let mut sub = state.hub().subscribe(id);
     let (mut tx, mut rx) = socket.split();
     // Listening now: a revocation from here on arrives as an event; one that came before the
     // subscription is seen here.
@@ -197,7 +198,7 @@ async fn run(
         return Ok(());
     }
     // The client fetches the thread over HTTP; from here on, messages come on the socket.
-    let mut chat_seq = state.store.last_chat_seq(id).await?;
+    let mut chat_seq = state.store().last_chat_seq(id).await?;
     Box::pin(service::set_presence(
         state,
         id,
@@ -207,7 +208,7 @@ async fn run(
     ))
     .await?;
     state
-        .hub
+        .hub()
         .publish(
             id,
             BusEvent::Replaced {
@@ -217,8 +218,8 @@ async fn run(
         )
         .await;
     let row = state
-        .store
-        .session(&state.tenant_id, id)
+        .store()
+        .session(state.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound("session"))?;
     let mut live = !row.machine.is_terminal();
@@ -282,7 +283,7 @@ async fn run(
                     event = sub.rx.recv() => Step::Event(event),
                     Some(m) = chat_refusal(&mut chat_out) => Step::Refusal(m),
                     _ = sleep => Step::Timer,
-                    () = state.shutdown.begun() => {
+                    () = state.shutdown().begun() => {
                         // The node stops: the client moves; what it sent last is still handled.
                         let late = super::moving::close(state, &mut tx, &mut rx, id, role, &conn);
                         for t in late.await? {
@@ -518,9 +519,13 @@ fn revoked_close(reason: &str) -> Message {
 
 /// The chat messages after `chat_seq` from the store, as messages for the client; advances
 /// `chat_seq` past them.
-async fn chat_catch_up(state: &AppState, id: &str, chat_seq: &mut i64) -> ApiResult<Vec<Message>> {
+async fn chat_catch_up(
+    state: &impl Context,
+    id: &str,
+    chat_seq: &mut i64,
+) -> ApiResult<Vec<Message>> {
     let recs = state
-        .store
+        .store()
         .chat_after(id, *chat_seq, LIVE_CATCH_UP_MAX)
         .await?;
     Ok(recs
@@ -541,7 +546,7 @@ async fn chat_catch_up(state: &AppState, id: &str, chat_seq: &mut i64) -> ApiRes
 /// Everything the client may have missed, from the store: the state, the peer's presence and the
 /// chat messages it has not been sent.
 async fn resync(
-    state: &AppState,
+    state: &impl Context,
     id: &str,
     role: Role,
     live: &mut bool,
@@ -549,8 +554,8 @@ async fn resync(
     chat_seq: &mut i64,
 ) -> ApiResult<Vec<Message>> {
     let row = state
-        .store
-        .session(&state.tenant_id, id)
+        .store()
+        .session(state.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound("session"))?;
     *live = !row.machine.is_terminal();
@@ -580,7 +585,7 @@ struct ChatOut {
 
 impl ChatOut {
     fn start(
-        state: &AppState,
+        state: &impl Context,
         id: &str,
         role: Role,
         user_id: &str,
@@ -590,7 +595,7 @@ impl ChatOut {
         let (refuse, refusals) = mpsc::channel(LIVE_CHAT_QUEUE);
         let (state, id, user_id) = (state.clone(), id.to_owned(), user_id.to_owned());
         // A node that stops stores what it was handed before it exits.
-        state.shutdown.clone().spawn(async move {
+        state.shutdown().clone().spawn(async move {
             while let Some(t) = texts.recv().await {
                 if let Err(e) = chat::post(&state, &id, role, &user_id, &t, address.clone()).await {
                     // The connection may be gone; the message was refused either way.
@@ -632,15 +637,15 @@ async fn closed_or_lost(rx: &mut futures_util::stream::SplitStream<WebSocket>) -
 const CLOSE_LOOKUP_MS: u64 = 200;
 
 async fn fresh_state(
-    state: &AppState,
+    state: &impl Context,
     id: &str,
     role: Role,
     live: &mut bool,
     media: &mut bool,
 ) -> ApiResult<Message> {
     let row = state
-        .store
-        .session(&state.tenant_id, id)
+        .store()
+        .session(state.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound("session"))?;
     *live = !row.machine.is_terminal();
@@ -652,7 +657,7 @@ async fn fresh_state(
 
 #[allow(clippy::too_many_arguments)]
 async fn handle(
-    state: &AppState,
+    state: &impl Context,
     id: &str,
     role: Role,
     user_id: &str,
@@ -676,7 +681,7 @@ async fn handle(
                 ));
             }
             state
-                .hub
+                .hub()
                 .publish(id, BusEvent::Signal { from: role, data })
                 .await;
             None

@@ -20,10 +20,34 @@ pub mod revoke;
 pub mod service;
 pub mod view;
 
-use crate::state::AppState;
+use crate::auth::AuthContext;
+use crate::metrics::Metrics;
+use crate::ratelimit::RateLimiter;
+use crate::settings::SettingsCache;
 use crate::store::audit::AuditEntry;
 use crate::store::sessions::SessionRow;
 use assist_proto::session::State;
+use std::sync::Arc;
+
+/// What the session layer needs of the application: the store and the tenant, the extractors'
+/// configuration, this node's hub and chat writer, the rate limiters and the settings. The
+/// application state implements it; nothing here reaches further up.
+pub trait Context: AuthContext + Clone + 'static {
+    /// This node's live session connections.
+    fn hub(&self) -> &Arc<hub::Hub>;
+    /// This node's chat writer.
+    fn chat(&self) -> &chat::ChatWriter;
+    /// Chat flood limits (per participant, in memory on the node holding the socket).
+    fn chat_limiter(&self) -> &RateLimiter;
+    /// The rate limits shared by the nodes (swept by the node heartbeat task).
+    fn limiter(&self) -> &RateLimiter;
+    /// The tenant settings.
+    fn settings(&self) -> &SettingsCache;
+    /// The server's counters (live sockets open).
+    fn metrics(&self) -> &Metrics;
+    /// The signal that this node stops, and the work it waits for first.
+    fn shutdown(&self) -> &crate::shutdown::Shutdown;
+}
 
 /// The audit entry of the end of a session (ended or expired), saved with the change that
 /// ends it; `None` while it is not over.
@@ -44,7 +68,7 @@ pub fn end_entry(row: &SessionRow) -> Option<AuditEntry> {
 }
 
 /// Runs the sweeper until the process ends.
-pub async fn run_sweeper(state: AppState) {
+pub async fn run_sweeper(state: impl Context) {
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(
         crate::limits::SWEEP_INTERVAL_MS,
     ));
@@ -56,7 +80,7 @@ pub async fn run_sweeper(state: AppState) {
         }
         // Expired sign-in sessions are already refused; this only keeps the table small.
         if round % crate::limits::WEB_SESSION_PURGE_EVERY == 0
-            && let Err(e) = state.store.purge_web_sessions().await
+            && let Err(e) = state.store().purge_web_sessions().await
         {
             tracing::warn!(error = %e, "purging expired sign-in sessions failed");
         }

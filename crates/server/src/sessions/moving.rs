@@ -6,10 +6,10 @@
 //! own close frame (a chat message typed a moment earlier) is still read and handled, so that a
 //! restart loses no message.
 
+use super::Context;
 use super::service;
 use crate::error::ApiResult;
 use crate::limits::{LIVE_CHAT_QUEUE, MOVING_CLOSE_WAIT_MS};
-use crate::state::AppState;
 use assist_proto::presence::PresenceStatus;
 use assist_proto::session::Role;
 use assist_proto::wire::{CLOSE_MOVING, CLOSE_MOVING_REASON};
@@ -23,7 +23,7 @@ use std::time::Duration;
 /// text messages the client sent meanwhile, in order, for the connection to handle as usual. The
 /// close goes out even when the database cannot record the move.
 pub async fn close<S, R, E>(
-    state: &AppState,
+    state: &impl Context,
     tx: &mut S,
     rx: &mut R,
     id: &str,

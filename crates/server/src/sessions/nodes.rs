@@ -1,8 +1,9 @@
 //! Node liveness, so that a node that dies cannot leave its participants "online" for ever.
 //!
 //! Every node writes a heartbeat in the `nodes` table each `NODE_HEARTBEAT_MS`. A connection id is
-//! `{node}.{random}` (see `Hub::new_conn_id`), and the presence JSON of each session keeps the
-//! current connection id of each side, so the row says which node holds each participant. Any node
+//! `{node}.{random}` (see `Hub::new_conn_id`), and each session row keeps the current connection id
+//! of each side and the node it is on (indexed columns), so the row says which node holds each
+//! participant. Any node
 //! that finds another node silent for `NODE_LOST_AFTER_MS` marks the participants held by it as
 //! `lost` (told to the peer through the bus, as a lost network would be) and forgets the node. The
 //! grace period then runs as usual: the participant reconnects through the load balancer to a
@@ -16,87 +17,43 @@
 //! dead, though none failed. Once it has written for a whole window, every node that is alive has
 //! had the same window to write too.
 
+use super::Context;
 use super::bus::BusEvent;
 use super::service;
 use crate::clock::now_ms;
-use crate::limits::{NODE_HEARTBEAT_MS, NODE_LOST_AFTER_MS, RATE_LIMIT_SWEEP_EVERY};
-use crate::state::AppState;
-use crate::store::Backend;
+use crate::limits::{
+    NODE_HEARTBEAT_MS, NODE_LOST_AFTER_MS, NODE_REAP_SESSIONS_PER_PASS, RATE_LIMIT_SWEEP_EVERY,
+};
+use crate::store::Store;
 use assist_proto::presence::PresenceStatus;
 use assist_proto::session::Role;
-use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyPool, AssertSqlSafe, Row};
 use std::time::{Duration, Instant};
 
-/// Sessions looked at per dead node and pass (a dead node's remaining ones wait for the next pass).
-const SESSIONS_PER_PASS: i64 = 1_000;
-
-/// The database's clock in milliseconds, so that nodes with skewed clocks still agree on who is
-/// silent: every heartbeat and every staleness test uses the same clock.
-fn db_now(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Postgres => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)",
-        Backend::Sqlite => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
-    }
-}
-
-/// Writes this node's heartbeat on `pool`. Returns `false` if the row was gone: another node took
-/// this one for dead (a stall longer than `NODE_LOST_AFTER_MS`) and its participants were marked
-/// lost.
-pub async fn heartbeat(state: &AppState, pool: &AnyPool) -> sqlx::Result<bool> {
-    let now = db_now(state.store.backend());
-    let updated = sqlx::query(AssertSqlSafe(format!(
-        "UPDATE nodes SET seen_at = {now} WHERE id = $1"
-    )))
-    .bind(state.hub.node())
-    .execute(pool)
-    .await?
-    .rows_affected();
-    if updated > 0 {
-        return Ok(true);
-    }
-    sqlx::query(AssertSqlSafe(format!(
-        "INSERT INTO nodes (id, started_at, seen_at) VALUES ($1, {now}, {now}) \
-         ON CONFLICT (id) DO UPDATE SET seen_at = {now}"
-    )))
-    .bind(state.hub.node())
-    .execute(pool)
-    .await?;
-    Ok(false)
+/// Writes this node's heartbeat on `heartbeat_store` (its own connection). Returns `false` if the
+/// row was gone: another node took this one for dead (a stall longer than `NODE_LOST_AFTER_MS`)
+/// and its participants were marked lost.
+pub async fn heartbeat(state: &impl Context, heartbeat_store: &Store) -> sqlx::Result<bool> {
+    heartbeat_store.node_heartbeat(state.hub().node()).await
 }
 
 /// Nodes silent for `NODE_LOST_AFTER_MS` by the database's clock, other than this one.
-pub async fn dead_nodes(state: &AppState) -> sqlx::Result<Vec<String>> {
-    let now = db_now(state.store.backend());
-    let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT id FROM nodes WHERE seen_at < {now} - $1 AND id <> $2"
-    )))
-    .bind(NODE_LOST_AFTER_MS)
-    .bind(state.hub.node())
-    .fetch_all(state.store.pool())
-    .await?;
-    rows.iter().map(|r| r.try_get("id")).collect()
+pub async fn dead_nodes(state: &impl Context) -> sqlx::Result<Vec<String>> {
+    state
+        .store()
+        .silent_nodes(state.hub().node(), NODE_LOST_AFTER_MS)
+        .await
 }
 
 /// Marks every participant held by `node` as lost. Returns how many were marked.
-pub async fn reap(state: &AppState, node: &str) -> anyhow::Result<usize> {
-    // Node ids are generated hex, so the pattern needs no escaping; checked anyway.
-    anyhow::ensure!(
-        node.bytes().all(|b| b.is_ascii_alphanumeric()),
-        "unexpected node id"
-    );
+pub async fn reap(state: &impl Context, node: &str) -> anyhow::Result<usize> {
     let prefix = format!("{node}.");
-    let rows =
-        sqlx::query("SELECT id FROM sessions WHERE tenant_id = $1 AND presence LIKE $2 LIMIT $3")
-            .bind(&state.tenant_id)
-            .bind(format!("%\"{prefix}%"))
-            .bind(SESSIONS_PER_PASS)
-            .fetch_all(state.store.pool())
-            .await?;
+    let ids = state
+        .store()
+        .sessions_held_by(state.tenant_id(), node, NODE_REAP_SESSIONS_PER_PASS)
+        .await?;
     let mut marked = 0;
-    for r in rows {
-        let id: String = r.try_get("id")?;
-        let Some(row) = state.store.session(&state.tenant_id, &id).await? else {
+    for id in ids {
+        let Some(row) = state.store().session(state.tenant_id(), &id).await? else {
             continue;
         };
         if row.machine.is_terminal() {
@@ -147,34 +104,30 @@ impl Writing {
 /// One pass: heartbeat, then reap nodes that died. A node that finds itself reaped closes its
 /// connections, so that its participants reconnect and are `online` again.
 pub async fn pass(
-    state: &AppState,
-    heartbeat_pool: &AnyPool,
+    state: &impl Context,
+    heartbeat_store: &Store,
     writing: &mut Writing,
 ) -> anyhow::Result<()> {
-    let beat = heartbeat(state, heartbeat_pool).await;
+    let beat = heartbeat(state, heartbeat_store).await;
     writing.record(beat.is_ok(), Instant::now());
     let known = beat?;
-    if !known && state.hub.registered() {
+    if !known && state.hub().registered() {
         tracing::warn!(
             "this node was taken for dead by another node (stalled?); closing its live connections"
         );
-        state.hub.close_all();
+        state.hub().close_all();
     }
-    state.hub.mark_registered();
+    state.hub().mark_registered();
     if !writing.may_judge(Instant::now()) {
         return Ok(());
     }
-    let now = db_now(state.store.backend());
     for node in dead_nodes(state).await? {
         let marked = reap(state, &node).await?;
-        let channels = state.store.channels_of_node_closed(&node, now_ms()).await?;
-        sqlx::query(AssertSqlSafe(format!(
-            "DELETE FROM nodes WHERE id = $1 AND seen_at < {now} - $2"
-        )))
-        .bind(&node)
-        .bind(NODE_LOST_AFTER_MS)
-        .execute(state.store.pool())
-        .await?;
+        let channels = state
+            .store()
+            .channels_of_node_closed(&node, now_ms())
+            .await?;
+        state.store().forget_node(&node, NODE_LOST_AFTER_MS).await?;
         tracing::warn!(
             node,
             participants = marked,
@@ -185,37 +138,26 @@ pub async fn pass(
     Ok(())
 }
 
-/// A connection of its own for the heartbeat, so that a busy pool never delays it into a false
-/// death; the shared pool if it cannot be opened.
-async fn heartbeat_pool(state: &AppState) -> AnyPool {
-    match AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(&state.config.database_url())
-        .await
-    {
-        Ok(pool) => pool,
-        Err(e) => {
-            tracing::warn!(error = %e, "no separate heartbeat connection; using the shared pool");
-            state.store.pool().clone()
-        }
-    }
-}
-
 /// Runs node heartbeats (and the sweep of old rate-limit windows) until the process ends.
-pub async fn run(state: AppState) {
-    let pool = heartbeat_pool(&state).await;
+pub async fn run(state: impl Context) {
+    // A connection of its own for the heartbeat, so that a busy pool never delays it into a
+    // false death.
+    let heartbeat_store = state
+        .store()
+        .on_own_connection(&state.config().database_url())
+        .await;
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(NODE_HEARTBEAT_MS));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut n: u64 = 0;
     let mut writing = Writing::default();
     loop {
         tick.tick().await;
-        if let Err(e) = pass(&state, &pool, &mut writing).await {
+        if let Err(e) = pass(&state, &heartbeat_store, &mut writing).await {
             tracing::warn!(error = %e, "node heartbeat failed");
         }
         n = n.wrapping_add(1);
         if n.is_multiple_of(RATE_LIMIT_SWEEP_EVERY)
-            && let Err(e) = state.limiter.sweep(now_ms()).await
+            && let Err(e) = state.limiter().sweep(now_ms()).await
         {
             tracing::warn!(error = %e, "sweeping rate limits failed");
         }

@@ -7,12 +7,12 @@
 //! connection that was opening meanwhile checks its credential again once it listens to the bus
 //! (`still_valid`), so that no connection slips between the check and the event.
 
+use super::Context;
 use super::bus::{BusEvent, RevokeScope};
 use super::service;
 use crate::access::permissions::Permission;
 use crate::auth::extract::Via;
 use crate::error::ApiResult;
-use crate::state::AppState;
 use assist_proto::session::{EndReason, Event, Mode};
 use std::collections::BTreeSet;
 
@@ -21,11 +21,11 @@ const RECHECK_PAGE: i64 = 200;
 
 /// A person's account was disabled (or deleted): their sign-ins and API tokens end for good, their
 /// live connections close and their running sessions end (`access_revoked`).
-pub async fn user_disabled(state: &AppState, user_id: &str) -> ApiResult<()> {
-    state.store.revoke_credentials_of(user_id).await?;
+pub async fn user_disabled(state: &impl Context, user_id: &str) -> ApiResult<()> {
+    state.store().revoke_credentials_of(user_id).await?;
     for id in state
-        .store
-        .running_sessions_of(&state.tenant_id, user_id)
+        .store()
+        .running_sessions_of(state.tenant_id(), user_id)
         .await?
     {
         close(
@@ -43,11 +43,11 @@ pub async fn user_disabled(state: &AppState, user_id: &str) -> ApiResult<()> {
 
 /// A person signed out: the live connections opened with that sign-in close. Their sessions go
 /// on as after any clean leave (the grace period runs).
-pub async fn signed_out(state: &AppState, user_id: &str, credential: &str) -> ApiResult<()> {
+pub async fn signed_out(state: &impl Context, user_id: &str, credential: &str) -> ApiResult<()> {
     let scope = RevokeScope::Credential(credential.to_owned());
     for id in state
-        .store
-        .running_sessions_of(&state.tenant_id, user_id)
+        .store()
+        .running_sessions_of(state.tenant_id(), user_id)
         .await?
     {
         close(state, &id, user_id, scope.clone(), "you signed out").await;
@@ -59,15 +59,15 @@ pub async fn signed_out(state: &AppState, user_id: &str, credential: &str) -> Ap
 /// change, when they changed their own), and the live connections opened with those close.
 /// API tokens (an agent's) are not tied to the password and stay.
 pub async fn password_changed(
-    state: &AppState,
+    state: &impl Context,
     user_id: &str,
     keep: Option<&str>,
 ) -> ApiResult<()> {
-    state.store.end_web_sessions_except(user_id, keep).await?;
+    state.store().end_web_sessions_except(user_id, keep).await?;
     let scope = RevokeScope::CookiesExcept(keep.map(str::to_owned));
     for id in state
-        .store
-        .running_sessions_of(&state.tenant_id, user_id)
+        .store()
+        .running_sessions_of(state.tenant_id(), user_id)
         .await?
     {
         close(
@@ -86,7 +86,7 @@ pub async fn password_changed(
 /// `password_changed`: a new password was set, `keep` being the caller's own sign-in when they
 /// changed their own password.
 pub async fn user_updated(
-    state: &AppState,
+    state: &impl Context,
     user_id: &str,
     disabled: bool,
     password_changed: bool,
@@ -106,12 +106,12 @@ pub async fn user_updated(
 /// the session ended (`access_revoked`) and their connections to it closed; one who may still
 /// help but no longer in the current mode is narrowed (`Session::restrict`: control goes on as
 /// view, a request no longer allowed is withdrawn).
-pub async fn rights_changed(state: &AppState) -> ApiResult<()> {
+pub async fn rights_changed(state: &impl Context) -> ApiResult<()> {
     let mut after = String::new();
     loop {
         let page = state
-            .store
-            .running_joined_sessions(&state.tenant_id, &after, RECHECK_PAGE)
+            .store()
+            .running_joined_sessions(state.tenant_id(), &after, RECHECK_PAGE)
             .await?;
         let Some(last) = page.last() else {
             return Ok(());
@@ -124,8 +124,8 @@ pub async fn rights_changed(state: &AppState) -> ApiResult<()> {
 }
 
 /// Re-checks one session's helper (see `rights_changed`).
-async fn recheck(state: &AppState, id: &str) -> ApiResult<()> {
-    let Some(row) = state.store.session(&state.tenant_id, id).await? else {
+async fn recheck(state: &impl Context, id: &str) -> ApiResult<()> {
+    let Some(row) = state.store().session(state.tenant_id(), id).await? else {
         return Ok(());
     };
     let Some(sharer) = row.sharer_id.as_deref() else {
@@ -134,8 +134,8 @@ async fn recheck(state: &AppState, id: &str) -> ApiResult<()> {
     if row.machine.is_terminal() {
         return Ok(());
     }
-    let access = state.store.access_of(&row.helper_id).await?;
-    let groups: BTreeSet<String> = state.store.groups_of(sharer).await?.into_iter().collect();
+    let access = state.store().access_of(&row.helper_id).await?;
+    let groups: BTreeSet<String> = state.store().groups_of(sharer).await?.into_iter().collect();
     if !access.has_for(Permission::Offer, &groups) {
         close(
             state,
@@ -173,9 +173,9 @@ async fn recheck(state: &AppState, id: &str) -> ApiResult<()> {
 }
 
 /// Tells every node to close `user_id`'s connections to session `id` that `scope` covers.
-async fn close(state: &AppState, id: &str, user_id: &str, scope: RevokeScope, reason: &str) {
+async fn close(state: &impl Context, id: &str, user_id: &str, scope: RevokeScope, reason: &str) {
     state
-        .hub
+        .hub()
         .publish(
             id,
             BusEvent::Revoked {
@@ -188,7 +188,7 @@ async fn close(state: &AppState, id: &str, user_id: &str, scope: RevokeScope, re
 }
 
 /// Ends a running session because a participant's access was revoked (nothing if it is over).
-async fn end(state: &AppState, id: &str) -> ApiResult<()> {
+async fn end(state: &impl Context, id: &str) -> ApiResult<()> {
     service::update(state, id, |row, now| {
         if !row.machine.is_terminal() {
             let _ = row.machine.apply(
@@ -206,16 +206,16 @@ async fn end(state: &AppState, id: &str) -> ApiResult<()> {
 
 /// Whether the credential a live connection was opened with still admits its holder: the sign-in
 /// or token exists and the account is enabled.
-pub async fn still_valid(state: &AppState, via: Via, credential: &str) -> ApiResult<bool> {
+pub async fn still_valid(state: &impl Context, via: Via, credential: &str) -> ApiResult<bool> {
     let cred = match via {
-        Via::Cookie => state.store.web_session(credential).await?,
-        Via::Bearer => state.store.api_token(credential).await?,
+        Via::Cookie => state.store().web_session(credential).await?,
+        Via::Bearer => state.store().api_token(credential).await?,
     };
     let Some(cred) = cred else {
         return Ok(false);
     };
     Ok(state
-        .store
+        .store()
         .user_by_id(&cred.user_id)
         .await?
         .is_some_and(|u| !u.disabled))

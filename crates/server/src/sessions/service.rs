@@ -1,10 +1,10 @@
 //! Session operations: load, apply an event of the pure state machine, save with optimistic
 //! concurrency, tell every node. The HTTP API, the live socket and the sweeper all go through here.
 
+use super::Context;
 use super::bus::BusEvent;
 use crate::clock::now_ms;
 use crate::error::{ApiResult, AppError};
-use crate::state::AppState;
 use crate::store::audit::AuditEntry;
 use crate::store::sessions::SessionRow;
 use assist_proto::presence::PresenceStatus;
@@ -55,7 +55,7 @@ pub fn transition_error(e: TransitionError) -> AppError {
 /// Loads the session, lets `change` alter it, and saves it if nobody else did meanwhile
 /// (retrying from a fresh read otherwise). When `change` fails but time alone changed the session
 /// (a code expired), that change is still saved. Every saved change is published as `State`.
-pub async fn update<F>(state: &AppState, id: &str, change: F) -> ApiResult<SessionRow>
+pub async fn update<F>(state: &impl Context, id: &str, change: F) -> ApiResult<SessionRow>
 where
     F: FnMut(&mut SessionRow, i64) -> ApiResult<()>,
 {
@@ -66,7 +66,7 @@ where
 /// succeeds: the change and its entry (and the end's entry, when it ends the session) are
 /// saved in one transaction.
 pub async fn update_audited<F, A>(
-    state: &AppState,
+    state: &impl Context,
     id: &str,
     mut change: F,
     audit: A,
@@ -77,8 +77,8 @@ where
 {
     for _ in 0..SAVE_ATTEMPTS {
         let mut row = state
-            .store
-            .session(&state.tenant_id, id)
+            .store()
+            .session(state.tenant_id(), id)
             .await?
             .ok_or(AppError::NotFound("session"))?;
         let before = (
@@ -118,14 +118,14 @@ where
         }
         // Saved with its audit entries: whoever is told of the change can already read them.
         if state
-            .store
+            .store()
             .save_session_with(&row, row.deadline, &entries)
             .await?
         {
             if let Some(hash) = &used_code {
-                state.store.remember_used_code(&row.id, hash).await?;
+                state.store().remember_used_code(&row.id, hash).await?;
             }
-            state.hub.publish(&row.id, BusEvent::State).await;
+            state.hub().publish(&row.id, BusEvent::State).await;
             row.version += 1;
             return result.map(|_| row);
         }
@@ -137,13 +137,13 @@ where
 }
 
 /// Applies a state-machine event.
-pub async fn apply(state: &AppState, id: &str, event: Event) -> ApiResult<SessionRow> {
+pub async fn apply(state: &impl Context, id: &str, event: Event) -> ApiResult<SessionRow> {
     apply_audited(state, id, event, |_| None).await
 }
 
 /// Applies a state-machine event, saved with the audit entry `audit` makes of the result.
 pub async fn apply_audited(
-    state: &AppState,
+    state: &impl Context,
     id: &str,
     event: Event,
     audit: impl Fn(&SessionRow) -> Option<AuditEntry>,
@@ -165,7 +165,7 @@ pub async fn apply_audited(
 /// Records a participant's presence; tells the other side. `conn` is the connection reporting it:
 /// a status from a connection that has been replaced is ignored. Returns whether it was recorded.
 pub async fn set_presence(
-    state: &AppState,
+    state: &impl Context,
     id: &str,
     role: Role,
     status: PresenceStatus,
@@ -188,7 +188,7 @@ pub async fn set_presence(
     .await?;
     if recorded {
         state
-            .hub
+            .hub()
             .publish(&row.id, BusEvent::Presence { role, status })
             .await;
     }
@@ -197,11 +197,11 @@ pub async fn set_presence(
 
 /// Moves every session whose deadline has come: codes expire, maximum lengths end sessions, and
 /// participants who did not come back within the grace period end them.
-pub async fn sweep(state: &AppState) -> ApiResult<usize> {
-    let due = state.store.due_sessions(now_ms(), 500).await?;
+pub async fn sweep(state: &impl Context) -> ApiResult<usize> {
+    let due = state.store().due_sessions(now_ms(), 500).await?;
     let mut moved = 0;
     for (tenant, id) in due {
-        if tenant != state.tenant_id {
+        if tenant != state.tenant_id() {
             continue;
         }
         let res = update(state, &id, |row, now| {

@@ -1,15 +1,15 @@
 //! The session as each participant sees it: trust-screen profiles, device, warnings.
 
+use super::Context;
 use crate::devices::{DeviceState, device_summary};
 use crate::error::ApiResult;
-use crate::state::AppState;
 use crate::store::sessions::{SessionRow, SharerKind};
 use crate::store::users::User;
 use assist_proto::session::Role;
 use assist_proto::wire::{Profile, SessionView, Warning};
 
 /// A user's trust-screen profile.
-pub async fn profile(state: &AppState, user: &User) -> ApiResult<Profile> {
+pub async fn profile(state: &impl Context, user: &User) -> ApiResult<Profile> {
     let domain = user.email_domain();
     Ok(Profile {
         id: user.id.clone(),
@@ -18,8 +18,8 @@ pub async fn profile(state: &AppState, user: &User) -> ApiResult<Profile> {
         company: user.company.clone(),
         picture_url: user.picture_url.clone(),
         domain_verified: state
-            .store
-            .domain_verified(&state.tenant_id, &domain)
+            .store()
+            .domain_verified(state.tenant_id(), &domain)
             .await?,
         email_domain: domain,
     })
@@ -43,25 +43,25 @@ pub fn warnings(row: &SessionRow, device: Option<&DeviceState>) -> Vec<Warning> 
 }
 
 /// The view of a session for the participant in `role`.
-pub async fn view(state: &AppState, row: &SessionRow, role: Role) -> ApiResult<SessionView> {
+pub async fn view(state: &impl Context, row: &SessionRow, role: Role) -> ApiResult<SessionView> {
     let mut v = SessionView::new(row.id.clone(), &row.machine);
-    if let Some(helper) = state.store.user_by_id(&row.helper_id).await? {
+    if let Some(helper) = state.store().user_by_id(&row.helper_id).await? {
         v.helper = Some(profile(state, &helper).await?);
     }
     if let Some(id) = &row.sharer_id
-        && let Some(sharer) = state.store.user_by_id(id).await?
+        && let Some(sharer) = state.store().user_by_id(id).await?
     {
         v.sharer = Some(profile(state, &sharer).await?);
     }
     let device = match &row.device_id {
-        Some(id) => device_summary(&state.store, &state.tenant_id, id).await?,
+        Some(id) => device_summary(state.store(), state.tenant_id(), id).await?,
         None => None,
     };
     v.device = device
         .as_ref()
         .map(|d| d.summary(row.sharer_kind == Some(SharerKind::Agent)));
     v.warnings = warnings(row, device.as_ref());
-    v.chat_enabled = !crate::api::settings::current(state).await?.chat_disabled;
+    v.chat_enabled = !state.settings().current(state).await?.chat_disabled;
     if row.sharer_id.is_some() && !row.machine.is_terminal() {
         match crate::access::unattended::check(state, row).await?.decision {
             Ok(()) => v.unattended_allowed = true,

@@ -2,7 +2,7 @@
 
 use super::audit::AuditEntry;
 use super::{Store, new_id};
-use crate::access::conditional::{Conditions, GrantControl, Policy, PolicyState, Targets};
+use crate::access::policy::{Conditions, GrantControl, Policy, PolicyState, Targets};
 use crate::clock::now_ms;
 use sqlx::Row;
 use sqlx::any::AnyRow;

@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(10, "0010_audit_chain.sql"),
     migration!(11, "0011_device_channel.sql"),
     migration!(12, "0012_used_codes.sql"),
+    migration!(13, "0013_presence_columns.sql"),
 ];
 
 /// The schema version this binary brings.
@@ -193,6 +194,100 @@ mod tests {
             .unwrap();
         let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
         existing_entries_are_linked(Backend::Postgres, &format!("{base}/{name}")).await;
+        server
+            .execute(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .await
+            .unwrap();
+        server.close().await;
+    }
+
+    /// Migration 11 moves the connection ids out of the presence JSON into columns, with the node
+    /// of each, and the store then finds the sessions a node holds by those columns.
+    async fn connection_ids_move_to_columns(backend: Backend, url: &str) {
+        install_default_drivers();
+        let pool = sqlx::AnyPool::connect(url).await.unwrap();
+        let store = Store {
+            pool,
+            backend,
+            reachable: std::sync::Arc::new(true.into()),
+        };
+        run_up_to(&store, 10).await.unwrap();
+        for stmt in [
+            "INSERT INTO tenants (id, name, secret, created_at) VALUES ('t', 'T', 's', 0)",
+            "INSERT INTO users (id, tenant_id, email, full_name, created_at, updated_at) \
+             VALUES ('u', 't', 'u@example.com', 'U', 0, 0)",
+            "INSERT INTO sessions (id, tenant_id, helper_id, state, machine, created_at, expires_at, presence) \
+             VALUES ('s1', 't', 'u', 'active', '{}', 0, 0, \
+             '{\"helper\":null,\"sharer\":null,\"helper_conn\":\"n1.c1\",\"sharer_conn\":\"n2.c2\"}')",
+            "INSERT INTO sessions (id, tenant_id, helper_id, state, machine, created_at, expires_at, presence) \
+             VALUES ('s2', 't', 'u', 'active', '{}', 0, 0, '{}')",
+        ] {
+            sqlx::query(stmt).execute(store.pool()).await.unwrap();
+        }
+        run(&store).await.unwrap();
+        let row = sqlx::query(
+            "SELECT helper_conn, sharer_conn, helper_node, sharer_node, presence FROM sessions WHERE id = 's1'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        let got: [Option<String>; 4] = [
+            row.try_get("helper_conn").unwrap(),
+            row.try_get("sharer_conn").unwrap(),
+            row.try_get("helper_node").unwrap(),
+            row.try_get("sharer_node").unwrap(),
+        ];
+        assert_eq!(
+            got,
+            [Some("n1.c1"), Some("n2.c2"), Some("n1"), Some("n2")].map(|s| s.map(String::from))
+        );
+        let presence: serde_json::Value =
+            serde_json::from_str(&row.try_get::<String, _>("presence").unwrap()).unwrap();
+        assert_eq!(
+            presence,
+            serde_json::json!({"helper": null, "sharer": null})
+        );
+        assert_eq!(store.sessions_held_by("t", "n1", 10).await.unwrap(), ["s1"]);
+        assert_eq!(store.sessions_held_by("t", "n2", 10).await.unwrap(), ["s1"]);
+        assert!(
+            store
+                .sessions_held_by("t", "n3", 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            store
+                .sessions_held_by("other", "n1", 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn connection_ids_move_to_columns_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("a.db").display());
+        connection_ids_move_to_columns(Backend::Sqlite, &url).await;
+    }
+
+    #[tokio::test]
+    async fn connection_ids_move_to_columns_on_postgres() {
+        install_default_drivers();
+        let admin = std::env::var("ASSIST_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("assist_m11_{}", crate::store::new_id());
+        let server = sqlx::AnyPool::connect(&admin).await.unwrap();
+        server
+            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .unwrap();
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        connection_ids_move_to_columns(Backend::Postgres, &format!("{base}/{name}")).await;
         server
             .execute(sqlx::AssertSqlSafe(format!(
                 "DROP DATABASE IF EXISTS {name} WITH (FORCE)"

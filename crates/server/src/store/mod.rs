@@ -9,6 +9,7 @@ pub mod chat;
 pub mod conditional_access;
 pub mod devices;
 pub mod groups;
+pub mod nodes;
 pub mod oidc;
 pub mod rate_limits;
 pub mod revocation;
@@ -30,6 +31,16 @@ use std::time::Duration;
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// The store and the tenant this server serves: what the layers above the store need to reach
+/// the tenant's data. The application state implements it; lower modules take `&impl Tenancy`
+/// rather than the whole state, so they cannot reach up into it.
+pub trait Tenancy: Send + Sync {
+    /// The database handle.
+    fn store(&self) -> &Store;
+    /// The id of the tenant this server serves.
+    fn tenant_id(&self) -> &str;
 }
 
 /// The database handle, cheap to clone.

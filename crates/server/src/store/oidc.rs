@@ -7,6 +7,9 @@ use super::{Store, b};
 use crate::clock::now_ms;
 use sqlx::Row;
 
+/// The sign-in button's text when none is set (pages show it in their own language).
+pub const DEFAULT_BUTTON_LABEL: &str = "Sign in with single sign-on";
+
 /// The tenant's OpenID Connect settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OidcSettings {

@@ -3,7 +3,7 @@
 use super::audit::AuditEntry;
 use super::{Store, b, new_id};
 use crate::access::permissions::ADMINISTRATOR_ROLE;
-use crate::access::{Access, Grant, Permission};
+use crate::access::permissions::{Access, Grant, Permission};
 use crate::clock::now_ms;
 use serde::Serialize;
 use sqlx::Row;

@@ -9,12 +9,23 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 /// Who is connected: each participant's presence and the id of their current connection.
+///
+/// The presences are stored as JSON (`presence`); the connection ids in columns of their own
+/// (`helper_conn`, `sharer_conn`), each with the node that holds it (`helper_node`,
+/// `sharer_node`, indexed), so that the sessions a node holds are found without reading JSON.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Presence {
     pub helper: Option<PeerPresence>,
     pub sharer: Option<PeerPresence>,
+    #[serde(skip)]
     pub helper_conn: Option<String>,
+    #[serde(skip)]
     pub sharer_conn: Option<String>,
+}
+
+/// The node part of a connection id, `{node}.{random}` (`sessions::hub::Hub::new_conn_id`).
+fn node_of(conn: Option<&str>) -> Option<&str> {
+    conn.and_then(|c| c.split_once('.')).map(|(node, _)| node)
 }
 
 impl Presence {
@@ -129,7 +140,11 @@ fn row_from(r: &AnyRow) -> sqlx::Result<SessionRow> {
         },
         code_hash: r.try_get("code_hash")?,
         machine: serde_json::from_str(&machine).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-        presence: serde_json::from_str(&presence).unwrap_or_default(),
+        presence: Presence {
+            helper_conn: r.try_get("helper_conn")?,
+            sharer_conn: r.try_get("sharer_conn")?,
+            ..serde_json::from_str(&presence).unwrap_or_default()
+        },
         helper_address: r.try_get("helper_address")?,
         sharer_address: r.try_get("sharer_address")?,
         version: r.try_get("version")?,
@@ -156,8 +171,9 @@ impl Store {
         sqlx::query(
             "INSERT INTO sessions (id, tenant_id, helper_id, sharer_id, device_id, sharer_kind, code_hash, state, machine, \
              created_at, expires_at, ended_at, version, deadline, presence, helper_address, sharer_address, \
-             helper_second_factor, unattended) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $15, $16, $17, $18)",
+             helper_second_factor, unattended, helper_conn, sharer_conn, helper_node, sharer_node) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $15, $16, $17, $18, \
+             $19, $20, $21, $22)",
         )
         .bind(&s.id)
         .bind(&s.tenant_id)
@@ -177,6 +193,10 @@ impl Store {
         .bind(&s.sharer_address)
         .bind(i64::from(s.helper_second_factor))
         .bind(i64::from(s.unattended))
+        .bind(&s.presence.helper_conn)
+        .bind(&s.presence.sharer_conn)
+        .bind(node_of(s.presence.helper_conn.as_deref()))
+        .bind(node_of(s.presence.sharer_conn.as_deref()))
         .execute(&mut **w.tx())
         .await?;
         w.commit(audit).await
@@ -252,7 +272,8 @@ impl Store {
         let save = sqlx::query(
             "UPDATE sessions SET sharer_id = $1, device_id = $2, sharer_kind = $3, code_hash = $4, state = $5, \
              machine = $6, ended_at = $7, deadline = $8, presence = $9, helper_address = $10, sharer_address = $11, \
-             unattended = $12, version = version + 1 WHERE id = $13 AND version = $14",
+             unattended = $12, helper_conn = $13, sharer_conn = $14, helper_node = $15, sharer_node = $16, \
+             version = version + 1 WHERE id = $17 AND version = $18",
         )
         .bind(&s.sharer_id)
         .bind(&s.device_id)
@@ -266,6 +287,10 @@ impl Store {
         .bind(&s.helper_address)
         .bind(&s.sharer_address)
         .bind(i64::from(s.unattended))
+        .bind(&s.presence.helper_conn)
+        .bind(&s.presence.sharer_conn)
+        .bind(node_of(s.presence.helper_conn.as_deref()))
+        .bind(node_of(s.presence.sharer_conn.as_deref()))
         .bind(&s.id)
         .bind(s.version);
         if audit.is_empty() {

@@ -63,20 +63,39 @@ async fn signin_page(
 /// page's own words for it.
 fn button_text(page: &Page, label: &str) -> String {
     let label = label.trim();
-    if label.is_empty() || label == crate::api::oidc::DEFAULT_BUTTON_LABEL {
+    if label.is_empty() || label == crate::store::oidc::DEFAULT_BUTTON_LABEL {
         page.t("signin-sso")
     } else {
         label.to_owned()
     }
 }
 
-/// A refused single sign-on as a page in the visitor's language, with a way back (a person's
-/// browser lands on the callback; API clients get the JSON error instead).
-pub fn sso_refusal(v: &Visitor, e: &AppError) -> Response {
-    if let AppError::Internal(inner) = e {
-        tracing::error!(error = ?inner, "single sign-on failed");
+/// A refused single sign-on as a page in the visitor's language, with a way back: a layer over
+/// `/auth/oidc/*`. A person's browser lands on those (it asks for HTML first); API clients and the
+/// agent's redirects keep the JSON error and every other answer as it is.
+pub async fn sso_pages(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if !req.uri().path().starts_with("/auth/oidc/") || !wants_page(req.headers()) {
+        return next.run(req).await;
     }
-    let key = match e.code() {
+    let (parts, body) = req.into_parts();
+    let v = Visitor {
+        lang: super::language_of(&parts),
+        authed: None,
+        path: parts.uri.path().to_owned(),
+    };
+    let res = next
+        .run(axum::extract::Request::from_parts(parts, body))
+        .await;
+    match res.extensions().get::<crate::error::AnsweredCode>() {
+        Some(code) if res.status().is_client_error() || res.status().is_server_error() => {
+            sso_refusal(&v, &code.0, res.status())
+        }
+        _ => res,
+    }
+}
+
+fn sso_refusal(v: &Visitor, code: &str, status: axum::http::StatusCode) -> Response {
+    let key = match code {
         "account_disabled" => "sso-refused-disabled",
         "oidc_domain_not_allowed" => "sso-refused-domain",
         "oidc_email_missing" | "oidc_email_unverified" => "sso-refused-email",
@@ -85,7 +104,7 @@ pub fn sso_refusal(v: &Visitor, e: &AppError) -> Response {
         "rate_limited" => "sso-refused-rate-limited",
         _ => "sso-refused-other",
     };
-    let mut res = v.message_page(e.status(), "sso-refused-title", key);
+    let mut res = v.message_page(status, "sso-refused-title", key);
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),
@@ -94,7 +113,7 @@ pub fn sso_refusal(v: &Visitor, e: &AppError) -> Response {
 }
 
 /// Whether a request comes from a person's browser navigating (it asks for HTML first).
-pub fn wants_page(headers: &header::HeaderMap) -> bool {
+fn wants_page(headers: &header::HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())

@@ -11,8 +11,8 @@
 //! `SILENT_AFTER_SECS` is dropped. On exit the row says "offline since", unless a newer channel
 //! took over.
 
-use super::VerifiedDevice;
 use crate::clock::now_ms;
+use crate::devices::VerifiedDevice;
 use crate::error::{ApiResult, AppError};
 use crate::limits::{WS_MAX_MESSAGE_BYTES, WS_READ_BUFFER_BYTES, WS_WRITE_BUFFER_BYTES};
 use crate::sessions::bus::DeviceEvent;
@@ -193,7 +193,7 @@ async fn run(state: &AppState, socket: WebSocket, device: &VerifiedDevice) -> an
 async fn handle(state: &AppState, device: &VerifiedDevice, text: &str) -> Message {
     match ChannelClient::read(text) {
         Ok(ChannelClient::CheckIn { report }) => {
-            match crate::api::devices::record_check_in(state, &device.id, &report).await {
+            match super::devices::record_check_in(state, &device.id, &report).await {
                 Ok(answer) => self::text(&ChannelServer::CheckedIn { answer }),
                 Err(e) => {
                     let body = e.body().error;
