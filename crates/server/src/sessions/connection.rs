@@ -273,7 +273,8 @@ impl Connection {
             Heartbeat::WaitUntil(_) => {}
         }
         if self.behind {
-            self.out.push_back(Action::Load(Load::Resync(self.chat_seq)));
+            self.out
+                .push_back(Action::Load(Load::Resync(self.chat_seq)));
         }
     }
 
@@ -432,13 +433,12 @@ impl Connection {
             BusEvent::Signal { from, data } if *from != role => {
                 self.send(ServerMessage::Signal { data: data.clone() })
             }
-            BusEvent::Replaced { role: r, conn } if *r == role && *conn != self.owner.conn => {
-                self.end(Ending {
+            BusEvent::Replaced { role: r, conn } if *r == role && *conn != self.owner.conn => self
+                .end(Ending {
                     how: "replaced",
                     close: Closing::Bare,
                     presence: None,
-                })
-            }
+                }),
             BusEvent::Revoked {
                 user_id,
                 scope,
@@ -533,5 +533,397 @@ impl Connection {
     fn end(&mut self, ending: Ending) {
         self.ended = true;
         self.out.push_back(Action::End(ending));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use assist_proto::presence::{HEARTBEAT_INTERVAL_MS, LOST_AFTER_MS};
+    use assist_proto::session::{Mode, Session};
+
+    const T0: Millis = 1_700_000_000_000;
+
+    fn snapshot(live: bool, media: bool, peer: Option<PresenceStatus>) -> Snapshot {
+        let mut session = Session::new(T0, 60_000, None);
+        if media {
+            session
+                .apply(assist_proto::session::Event::Join, T0)
+                .unwrap();
+            session
+                .apply(
+                    assist_proto::session::Event::Request { mode: Mode::View },
+                    T0,
+                )
+                .unwrap();
+            session
+                .apply(assist_proto::session::Event::Consent { allow: true }, T0)
+                .unwrap();
+        }
+        Snapshot {
+            view: SessionView::new("s1", &session).for_role(Role::Helper),
+            live,
+            media,
+            peer,
+        }
+    }
+
+    fn owner() -> Owner {
+        Owner {
+            role: Role::Helper,
+            conn: "n1.c1".into(),
+            user_id: "u1".into(),
+            credential: "cookie-hash".into(),
+            cookie: true,
+        }
+    }
+
+    /// A greeted connection of a live session with active media, chat at `seq` 3.
+    fn greeted() -> Connection {
+        let mut c = Connection::new(owner(), T0);
+        c.handle_input(
+            Input::Greet {
+                session: snapshot(true, true, Some(PresenceStatus::Online)),
+                chat_seq: 3,
+            },
+            T0,
+        );
+        drain(&mut c);
+        c
+    }
+
+    fn drain(c: &mut Connection) -> Vec<Action> {
+        std::iter::from_fn(|| c.poll_output()).collect()
+    }
+
+    fn sent(actions: &[Action]) -> Vec<&ServerMessage> {
+        actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Send(m) => Some(m),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn error_code(actions: &[Action]) -> Option<&str> {
+        sent(actions).into_iter().find_map(|m| match m {
+            ServerMessage::Error { error } => Some(error.code.as_str()),
+            _ => None,
+        })
+    }
+
+    fn chat_event(seq: i64) -> BusEvent {
+        BusEvent::Chat {
+            id: seq.to_string(),
+            from: Role::Sharer,
+            text: format!("m{seq}"),
+            sent_at: T0,
+        }
+    }
+
+    fn record(seq: i64) -> ChatRecord {
+        ChatRecord {
+            seq,
+            from: Role::Sharer,
+            sender_id: "u2".into(),
+            text: format!("m{seq}"),
+            sent_at: T0,
+        }
+    }
+
+    #[test]
+    fn greets_with_hello_then_the_peers_presence() {
+        let mut c = Connection::new(owner(), T0);
+        c.handle_input(
+            Input::Greet {
+                session: snapshot(true, false, Some(PresenceStatus::Lost)),
+                chat_seq: 0,
+            },
+            T0,
+        );
+        let out = drain(&mut c);
+        assert!(matches!(
+            sent(&out)[..],
+            [
+                ServerMessage::Hello {
+                    role: Role::Helper,
+                    ..
+                },
+                ServerMessage::Presence {
+                    role: Role::Sharer,
+                    status: PresenceStatus::Lost
+                }
+            ]
+        ));
+    }
+
+    #[test]
+    fn a_heartbeat_just_in_time_keeps_the_connection_and_a_late_one_does_not_save_it() {
+        let mut c = greeted();
+        // Frames LOST_AFTER_MS - 1 apart, for an hour: never lost.
+        let mut now = T0;
+        while now < T0 + 3_600_000 {
+            let next = now + LOST_AFTER_MS - 1;
+            while c.poll_timeout(now) < next {
+                now = c.poll_timeout(now);
+                c.handle_timeout(now);
+            }
+            now = next;
+            c.handle_input(Input::Frame(Frame::Text(r#"{"type":"ping"}"#.into())), now);
+            assert!(!drain(&mut c).iter().any(|a| matches!(a, Action::End(_))));
+        }
+        // Silence: pinged one interval after the last frame, lost exactly LOST_AFTER_MS after it.
+        let last = now;
+        assert_eq!(c.poll_timeout(now), last + HEARTBEAT_INTERVAL_MS);
+        c.handle_timeout(last + HEARTBEAT_INTERVAL_MS);
+        assert_eq!(drain(&mut c), [Action::Ping]);
+        let mut now = last + HEARTBEAT_INTERVAL_MS;
+        while c.poll_timeout(now) < last + LOST_AFTER_MS {
+            now = c.poll_timeout(now);
+            c.handle_timeout(now);
+            assert_eq!(
+                drain(&mut c),
+                [Action::Ping],
+                "a ping each interval of silence"
+            );
+        }
+        assert_eq!(c.poll_timeout(now), last + LOST_AFTER_MS);
+        c.handle_timeout(last + LOST_AFTER_MS);
+        let out = drain(&mut c);
+        assert_eq!(
+            out,
+            [Action::End(Ending {
+                how: "silent past the heartbeat limit",
+                close: Closing::Nothing,
+                presence: Some(PresenceStatus::Lost),
+            })]
+        );
+        // A frame after the end changes nothing.
+        c.handle_input(Input::Frame(Frame::Close), last + LOST_AFTER_MS + 1);
+        assert!(drain(&mut c).is_empty());
+    }
+
+    #[test]
+    fn a_store_out_of_reach_is_caught_up_on_the_next_wake_up() {
+        let mut c = greeted();
+        c.handle_input(Input::Event(&BusEvent::State), T0 + 10);
+        assert_eq!(drain(&mut c), [Action::Load(Load::State)]);
+        c.handle_input(Input::LoadFailed, T0 + 20);
+        assert!(
+            drain(&mut c).is_empty(),
+            "nothing sent, the connection lives"
+        );
+        let wake = c.poll_timeout(T0 + 20);
+        c.handle_timeout(wake);
+        let out = drain(&mut c);
+        assert!(out.contains(&Action::Load(Load::Resync(3))), "{out:?}");
+        c.handle_input(
+            Input::Loaded(Loaded::Resync {
+                session: snapshot(false, false, Some(PresenceStatus::Left)),
+                chat: vec![record(3), record(4), record(5)],
+            }),
+            wake,
+        );
+        let out = drain(&mut c);
+        let out = sent(&out);
+        assert!(matches!(out[0], ServerMessage::State { .. }));
+        assert_eq!(
+            out[1],
+            &ServerMessage::Presence {
+                role: Role::Sharer,
+                status: PresenceStatus::Left
+            }
+        );
+        let seqs: Vec<u64> = out[2..]
+            .iter()
+            .map(|m| match m {
+                ServerMessage::Chat { seq, .. } => *seq,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(seqs, [4, 5], "3 was sent already");
+        assert_eq!(c.chat_seq(), 5);
+        // Caught up: the next wake-up reads nothing; the session is over, so chat is refused.
+        c.handle_timeout(c.poll_timeout(wake));
+        assert!(!drain(&mut c).iter().any(|a| matches!(a, Action::Load(_))));
+        c.handle_input(
+            Input::Frame(Frame::Text(r#"{"type":"chat","text":"hi"}"#.into())),
+            wake,
+        );
+        assert_eq!(error_code(&drain(&mut c)), Some("session_over"));
+    }
+
+    #[test]
+    fn chat_goes_out_once_in_order_and_a_gap_is_read_from_the_store() {
+        let mut c = greeted();
+        c.handle_input(Input::Event(&chat_event(3)), T0);
+        assert!(drain(&mut c).is_empty(), "a repeat");
+        c.handle_input(Input::Event(&chat_event(4)), T0);
+        assert_eq!(sent(&drain(&mut c)).len(), 1);
+        c.handle_input(Input::Event(&chat_event(7)), T0);
+        assert_eq!(drain(&mut c), [Action::Load(Load::ChatAfter(4))]);
+        c.handle_input(
+            Input::Loaded(Loaded::Chat(vec![record(5), record(6), record(7)])),
+            T0,
+        );
+        assert_eq!(sent(&drain(&mut c)).len(), 3);
+        c.handle_input(Input::Event(&chat_event(6)), T0);
+        assert!(drain(&mut c).is_empty(), "read with the gap");
+        assert_eq!(c.chat_seq(), 7);
+    }
+
+    #[test]
+    fn client_messages_are_answered_relayed_or_refused() {
+        let text = |s: &str| Input::Frame(Frame::Text(s.into()));
+        let mut c = greeted();
+        c.handle_input(text(r#"{"type":"ping"}"#), T0);
+        assert_eq!(drain(&mut c), [Action::Send(ServerMessage::Pong)]);
+        c.handle_input(text(r#"{"type":"signal","data":{"type":"offer"}}"#), T0);
+        assert!(matches!(
+            drain(&mut c)[..],
+            [Action::Publish(BusEvent::Signal {
+                from: Role::Helper,
+                ..
+            })]
+        ));
+        c.handle_input(text(r#"{"type":"chat","text":"hi"}"#), T0);
+        assert_eq!(drain(&mut c), [Action::StoreChat("hi".into())]);
+        c.handle_input(Input::ChatBusy, T0);
+        assert_eq!(error_code(&drain(&mut c)), Some("chat_busy"));
+        c.handle_input(Input::Frame(Frame::Binary), T0);
+        assert_eq!(error_code(&drain(&mut c)), Some("binary_not_supported"));
+        c.handle_input(Input::Frame(Frame::Control), T0);
+        assert!(drain(&mut c).is_empty());
+        // Before the sharer allows a mode, no signalling.
+        let mut c = Connection::new(owner(), T0);
+        c.handle_input(
+            Input::Greet {
+                session: snapshot(true, false, None),
+                chat_seq: 0,
+            },
+            T0,
+        );
+        drain(&mut c);
+        c.handle_input(text(r#"{"type":"signal","data":{}}"#), T0);
+        assert_eq!(error_code(&drain(&mut c)), Some("signal_not_allowed"));
+        // Too large: told why, closed with 1009, reported lost.
+        c.handle_input(Input::Frame(Frame::TooLarge), T0);
+        let out = drain(&mut c);
+        assert_eq!(error_code(&out), Some("message_too_large"));
+        assert!(matches!(
+            out.last(),
+            Some(Action::End(Ending {
+                close: Closing::With { code: 1009, .. },
+                presence: Some(PresenceStatus::Lost),
+                ..
+            }))
+        ));
+    }
+
+    #[test]
+    fn replaced_revoked_and_shut_down_connections_end_as_they_should() {
+        // Its own announcement is not a replacement; a newer connection's is.
+        let mut c = greeted();
+        let own = BusEvent::Replaced {
+            role: Role::Helper,
+            conn: "n1.c1".into(),
+        };
+        c.handle_input(Input::Event(&own), T0);
+        let other_side = BusEvent::Replaced {
+            role: Role::Sharer,
+            conn: "n1.c2".into(),
+        };
+        c.handle_input(Input::Event(&other_side), T0);
+        assert!(drain(&mut c).is_empty());
+        let newer = BusEvent::Replaced {
+            role: Role::Helper,
+            conn: "n2.c9".into(),
+        };
+        c.handle_input(Input::Event(&newer), T0);
+        assert_eq!(
+            drain(&mut c),
+            [Action::End(Ending {
+                how: "replaced",
+                close: Closing::Bare,
+                presence: None
+            })]
+        );
+
+        // A revocation of someone else, or of another credential, leaves it open.
+        let revoked = |user: &str, scope| BusEvent::Revoked {
+            user_id: user.into(),
+            scope,
+            reason: "your role was removed".into(),
+        };
+        let mut c = greeted();
+        c.handle_input(Input::Event(&revoked("u2", RevokeScope::All)), T0);
+        c.handle_input(
+            Input::Event(&revoked(
+                "u1",
+                RevokeScope::CookiesExcept(Some("cookie-hash".into())),
+            )),
+            T0,
+        );
+        assert!(drain(&mut c).is_empty());
+        c.handle_input(Input::Event(&revoked("u1", RevokeScope::All)), T0);
+        let out = drain(&mut c);
+        assert_eq!(error_code(&out), Some("access_revoked"));
+        assert_eq!(
+            out.last(),
+            Some(&Action::End(Ending {
+                how: "revoked",
+                close: Closing::With {
+                    code: CLOSE_REVOKED,
+                    reason: "your role was removed".into()
+                },
+                presence: Some(PresenceStatus::Left),
+            }))
+        );
+
+        // Shutting down: a close the client reconnects after, and no presence change.
+        let mut c = greeted();
+        c.handle_input(Input::Shutdown, T0);
+        assert_eq!(
+            drain(&mut c),
+            [Action::End(Ending {
+                how: "shutting down",
+                close: Closing::With {
+                    code: CLOSE_GOING_AWAY,
+                    reason: SHUTDOWN_REASON.into()
+                },
+                presence: None,
+            })]
+        );
+        assert!(SHUTDOWN_REASON.len() <= CLOSE_REASON_MAX_BYTES);
+    }
+
+    #[test]
+    fn a_failed_write_drops_what_was_left_and_tells_a_leave_from_a_loss() {
+        for (clean, presence) in [(true, PresenceStatus::Left), (false, PresenceStatus::Lost)] {
+            let mut c = greeted();
+            c.handle_input(Input::Event(&chat_event(4)), T0);
+            c.handle_input(Input::Event(&chat_event(5)), T0);
+            assert!(matches!(c.poll_output(), Some(Action::Send(_))));
+            c.handle_input(
+                Input::WriteFailed {
+                    closed_cleanly: clean,
+                },
+                T0,
+            );
+            let out = drain(&mut c);
+            assert!(
+                matches!(&out[..], [Action::End(Ending { presence: Some(p), .. })] if *p == presence),
+                "{out:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_revocation_reason_fits_a_close_frame() {
+        let Closing::With { reason, .. } = Closing::with(CLOSE_REVOKED, &"é".repeat(100)) else {
+            panic!()
+        };
+        assert!(reason.len() <= CLOSE_REASON_MAX_BYTES);
     }
 }

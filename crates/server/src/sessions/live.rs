@@ -303,10 +303,7 @@ async fn load(state: &AppState, id: &str, role: Role, what: Load) -> ApiResult<L
     let row = match what {
         Load::ChatAfter(after) => {
             return Ok(Loaded::Chat(
-                state
-                    .store
-                    .chat_after(id, after, LIVE_CATCH_UP_MAX)
-                    .await?,
+                state.store.chat_after(id, after, LIVE_CATCH_UP_MAX).await?,
             ));
         }
         Load::State | Load::Resync(_) => state
@@ -319,10 +316,7 @@ async fn load(state: &AppState, id: &str, role: Role, what: Load) -> ApiResult<L
     Ok(match what {
         Load::Resync(after) => Loaded::Resync {
             session,
-            chat: state
-                .store
-                .chat_after(id, after, LIVE_CATCH_UP_MAX)
-                .await?,
+            chat: state.store.chat_after(id, after, LIVE_CATCH_UP_MAX).await?,
         },
         _ => Loaded::State(session),
     })
