@@ -690,7 +690,7 @@ async fn run_loop(
             _ = timer => sharer.handle_timeout(now()),
             msg = async { match socket.as_mut() { Some(s) => s.recv().await, None => std::future::pending().await } } => {
                 let input = match msg {
-                    Some(Ok(m)) => Input::Message(m),
+                    Some(Ok(m)) => Input::Message(Box::new(m)),
                     Some(Err(LiveError::Version(v))) => return Err(LiveError::Version(v).into()),
                     Some(Err(e)) => {
                         tracing::warn!(error = %e, "live socket");

@@ -58,8 +58,8 @@ pub enum Input {
     Line(Option<String>),
     /// Ctrl-C.
     Interrupted,
-    /// A message from the server.
-    Message(ServerMessage),
+    /// A message from the server (boxed: it is the largest input by far).
+    Message(Box<ServerMessage>),
     /// The live socket closed or failed (reading or writing).
     SocketLost,
     /// The live socket is open (at the start, or after an [`Action::Connect`]).
@@ -249,7 +249,7 @@ impl Sharer {
                 if let Link::Up(l) = &mut self.link {
                     l.seen(now);
                 }
-                self.on_message(message);
+                self.on_message(*message);
             }
             Input::SocketLost => {
                 if !matches!(self.link, Link::Down { .. }) {
@@ -541,7 +541,7 @@ mod tests {
         let (mut s, session) = connected(true, false);
         for t in (1..100).map(|k| k * (LOST_AFTER_MS - 1)) {
             s.handle_timeout(t);
-            s.handle_input(Input::Message(ServerMessage::Pong), t);
+            s.handle_input(Input::Message(Box::new(ServerMessage::Pong)), t);
         }
         assert!(s.is_connected());
         s.handle_input(Input::SocketLost, 500_000);
@@ -549,7 +549,7 @@ mod tests {
         assert_eq!(drain(&mut s).last(), Some(&Action::Connect));
         s.handle_input(Input::Connected, 500_010);
         s.handle_input(
-            Input::Message(ServerMessage::hello(Role::Sharer, view(&session))),
+            Input::Message(Box::new(ServerMessage::hello(Role::Sharer, view(&session)))),
             500_020,
         );
         assert!(s.is_connected());
@@ -563,13 +563,13 @@ mod tests {
     fn a_chat_gap_is_fetched_and_shown_once() {
         let (mut s, _) = connected(true, false);
         let chat = |seq: u64, from| {
-            Input::Message(ServerMessage::Chat {
+            Input::Message(Box::new(ServerMessage::Chat {
                 id: seq.to_string(),
                 from,
                 text: format!("m{seq}"),
                 sent_at: 0,
                 seq,
-            })
+            }))
         };
         s.handle_input(chat(1, Role::Helper), 1);
         s.handle_input(chat(2, Role::Sharer), 1);
@@ -608,7 +608,10 @@ mod tests {
                 .unwrap();
             let mut v = view(&session);
             v.unattended_allowed = true;
-            s.handle_input(Input::Message(ServerMessage::State { session: v }), 1);
+            s.handle_input(
+                Input::Message(Box::new(ServerMessage::State { session: v })),
+                1,
+            );
             let out = drain(&mut s);
             let why = Answering::Unattended(Mode::View);
             assert!(

@@ -404,7 +404,7 @@ impl World {
                 // `LiveSocket::recv`.
                 let message = ServerMessage::read(&text).expect("the server sends valid messages");
                 a.received.push((self.now, message.clone()));
-                self.agent_input(sharer::Input::Message(message));
+                self.agent_input(sharer::Input::Message(Box::new(message)));
             }
             Wire::Close(_) => {
                 a.socket = None;

@@ -138,8 +138,8 @@ pub enum Load {
 /// What the owner of the connection must do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// Send this message to the client.
-    Send(ServerMessage),
+    /// Send this message to the client (boxed: it is the largest action by far).
+    Send(Box<ServerMessage>),
     /// Send a WebSocket ping frame.
     Ping,
     /// Publish this event of the session on the hub.
@@ -507,7 +507,7 @@ impl Connection {
     }
 
     fn send(&mut self, message: ServerMessage) {
-        self.out.push_back(Action::Send(message));
+        self.out.push_back(Action::Send(Box::new(message)));
     }
 
     fn load(&mut self, what: Load) {
@@ -600,7 +600,7 @@ mod tests {
         actions
             .iter()
             .filter_map(|a| match a {
-                Action::Send(m) => Some(m),
+                Action::Send(m) => Some(&**m),
                 _ => None,
             })
             .collect()
@@ -778,7 +778,7 @@ mod tests {
         let text = |s: &str| Input::Frame(Frame::Text(s.into()));
         let mut c = greeted();
         c.handle_input(text(r#"{"type":"ping"}"#), T0);
-        assert_eq!(drain(&mut c), [Action::Send(ServerMessage::Pong)]);
+        assert_eq!(drain(&mut c), [Action::Send(Box::new(ServerMessage::Pong))]);
         c.handle_input(text(r#"{"type":"signal","data":{"type":"offer"}}"#), T0);
         assert!(matches!(
             drain(&mut c)[..],
