@@ -692,6 +692,10 @@ async fn run_loop(
                 let input = match msg {
                     Some(Ok(m)) => Input::Message(Box::new(m)),
                     Some(Err(LiveError::Version(v))) => return Err(LiveError::Version(v).into()),
+                    Some(Err(LiveError::Moving)) => {
+                        socket = None;
+                        Input::Moving
+                    }
                     Some(Err(e)) => {
                         tracing::warn!(error = %e, "live socket");
                         socket = None;

@@ -62,6 +62,9 @@ pub enum Input {
     Message(Box<ServerMessage>),
     /// The live socket closed or failed (reading or writing).
     SocketLost,
+    /// The server closed the live socket with `CLOSE_MOVING` (1012): its node stops and another
+    /// takes over, so the agent reconnects at once, with a fresh reconnection window.
+    Moving,
     /// The live socket is open (at the start, or after an [`Action::Connect`]).
     Connected,
     /// An [`Action::Connect`] failed.
@@ -258,6 +261,15 @@ impl Sharer {
                         next: now,
                     };
                 }
+            }
+            Input::Moving => {
+                tracing::info!("the server is restarting; reconnecting");
+                // Not a failure of this link: the window of retries starts now, whatever came
+                // before.
+                self.link = Link::Down {
+                    since: now,
+                    next: now,
+                };
             }
             Input::Connected => self.link = Link::Up(Liveness::new(now)),
             Input::ConnectFailed => {
@@ -557,6 +569,24 @@ mod tests {
             s.poll_timeout(500_020),
             Some(500_010 + HEARTBEAT_INTERVAL_MS)
         );
+    }
+
+    #[test]
+    fn a_server_moving_is_reconnected_at_once_and_retried_within_a_fresh_window() {
+        let (mut s, _) = connected(true, false);
+        s.handle_input(Input::Moving, 10_000);
+        assert!(!s.is_connected());
+        assert_eq!(s.poll_timeout(10_000), Some(10_000), "at once");
+        s.handle_timeout(10_000);
+        assert_eq!(drain(&mut s), [Action::Connect]);
+        // The new node is not up yet: the usual retries, counted from the move.
+        s.handle_input(Input::ConnectFailed, 10_005);
+        assert_eq!(s.poll_timeout(10_005), Some(10_005 + HEARTBEAT_INTERVAL_MS));
+        s.handle_timeout(10_005 + HEARTBEAT_INTERVAL_MS);
+        assert_eq!(drain(&mut s), [Action::Connect]);
+        s.handle_input(Input::Connected, 10_010 + HEARTBEAT_INTERVAL_MS);
+        assert!(s.is_connected());
+        assert!(!s.is_finished());
     }
 
     #[test]

@@ -20,8 +20,7 @@ use assist_agent::sharer::{self, RECONNECT_FOR_MS, Sharer, ThreadMessage};
 use assist_proto::*;
 use assist_server::sessions::bus::BusEvent;
 use assist_server::sessions::connection::{
-    self as conn, CLOSE_GOING_AWAY, CLOSE_REVOKED, Closing, Connection, Frame, Load, Loaded, Owner,
-    Snapshot,
+    self as conn, CLOSE_REVOKED, Closing, Connection, Frame, Load, Loaded, Owner, Snapshot,
 };
 use assist_server::sessions::service;
 use assist_server::store::chat::ChatRecord;
@@ -238,6 +237,8 @@ impl World {
             Wire::Close(code) => {
                 self.helper.conn = None;
                 self.helper.closes.push((now, code));
+                // The browser answers a close frame with its own.
+                self.push(true, Role::Helper, sock, Wire::Close(None));
                 if code == Some(CLOSE_REVOKED) {
                     self.helper.stay = false;
                 } else if self.helper.stay {
@@ -406,9 +407,16 @@ impl World {
                 a.received.push((self.now, message.clone()));
                 self.agent_input(sharer::Input::Message(Box::new(message)));
             }
-            Wire::Close(_) => {
+            Wire::Close(code) => {
+                // tungstenite answers a close frame with its own; `LiveSocket::recv` turns
+                // `CLOSE_MOVING` into `LiveError::Moving`.
                 a.socket = None;
-                self.agent_input(sharer::Input::SocketLost);
+                self.push(true, Role::Sharer, sock, Wire::Close(None));
+                self.agent_input(if code == Some(CLOSE_MOVING) {
+                    sharer::Input::Moving
+                } else {
+                    sharer::Input::SocketLost
+                });
             }
             // tungstenite answers pings by itself; `recv` skips them.
             Wire::Ping => self.push(true, Role::Sharer, sock, Wire::Pong),
@@ -565,6 +573,14 @@ impl World {
                         .machine
                         .handle_input(conn::Input::Loaded(loaded), now);
                 }
+                Action::Record(status) => self.set_presence(role, status, &conn_id),
+                Action::Close(closing) => match closing {
+                    Closing::Nothing => {}
+                    Closing::Bare => self.push(false, role, sock, Wire::Close(None)),
+                    Closing::With { code, .. } => {
+                        self.push(false, role, sock, Wire::Close(Some(code)))
+                    }
+                },
                 Action::End(ending) => {
                     self.server.conns.remove(i);
                     match ending.close {
@@ -1142,8 +1158,30 @@ fn a_shutting_down_server_moves_both_sides_without_a_leave_or_a_loss() {
     w.clear_received();
     let at = w.now;
     w.server_shutdown();
+    for role in Role::ALL {
+        let status = w.server.presence.of(role).map(|p| p.status);
+        assert_eq!(status, Some(PresenceStatus::Moving), "{role} is moving");
+    }
+    // Typed just before the close frame came: it reaches the stopping node, which still stores it.
+    w.helper_send(ClientMessage::Chat {
+        text: "one last thing".into(),
+    });
     w.progress_for(10_000);
-    assert_eq!(w.helper.closes, [(at + LATENCY_MS, Some(CLOSE_GOING_AWAY))]);
+    assert_eq!(w.helper.closes, [(at + LATENCY_MS, Some(CLOSE_MOVING))]);
+    assert!(
+        w.server.chat.iter().any(|r| r.text == "one last thing"),
+        "the last message was stored"
+    );
+    // The agent reconnected at once on 1012, not after a heartbeat.
+    let back = w
+        .agent
+        .as_ref()
+        .unwrap()
+        .received
+        .iter()
+        .find(|(t, m)| *t > at && matches!(m, ServerMessage::Hello { .. }))
+        .map(|(t, _)| *t);
+    assert_eq!(back, Some(at + 3 * LATENCY_MS));
     for role in Role::ALL {
         // Both came back (hello again) and neither was ever told the other left or was lost.
         assert!(

@@ -2,10 +2,12 @@
 // that changes come from this site). Errors come back as `ApiError` with the server's code.
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, retryAfter = null) {
     super(message);
     this.status = status;
     this.code = code;
+    /** Seconds until trying again makes sense (the answer's `Retry-After`), or null. */
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -40,7 +42,8 @@ export async function api(method, path, body) {
       location.assign(`/signin?next=${encodeURIComponent(location.pathname + location.search)}`);
     }
     const err = (data && data.error) || {};
-    throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText);
+    const wait = Number.parseInt(res.headers.get('Retry-After') || '', 10);
+    throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, Number.isFinite(wait) ? wait : null);
   }
   return data;
 }

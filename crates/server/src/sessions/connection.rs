@@ -9,26 +9,30 @@
 //! (once each, in order, catching up from the store across a gap), when to read the store again
 //! after it was out of reach, and how the connection ends (close frame, presence to record).
 //!
+//! A connection whose node stops (`crate::shutdown`, [`Input::Shutdown`]) is not gone: its
+//! participant is moving to another node. The machine records `moving` (not `lost`, not `left`)
+//! for its side, sends the close frame `CLOSE_MOVING` with `CLOSE_MOVING_REASON`, on which the
+//! clients reconnect at once, and then waits for the client's own close frame for at most
+//! `MOVING_CLOSE_WAIT_MS`: what the client sent before it (a chat message typed a moment earlier,
+//! up to `LIVE_CHAT_QUEUE` messages) is still handled, so that a restart loses no message. Nothing
+//! more is sent to a client that has been told to go.
+//!
 //! The two-sided tests (`crates/assist/tests/two_sided.rs`) drive this machine against the agent's
 //! (`assist_agent::sharer`) on a simulated clock.
 
 use super::bus::{BusEvent, RevokeScope};
-use crate::limits::LIVE_CHAT_QUEUE;
+use crate::limits::{LIVE_CHAT_QUEUE, MOVING_CLOSE_WAIT_MS};
 use crate::store::chat::ChatRecord;
 use assist_proto::presence::{Heartbeat, Liveness, PresenceStatus};
 use assist_proto::session::{Millis, Role};
-use assist_proto::wire::{ClientMessage, MAX_CLIENT_MESSAGE_BYTES, ServerMessage, SessionView};
+use assist_proto::wire::{
+    CLOSE_MOVING, CLOSE_MOVING_REASON, ClientMessage, MAX_CLIENT_MESSAGE_BYTES, ServerMessage,
+    SessionView,
+};
 use std::collections::VecDeque;
 
 /// The close code of a connection whose person lost the right to it (see `docs/protocol.md`).
 pub const CLOSE_REVOKED: u16 = 4403;
-
-/// The close code of a connection the server closes because it is going away (RFC 6455's 1001):
-/// the client reconnects, to another node, and resumes within the grace period.
-pub const CLOSE_GOING_AWAY: u16 = 1001;
-
-/// The close reason that goes with [`CLOSE_GOING_AWAY`].
-pub const SHUTDOWN_REASON: &str = "going_away: the server is shutting down; reconnect";
 
 /// The close code for a message over the limit (RFC 6455's 1009, "message too big").
 const CLOSE_TOO_BIG: u16 = 1009;
@@ -104,7 +108,7 @@ pub enum Input<'a> {
         /// Whether the client had sent a close frame (a leave, not a loss).
         closed_cleanly: bool,
     },
-    /// The server is shutting down: the client should reconnect (to another node).
+    /// The node is stopping: the participant moves to another node (see the module's doc).
     Shutdown,
 }
 
@@ -149,6 +153,11 @@ pub enum Action {
     StoreChat(String),
     /// Read the store and answer with [`Input::Loaded`] or [`Input::LoadFailed`].
     Load(Load),
+    /// Record this presence for this side (unless a newer connection of the side has taken
+    /// over) and publish it; the connection goes on whether or not the store took it.
+    Record(PresenceStatus),
+    /// Send this close frame; the connection still reads until the client's close frame.
+    Close(Closing),
     /// The connection is over: close it as said and stop. Nothing follows.
     End(Ending),
 }
@@ -218,8 +227,19 @@ pub struct Connection {
     chat_seq: i64,
     /// A store read failed: resync on the next wake-up.
     behind: bool,
+    /// The node stops and the client was told to move: its last frames are still handled.
+    moving: Option<Moving>,
     out: VecDeque<Action>,
     ended: bool,
+}
+
+/// A connection told to move, waiting for the client's close frame.
+#[derive(Debug, Clone, Copy)]
+struct Moving {
+    /// When to stop waiting: `MOVING_CLOSE_WAIT_MS` after the close frame.
+    until: Millis,
+    /// The text messages handled since the close frame (at most `LIVE_CHAT_QUEUE`).
+    late: usize,
 }
 
 impl Connection {
@@ -232,6 +252,7 @@ impl Connection {
             media: false,
             chat_seq: 0,
             behind: false,
+            moving: None,
             out: VecDeque::new(),
             ended: false,
         }
@@ -240,6 +261,12 @@ impl Connection {
     /// The side this connection belongs to.
     pub fn role(&self) -> Role {
         self.owner.role
+    }
+
+    /// Whether the client was told to move ([`Input::Shutdown`]) and the connection is waiting
+    /// for its close frame.
+    pub fn is_moving(&self) -> bool {
+        self.moving.is_some()
     }
 
     /// Whether the connection has ended ([`Action::End`] was given).
@@ -259,12 +286,22 @@ impl Connection {
 
     /// When to call [`Connection::handle_timeout`] unless an input comes first.
     pub fn poll_timeout(&self, now: Millis) -> Millis {
-        self.liveness.next_wakeup(now)
+        match self.moving {
+            Some(m) => m.until,
+            None => self.liveness.next_wakeup(now),
+        }
     }
 
     /// The time has come: a heartbeat, a loss, or a retry of a failed store read.
     pub fn handle_timeout(&mut self, now: Millis) {
         if self.ended {
+            return;
+        }
+        if let Some(m) = self.moving {
+            if now >= m.until {
+                // Past the wait, what came so far was handled.
+                self.end_moved("moved: no close frame in time");
+            }
             return;
         }
         match self.liveness.poll(now) {
@@ -282,6 +319,9 @@ impl Connection {
     pub fn handle_input(&mut self, input: Input<'_>, now: Millis) {
         if self.ended {
             return;
+        }
+        if self.moving.is_some() {
+            return self.on_input_moving(input);
         }
         match input {
             Input::SignInEnded => self.end(Ending {
@@ -331,12 +371,41 @@ impl Connection {
                     self.end_lost("write failed");
                 }
             }
-            Input::Shutdown => self.end(Ending {
-                how: "shutting down",
-                close: Closing::with(CLOSE_GOING_AWAY, SHUTDOWN_REASON),
-                // Not a leave and not a loss: the participant is moving to another node.
-                presence: None,
-            }),
+            Input::Shutdown => {
+                // Not a leave and not a loss: the participant is moving to another node. What
+                // was still to be sent is for the client's next connection to read.
+                self.out.clear();
+                self.out.push_back(Action::Record(PresenceStatus::Moving));
+                self.out.push_back(Action::Close(Closing::with(
+                    CLOSE_MOVING,
+                    CLOSE_MOVING_REASON,
+                )));
+                self.moving = Some(Moving {
+                    until: now.saturating_add(MOVING_CLOSE_WAIT_MS as Millis),
+                    late: 0,
+                });
+            }
+        }
+    }
+
+    /// An input after the client was told to move: its messages up to its close frame are
+    /// handled (nothing is sent to it any more); the hub and the store no longer matter.
+    fn on_input_moving(&mut self, input: Input<'_>) {
+        let Input::Frame(frame) = input else {
+            return;
+        };
+        match frame {
+            Frame::Text(raw) => {
+                if let Some(m) = &mut self.moving
+                    && m.late < LIVE_CHAT_QUEUE
+                {
+                    m.late += 1;
+                    self.on_message(&raw);
+                }
+            }
+            Frame::Close => self.end_moved("moved"),
+            Frame::Failed | Frame::TooLarge => self.end_moved("moved: read failed"),
+            Frame::Binary | Frame::Control => {}
         }
     }
 
@@ -507,7 +576,10 @@ impl Connection {
     }
 
     fn send(&mut self, message: ServerMessage) {
-        self.out.push_back(Action::Send(Box::new(message)));
+        // A client told to move gets nothing more on this connection.
+        if self.moving.is_none() {
+            self.out.push_back(Action::Send(Box::new(message)));
+        }
     }
 
     fn load(&mut self, what: Load) {
@@ -527,6 +599,15 @@ impl Connection {
             how,
             close: Closing::Nothing,
             presence: Some(PresenceStatus::Lost),
+        });
+    }
+
+    /// The end of a connection told to move: its close frame was sent and `moving` recorded.
+    fn end_moved(&mut self, how: &'static str) {
+        self.end(Ending {
+            how,
+            close: Closing::Nothing,
+            presence: None,
         });
     }
 
@@ -822,7 +903,7 @@ mod tests {
     }
 
     #[test]
-    fn replaced_revoked_and_shut_down_connections_end_as_they_should() {
+    fn replaced_and_revoked_connections_end_as_they_should() {
         // Its own announcement is not a replacement; a newer connection's is.
         let mut c = greeted();
         let own = BusEvent::Replaced {
@@ -880,22 +961,85 @@ mod tests {
                 presence: Some(PresenceStatus::Left),
             }))
         );
+    }
 
-        // Shutting down: a close the client reconnects after, and no presence change.
+    #[test]
+    fn a_stopping_node_records_moving_closes_with_1012_and_still_handles_the_last_frames() {
+        let text = |s: &str| Input::Frame(Frame::Text(s.into()));
         let mut c = greeted();
-        c.handle_input(Input::Shutdown, T0);
+        c.handle_input(Input::Event(&chat_event(4)), T0);
+        c.handle_input(Input::Shutdown, T0 + 5);
+        assert_eq!(
+            drain(&mut c),
+            [
+                Action::Record(PresenceStatus::Moving),
+                Action::Close(Closing::With {
+                    code: 1012,
+                    reason: CLOSE_MOVING_REASON.into()
+                }),
+            ],
+            "moving before the close; the unsent chat is for the next connection"
+        );
+        assert!(c.is_moving());
+        assert!(CLOSE_MOVING_REASON.len() <= CLOSE_REASON_MAX_BYTES);
+        assert_eq!(
+            c.poll_timeout(T0 + 5),
+            T0 + 5 + MOVING_CLOSE_WAIT_MS as Millis
+        );
+        // What the client sent before its close frame is handled; nothing is sent back, the hub
+        // and the heartbeat no longer matter.
+        c.handle_input(text(r#"{"type":"chat","text":"one"}"#), T0 + 6);
+        c.handle_input(Input::Frame(Frame::Control), T0 + 6);
+        c.handle_input(text(r#"{"type":"ping"}"#), T0 + 6);
+        c.handle_input(Input::Event(&chat_event(5)), T0 + 6);
+        c.handle_input(Input::Lagged, T0 + 6);
+        c.handle_input(text(r#"{"type":"chat","text":"two"}"#), T0 + 7);
+        assert_eq!(
+            drain(&mut c),
+            [
+                Action::StoreChat("one".into()),
+                Action::StoreChat("two".into())
+            ]
+        );
+        c.handle_input(Input::Frame(Frame::Close), T0 + 8);
         assert_eq!(
             drain(&mut c),
             [Action::End(Ending {
-                how: "shutting down",
-                close: Closing::With {
-                    code: CLOSE_GOING_AWAY,
-                    reason: SHUTDOWN_REASON.into()
-                },
+                how: "moved",
+                close: Closing::Nothing,
                 presence: None,
-            })]
+            })],
+            "the presence stays moving"
         );
-        assert!(SHUTDOWN_REASON.len() <= CLOSE_REASON_MAX_BYTES);
+        c.handle_input(text(r#"{"type":"chat","text":"after the close"}"#), T0 + 9);
+        assert!(drain(&mut c).is_empty());
+    }
+
+    #[test]
+    fn a_moving_client_is_waited_for_at_most_the_wait_and_heard_at_most_the_chat_queue() {
+        let mut c = greeted();
+        c.handle_input(Input::Shutdown, T0);
+        drain(&mut c);
+        for n in 0..LIVE_CHAT_QUEUE + 5 {
+            let raw = format!(r#"{{"type":"chat","text":"{n}"}}"#);
+            c.handle_input(Input::Frame(Frame::Text(raw)), T0 + 1);
+        }
+        assert_eq!(drain(&mut c).len(), LIVE_CHAT_QUEUE);
+        let until = T0 + MOVING_CLOSE_WAIT_MS as Millis;
+        // The heartbeat would have pinged and given up long before: it no longer counts.
+        c.handle_timeout(until - 1);
+        assert!(drain(&mut c).is_empty());
+        assert_eq!(c.poll_timeout(until - 1), until);
+        c.handle_timeout(until);
+        assert!(matches!(
+            drain(&mut c)[..],
+            [Action::End(Ending {
+                close: Closing::Nothing,
+                presence: None,
+                ..
+            })]
+        ));
+        assert!(c.is_ended());
     }
 
     #[test]

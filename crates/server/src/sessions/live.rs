@@ -6,7 +6,7 @@
 //! a frame means, which events go to the client, the chat `seq`, how the connection ends) is the
 //! pure machine's in `connection.rs`; this file carries its inputs in and its actions out.
 //! On exit it marks its side `left` (close frame) or `lost` (error or silence), unless a newer
-//! connection of the same side has taken over.
+//! connection of the same side has taken over; when the node stops (`crate::shutdown`), `moving`.
 
 use super::bus::BusEvent;
 use super::connection::{
@@ -65,6 +65,8 @@ pub async fn upgrade(
         .max_message_size(WS_MAX_MESSAGE_BYTES)
         .max_frame_size(WS_MAX_MESSAGE_BYTES);
     Ok(ws.on_upgrade(move |socket| async move {
+        // A node that stops waits for this connection's goodbye (`connection.rs`, moving).
+        let _draining = state.shutdown.hold();
         state
             .metrics
             .open_websockets
@@ -230,6 +232,19 @@ async fn run(
                     };
                     machine.handle_input(input, now_ms());
                 }
+                Action::Record(status) => {
+                    // The close goes out even when the store cannot record the move.
+                    if let Err(e) =
+                        Box::pin(service::set_presence(state, id, role, status, &conn)).await
+                    {
+                        tracing::debug!(error = %e, session = %id, "presence not recorded");
+                    }
+                }
+                Action::Close(closing) => {
+                    if let Some(frame) = close_frame(closing) {
+                        let _ = tx.send(frame).await;
+                    }
+                }
                 Action::End(ending) => {
                     return Box::pin(end(state, id, role, &conn, &mut tx, ending)).await;
                 }
@@ -248,6 +263,9 @@ async fn run(
             },
             Some((code, message)) = chat_refusal(&mut chat_out) => {
                 machine.handle_input(Input::ChatRefused { code, message }, now_ms());
+            }
+            () = state.shutdown.begun(), if !machine.is_moving() => {
+                machine.handle_input(Input::Shutdown, now_ms());
             }
             _ = sleep => {
                 // Silent, or this task was busy (waiting for the database under load) while the
@@ -271,21 +289,25 @@ async fn end(
     ending: Ending,
 ) -> ApiResult<()> {
     tracing::debug!(how = ending.how, session = %id, role = role.as_str(), "live connection ended");
-    let frame = match ending.close {
-        Closing::Nothing => None,
-        Closing::Bare => Some(Message::Close(None)),
-        Closing::With { code, reason } => Some(Message::Close(Some(CloseFrame {
-            code,
-            reason: Utf8Bytes::from(reason),
-        }))),
-    };
-    if let Some(frame) = frame {
+    if let Some(frame) = close_frame(ending.close) {
         let _ = tx.send(frame).await;
     }
     if let Some(status) = ending.presence {
         Box::pin(service::set_presence(state, id, role, status, conn)).await?;
     }
     Ok(())
+}
+
+/// The close frame the machine asked for, if any.
+fn close_frame(closing: Closing) -> Option<Message> {
+    match closing {
+        Closing::Nothing => None,
+        Closing::Bare => Some(Message::Close(None)),
+        Closing::With { code, reason } => Some(Message::Close(Some(CloseFrame {
+            code,
+            reason: Utf8Bytes::from(reason),
+        }))),
+    }
 }
 
 /// The session as the connection of `role` sees it.
@@ -343,7 +365,8 @@ impl ChatOut {
         let (queue, mut texts) = mpsc::channel::<String>(LIVE_CHAT_QUEUE);
         let (refuse, refusals) = mpsc::channel(LIVE_CHAT_QUEUE);
         let (state, id, user_id) = (state.clone(), id.to_owned(), user_id.to_owned());
-        tokio::spawn(async move {
+        // A node that stops stores what it was handed before it exits.
+        state.shutdown.clone().spawn(async move {
             while let Some(t) = texts.recv().await {
                 if let Err(e) = chat::post(&state, &id, role, &user_id, &t, address.clone()).await {
                     // The connection may be gone; the message was refused either way.
