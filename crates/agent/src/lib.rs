@@ -10,6 +10,7 @@ pub mod live;
 pub mod login;
 pub mod media;
 pub mod share;
+pub mod sharer;
 pub mod sso;
 
 #[cfg(test)]

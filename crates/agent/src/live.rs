@@ -183,7 +183,8 @@ impl LiveSocket {
         }
     }
 
-    async fn send(&mut self, message: &ClientMessage) -> Result<(), LiveError> {
+    /// Sends a message.
+    pub async fn send(&mut self, message: &ClientMessage) -> Result<(), LiveError> {
         self.ws
             .send(Message::text(message.to_json()))
             .await

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use assist_capture::{CaptureWaker, Capturer, X11Capturer};
 use assist_input::{ScreenRect, X11Injector};
 use assist_proto::api::{self as rest, Consent, Empty, JoinSession};
-use assist_proto::{Mode, Role, StateName};
+use assist_proto::{Millis, Mode};
 use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
@@ -32,17 +32,13 @@ use tokio::sync::mpsc;
 use crate::control::{ControlGate, Outcome};
 use crate::http::{Client, HttpError, Signer};
 use crate::identity::Identity;
-use crate::live::{
-    ChatSeq, ChatStep, ErrorBody, LiveError, LiveSocket, Profile, ServerMessage, SessionView,
-};
+use crate::live::{LiveError, LiveSocket, Profile, SessionView};
 use crate::login::{LoginError, UserToken};
 use crate::media::{
     CapturedFrame, FrameKind, FramePacer, FrameSender, MediaError, MediaSession, Pace,
     SessionConfig, SessionEvent,
 };
-
-/// How long the agent keeps trying to bring a dropped live socket back.
-pub const RECONNECT_FOR: Duration = Duration::from_secs(60);
+use crate::sharer::{Action, Answering, Input, Sharer, ThreadMessage};
 
 /// Why a join failed.
 #[derive(Debug, thiserror::Error)]
@@ -435,7 +431,7 @@ pub async fn join(
         Some(ip) => ip,
         None => route_ip(api.client.base())?,
     };
-    let mut view: SessionView = api
+    let view: SessionView = api
         .post(
             rest::JOIN_PATH,
             &JoinSession {
@@ -470,14 +466,14 @@ pub async fn join(
             .map_err(|e| ShareError::Other(e.to_string()))?
     };
 
+    let mut sharer = Sharer::new(view, opts.assume_yes, lines.is_open(), 0);
     let result = run_loop(
         &api,
         &id,
-        &mut view,
+        &mut sharer,
         &mut gate,
         &target,
         lines,
-        opts.assume_yes,
         Media {
             webrtc_ip,
             width: area.width,
@@ -533,16 +529,8 @@ async fn answer(api: &Api, id: &str, allow: bool, unattended: bool) -> Result<()
         .map(drop)
 }
 
-/// Denies because nobody can answer the prompt.
-async fn deny_unanswerable(api: &Api, id: &str) {
-    say("Denied: nobody can answer the prompt here (standard input is closed).");
-    if let Err(e) = answer(api, id, false, false).await {
-        say(&format!("Could not send the denial: {e}"));
-    }
-}
-
-/// Shows the helper's messages of the thread after `after` (the socket missed some).
-async fn chat_catch_up(api: &Api, id: &str, after: u64, seen: &mut ChatSeq) {
+/// The chat thread, for a catch-up (`None`: it could not be fetched).
+async fn fetch_thread(api: &Api, id: &str) -> Option<Vec<ThreadMessage>> {
     let path = format!("/api/sessions/{id}/chat");
     let thread: Vec<Value> = match api
         .client
@@ -550,33 +538,33 @@ async fn chat_catch_up(api: &Api, id: &str, after: u64, seen: &mut ChatSeq) {
         .await
     {
         Ok(t) => t,
-        Err(e) => return tracing::warn!(error = %e, "could not fetch the chat thread"),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not fetch the chat thread");
+            return None;
+        }
     };
-    for m in thread {
-        let seq = m["seq"].as_u64().unwrap_or(0);
-        if seq <= after {
-            continue;
-        }
-        seen.shown(seq);
-        if m["from"] != "sharer" {
-            say(&format!(
-                "[{}] {}",
-                m["from"].as_str().unwrap_or("helper"),
-                m["text"].as_str().unwrap_or("")
-            ));
-        }
-    }
+    Some(
+        thread
+            .into_iter()
+            .map(|m| ThreadMessage {
+                seq: m["seq"].as_u64().unwrap_or(0),
+                from: m["from"].as_str().unwrap_or("helper").to_owned(),
+                text: m["text"].as_str().unwrap_or("").to_owned(),
+            })
+            .collect(),
+    )
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The share's loop: it turns Ctrl-C, typed lines, the live socket, media events and its timer
+/// into inputs of the sharer's machine (`sharer.rs`, where every decision is) and carries out the
+/// machine's actions.
 async fn run_loop(
     api: &Api,
     id: &str,
-    view: &mut SessionView,
+    sharer: &mut Sharer,
     gate: &mut ControlGate<X11Injector>,
     target: &Arc<Mutex<FrameTarget>>,
     lines: &mut Lines,
-    assume_yes: bool,
     out: Media,
 ) -> Result<Finish, ShareError> {
     let Media {
@@ -584,172 +572,141 @@ async fn run_loop(
         width,
         height,
     } = out;
+    // The machine's clock: milliseconds since the share started.
+    let started = tokio::time::Instant::now();
+    let now = || started.elapsed().as_millis() as Millis;
     let mut socket =
         Some(LiveSocket::connect(api.client.base(), id, &api.token, api.client.tls()).await?);
+    sharer.handle_input(Input::Connected, now());
     let mut media: Option<MediaSession> = None;
-    let mut chat_seq = ChatSeq::default();
-    let mut asked: Option<Mode> = None; // the mode the open prompt is about
-    let mut heartbeat = tokio::time::interval(Duration::from_secs(1));
-    let mut lost_since: Option<Instant> = None;
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
 
-    let finish = loop {
+    let finish = 'run: loop {
+        while let Some(action) = sharer.poll_output() {
+            match action {
+                Action::Say(text) => say(&text),
+                Action::Send(message) => {
+                    if let Some(s) = socket.as_mut()
+                        && let Err(e) = s.send(&message).await
+                    {
+                        tracing::warn!(error = %e, "live socket");
+                        socket = None;
+                        sharer.handle_input(Input::SocketLost, now());
+                    }
+                }
+                Action::Connect => {
+                    match LiveSocket::connect(api.client.base(), id, &api.token, api.client.tls())
+                        .await
+                    {
+                        Ok(s) => {
+                            socket = Some(s);
+                            sharer.handle_input(Input::Connected, now());
+                        }
+                        Err(e) => {
+                            tracing::debug!(error = %e, "reconnecting");
+                            sharer.handle_input(Input::ConnectFailed, now());
+                        }
+                    }
+                }
+                Action::Disconnect => socket = None,
+                Action::Answer { allow, why } => {
+                    let unattended = matches!(why, Answering::Unattended(_));
+                    let result = answer(api, id, allow, unattended)
+                        .await
+                        .map_err(|e| e.to_string());
+                    sharer.handle_input(Input::Answered { allow, why, result }, now());
+                }
+                Action::Gate(mode) => {
+                    if gate.on_active_mode(mode)? {
+                        say("Control ended: the helper's keys and buttons were released.");
+                    }
+                }
+                Action::StartMedia(offer) => {
+                    if let Some(old) = media.take() {
+                        old.close();
+                    }
+                    // Fresh TURN credentials for each offer (docs/turn.md).
+                    let ice_servers = crate::media::ice::fetch_ice_servers(
+                        &api.client,
+                        &api.signer,
+                        &api.token,
+                        id,
+                    )
+                    .await;
+                    let config = SessionConfig {
+                        bind: SocketAddr::new(webrtc_ip, 0),
+                        peer: crate::media::PeerConfig {
+                            ice_servers,
+                            relay_only: crate::media::ice::relay_only_from_env(),
+                            ..Default::default()
+                        },
+                        encoder: crate::media::EncoderConfig {
+                            max_width: width.min(1920),
+                            max_height: height.min(1080),
+                            ..Default::default()
+                        },
+                        ..SessionConfig::default()
+                    };
+                    let input = match MediaSession::start(config, &offer.to_string()).await {
+                        Ok((m, answer)) => {
+                            let answer: Value = serde_json::from_str(&answer)
+                                .map_err(|e| ShareError::Other(e.to_string()))?;
+                            set_target(target, Some(m.frame_sender()));
+                            media = Some(m);
+                            Input::MediaAnswer(answer)
+                        }
+                        Err(e) => Input::MediaFailed(e.to_string()),
+                    };
+                    sharer.handle_input(input, now());
+                }
+                Action::StopMedia => {
+                    if let Some(m) = media.take() {
+                        m.close();
+                        set_target(target, None);
+                    }
+                }
+                Action::FetchThread { after } => {
+                    if let Some(messages) = fetch_thread(api, id).await {
+                        sharer.handle_input(Input::Thread { after, messages }, now());
+                    }
+                }
+                Action::Finish(finish) => break 'run finish,
+            }
+        }
+        let wake = sharer.poll_timeout(now());
+        let timer = async {
+            match wake {
+                Some(t) => {
+                    let at = started + Duration::from_millis(u64::try_from(t).unwrap_or(0));
+                    tokio::time::sleep_until(at).await
+                }
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
-            _ = &mut ctrl_c => break Finish::Stopped,
-            line = lines.next() => {
-                let Some(line) = line else {
-                    // End of input: keep going, only Ctrl-C or the session can stop us now; an
-                    // open prompt can no longer be answered.
-                    if asked.take().is_some() {
-                        deny_unanswerable(api, id).await;
-                    }
-                    continue;
-                };
-                if let Some(mode) = asked {
-                    match parse_answer(&line) {
-                        Some(allow) => {
-                            asked = None;
-                            match answer(api, id, allow, false).await {
-                                Ok(_) => say(if allow { "Allowed." } else { "Denied." }),
-                                Err(e) => say(&format!("Could not send your answer: {e}")),
-                            }
-                        }
-                        None => say(&consent_question(&helper_name(view), mode)),
-                    }
-                } else if line.is_empty() || line.eq_ignore_ascii_case("q") {
-                    break Finish::Stopped;
-                } else if let Some(s) = socket.as_mut() {
-                    let _ = s.chat(&line).await;
-                }
-            }
-            _ = heartbeat.tick() => {
-                match socket.as_mut() {
-                    Some(s) => {
-                        if s.ping().await.is_err() {
-                            socket = None;
-                            lost_since.get_or_insert_with(Instant::now);
-                        }
-                    }
-                    None => {
-                        let since = *lost_since.get_or_insert_with(Instant::now);
-                        if since.elapsed() > RECONNECT_FOR {
-                            break Finish::Lost;
-                        }
-                        match LiveSocket::connect(api.client.base(), id, &api.token, api.client.tls()).await {
-                            Ok(s) => { socket = Some(s); lost_since = None; }
-                            Err(e) => tracing::debug!(error = %e, "reconnecting"),
-                        }
-                    }
-                }
-            }
+            _ = &mut ctrl_c => sharer.handle_input(Input::Interrupted, now()),
+            line = lines.next() => sharer.handle_input(Input::Line(line), now()),
+            _ = timer => sharer.handle_timeout(now()),
             msg = async { match socket.as_mut() { Some(s) => s.recv().await, None => std::future::pending().await } } => {
-                let msg = match msg {
-                    Some(Ok(m)) => m,
+                let input = match msg {
+                    Some(Ok(m)) => Input::Message(Box::new(m)),
                     Some(Err(LiveError::Version(v))) => return Err(LiveError::Version(v).into()),
                     Some(Err(LiveError::Moving)) => {
-                        // The server node stops: reconnect now (another node takes over), and
-                        // fall back to the heartbeat's retries if that fails.
-                        tracing::info!("the server is restarting; reconnecting");
-                        socket = LiveSocket::connect(api.client.base(), id, &api.token, api.client.tls()).await.ok();
-                        if socket.is_none() { lost_since = Some(Instant::now()); }
-                        continue;
+                        socket = None;
+                        Input::Moving
                     }
-                    Some(Err(e)) => { tracing::warn!(error = %e, "live socket"); socket = None; lost_since = Some(Instant::now()); continue; }
-                    None => { socket = None; lost_since = Some(Instant::now()); continue; }
+                    Some(Err(e)) => {
+                        tracing::warn!(error = %e, "live socket");
+                        socket = None;
+                        Input::SocketLost
+                    }
+                    None => {
+                        socket = None;
+                        Input::SocketLost
+                    }
                 };
-                match msg {
-                    ServerMessage::Hello { session, .. } | ServerMessage::State { session } => {
-                        let before = std::mem::replace(view, session);
-                        if gate.on_active_mode(view.active_mode)? {
-                            say("Control ended: the helper's keys and buttons were released.");
-                        }
-                        if before.active_mode != view.active_mode {
-                            match view.active_mode {
-                                Some(Mode::Control) => say("The helper now CONTROLS your mouse and keyboard. Press q then Enter to stop."),
-                                Some(Mode::View) => say("The helper now SEES your screen."),
-                                None => {}
-                            }
-                        }
-                        if view.is_over() {
-                            let why = view.end_reason.map_or_else(|| view.state.to_string(), |r| r.to_string());
-                            say(&format!("The session is over ({why})."));
-                            break Finish::Over(why);
-                        }
-                        if view.state == StateName::Requested {
-                            let mode = view.mode.unwrap_or(Mode::View);
-                            if asked != Some(mode) {
-                                asked = Some(mode);
-                                let mut action = on_request(assume_yes, view.unattended_allowed, lines.is_open());
-                                if action == OnRequest::AllowUnattended {
-                                    match answer(api, id, true, true).await {
-                                        Ok(_) => say(&format!("Allowed without asking you (unattended, {mode}): your organisation allows it for this helper.")),
-                                        Err(e) => {
-                                            say(&format!("The server refused unattended consent: {e}"));
-                                            action = on_request(false, false, lines.is_open());
-                                        }
-                                    }
-                                } else if assume_yes {
-                                    say(&unattended_note(view));
-                                }
-                                match action {
-                                    OnRequest::AllowUnattended => {}
-                                    OnRequest::Ask => say(&consent_question(&helper_name(view), mode)),
-                                    OnRequest::DenyNobodyToAsk => {
-                                        asked = None;
-                                        deny_unanswerable(api, id).await;
-                                    }
-                                }
-                            }
-                        } else {
-                            asked = None;
-                        }
-                        if view.active_mode.is_none() && let Some(m) = media.take() {
-                            m.close();
-                            set_target(target, None);
-                        }
-                    }
-                    ServerMessage::Signal { data } => {
-                        if data["type"] == "offer" {
-                            if let Some(old) = media.take() { old.close(); }
-                            // Fresh TURN credentials for each offer (docs/turn.md).
-                            let ice_servers = crate::media::ice::fetch_ice_servers(&api.client, &api.signer, &api.token, id).await;
-                            let config = SessionConfig {
-                                bind: SocketAddr::new(webrtc_ip, 0),
-                                peer: crate::media::PeerConfig {
-                                    ice_servers,
-                                    relay_only: crate::media::ice::relay_only_from_env(),
-                                    ..Default::default()
-                                },
-                                encoder: crate::media::EncoderConfig {
-                                    max_width: width.min(1920),
-                                    max_height: height.min(1080),
-                                    ..Default::default()
-                                },
-                                ..SessionConfig::default()
-                            };
-                            match MediaSession::start(config, &data.to_string()).await {
-                                Ok((m, answer)) => {
-                                    let answer: Value = serde_json::from_str(&answer).map_err(|e| ShareError::Other(e.to_string()))?;
-                                    set_target(target, Some(m.frame_sender()));
-                                    media = Some(m);
-                                    if let Some(s) = socket.as_mut() { s.signal(answer).await?; }
-                                }
-                                Err(e) => say(&format!("Could not answer the helper's video offer: {e}")),
-                            }
-                        } else {
-                            tracing::debug!("ignored signalling other than an offer (candidates come inside the offer)");
-                        }
-                    }
-                    ServerMessage::Presence { role, status } => say(&format!("The {role} is {status}.")),
-                    ServerMessage::Chat { from, text, seq, .. } => match chat_seq.on_chat(seq) {
-                        ChatStep::Show => if from != Role::Sharer { say(&format!("[{from}] {text}")) },
-                        ChatStep::Repeat => {}
-                        ChatStep::Gap { after } => chat_catch_up(api, id, after, &mut chat_seq).await,
-                    },
-                    ServerMessage::Error { error: ErrorBody { code, message } } => tracing::warn!(%code, %message, "the server refused a message"),
-                    ServerMessage::Pong | ServerMessage::Unknown => {}
-                }
+                sharer.handle_input(input, now());
             }
             event = next_media(&mut media) => {
                 match event {
@@ -773,14 +730,6 @@ async fn run_loop(
         s.close().await;
     }
     Ok(finish)
-}
-
-fn helper_name(view: &SessionView) -> String {
-    view.helper
-        .as_ref()
-        .map(|h| h.full_name.clone())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "The helper".into())
 }
 
 fn set_target(target: &Arc<Mutex<FrameTarget>>, sender: Option<FrameSender>) {
@@ -835,7 +784,7 @@ mod tests {
         assert_eq!(on_request(false, false, false), DenyNobodyToAsk);
         let mut v = SessionView::new("s1", &assist_proto::Session::new(0, 1, None));
         assert!(unattended_note(&v).contains("not allowed"));
-        v.unattended_refusal = Some(ErrorBody {
+        v.unattended_refusal = Some(crate::live::ErrorBody {
             code: "unattended_not_permitted".into(),
             message: "the helper's role does not allow it".into(),
         });

@@ -4,7 +4,7 @@
 //! SIGTERM or Ctrl-C (`signal`) ends the accept loop in `lib.rs`; then `drain`: the shutdown
 //! signal goes to everything that holds a connection (the `Shutdown` in the state: kept-alive HTTP
 //! connections finish the request under way and close; every live socket tells the peer its side is
-//! `moving` and closes with `CLOSE_MOVING`, see `sessions::moving`), the node waits up to
+//! `moving` and closes with `CLOSE_MOVING`, see `sessions::connection`), the node waits up to
 //! `SHUTDOWN_DRAIN_SECS` for them, then flushes its chat writer and its bus, and the process exits 0.
 //! Work that must finish before the process ends (connections, live sockets, the chat messages a
 //! socket handed over) is spawned or held through `Shutdown` so that `drain` can wait for it.

@@ -5,16 +5,16 @@
 //!   web app's constants are proto's.
 //! - `wire`: the exact JSON shapes of DESIGN.md section 5, round trips, limits and error codes.
 //! - `sequences`: long seeded random event sequences against the session state machine's invariants.
-//! - `two_sided`: a helper, a sharer and a server stepped together on a simulated clock over a
-//!   simulated network, in the style of str0m's `tests/common.rs`: presence timing, resumption,
-//!   chat, signalling, consent and the maximum length, without sleeping.
 //! - `fuzz`: property tests (stable-Rust fuzzing) of the live-message and security-code parsers.
 //! - `openapi` (feature `openapi`): the schemas the server puts in its OpenAPI document.
+//!
+//! The two-sided tests, which step the server's and the agent's own connection machines against
+//! each other on a simulated clock, are in `crates/assist/tests/two_sided.rs` (they need both
+//! crates).
 
 mod contract;
 mod fuzz;
 mod sequences;
-mod two_sided;
 mod wire;
 
 #[cfg(feature = "openapi")]

@@ -2,7 +2,8 @@
 //! stores it, checks who may do what, and carries live events between the two participants.
 //!
 //! - `service`: load → apply event → save (optimistic) → publish; presence; the sweeper's work.
-//! - `live`: the WebSocket of each participant (hello, state, presence, chat, signalling, heartbeats).
+//! - `live`: the WebSocket of each participant (hello, state, presence, chat, signalling, heartbeats);
+//!   `connection`: its decisions, as a pure state machine.
 //! - `bus` / `hub`: events between nodes, and to this node's connections; `bus_nats` over NATS.
 //! - `nodes`: node heartbeats; participants held by a node that died are marked lost.
 //! - `moving`: a live socket of a node that stops tells the peer `moving` and the client to
@@ -12,9 +13,9 @@
 pub mod bus;
 pub mod bus_nats;
 pub mod chat;
+pub mod connection;
 pub mod hub;
 pub mod live;
-pub mod moving;
 pub mod nodes;
 pub mod revoke;
 pub mod service;

@@ -6,9 +6,9 @@ use super::bus::BusEvent;
 use crate::clock::now_ms;
 use crate::error::{ApiResult, AppError};
 use crate::store::audit::AuditEntry;
-use crate::store::sessions::SessionRow;
+use crate::store::sessions::{Presence, SessionRow};
 use assist_proto::presence::PresenceStatus;
-use assist_proto::session::{Event, Role, StateName, TransitionError};
+use assist_proto::session::{Event, Role, Session, StateName, TransitionError};
 
 /// Attempts at a save before giving up on a busy session.
 const SAVE_ATTEMPTS: usize = 8;
@@ -16,21 +16,58 @@ const SAVE_ATTEMPTS: usize = 8;
 /// When the sweeper must next look at a session: its state machine's next deadline, or the end
 /// of a participant's grace period. `None` once it is over.
 pub fn deadline(row: &SessionRow) -> Option<i64> {
-    if row.machine.is_terminal() {
+    next_deadline(&row.machine, &row.presence)
+}
+
+/// [`deadline`] of a session's state machine and presence.
+pub fn next_deadline(machine: &Session, presence: &Presence) -> Option<i64> {
+    if machine.is_terminal() {
         return None;
     }
+    let grace = |role| presence.of(role).and_then(|p| p.grace_deadline());
     [
-        row.machine.next_deadline(),
-        grace(row, Role::Helper),
-        grace(row, Role::Sharer),
+        machine.next_deadline(),
+        grace(Role::Helper),
+        grace(Role::Sharer),
     ]
     .into_iter()
     .flatten()
     .min()
 }
 
-fn grace(row: &SessionRow, role: Role) -> Option<i64> {
-    row.presence.of(role).and_then(|p| p.grace_deadline())
+/// What time alone does to a session at `now`: its code expires, its maximum length ends it, and
+/// a participant who did not come back within the grace period ends it.
+pub fn sweep_at(machine: &mut Session, presence: &Presence, now: i64) {
+    let _ = machine.apply(Event::Tick, now);
+    for role in [Role::Sharer, Role::Helper] {
+        if machine.is_terminal() {
+            break;
+        }
+        if let Some(reason) = presence.of(role).and_then(|p| p.end_reason(role, now)) {
+            let _ = machine.apply(Event::End { reason }, now);
+        }
+    }
+}
+
+/// Records that connection `conn` of `role` is `status` at `now`. A connection coming online
+/// becomes the side's current one; a leave or loss of a connection that has been replaced is
+/// ignored. Returns whether it was recorded.
+pub fn record_presence(
+    presence: &mut Presence,
+    role: Role,
+    status: PresenceStatus,
+    conn: &str,
+    now: i64,
+) -> bool {
+    let (side, current) = presence.side_mut(role);
+    match status {
+        PresenceStatus::Online => *current = Some(conn.to_owned()),
+        _ if current.as_deref() != Some(conn) => return false,
+        _ => {}
+    }
+    side.get_or_insert(assist_proto::presence::PeerPresence::online(now))
+        .set(status, now);
+    true
 }
 
 /// The role of `user_id` in the session, if they take part.
@@ -173,16 +210,7 @@ pub async fn set_presence(
 ) -> ApiResult<bool> {
     let mut recorded = false;
     let row = update(state, id, |row, now| {
-        recorded = false;
-        let (presence, current) = row.presence.side_mut(role);
-        match status {
-            PresenceStatus::Online => *current = Some(conn.to_owned()),
-            _ if current.as_deref() != Some(conn) => return Ok(()),
-            _ => {}
-        }
-        let p = presence.get_or_insert(assist_proto::presence::PeerPresence::online(now));
-        p.set(status, now);
-        recorded = true;
+        recorded = record_presence(&mut row.presence, role, status, conn, now);
         Ok(())
     })
     .await?;
@@ -205,15 +233,7 @@ pub async fn sweep(state: &impl Context) -> ApiResult<usize> {
             continue;
         }
         let res = update(state, &id, |row, now| {
-            let _ = row.machine.apply(Event::Tick, now);
-            for role in [Role::Sharer, Role::Helper] {
-                if row.machine.is_terminal() {
-                    break;
-                }
-                if let Some(reason) = row.presence.of(role).and_then(|p| p.end_reason(role, now)) {
-                    let _ = row.machine.apply(Event::End { reason }, now);
-                }
-            }
+            sweep_at(&mut row.machine, &row.presence, now);
             Ok(())
         })
         .await;
