@@ -13,22 +13,7 @@ impl Store {
         hashes: &[String],
     ) -> sqlx::Result<()> {
         let mut tx = self.pool().begin().await?;
-        sqlx::query("DELETE FROM totp_recovery_codes WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        let now = now_ms();
-        for h in hashes {
-            sqlx::query(
-                "INSERT INTO totp_recovery_codes (id, user_id, code_hash, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(new_id())
-            .bind(user_id)
-            .bind(h)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        write_recovery_codes(&mut tx, user_id, hashes).await?;
         tx.commit().await
     }
 
@@ -121,23 +106,33 @@ impl Store {
             tx.rollback().await?;
             return Ok(false);
         }
-        sqlx::query("DELETE FROM totp_recovery_codes WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        let now = now_ms();
-        for h in recovery_hashes {
-            sqlx::query(
-                "INSERT INTO totp_recovery_codes (id, user_id, code_hash, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(new_id())
-            .bind(user_id)
-            .bind(h)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        write_recovery_codes(&mut tx, user_id, recovery_hashes).await?;
         tx.commit().await?;
         Ok(true)
     }
+}
+
+/// Replaces the user's recovery codes with these hashes, within the caller's transaction.
+async fn write_recovery_codes(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: &str,
+    hashes: &[String],
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM totp_recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    let now = now_ms();
+    for h in hashes {
+        sqlx::query(
+            "INSERT INTO totp_recovery_codes (id, user_id, code_hash, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(new_id())
+        .bind(user_id)
+        .bind(h)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
