@@ -245,6 +245,20 @@ impl Where {
     }
 }
 
+/// Binds the arguments of a dynamic query, in order.
+fn bind_args<'q>(mut query: AnyQuery<'q>, args: &[Arg]) -> AnyQuery<'q> {
+    for a in args {
+        query = match a {
+            Arg::Text(s) => query.bind(s.clone()),
+            Arg::Int(i) => query.bind(*i),
+        };
+    }
+    query
+}
+
+/// A query on the `Any` driver with its arguments.
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
 impl Store {
     // --- enrollment tokens -------------------------------------------------------------------
 
@@ -321,15 +335,8 @@ impl Store {
         id: &str,
         now: i64,
     ) -> sqlx::Result<bool> {
-        let done = sqlx::query(
-            "UPDATE enrollment_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(tenant_id)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        self.stamp_once("enrollment_tokens", "revoked_at", tenant_id, id, now)
+            .await
     }
 
     /// Uses one enrollment of the token with that hash and records the new device, in one
@@ -517,27 +524,16 @@ impl Store {
             n + 1,
             n + 2
         );
-        let mut query = sqlx::query(AssertSqlSafe(q));
-        for a in &args {
-            query = match a {
-                Arg::Text(s) => query.bind(s.clone()),
-                Arg::Int(i) => query.bind(*i),
-            };
-        }
-        let rows = query
+        let rows = bind_args(sqlx::query(AssertSqlSafe(q)), &args)
             .bind(f.limit)
             .bind(f.offset)
             .fetch_all(self.pool())
             .await?;
         let cq = format!("SELECT COUNT(*) AS n FROM devices WHERE {where_}");
-        let mut count = sqlx::query(AssertSqlSafe(cq));
-        for a in &args {
-            count = match a {
-                Arg::Text(s) => count.bind(s.clone()),
-                Arg::Int(i) => count.bind(*i),
-            };
-        }
-        let total: i64 = count.fetch_one(self.pool()).await?.try_get("n")?;
+        let total: i64 = bind_args(sqlx::query(AssertSqlSafe(cq)), &args)
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")?;
         Ok((
             rows.iter().map(device_from).collect::<sqlx::Result<_>>()?,
             total,
@@ -661,15 +657,8 @@ impl Store {
 
     /// Retires a device; false if there is no such enrolled device.
     pub async fn retire_device(&self, tenant_id: &str, id: &str, now: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query(
-            "UPDATE devices SET retired_at = $1 WHERE tenant_id = $2 AND id = $3 AND retired_at IS NULL",
-        )
-        .bind(now)
-        .bind(tenant_id)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        self.stamp_once("devices", "retired_at", tenant_id, id, now)
+            .await
     }
 
     /// The most recent sessions held with a device.
@@ -959,6 +948,31 @@ impl Store {
     /// Deletes a policy; false if there was none.
     pub async fn delete_policy(&self, tenant_id: &str, id: &str) -> sqlx::Result<bool> {
         let done = sqlx::query("DELETE FROM compliance_policies WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant_id)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+impl Store {
+    /// Sets the time column `column` of the tenant's row `id` of `table` to `now`, once (a
+    /// revocation, a retirement); false if there is no such row or the time was set before.
+    /// `table` and `column` are names written in this module, never input.
+    async fn stamp_once(
+        &self,
+        table: &'static str,
+        column: &'static str,
+        tenant_id: &str,
+        id: &str,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        let q = format!(
+            "UPDATE {table} SET {column} = $1 WHERE tenant_id = $2 AND id = $3 AND {column} IS NULL"
+        );
+        let done = sqlx::query(AssertSqlSafe(q))
+            .bind(now)
             .bind(tenant_id)
             .bind(id)
             .execute(self.pool())
