@@ -18,7 +18,7 @@
 //!   evaluated and logged with what they would have done, never enforced.
 
 use crate::auth::{Authed, ClientAddr};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use crate::store::audit::AuditEntry;
 use crate::store::users::User;
@@ -470,14 +470,14 @@ pub fn refusal(decision: Decision, point: EvalPoint) -> Option<AppError> {
     match decision {
         Decision::Allow => None,
         Decision::Block => Some(AppError::forbidden(
-            "conditional_access_blocked",
+            ErrorCode::ConditionalAccessBlocked,
             format!(
                 "your organisation's conditional-access policy blocks {}",
                 point.doing()
             ),
         )),
         Decision::SecondFactorRequired => Some(AppError::forbidden(
-            "second_factor_required",
+            ErrorCode::SecondFactorRequired,
             format!(
                 "your organisation's conditional-access policy requires a second factor for {}: \
                  sign in with your authenticator code (set one up under your account first)",

@@ -3,7 +3,7 @@
 
 use super::Permission;
 use crate::auth::Authed;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -31,7 +31,7 @@ impl<P: PermissionMarker> FromRequestParts<AppState> for Need<P> {
         let authed = Authed::from_request_parts(parts, state).await?;
         if !authed.access.has(P::PERMISSION) {
             return Err(AppError::forbidden(
-                "permission_denied",
+                ErrorCode::PermissionDenied,
                 format!("this needs the permission {}", P::PERMISSION.as_str()),
             ));
         }

@@ -5,7 +5,7 @@ use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
 use crate::auth::Authed;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::state::AppState;
 use crate::store::tenants::Domain;
 use crate::validate;
@@ -47,7 +47,9 @@ async fn add_domain(
         .store
         .add_domain(&state.tenant_id, &domain)
         .await?
-        .ok_or_else(|| AppError::conflict("domain_exists", "this domain is already verified"))?;
+        .ok_or_else(|| {
+            AppError::conflict(ErrorCode::DomainExists, "this domain is already verified")
+        })?;
     audit::by(
         &state,
         &who,

@@ -4,7 +4,7 @@ use super::{Json, Path};
 use crate::access::guard::perm;
 use crate::access::{Need, Permission};
 use crate::audit;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::MAX_DESCRIPTION_CHARS;
 use crate::state::AppState;
 use crate::store::roles::{Guarded, Role, RoleAssignment};
@@ -82,7 +82,7 @@ async fn create_role(
         .store
         .create_role(&state.tenant_id, &name, &desc, &perms, false)
         .await?
-        .ok_or_else(|| AppError::conflict("name_taken", "a role with this name exists"))?;
+        .ok_or_else(|| AppError::conflict(ErrorCode::NameTaken, "a role with this name exists"))?;
     audit::by(
         &state,
         &who,
@@ -127,7 +127,7 @@ async fn update_role(
         .ok_or(AppError::NotFound("role"))?;
     if current.builtin {
         return Err(AppError::conflict(
-            "builtin_role",
+            ErrorCode::BuiltinRole,
             "built-in roles cannot be changed; create a custom role",
         ));
     }
@@ -138,7 +138,7 @@ async fn update_role(
         .is_some_and(|r| r.id != id)
     {
         return Err(AppError::conflict(
-            "name_taken",
+            ErrorCode::NameTaken,
             "a role with this name exists",
         ));
     }
@@ -178,7 +178,7 @@ async fn delete_role(
         .ok_or(AppError::NotFound("role"))?;
     if current.builtin {
         return Err(AppError::conflict(
-            "builtin_role",
+            ErrorCode::BuiltinRole,
             "built-in roles cannot be deleted",
         ));
     }
@@ -235,20 +235,20 @@ async fn create_assignment(
         }
         _ => {
             return Err(AppError::bad_request(
-                "invalid_member",
+                ErrorCode::InvalidMember,
                 "give exactly one of user_id and group_id",
             ));
         }
     }
     if !body.scope_all && body.scope_groups.is_empty() {
         return Err(AppError::bad_request(
-            "invalid_scope",
+            ErrorCode::InvalidScope,
             "give scope_groups, or scope_all: true for the whole tenant",
         ));
     }
     if body.scope_groups.len() > 100 {
         return Err(AppError::bad_request(
-            "invalid_scope",
+            ErrorCode::InvalidScope,
             "at most 100 scope groups",
         ));
     }

@@ -2,7 +2,7 @@
 
 use super::forwarded;
 use crate::access::Access;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::secrets::hash_token;
 use crate::state::AppState;
 use crate::store::users::User;
@@ -149,7 +149,7 @@ impl FromRequestParts<AppState> for Authed {
             && !crate::origin::same_origin(&parts.headers, &state.config)
         {
             return Err(AppError::forbidden(
-                "cross_site_request",
+                ErrorCode::CrossSiteRequest,
                 "cross-site requests are refused",
             ));
         }

@@ -3,7 +3,7 @@
 
 use super::bus::BusEvent;
 use crate::clock::now_ms;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::state::AppState;
 use crate::store::sessions::SessionRow;
 use assist_proto::presence::PresenceStatus;
@@ -45,8 +45,8 @@ pub fn role_of(row: &SessionRow, user_id: &str) -> Option<Role> {
 
 /// A refused transition as an API error (409, or 410 for an expired code).
 pub fn transition_error(e: TransitionError) -> AppError {
-    match e.code() {
-        "expired" => AppError::gone("expired", e.message()),
+    match ErrorCode::from(&e) {
+        ErrorCode::Expired => AppError::gone(ErrorCode::Expired, e.message()),
         code => AppError::conflict(code, e.message()),
     }
 }
@@ -100,7 +100,7 @@ where
         }
     }
     Err(AppError::conflict(
-        "busy",
+        ErrorCode::Busy,
         "the session changed too often; try again",
     ))
 }
