@@ -153,6 +153,47 @@ test('a helper is refused the admin center with a 403 page', async () => {
   await context.close();
 });
 
+test('a helper\'s menu, row counts, a user without a picture, the icon and dates read right', async () => {
+  // A Help Desk Operator reaches only the device list: the menu says "Devices", not "Admin center".
+  const helper = await createUser(server, { email: 'helper3@example.com', fullName: 'Third Helper', role: 'Help Desk Operator' });
+  {
+    const { context, page } = await newPage({ locale: 'en-US' });
+    await context.addCookies([helper.client.cookie]);
+    await page.goto(`${server.url}/`);
+    const menu = await page.$$eval('.site-nav a', (as) => as.map((a) => a.textContent.trim()));
+    assert.ok(menu.includes('Devices') && !menu.includes('Admin center'), JSON.stringify(menu));
+    await context.close();
+  }
+  const { context, page, errors } = await newPage({ locale: 'en-US' });
+  await context.addCookies([server.admin.cookie]);
+  await page.goto(`${server.url}/`);
+  assert.ok((await page.$$eval('.site-nav a', (as) => as.map((a) => a.textContent.trim()))).includes('Admin center'));
+  // One row is "Rows: 1", not "1 rows".
+  await page.goto(`${server.url}/admin/users`);
+  await page.waitForSelector('#table input[type="search"]:not([disabled])');
+  await page.fill('#table input[type="search"]', 'helper3@');
+  await page.waitForFunction(() => document.querySelector('#table p.help').textContent.replace(/[\u2068\u2069]/g, '') === 'Rows: 1');
+  // A user without a picture shows no broken image.
+  await page.click('#table a >> text=Third Helper');
+  await page.waitForFunction(() => document.getElementById('u-full-name').value === 'Third Helper');
+  assert.equal(await page.isVisible('#user-picture'), false);
+  // The site has an icon where browsers look for one.
+  const icon = await fetch(`${server.url}/favicon.ico`);
+  assert.equal(icon.status, 200);
+  assert.equal(icon.headers.get('content-type'), 'image/x-icon');
+  assert.equal(await page.getAttribute('link[rel="icon"]', 'href'), '/static/icon.svg');
+  // The console and the admin center write a time the same way.
+  await server.admin.put('/api/settings', { remote_help_enabled: true });
+  await server.admin.post('/api/sessions', {});
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector('#sessions-body tr');
+  const consoleTime = (await page.locator('#sessions-body tr >> nth=0 >> td >> nth=0').textContent()).trim();
+  const pattern = await page.evaluate(() => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date()).replace(/\d+/g, '#'));
+  assert.equal(consoleTime.replace(/\d+/g, '#'), pattern, consoleTime);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the sign-in page in Arabic is right to left, in Japanese it is Japanese', async () => {
   for (const [locale, dir, heading] of [['ar', 'rtl', /[\u0600-\u06FF]/], ['ja', 'ltr', /[\u3040-\u30FF\u4E00-\u9FFF]/]]) {
     const { context, page } = await newPage({ locale });
@@ -187,4 +228,113 @@ test('the language picker remembers the choice', async () => {
   await page.goto(`${server.url}/signin`);
   assert.equal(await page.getAttribute('html', 'lang'), 'he');
   await context.close();
+});
+
+/** Holds every request matching `pattern` until the returned `release` is called. */
+async function hold(page, pattern) {
+  let release;
+  const gate = new Promise((r) => (release = r));
+  await page.route(pattern, async (route) => {
+    await gate;
+    await route.continue();
+  });
+  return release;
+}
+
+test('forms do nothing before their scripts are ready, and no field ever lands in a URL', async () => {
+  // Sign-in: Enter before signin.mjs has run neither posts natively nor shows raw JSON.
+  {
+    const { context, page } = await newPage({ locale: 'en-US' });
+    const native = [];
+    page.on('request', (r) => {
+      if (r.isNavigationRequest() && r.url().includes('/api/')) native.push(r.url());
+    });
+    const release = await hold(page, '**/static/js/signin.mjs');
+    await page.goto(`${server.url}/signin`, { waitUntil: 'commit' });
+    await page.waitForSelector('#signin-password');
+    await page.fill('#signin-email', ADMIN_EMAIL);
+    await page.fill('#signin-password', ADMIN_PASSWORD);
+    await page.press('#signin-password', 'Enter');
+    await page.waitForTimeout(500);
+    assert.equal(new URL(page.url()).pathname, '/signin');
+    assert.deepEqual(native, []);
+    assert.equal(await page.isDisabled('#signin-form button[type="submit"]'), true);
+    release();
+    await page.waitForSelector('#signin-form button[type="submit"]:not([disabled])');
+    await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.press('#signin-password', 'Enter')]);
+    await context.close();
+  }
+  // New user: before the page's strings and handlers are there, the form cannot be used at all;
+  // afterwards it works and the password never appears in the address.
+  {
+    const { context, page, errors } = await newPage({ locale: 'en-US' });
+    await context.addCookies([server.admin.cookie]);
+    const release = await hold(page, '**/i18n/*.json');
+    await page.goto(`${server.url}/admin/users`, { waitUntil: 'commit' });
+    await page.waitForSelector('#nu-password', { state: 'attached' });
+    assert.equal(await page.isDisabled('#nu-password'), true);
+    await page.locator('#new-user button[type="submit"]').click({ force: true }).catch(() => {});
+    await page.waitForTimeout(300);
+    assert.equal(new URL(page.url()).search, '');
+    release();
+    await page.waitForSelector('#nu-password:not([disabled])');
+    await page.fill('#nu-email', 'forms@example.com');
+    await page.fill('#nu-full-name', 'Form Person');
+    await page.fill('#nu-password', 'a long enough password');
+    await page.press('#nu-password', 'Enter');
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('Form Person'));
+    assert.ok(!page.url().includes('password') && !page.url().includes('?'), page.url());
+
+    // An earlier failure is not shown next to a later success.
+    await page.fill('#nu-email', 'forms@example.com');
+    await page.fill('#nu-full-name', 'Form Person Again');
+    await page.click('#new-user button[type="submit"]');
+    await page.waitForSelector('#error:not([hidden])');
+    await page.fill('#nu-email', 'forms2@example.com');
+    await page.click('#new-user button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('Form Person Again'));
+    assert.equal(await page.isVisible('#error'), false);
+    assert.deepEqual(errors.filter((e) => !/status of 409/.test(e)), []);
+    await context.close();
+  }
+  // Settings: a box ticked before the server's values arrive would be overwritten silently, so
+  // the boxes are disabled until then.
+  {
+    const { context, page } = await newPage({ locale: 'en-US' });
+    await context.addCookies([server.admin.cookie]);
+    const release = await hold(page, '**/api/settings');
+    await page.goto(`${server.url}/admin/settings`, { waitUntil: 'commit' });
+    await page.waitForSelector('#s-chat-disabled', { state: 'attached' });
+    assert.equal(await page.isDisabled('#s-chat-disabled'), true);
+    release();
+    await page.waitForSelector('#s-chat-disabled:not([disabled])');
+    assert.equal(await page.isChecked('#s-chat-disabled'), (await server.admin.get('/api/settings')).chat_disabled);
+    await context.close();
+  }
+  // A filter the server refuses, then one it accepts: the refusal does not stay on the page.
+  {
+    const { context, page } = await newPage({ locale: 'en-US' });
+    await context.addCookies([server.admin.cookie]);
+    await page.goto(`${server.url}/admin/audit`);
+    await page.waitForSelector('#au-action:not([disabled])');
+    await page.fill('#au-action', 'x'.repeat(5000));
+    await page.click('#filters button[type="submit"]');
+    await page.waitForSelector('#error:not([hidden])');
+    await page.fill('#au-action', 'auth.sign_in');
+    await page.click('#filters button[type="submit"]');
+    await page.waitForSelector('#error', { state: 'hidden' });
+    await page.waitForSelector('#table td >> text=auth.sign_in');
+    await context.close();
+  }
+  // Every form of every admin page posts (a native submission can never put a field in a URL).
+  {
+    const { context, page } = await newPage({ locale: 'en-US' });
+    await context.addCookies([server.admin.cookie]);
+    for (const slug of ['users', 'groups', 'roles', 'settings', 'domains', 'compliance', 'conditional-access', 'enrollment', 'devices', 'reports', 'audit']) {
+      await page.goto(`${server.url}/admin/${slug}`);
+      const methods = await page.$$eval('form', (fs) => fs.map((f) => `${f.id || f.className}:${f.method}`));
+      assert.deepEqual(methods.filter((m) => !m.endsWith(':post')), [], slug);
+    }
+    await context.close();
+  }
 });

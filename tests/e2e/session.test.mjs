@@ -375,6 +375,30 @@ test('a wrong code is refused with a message', async () => {
   await ctx.close();
 });
 
+test('a used code says so; after too many wrong codes the page says how long to wait', async () => {
+  const h = await helperStarts();
+  const s = await sharerJoins(h.link);
+  await s.ctx.close();
+  const late = await createUser(server, { email: 'lena@example.com', fullName: 'Lena Late' });
+  const ctx = await contextFor(late);
+  const page = await ctx.newPage();
+  await page.goto(`${server.url}/rh`);
+  await page.fill('#code-input', h.code);
+  await page.click('#join-button');
+  await page.locator('#join-error').filter({ hasText: /already been used/i }).waitFor();
+  // Wrong codes until the account is locked out for a while.
+  for (let i = 0; i < 12; i++) {
+    await page.fill('#code-input', 'zzzz zzzz');
+    await page.click('#join-button');
+    await page.locator('#join-button:not([disabled])').waitFor();
+    if (/try again in/i.test(await page.textContent('#join-error'))) break;
+  }
+  const shown = (await page.textContent('#join-error')).replace(/[\u2068\u2069]/g, '');
+  assert.match(shown, /Too many attempts\. You can try again in \d+ (seconds?|minutes?)\./);
+  await ctx.close();
+  await h.ctx.close();
+});
+
 test('the deny path', async () => {
   const h = await helperStarts();
   const s = await sharerJoins(h.link);
@@ -387,6 +411,28 @@ test('the deny path', async () => {
   await h.page.locator('#live-session[data-state="denied"]').waitFor();
   assert.match(await h.page.locator('#session-status').textContent(), /denied/i);
   assert.ok(!(await h.page.locator('#requests').isVisible()), 'nothing more to request');
+  await h.ctx.close();
+  await s.ctx.close();
+});
+
+test('a double click on Allow gives one answer and no error', async () => {
+  const h = await helperStarts();
+  const s = await sharerJoins(h.link);
+  await h.page.waitForURL(/\/sessions\//);
+  await h.page.locator('#request-view:not([disabled])').waitFor();
+  await h.page.click('#request-view');
+  await s.page.locator('#consent-panel').waitFor({ state: 'visible' });
+  const consents = [];
+  s.page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/consent')) consents.push(r.url());
+  });
+  await s.page.dblclick('#allow');
+  await h.page.locator('#live-session[data-state="active"]').waitFor();
+  await s.page.locator('#live-sharer[data-state="active"]').waitFor();
+  // Whatever was still in flight has landed.
+  await s.page.waitForTimeout(500);
+  assert.equal(consents.length, 1, 'one answer went to the server');
+  assert.equal(await s.page.locator('#session-error').isVisible(), false, await s.page.locator('#session-error').textContent());
   await h.ctx.close();
   await s.ctx.close();
 });

@@ -252,7 +252,7 @@ impl Client {
 
 /// A refusal from the server's `{"error": {"code", "message"}}` body; a body of another shape
 /// (a proxy's page) gives the code `unknown` and the start of the text.
-fn refused(status: u16, text: &str) -> HttpError {
+pub(crate) fn refused(status: u16, text: &str) -> HttpError {
     match serde_json::from_str::<ErrorResponse>(text) {
         Ok(ErrorResponse { error }) => HttpError::Refused {
             status,

@@ -1,4 +1,5 @@
 //! assist-agent: the native sharer app.
+pub mod channel;
 pub mod checkin;
 pub mod control;
 pub mod enroll;
@@ -15,6 +16,7 @@ pub mod sso;
 mod tests {
     /// The agent's sources whose numeric constants are limits.
     const SOURCES: &[&str] = &[
+        include_str!("channel.rs"),
         include_str!("checkin.rs"),
         include_str!("facts.rs"),
         include_str!("http.rs"),

@@ -24,6 +24,10 @@ pub enum LiveError {
     Socket(String),
     #[error("the server speaks live protocol {0}; update the agent")]
     Version(u32),
+    /// The server node is stopping (close code `CLOSE_MOVING`): reconnect at once, without
+    /// waiting; another node takes the session over.
+    #[error("the server is restarting; reconnecting")]
+    Moving,
 }
 
 type Ws =
@@ -42,7 +46,9 @@ impl std::fmt::Debug for LiveSocket {
 
 /// The TLS client settings for `wss://`: only the pinned certificate when there is one, no check
 /// at all with `--insecure-tls` (tests), else the public roots (`None`: tungstenite's default).
-fn tls_connector(tls: &TlsTrust) -> Result<Option<tokio_tungstenite::Connector>, LiveError> {
+pub(crate) fn tls_connector(
+    tls: &TlsTrust,
+) -> Result<Option<tokio_tungstenite::Connector>, LiveError> {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
     let bad = |e: String| LiveError::Connect(format!("TLS settings: {e}"));
@@ -170,7 +176,7 @@ impl LiveSocket {
                         tracing::debug!(error = %e, "ignored a live message that does not parse")
                     }
                 },
-                Ok(Message::Close(_)) => return None,
+                Ok(Message::Close(frame)) => return closed(frame.as_ref()),
                 Ok(_) => {}
                 Err(e) => return Some(Err(LiveError::Socket(e.to_string()))),
             }
@@ -205,6 +211,19 @@ impl LiveSocket {
     /// Closes the socket cleanly (the helper is told at once that the sharer left).
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;
+    }
+}
+
+/// What a close frame means: `Moving` for a server that stops (reconnect at once), else the end
+/// of the socket (`None`).
+fn closed(
+    frame: Option<&tungstenite::protocol::CloseFrame>,
+) -> Option<Result<ServerMessage, LiveError>> {
+    match frame {
+        Some(f) if u16::from(f.code) == assist_proto::wire::CLOSE_MOVING => {
+            Some(Err(LiveError::Moving))
+        }
+        _ => None,
     }
 }
 
@@ -281,6 +300,26 @@ mod tests {
         );
         assert!(ServerMessage::read("[1]").is_err());
         assert!(ServerMessage::read(r#"{"type":"state","session":{"state":5}}"#).is_err());
+    }
+
+    #[test]
+    fn a_close_for_a_restart_means_reconnect_now() {
+        use tungstenite::protocol::CloseFrame;
+        use tungstenite::protocol::frame::coding::CloseCode;
+        let moving = CloseFrame {
+            code: CloseCode::from(assist_proto::wire::CLOSE_MOVING),
+            reason: assist_proto::wire::CLOSE_MOVING_REASON.into(),
+        };
+        assert!(matches!(
+            closed(Some(&moving)),
+            Some(Err(LiveError::Moving))
+        ));
+        let normal = CloseFrame {
+            code: CloseCode::Normal,
+            reason: "bye".into(),
+        };
+        assert!(closed(Some(&normal)).is_none());
+        assert!(closed(None).is_none());
     }
 
     #[test]

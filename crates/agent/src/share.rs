@@ -647,6 +647,14 @@ async fn run_loop(
                 let msg = match msg {
                     Some(Ok(m)) => m,
                     Some(Err(LiveError::Version(v))) => return Err(LiveError::Version(v).into()),
+                    Some(Err(LiveError::Moving)) => {
+                        // The server node stops: reconnect now (another node takes over), and
+                        // fall back to the heartbeat's retries if that fails.
+                        tracing::info!("the server is restarting; reconnecting");
+                        socket = LiveSocket::connect(api.client.base(), id, &api.token, api.client.tls()).await.ok();
+                        if socket.is_none() { lost_since = Some(Instant::now()); }
+                        continue;
+                    }
                     Some(Err(e)) => { tracing::warn!(error = %e, "live socket"); socket = None; lost_since = Some(Instant::now()); continue; }
                     None => { socket = None; lost_since = Some(Instant::now()); continue; }
                 };

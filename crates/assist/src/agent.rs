@@ -1,6 +1,7 @@
 //! `assist agent enroll | run`: the device side (see `docs/devices.md`).
 
 use anyhow::Context;
+use assist_agent::channel::Note;
 use assist_agent::checkin::CheckIn;
 use assist_agent::enroll::{self, EnrollOptions};
 use assist_agent::facts::System;
@@ -214,40 +215,121 @@ async fn run_cmd(a: RunArgs, dir: PathBuf) -> anyhow::Result<()> {
         print_compliance(&answer.compliance, &answer.reasons);
         return Ok(());
     }
-    tracing::info!(device = %id.device_id, server = %id.server, "checking in");
-    // Check-ins go on while a session runs: they are small, rare, and keep the device's
-    // compliance current for the helper.
-    let checkins = client.run(&system, |r| match r {
-        Ok(a) => tracing::info!(compliance = %a.compliance, reasons = ?a.reasons, "checked in"),
-        Err(e) => tracing::warn!(error = %e, "check-in failed; retrying with backoff"),
+    tracing::info!(device = %id.device_id, server = %id.server, "opening the device channel");
+    // The device channel carries check-ins while it is up (REST while it is down); they go on
+    // while a session runs: they are small, rare, and keep the device's compliance current for
+    // the helper.
+    // Offers of helpers, from the channel to the loop that reads the terminal.
+    let (offers_tx, mut offers) = tokio::sync::mpsc::channel::<Offer>(OFFERS_QUEUE);
+    let no_join = a.no_join;
+    let checkins = assist_agent::channel::run(&id, &system, |note| match note {
+        Note::Up => tracing::info!("device channel open"),
+        Note::Down { why, retry_in } => {
+            tracing::warn!(%why, retry_in_ms = retry_in.as_millis() as u64, "device channel down; reopening")
+        }
+        Note::CheckedIn { answer, channel } => tracing::info!(
+            compliance = %answer.compliance,
+            reasons = ?answer.reasons,
+            channel,
+            "checked in"
+        ),
+        Note::CheckInFailed(e) => {
+            tracing::warn!(error = %e, "check-in failed; retrying with backoff")
+        }
+        Note::Offer {
+            session_id,
+            code,
+            helper,
+        } => {
+            tracing::info!(session = %session_id, helper = %helper.email, "a helper offers a session");
+            if no_join {
+                println!(
+                    "{} ({}) wants to help you, but this agent runs with --no-join.",
+                    helper.name, helper.email
+                );
+            } else if offers_tx.try_send(Offer { code, helper }).is_err() {
+                tracing::warn!("too many offers at once; this one is ignored");
+            }
+        }
     });
     let fatal = if a.no_join {
         checkins.await
     } else {
         tokio::select! {
             fatal = checkins => fatal,
-            stop = codes(&id, &dir, &a.share) => return stop,
+            stop = codes(&id, &dir, &a.share, &mut offers) => return stop,
         }
     };
     Err(anyhow::Error::new(fatal).context("the agent stops"))
 }
 
+/// Offers of helpers waiting for the person's answer at most (more are ignored).
+const OFFERS_QUEUE: usize = 4;
+
+/// A helper's offer, received on the device channel.
+struct Offer {
+    code: String,
+    helper: assist_agent::channel::OfferHelper,
+}
+
 /// `agent run`'s sessions: each line of standard input is a security code, joined as
-/// `agent join CODE` would; after the session, the next code. Returns on Ctrl-C outside a
-/// session; at the end of input it waits for ever (check-ins go on).
-async fn codes(identity: &Identity, dir: &Path, share: &ShareArgs) -> anyhow::Result<()> {
+/// `agent join CODE` would; after the session, the next code. A helper's offer (from the device
+/// channel) is shown with who they are, and `accept` joins it without a code (`decline` drops
+/// it). Returns on Ctrl-C outside a session; at the end of input it waits for ever (check-ins go
+/// on).
+async fn codes(
+    identity: &Identity,
+    dir: &Path,
+    share: &ShareArgs,
+    offers: &mut tokio::sync::mpsc::Receiver<Offer>,
+) -> anyhow::Result<()> {
     let mut lines = share::Lines::stdin();
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     println!("{}", share::CODE_PROMPT);
+    let mut pending: Option<Offer> = None;
     loop {
         let line = tokio::select! {
             _ = &mut ctrl_c => return Ok(()),
+            Some(offer) = offers.recv() => {
+                let h = &offer.helper;
+                let from = [h.title.as_deref(), h.company.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                println!("{} <{}>{} wants to help you on this device.", h.name, h.email,
+                    if from.is_empty() { String::new() } else { format!(" ({from})") });
+                if UserToken::load(dir).is_err() {
+                    println!("Nobody is signed in to this agent: sign in with `assist agent login` to accept.");
+                }
+                println!("{}", OFFER_PROMPT);
+                pending = Some(offer);
+                continue;
+            }
             line = lines.next() => line,
         };
-        let Some(code) = line.as_deref().and_then(share::code_line) else {
-            continue;
+        let answer = line
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let code = match pending.take() {
+            Some(offer) if matches!(answer.as_str(), "accept" | "a" | "y" | "yes") => offer.code,
+            Some(_) if matches!(answer.as_str(), "decline" | "d" | "n" | "no") => {
+                println!("Declined.");
+                println!("{}", share::CODE_PROMPT);
+                continue;
+            }
+            kept => {
+                pending = kept;
+                let Some(code) = line.as_deref().and_then(share::code_line) else {
+                    continue;
+                };
+                code.to_owned()
+            }
         };
+        let code = code.as_str();
         let user = match UserToken::load(dir) {
             Ok(u) => u,
             Err(e) => {
@@ -263,6 +345,9 @@ async fn codes(identity: &Identity, dir: &Path, share: &ShareArgs) -> anyhow::Re
         println!("{}", share::CODE_PROMPT);
     }
 }
+
+/// What the person at the device is asked when a helper offers a session.
+const OFFER_PROMPT: &str = "Type `accept` to let them help you, or `decline`.";
 
 async fn login_cmd(a: LoginArgs, dir: PathBuf) -> anyhow::Result<()> {
     let identity = Identity::load(&dir).ok();

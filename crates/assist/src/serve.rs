@@ -158,13 +158,14 @@ fn listen(addr: std::net::SocketAddr) -> std::io::Result<std::net::TcpListener> 
     Ok(socket.into())
 }
 
-/// Starts the server and serves until stopped.
+/// Starts the server and serves until SIGTERM or Ctrl-C; then stops gracefully and returns (the
+/// process exits 0).
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let config = args.into_config()?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    rt.block_on(async move {
+    let served = rt.block_on(async move {
         let listener =
             listen(config.listen).with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
@@ -189,5 +190,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         }
         println!("Assist listening on {scheme}://{addr}");
         assist_server::serve(prepared.state, listener).await
-    })
+    });
+    // The server has drained (`assist_server::shutdown`): what still runs in the background
+    // (sweepers, heartbeats) is dropped rather than waited for.
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
+    served
 }

@@ -12,6 +12,7 @@
 //!   session view types the server and its clients share.
 //! - [`signing`]: the signed requests of enrolled devices (canonical string, headers, Ed25519).
 //! - [`device`]: enrollment, check-in, inventory and compliance facts.
+//! - [`channel`]: the messages of the device channel, the long-lived socket of a running agent.
 //! - [`ice`]: a session's STUN/TURN servers.
 //! - [`api`]: the sign-in and session REST bodies the native agent sends and reads.
 //!
@@ -34,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod channel;
 pub mod chat;
 pub mod code;
 pub mod device;
@@ -54,6 +56,7 @@ pub use session::{
     UnknownName,
 };
 pub use wire::{
-    ClientMessage, DeviceSummary, ErrorBody, ErrorResponse, MAX_CLIENT_MESSAGE_BYTES,
-    MAX_SIGNAL_BYTES, PROTOCOL_VERSION, Profile, ServerMessage, SessionView, Warning, WireError,
+    CLOSE_MOVING, CLOSE_MOVING_REASON, ClientMessage, DeviceSummary, ErrorBody, ErrorResponse,
+    MAX_CLIENT_MESSAGE_BYTES, MAX_SIGNAL_BYTES, PROTOCOL_VERSION, Profile, ServerMessage,
+    SessionView, Warning, WireError,
 };

@@ -7,8 +7,8 @@
 //! that only wakes to ping notices it at most one interval later. Either way a network cut is told to
 //! the other side well within the 6 seconds of `docs/architecture.md` ("Measures").
 //!
-//! On the server, each participant's [`PeerPresence`] says whether it is online, left cleanly or
-//! was lost, and since when. A participant who is back within [`RESUME_GRACE_MS`] resumes the same
+//! On the server, each participant's [`PeerPresence`] says whether it is online, left cleanly,
+//! was lost or is moving to another server node, and since when. A participant who is back within [`RESUME_GRACE_MS`] resumes the same
 //! session; past that, [`PeerPresence::end_reason`] gives the reason to end it with.
 
 use serde::{Deserialize, Serialize};
@@ -44,15 +44,19 @@ pub enum PresenceStatus {
     Left,
     /// Went silent for `LOST_AFTER_MS` (network cut, machine asleep, process killed).
     Lost,
+    /// Its server node is shutting down and told it to reconnect (close code
+    /// [`crate::wire::CLOSE_MOVING`]): it is coming back through another node at once.
+    Moving,
 }
 
 impl PresenceStatus {
-    /// The name used on the wire: `online`, `left` or `lost`.
+    /// The name used on the wire: `online`, `left`, `lost` or `moving`.
     pub fn as_str(self) -> &'static str {
         match self {
             PresenceStatus::Online => "online",
             PresenceStatus::Left => "left",
             PresenceStatus::Lost => "lost",
+            PresenceStatus::Moving => "moving",
         }
     }
 }
@@ -176,7 +180,7 @@ impl Liveness {
 /// One participant's presence as the server tracks it: status and since when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeerPresence {
-    /// Online, left or lost.
+    /// Online, left, lost or moving.
     pub status: PresenceStatus,
     /// When the status last changed.
     pub since: Millis,
@@ -202,19 +206,20 @@ impl PeerPresence {
         true
     }
 
-    /// Until when a participant who left or was lost may come back: `since` +
+    /// Until when a participant who left, was lost or is moving may come back: `since` +
     /// [`RESUME_GRACE_MS`]. `None` while online.
     pub fn grace_deadline(&self) -> Option<Millis> {
         match self.status {
             PresenceStatus::Online => None,
-            PresenceStatus::Left | PresenceStatus::Lost => {
+            PresenceStatus::Left | PresenceStatus::Lost | PresenceStatus::Moving => {
                 Some(self.since.saturating_add(RESUME_GRACE_MS))
             }
         }
     }
 
     /// If the grace period is over at `now`, the reason to end the session with
-    /// (`helper_left`, `sharer_lost`, ...), for the participant in `role`.
+    /// (`helper_left`, `sharer_lost`, ...), for the participant in `role`. A move that never
+    /// arrived is a loss.
     pub fn end_reason(&self, role: Role, now: Millis) -> Option<EndReason> {
         let deadline = self.grace_deadline()?;
         if now < deadline {
@@ -222,7 +227,9 @@ impl PeerPresence {
         }
         Some(match self.status {
             PresenceStatus::Left => EndReason::left(role),
-            PresenceStatus::Lost | PresenceStatus::Online => EndReason::lost(role),
+            PresenceStatus::Lost | PresenceStatus::Moving | PresenceStatus::Online => {
+                EndReason::lost(role)
+            }
         })
     }
 }
@@ -417,6 +424,15 @@ mod tests {
                 p.end_reason(role, T0 + 40 + RESUME_GRACE_MS),
                 Some(EndReason::left(role))
             );
+
+            // Moving to another node: the same grace; a move that never arrives is a loss.
+            assert!(p.set(PresenceStatus::Moving, T0 + 50));
+            assert_eq!(p.grace_deadline(), Some(T0 + 50 + RESUME_GRACE_MS));
+            assert_eq!(p.end_reason(role, T0 + 49 + RESUME_GRACE_MS), None);
+            assert_eq!(
+                p.end_reason(role, T0 + 50 + RESUME_GRACE_MS),
+                Some(EndReason::lost(role))
+            );
         }
     }
 
@@ -426,6 +442,7 @@ mod tests {
             (PresenceStatus::Online, "online"),
             (PresenceStatus::Left, "left"),
             (PresenceStatus::Lost, "lost"),
+            (PresenceStatus::Moving, "moving"),
         ] {
             assert_eq!(
                 serde_json::to_string(&status).unwrap(),

@@ -22,6 +22,14 @@ pub const MAX_SIGNAL_BYTES: usize = 64 * 1024;
 /// The largest client message (one WebSocket text frame): 80 KiB.
 pub const MAX_CLIENT_MESSAGE_BYTES: usize = 80 * 1024;
 
+/// The close code of a live socket whose server is shutting down (WebSocket 1012, "service
+/// restart"): the client reconnects at once, through the load balancer to another node, and
+/// resumes the session; meanwhile its peer is told it is [`PresenceStatus::Moving`].
+pub const CLOSE_MOVING: u16 = 1012;
+
+/// The close reason sent with [`CLOSE_MOVING`].
+pub const CLOSE_MOVING_REASON: &str = "server restarting: reconnect";
+
 /// The message types a client may send.
 pub const CLIENT_MESSAGE_TYPES: [&str; 3] = ["chat", "signal", "ping"];
 

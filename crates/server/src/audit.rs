@@ -41,6 +41,25 @@ pub async fn by(
         .await
 }
 
+/// The entry of an action by someone not authenticated by a cookie or token (a sign-in, an
+/// agent's single sign-on): the actor is also the target.
+pub fn unauthenticated(
+    actor: &str,
+    actor_id: Option<&str>,
+    addr: ClientAddr,
+    action: &str,
+    detail: serde_json::Value,
+) -> AuditEntry {
+    AuditEntry {
+        actor_id: actor_id.map(str::to_owned),
+        actor: actor.to_owned(),
+        action: action.to_owned(),
+        target: actor_id.map(str::to_owned),
+        address: addr.0.map(|a| a.to_string()),
+        detail,
+    }
+}
+
 /// Records an action by someone not (yet) authenticated, e.g. a failed sign-in.
 pub async fn anonymous(
     state: &AppState,
@@ -54,14 +73,7 @@ pub async fn anonymous(
         .store
         .audit(
             &state.tenant_id,
-            &AuditEntry {
-                actor_id: actor_id.map(str::to_owned),
-                actor: actor.to_owned(),
-                action: action.to_owned(),
-                target: actor_id.map(str::to_owned),
-                address: addr.0.map(|a| a.to_string()),
-                detail,
-            },
+            &unauthenticated(actor, actor_id, addr, action, detail),
         )
         .await
 }

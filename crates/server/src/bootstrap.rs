@@ -29,7 +29,7 @@ pub async fn ensure(
     for (name, description, perms) in builtin_roles() {
         if store.role_by_name(&tenant.id, name).await?.is_none() {
             store
-                .create_role(&tenant.id, name, description, &perms, true)
+                .create_builtin_role(&tenant.id, name, description, &perms)
                 .await?;
         }
     }

@@ -1,5 +1,5 @@
-//! The one place where errors become HTTP answers: `{"error": {"code", "message"}}` with the right
-//! status. Handlers return `Result<T, AppError>`; storage errors are logged and never leak details.
+//! The one place where errors become HTTP answers: `{"error": {"code", "message", "request_id"}}`
+//! with the right status. Handlers return `Result<T, AppError>`; storage errors are logged and never leak details.
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -62,11 +62,27 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-/// `code` is stable and machine-readable; `message` is for people.
+/// `code` is stable and machine-readable; `message` is for people; `request_id` is the id of the
+/// request (as in its `x-request-id` answer header) that the server's log lines carry.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl ErrorBody {
+    /// The body of an error answered outside `AppError`, with the current request's id.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: code.into(),
+                message: message.into(),
+                request_id: crate::request_id::current(),
+            },
+        }
+    }
 }
 
 impl AppError {
@@ -143,14 +159,9 @@ impl AppError {
         }
     }
 
-    /// The JSON body.
+    /// The JSON body (with the id of the request being served, if any).
     pub fn body(&self) -> ErrorBody {
-        ErrorBody {
-            error: ErrorDetail {
-                code: self.code().to_owned(),
-                message: self.to_string(),
-            },
-        }
+        ErrorBody::new(self.code(), self.to_string())
     }
 }
 

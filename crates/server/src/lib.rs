@@ -8,8 +8,10 @@
 //! - `ops`: health, metrics, the OpenAPI document, security headers.
 //! - `sessions/`: sessions, live sockets, the bus between nodes (in-process or NATS), node liveness.
 //!
-//! Run loop: `serve` opens the store (running migrations), ensures the tenant and first
-//! administrator, builds the router with `app`, and serves it on tokio, with TLS or without.
+//! Run loop: `prepare` opens the store (running migrations) and ensures the tenant and first
+//! administrator; `serve` builds the router with `app` and serves it on tokio, with TLS or
+//! without, until SIGTERM or Ctrl-C, then stops gracefully (`shutdown`). Every request runs in a
+//! span with its id (`request_id`).
 
 pub mod access;
 pub mod api;
@@ -27,8 +29,10 @@ pub mod ops;
 pub mod origin;
 pub mod ratelimit;
 pub mod request_body;
+pub mod request_id;
 pub mod secrets;
 pub mod sessions;
+pub mod shutdown;
 pub mod state;
 pub mod store;
 pub mod tls;
@@ -53,6 +57,10 @@ pub fn app(state: AppState) -> Router {
             "/ws/sessions/{id}",
             axum::routing::get(sessions::live::upgrade),
         )
+        .route(
+            assist_proto::channel::CHANNEL_PATH,
+            axum::routing::get(devices::channel::upgrade),
+        )
         .fallback(ops::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -69,6 +77,17 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             ops::observe,
         ))
+        // Every log line written while a request is served carries its id, method and path;
+        // its end is logged at debug level, a 5xx at error level.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(request_id::span)
+                .on_request(())
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG),
+                ),
+        )
+        .layer(axum::middleware::from_fn(request_id::assign))
         .with_state(state)
 }
 
@@ -123,8 +142,14 @@ async fn connect_bus(state: &AppState, url: Option<&str>) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// Serves on an already bound listener until the process ends, over TLS or plain HTTP as the
-/// configuration says.
+/// Serves on an already bound listener until SIGTERM or Ctrl-C, then stops gracefully
+/// (`shutdown`), over TLS or plain HTTP as the configuration says.
+pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::Result<()> {
+    serve_until(state, listener, shutdown::signal()).await
+}
+
+/// Serves on an already bound listener until `stop` completes, then stops accepting, drains
+/// (`shutdown::drain`) and returns.
 ///
 /// One accept loop for both: each accepted connection gets `TCP_NODELAY` (the live socket writes
 /// small frames that must leave at once; with Nagle on, a frame written while the previous one
@@ -132,7 +157,11 @@ async fn connect_bus(state: &AppState, url: Option<&str>) -> anyhow::Result<()> 
 /// handshake within `TLS_HANDSHAKE_TIMEOUT_SECS`, then HTTP/1.1 with upgrades (the live socket).
 /// HTTP/2 is not offered: nothing needs it (the live socket is an HTTP/1.1 upgrade), and the
 /// TLS stream (`tls::accept`) keeps no buffer while a connection is idle.
-pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::Result<()> {
+pub async fn serve_until(
+    state: AppState,
+    listener: std::net::TcpListener,
+    stop: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
     let config = state.config.clone();
     devices::spawn_sweeper(state.clone());
     tokio::spawn(sessions::run_sweeper(state.clone()));
@@ -142,7 +171,7 @@ pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::
         Some((cert, key)) => Some(tls::server_config(&cert, &key)?),
         None => None,
     };
-    let router = app(state);
+    let router = app(state.clone());
     let caps = connections::Caps::new(
         connections::total_cap(config.max_connections, descriptor_limit()),
         config.max_connections_per_address,
@@ -150,8 +179,13 @@ pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::
     let refusals = std::sync::Arc::new(tokio::sync::Semaphore::new(limits::MAX_REFUSALS_IN_FLIGHT));
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
+    tokio::pin!(stop);
     loop {
-        let (tcp, addr) = match listener.accept().await {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut stop => break,
+        };
+        let (tcp, addr) = match accepted {
             Ok(accepted) => accepted,
             Err(e) => {
                 accept_failed(e).await;
@@ -175,15 +209,16 @@ pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::
             },
         );
         let tls = tls.clone();
-        tokio::spawn(async move {
+        let stopping = state.shutdown.clone();
+        state.shutdown.spawn(async move {
             // Counted against the caps until the connection ends.
             let _admitted = admitted;
             match tls {
-                None => serve_connection(tcp, service).await,
+                None => serve_connection(tcp, service, &stopping).await,
                 Some(config) => {
                     let limit = std::time::Duration::from_secs(limits::TLS_HANDSHAKE_TIMEOUT_SECS);
                     match tokio::time::timeout(limit, tls::accept(tcp, config)).await {
-                        Ok(Ok(stream)) => serve_connection(stream, service).await,
+                        Ok(Ok(stream)) => serve_connection(stream, service, &stopping).await,
                         Ok(Err(e)) => tracing::debug!(%addr, error = %e, "TLS handshake failed"),
                         Err(_) => tracing::debug!(%addr, "TLS handshake timed out"),
                     }
@@ -191,6 +226,10 @@ pub async fn serve(state: AppState, listener: std::net::TcpListener) -> anyhow::
             }
         });
     }
+    // No new connections from here on: the listening socket closes.
+    drop(listener);
+    shutdown::drain(&state).await;
+    Ok(())
 }
 
 /// Answers a connection past a cap with 503 `too_many_connections` and closes it, within
@@ -212,11 +251,13 @@ fn refuse(
         let _permit = permit;
         let limit = std::time::Duration::from_secs(limits::REFUSAL_TIMEOUT_SECS);
         let answer = async {
+            // Not waited for when the node stops: these connections get no service anyway.
+            let stopping = shutdown::Shutdown::default();
             match tls {
-                None => serve_connection(tcp, service).await,
+                None => serve_connection(tcp, service, &stopping).await,
                 Some(config) => {
                     if let Ok(stream) = tls::accept(tcp, config).await {
-                        serve_connection(stream, service).await;
+                        serve_connection(stream, service, &stopping).await;
                     }
                 }
             }
@@ -232,8 +273,9 @@ fn descriptor_limit() -> Option<u64> {
     line.split_whitespace().nth(3)?.parse().ok()
 }
 
-/// Serves HTTP/1.1 (with upgrades, for the live socket) on one accepted connection until it ends.
-async fn serve_connection<I, S>(io: I, service: S)
+/// Serves HTTP/1.1 (with upgrades, for the live socket) on one accepted connection until it ends;
+/// once `stopping` has begun, it finishes the request under way (if any) and closes.
+async fn serve_connection<I, S>(io: I, service: S, stopping: &shutdown::Shutdown)
 where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     S: tower::Service<
@@ -247,7 +289,7 @@ where
 {
     let io = hyper_util::rt::TokioIo::new(io);
     let service = hyper_util::service::TowerToHyperService::new(service);
-    if let Err(e) = hyper::server::conn::http1::Builder::new()
+    let conn = hyper::server::conn::http1::Builder::new()
         // A client that does not send a request's whole head in time is closed, so that slow
         // senders cannot hold connections open (also between requests on a kept-alive one).
         .timer(hyper_util::rt::TokioTimer::new())
@@ -255,9 +297,16 @@ where
             limits::HTTP_HEADER_READ_TIMEOUT_SECS,
         ))
         .serve_connection(io, service)
-        .with_upgrades()
-        .await
-    {
+        .with_upgrades();
+    tokio::pin!(conn);
+    let ended = tokio::select! {
+        ended = conn.as_mut() => ended,
+        () = stopping.begun() => {
+            conn.as_mut().graceful_shutdown();
+            conn.await
+        }
+    };
+    if let Err(e) = ended {
         tracing::trace!(error = %e, "connection ended with an error");
     }
 }

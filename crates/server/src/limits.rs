@@ -87,6 +87,16 @@ pub const MAX_REFUSALS_IN_FLIGHT: usize = 256;
 pub const REFUSAL_TIMEOUT_SECS: u64 = 5;
 /// `Retry-After` of a 503 `too_many_connections`, in seconds.
 pub const CONNECTIONS_RETRY_AFTER_SECS: u64 = 5;
+/// Longest `x-request-id` taken from a client; a longer one (or one with other characters than
+/// letters, digits, `-`, `_`, `.` and `:`) is replaced by a fresh id.
+pub const MAX_REQUEST_ID_CHARS: usize = 64;
+/// How long a node that is told to stop (SIGTERM, Ctrl-C) waits for its requests in flight, its
+/// live sockets' goodbyes and its chat writer before it exits anyway.
+pub const SHUTDOWN_DRAIN_SECS: u64 = 10;
+/// How long a live socket of a stopping node waits, after its close frame, for the client's
+/// close frame; messages the client sent before it are still handled (at most
+/// `LIVE_CHAT_QUEUE` of them).
+pub const MOVING_CLOSE_WAIT_MS: u64 = 1_000;
 /// Lifetime of the self-signed certificate the server makes for itself (days).
 pub const SELF_SIGNED_CERT_DAYS: i64 = 365;
 /// The self-signed certificate is made anew at start when it ends within this many days.

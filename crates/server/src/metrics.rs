@@ -1,4 +1,5 @@
-//! Prometheus text metrics: requests by method and status, request latency, open WebSockets.
+//! Prometheus text metrics: requests by method and status, request latency, open WebSockets and
+//! device channels.
 //! Sessions by state are counted from the store when scraped.
 
 use std::collections::BTreeMap;
@@ -18,6 +19,8 @@ pub struct Metrics {
     latency_sum_micros: AtomicU64,
     /// Open WebSocket connections.
     pub open_websockets: AtomicI64,
+    /// Open device channels (not counted in `open_websockets`).
+    pub open_channels: AtomicI64,
 }
 
 impl Metrics {
@@ -76,6 +79,13 @@ impl Metrics {
             out,
             "assist_websockets_open {}",
             self.open_websockets.load(Ordering::Relaxed)
+        );
+        out.push_str("# HELP assist_device_channels_open Open device channels.\n");
+        out.push_str("# TYPE assist_device_channels_open gauge\n");
+        let _ = writeln!(
+            out,
+            "assist_device_channels_open {}",
+            self.open_channels.load(Ordering::Relaxed)
         );
         out.push_str("# HELP assist_sessions Remote help sessions by state.\n");
         out.push_str("# TYPE assist_sessions gauge\n");

@@ -57,10 +57,10 @@ pub async fn fail_fast(State(state): State<AppState>, req: Request, next: Next) 
     if state.store.reachable() || passes {
         return next.run(req).await;
     }
-    let body = serde_json::json!({"error": {
-        "code": "database_unavailable",
-        "message": "the database is unavailable; try again in a moment",
-    }});
+    let body = crate::error::ErrorBody::new(
+        "database_unavailable",
+        "the database is unavailable; try again in a moment",
+    );
     (
         axum::http::StatusCode::SERVICE_UNAVAILABLE,
         [(header::RETRY_AFTER, UNAVAILABLE_RETRY_AFTER_SECS)],
@@ -130,7 +130,8 @@ pub async fn method_not_allowed(req: Request, next: Next) -> Response {
     if res.status() == axum::http::StatusCode::METHOD_NOT_ALLOWED
         && res.headers().get(header::CONTENT_TYPE).is_none()
     {
-        let body = serde_json::json!({"error": {"code": "method_not_allowed", "message": "this method is not allowed here"}});
+        let body =
+            crate::error::ErrorBody::new("method_not_allowed", "this method is not allowed here");
         let mut out =
             (axum::http::StatusCode::METHOD_NOT_ALLOWED, axum::Json(body)).into_response();
         if let Some(allow) = res.headers().get(header::ALLOW) {

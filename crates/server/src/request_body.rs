@@ -65,10 +65,10 @@ async fn collect(body: Body, declared: usize) -> Result<Vec<u8>, Response> {
 
 /// 408: the body did not arrive in time.
 fn timed_out() -> Response {
-    let body = serde_json::json!({"error": {
-        "code": "body_timeout",
-        "message": format!("the request body did not arrive within {HTTP_BODY_READ_TIMEOUT_SECS} s"),
-    }});
+    let body = crate::error::ErrorBody::new(
+        "body_timeout",
+        format!("the request body did not arrive within {HTTP_BODY_READ_TIMEOUT_SECS} s"),
+    );
     (StatusCode::REQUEST_TIMEOUT, axum::Json(body)).into_response()
 }
 

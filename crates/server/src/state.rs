@@ -5,6 +5,7 @@ use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
 use crate::sessions::chat::ChatWriter;
 use crate::sessions::hub::Hub;
+use crate::shutdown::Shutdown;
 use crate::store::Store;
 use crate::store::tenants::Settings;
 use std::sync::{Arc, Mutex};
@@ -32,6 +33,8 @@ pub struct Inner {
     pub chat: ChatWriter,
     /// The tenant settings, read at most every `SETTINGS_CACHE_MS`.
     pub settings_cache: Mutex<Option<(Instant, Settings)>>,
+    /// The signal that this node stops, and the work it waits for first (`shutdown`).
+    pub shutdown: Shutdown,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
             hub,
             chat,
             settings_cache: Mutex::new(None),
+            shutdown: Shutdown::default(),
         }))
     }
 }

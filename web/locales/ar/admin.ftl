@@ -128,6 +128,10 @@ device-new-session = جلسة مساعدة عن بُعد جديدة
 device-agent-version = إصدار الوكيل
 device-enrolled = تاريخ التسجيل
 device-retired = تاريخ الإيقاف
+device-connection = اتصال الوكيل
+device-online-since = متصل منذ
+device-offline-since = غير متصل منذ
+device-never-connected = لم يتصل قط
 
 reports-from = من
 reports-to = إلى

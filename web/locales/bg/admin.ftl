@@ -128,6 +128,10 @@ device-new-session = Нова сесия за отдалечена помощ
 device-agent-version = Версия на агента
 device-enrolled = Регистрирано
 device-retired = Изведено от употреба
+device-connection = Връзка с агента
+device-online-since = Онлайн от
+device-offline-since = Офлайн от
+device-never-connected = Никога не се е свързвал
 
 reports-from = От
 reports-to = До

@@ -128,6 +128,10 @@ device-new-session = Nová relace vzdálené pomoci
 device-agent-version = Verze agenta
 device-enrolled = Registrováno
 device-retired = Vyřazeno
+device-connection = Připojení agenta
+device-online-since = Online od
+device-offline-since = Offline od
+device-never-connected = Nikdy nepřipojeno
 
 reports-from = Od
 reports-to = Do

@@ -128,6 +128,10 @@ device-new-session = Ny fjernhjælpssession
 device-agent-version = Agentversion
 device-enrolled = Tilmeldt
 device-retired = Udfaset
+device-connection = Agentforbindelse
+device-online-since = Online siden
+device-offline-since = Offline siden
+device-never-connected = Aldrig forbundet
 
 reports-from = Fra
 reports-to = Til

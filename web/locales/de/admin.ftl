@@ -128,6 +128,10 @@ device-new-session = Neue Remotehilfesitzung
 device-agent-version = Agent-Version
 device-enrolled = Registriert
 device-retired = Außer Betrieb genommen
+device-connection = Agent-Verbindung
+device-online-since = Online seit
+device-offline-since = Offline seit
+device-never-connected = Nie verbunden
 
 reports-from = Von
 reports-to = Bis

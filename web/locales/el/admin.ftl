@@ -128,6 +128,10 @@ device-new-session = Νέα συνεδρία απομακρυσμένης βοή
 device-agent-version = Έκδοση πράκτορα
 device-enrolled = Εγγραφή
 device-retired = Απόσυρση
+device-connection = Σύνδεση πράκτορα
+device-online-since = Συνδεδεμένη από
+device-offline-since = Εκτός σύνδεσης από
+device-never-connected = Δεν συνδέθηκε ποτέ
 
 reports-from = Από
 reports-to = Έως

@@ -128,6 +128,10 @@ device-new-session = New remote help session
 device-agent-version = Agent version
 device-enrolled = Enrolled
 device-retired = Retired
+device-connection = Agent connection
+device-online-since = Online since
+device-offline-since = Offline since
+device-never-connected = Never connected
 
 reports-from = From
 reports-to = To

@@ -128,6 +128,10 @@ device-new-session = Nueva sesión de asistencia remota
 device-agent-version = Versión del agente
 device-enrolled = Inscrito
 device-retired = Retirado
+device-connection = Conexión del agente
+device-online-since = En línea desde
+device-offline-since = Sin conexión desde
+device-never-connected = Nunca conectado
 
 reports-from = Desde
 reports-to = Hasta

@@ -128,6 +128,10 @@ device-new-session = Uus kaugabiseanss
 device-agent-version = Agendi versioon
 device-enrolled = Registreeritud
 device-retired = Kasutusest kõrvaldatud
+device-connection = Agendi ühendus
+device-online-since = Võrgus alates
+device-offline-since = Võrgust väljas alates
+device-never-connected = Pole kunagi ühendatud
 
 reports-from = Alates
 reports-to = Kuni

@@ -128,6 +128,10 @@ device-new-session = Uusi etätuki-istunto
 device-agent-version = Agentin versio
 device-enrolled = Rekisteröity
 device-retired = Poistettu käytöstä
+device-connection = Agentin yhteys
+device-online-since = Verkossa alkaen
+device-offline-since = Poissa verkosta alkaen
+device-never-connected = Ei koskaan yhdistetty
 
 reports-from = Alkaen
 reports-to = Päättyen

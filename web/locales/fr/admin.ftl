@@ -128,6 +128,10 @@ device-new-session = Nouvelle session d’assistance à distance
 device-agent-version = Version de l’agent
 device-enrolled = Inscrit le
 device-retired = Retiré le
+device-connection = Connexion de l’agent
+device-online-since = En ligne depuis
+device-offline-since = Hors ligne depuis
+device-never-connected = Jamais connecté
 
 reports-from = Du
 reports-to = Au

@@ -128,6 +128,10 @@ device-new-session = סשן עזרה מרחוק חדש
 device-agent-version = גרסת הסוכן
 device-enrolled = נרשם
 device-retired = הוצא משימוש
+device-connection = חיבור הסוכן
+device-online-since = מחובר מאז
+device-offline-since = מנותק מאז
+device-never-connected = מעולם לא התחבר
 
 reports-from = מתאריך
 reports-to = עד תאריך

@@ -128,6 +128,10 @@ device-new-session = Nova sesija pomoći na daljinu
 device-agent-version = Verzija agenta
 device-enrolled = Registriran
 device-retired = Povučen iz upotrebe
+device-connection = Veza agenta
+device-online-since = Na mreži od
+device-offline-since = Izvan mreže od
+device-never-connected = Nikad povezan
 
 reports-from = Od
 reports-to = Do

@@ -128,6 +128,10 @@ device-new-session = Új távsegítségi munkamenet
 device-agent-version = Ügynök verziója
 device-enrolled = Regisztrálva
 device-retired = Kivonva
+device-connection = Ügynökkapcsolat
+device-online-since = Online ekkor óta:
+device-offline-since = Offline ekkor óta:
+device-never-connected = Soha nem kapcsolódott
 
 reports-from = Kezdete
 reports-to = Vége

@@ -128,6 +128,10 @@ device-new-session = Nuova sessione di assistenza remota
 device-agent-version = Versione dell’agente
 device-enrolled = Registrato il
 device-retired = Dismesso il
+device-connection = Connessione dell’agente
+device-online-since = Online da
+device-offline-since = Offline da
+device-never-connected = Mai connesso
 
 reports-from = Dal
 reports-to = Al

@@ -128,6 +128,10 @@ device-new-session = 新しいリモート ヘルプ セッション
 device-agent-version = エージェントのバージョン
 device-enrolled = 登録日時
 device-retired = 廃止日時
+device-connection = エージェント接続
+device-online-since = オンライン（開始時刻）
+device-offline-since = オフライン（開始時刻）
+device-never-connected = 未接続
 
 reports-from = 開始日
 reports-to = 終了日

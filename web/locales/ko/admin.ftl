@@ -128,6 +128,10 @@ device-new-session = 새 원격 도움 세션
 device-agent-version = 에이전트 버전
 device-enrolled = 등록 날짜
 device-retired = 사용 중지 날짜
+device-connection = 에이전트 연결
+device-online-since = 온라인 시작 시각
+device-offline-since = 오프라인 시작 시각
+device-never-connected = 연결된 적 없음
 
 reports-from = 시작일
 reports-to = 종료일

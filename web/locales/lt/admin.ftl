@@ -128,6 +128,10 @@ device-new-session = Naujas nuotolinės pagalbos seansas
 device-agent-version = Agento versija
 device-enrolled = Užregistruotas
 device-retired = Nebenaudojamas nuo
+device-connection = Agento ryšys
+device-online-since = Prisijungęs nuo
+device-offline-since = Atsijungęs nuo
+device-never-connected = Niekada neprisijungė
 
 reports-from = Nuo
 reports-to = Iki

@@ -128,6 +128,10 @@ device-new-session = Jauna attālās palīdzības sesija
 device-agent-version = Aģenta versija
 device-enrolled = Reģistrēta
 device-retired = Izņemta no lietošanas
+device-connection = Aģenta savienojums
+device-online-since = Tiešsaistē kopš
+device-offline-since = Bezsaistē kopš
+device-never-connected = Nekad nav savienots
 
 reports-from = No
 reports-to = Līdz

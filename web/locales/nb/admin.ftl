@@ -128,6 +128,10 @@ device-new-session = Ny fjernhjelpsøkt
 device-agent-version = Agentversjon
 device-enrolled = Registrert
 device-retired = Pensjonert
+device-connection = Agenttilkobling
+device-online-since = Tilkoblet siden
+device-offline-since = Frakoblet siden
+device-never-connected = Aldri tilkoblet
 
 reports-from = Fra
 reports-to = Til

@@ -128,6 +128,10 @@ device-new-session = Nieuwe sessie voor hulp op afstand
 device-agent-version = Agentversie
 device-enrolled = Ingeschreven
 device-retired = Buiten gebruik
+device-connection = Agentverbinding
+device-online-since = Online sinds
+device-offline-since = Offline sinds
+device-never-connected = Nooit verbonden
 
 reports-from = Van
 reports-to = Tot

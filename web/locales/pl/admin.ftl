@@ -128,6 +128,10 @@ device-new-session = Nowa sesja pomocy zdalnej
 device-agent-version = Wersja agenta
 device-enrolled = Zarejestrowane
 device-retired = Wycofane
+device-connection = Połączenie agenta
+device-online-since = Online od
+device-offline-since = Offline od
+device-never-connected = Nigdy nie połączono
 
 reports-from = Od
 reports-to = Do

@@ -128,6 +128,10 @@ device-new-session = Nova sessão de ajuda remota
 device-agent-version = Versão do agente
 device-enrolled = Inscrito
 device-retired = Retirado
+device-connection = Conexão do agente
+device-online-since = Online desde
+device-offline-since = Offline desde
+device-never-connected = Nunca conectado
 
 reports-from = De
 reports-to = Até

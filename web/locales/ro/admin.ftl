@@ -128,6 +128,10 @@ device-new-session = Sesiune nouă de asistență la distanță
 device-agent-version = Versiunea agentului
 device-enrolled = Înscris
 device-retired = Retras
+device-connection = Conexiunea agentului
+device-online-since = Online din
+device-offline-since = Offline din
+device-never-connected = Niciodată conectat
 
 reports-from = De la
 reports-to = Până la

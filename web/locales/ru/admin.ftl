@@ -128,6 +128,10 @@ device-new-session = Новый сеанс удалённой помощи
 device-agent-version = Версия агента
 device-enrolled = Зарегистрировано
 device-retired = Выведено из эксплуатации
+device-connection = Подключение агента
+device-online-since = В сети с
+device-offline-since = Не в сети с
+device-never-connected = Ни разу не подключался
 
 reports-from = С
 reports-to = По

@@ -128,6 +128,10 @@ device-new-session = Nová relácia vzdialenej pomoci
 device-agent-version = Verzia agenta
 device-enrolled = Zaregistrované
 device-retired = Vyradené
+device-connection = Pripojenie agenta
+device-online-since = Online od
+device-offline-since = Offline od
+device-never-connected = Nikdy nepripojené
 
 reports-from = Od
 reports-to = Do

@@ -128,6 +128,10 @@ device-new-session = Nova seja pomoči na daljavo
 device-agent-version = Različica agenta
 device-enrolled = Včlanjeno
 device-retired = Umaknjeno iz uporabe
+device-connection = Povezava agenta
+device-online-since = Povezan od
+device-offline-since = Brez povezave od
+device-never-connected = Nikoli povezan
 
 reports-from = Od
 reports-to = Do

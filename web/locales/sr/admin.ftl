@@ -128,6 +128,10 @@ device-new-session = Нова сесија помоћи на даљину
 device-agent-version = Верзија агента
 device-enrolled = Регистрован
 device-retired = Повучен из употребе
+device-connection = Веза агента
+device-online-since = На мрежи од
+device-offline-since = Ван мреже од
+device-never-connected = Никада повезан
 
 reports-from = Од
 reports-to = До

@@ -128,6 +128,10 @@ device-new-session = Ny fjärrhjälpssession
 device-agent-version = Agentversion
 device-enrolled = Registrerad
 device-retired = Tillbakadragen
+device-connection = Agentanslutning
+device-online-since = Online sedan
+device-offline-since = Offline sedan
+device-never-connected = Aldrig ansluten
 
 reports-from = Från
 reports-to = Till

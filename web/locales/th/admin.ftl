@@ -128,6 +128,10 @@ device-new-session = เซสชันความช่วยเหลือ�
 device-agent-version = เวอร์ชันเอเจนต์
 device-enrolled = ลงทะเบียนแล้ว
 device-retired = เลิกใช้แล้ว
+device-connection = การเชื่อมต่อของเอเจนต์
+device-online-since = ออนไลน์ตั้งแต่
+device-offline-since = ออฟไลน์ตั้งแต่
+device-never-connected = ไม่เคยเชื่อมต่อ
 
 reports-from = ตั้งแต่
 reports-to = ถึง

@@ -128,6 +128,10 @@ device-new-session = Yeni uzaktan yardım oturumu
 device-agent-version = Aracı sürümü
 device-enrolled = Kayıtlı
 device-retired = Kullanımdan kaldırıldı
+device-connection = Ajan bağlantısı
+device-online-since = Şu zamandan beri çevrimiçi:
+device-offline-since = Şu zamandan beri çevrimdışı:
+device-never-connected = Hiç bağlanmadı
 
 reports-from = Başlangıç
 reports-to = Bitiş

@@ -128,6 +128,10 @@ device-new-session = Новий сеанс віддаленої допомоги
 device-agent-version = Версія агента
 device-enrolled = Зареєстровано
 device-retired = Виведено з експлуатації
+device-connection = З’єднання агента
+device-online-since = В мережі з
+device-offline-since = Не в мережі з
+device-never-connected = Жодного разу не підключався
 
 reports-from = З
 reports-to = По

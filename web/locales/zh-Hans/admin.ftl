@@ -128,6 +128,10 @@ device-new-session = 新建远程协助会话
 device-agent-version = 代理版本
 device-enrolled = 已注册
 device-retired = 已停用
+device-connection = 代理连接
+device-online-since = 在线起始于
+device-offline-since = 离线起始于
+device-never-connected = 从未连接
 
 reports-from = 从
 reports-to = 至

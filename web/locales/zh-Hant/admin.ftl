@@ -128,6 +128,10 @@ device-new-session = 新增遠端協助工作階段
 device-agent-version = 代理程式版本
 device-enrolled = 已註冊
 device-retired = 已淘汰
+device-connection = 代理程式連線
+device-online-since = 上線起始於
+device-offline-since = 離線起始於
+device-never-connected = 從未連線
 
 reports-from = 從
 reports-to = 至

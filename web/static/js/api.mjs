@@ -4,10 +4,12 @@
 
 /** An error answer of the API (status 0 and code `network` when the server was not reached). */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, retryAfter = null) {
     super(message);
     this.status = status;
     this.code = code;
+    /** Seconds until trying again makes sense (the answer's `Retry-After`), or null. */
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -42,7 +44,8 @@ export async function api(method, path, body) {
   }
   if (!res.ok) {
     const err = (data && data.error) || {};
-    throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText);
+    const wait = Number.parseInt(res.headers.get('Retry-After') || '', 10);
+    throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, Number.isFinite(wait) ? wait : null);
   }
   return data;
 }

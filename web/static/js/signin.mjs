@@ -18,6 +18,9 @@ function start() {
   const submit = form.querySelector('button[type="submit"]');
   const label = submit.textContent;
   load();
+  // The button is disabled in the page until this handler exists: Enter or a click before the
+  // script ran would otherwise submit the form natively.
+  submit.disabled = false;
 
   function showError(text, focus) {
     error.textContent = text;

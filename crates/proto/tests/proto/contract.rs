@@ -382,6 +382,7 @@ fn the_web_apps_constants_are_protos() {
     assert_eq!(number("HEARTBEAT_INTERVAL_MS"), HEARTBEAT_INTERVAL_MS);
     assert_eq!(number("LOST_AFTER_MS"), LOST_AFTER_MS);
     assert_eq!(number("RESUME_GRACE_MS"), RESUME_GRACE_MS);
+    assert_eq!(number("CLOSE_MOVING"), i64::from(CLOSE_MOVING));
     let terminal: Vec<String> =
         serde_json::from_str(&js_const("TERMINAL_STATES").replace('\'', "\"")).unwrap();
     let want: Vec<String> = StateName::TERMINAL.iter().map(|s| s.to_string()).collect();

@@ -77,7 +77,7 @@ fn enum_schemas_list_the_wire_names() {
     );
     assert_eq!(
         enum_values(&schemas["PresenceStatus"]),
-        sorted(["online", "left", "lost"])
+        sorted(["online", "left", "lost", "moving"])
     );
     assert_eq!(
         enum_values(&schemas["StateName"]),

@@ -131,6 +131,7 @@ fn server_messages_match_the_contract() {
         (Role::Helper, PresenceStatus::Online),
         (Role::Helper, PresenceStatus::Lost),
         (Role::Sharer, PresenceStatus::Online),
+        (Role::Sharer, PresenceStatus::Moving),
     ] {
         assert_server_shape(
             ServerMessage::Presence { role, status },

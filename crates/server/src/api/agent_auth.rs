@@ -16,6 +16,8 @@ use crate::limits::*;
 use crate::ratelimit::Limit;
 use crate::secrets::{hash_token, new_token};
 use crate::state::AppState;
+use crate::store::tokens::NewApiToken;
+use crate::store::users::User;
 use crate::validate;
 use axum::extract::State;
 
@@ -63,7 +65,9 @@ async fn agent_token(
             return Err(audit::rate_limited(&state, who, None, addr, "agent_code", r).await);
         }
     };
-    match exchange(&state, addr, req).await {
+    // The account, once the code names one: a refusal after that names who was refused.
+    let mut who: Option<User> = None;
+    match exchange(&state, addr, req, &mut who).await {
         Ok(t) => {
             state.limiter.give_back(attempt).await;
             Ok(Json(t))
@@ -75,8 +79,8 @@ async fn agent_token(
             } else {
                 audit::anonymous(
                     &state,
-                    "single sign-on",
-                    None,
+                    who.as_ref().map_or("single sign-on", |u| u.email.as_str()),
+                    who.as_ref().map(|u| u.id.as_str()),
                     addr,
                     "auth.agent_code_refused",
                     json!({"reason": e.code(), "detail": e.to_string()}),
@@ -92,6 +96,7 @@ async fn exchange(
     state: &AppState,
     addr: ClientAddr,
     req: AgentTokenRequest,
+    who: &mut Option<User>,
 ) -> ApiResult<AgentToken> {
     let code = req.code.trim();
     if code.is_empty() || code.len() > MAX_AGENT_CODE_CHARS {
@@ -117,13 +122,12 @@ async fn exchange(
         .take_agent_code(&state.tenant_id, &hash_token(code))
         .await?
         .ok_or_else(|| refused("unknown, used or expired sign-in code"))?;
+    *who = state.store.user(&state.tenant_id, &found.user_id).await?;
     if !agent_sso::verifier_matches(&req.code_verifier, &found.challenge) {
         return Err(refused("the code verifier does not match this sign-in"));
     }
-    let user = state
-        .store
-        .user(&state.tenant_id, &found.user_id)
-        .await?
+    let user = who
+        .clone()
         .ok_or_else(|| refused("the account no longer exists"))?;
     if user.disabled {
         return Err(AppError::forbidden(
@@ -142,17 +146,25 @@ async fn exchange(
     let expires_at = now_ms() + days * 86_400_000;
     let info = state
         .store
-        .create_api_token(&user.id, &name, &hash_token(&token), Some(expires_at))
+        .create_api_token(
+            &state.tenant_id,
+            &user.id,
+            &NewApiToken {
+                name: &name,
+                token_hash: &hash_token(&token),
+                expires_at: Some(expires_at),
+            },
+            |t| {
+                audit::unauthenticated(
+                    &user.email,
+                    Some(&user.id),
+                    addr,
+                    "token.created",
+                    json!({"name": name, "days": days, "via": "agent_sso", "token_id": t.id}),
+                )
+            },
+        )
         .await?;
-    audit::anonymous(
-        state,
-        &user.email,
-        Some(&user.id),
-        addr,
-        "token.created",
-        json!({"name": name, "days": days, "via": "agent_sso", "token_id": info.id}),
-    )
-    .await?;
     Ok(AgentToken {
         token,
         token_id: info.id,

@@ -277,15 +277,27 @@ async fn logout(
     who: Authed,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    if who.via == Via::Cookie {
-        let mut parts = axum::http::Request::new(()).into_parts().0;
-        parts.headers = headers;
-        if let Some(token) = crate::auth::extract::cookie(&parts, SESSION_COOKIE) {
-            state.store.delete_web_session(&hash_token(&token)).await?;
+    let entry = audit::entry(&who, "auth.sign_out", None, json!({}));
+    let cookie = (who.via == Via::Cookie)
+        .then(|| {
+            let mut parts = axum::http::Request::new(()).into_parts().0;
+            parts.headers = headers;
+            crate::auth::extract::cookie(&parts, SESSION_COOKIE)
+        })
+        .flatten();
+    // The sign-in session ends together with its audit entry.
+    match cookie {
+        Some(token) => {
+            state
+                .store
+                .delete_web_session(&state.tenant_id, &hash_token(&token), Some(&entry))
+                .await?
         }
+        None => state.store.audit(&state.tenant_id, &entry).await?,
+    }
+    if who.via == Via::Cookie {
         crate::sessions::revoke::signed_out(&state, &who.user.id, &who.credential).await?;
     }
-    audit::by(&state, &who, "auth.sign_out", None, json!({})).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut()
         .insert(header::SET_COOKIE, session_cookie(&state, "", 0));

@@ -100,6 +100,12 @@ async fn checked(state: &AppState, body: PolicyBody) -> ApiResult<PolicyInput> {
     })
 }
 
+/// What a policy's audit entries say of it.
+fn summary(p: &CompliancePolicy) -> serde_json::Value {
+    json!({"name": p.name, "enabled": p.enabled, "all_devices": p.all_devices,
+           "group_ids": p.group_ids, "rules": p.rules})
+}
+
 fn name_taken() -> AppError {
     AppError::conflict(
         ErrorCode::NameTaken,
@@ -127,18 +133,11 @@ async fn create_policy(
     let input = checked(&state, body).await?;
     let policy = state
         .store
-        .save_policy(&state.tenant_id, None, &input, now_ms())
+        .save_policy(&state.tenant_id, None, &input, now_ms(), |p| {
+            audit::entry(&who, "compliance_policy.created", Some(&p.id), summary(p))
+        })
         .await?
         .ok_or_else(name_taken)?;
-    audit::by(
-        &state,
-        &who,
-        "compliance_policy.created",
-        Some(&policy.id),
-        json!({"name": policy.name, "enabled": policy.enabled, "all_devices": policy.all_devices,
-               "group_ids": policy.group_ids, "rules": policy.rules}),
-    )
-    .await?;
     devices::recompute_all(&state.store, &state.tenant_id).await?;
     Ok((StatusCode::CREATED, Json(policy)))
 }
@@ -183,18 +182,11 @@ async fn replace_policy(
     }
     let policy = state
         .store
-        .save_policy(&state.tenant_id, Some(&id), &input, now_ms())
+        .save_policy(&state.tenant_id, Some(&id), &input, now_ms(), |p| {
+            audit::entry(&who, "compliance_policy.updated", Some(&p.id), summary(p))
+        })
         .await?
         .ok_or_else(name_taken)?;
-    audit::by(
-        &state,
-        &who,
-        "compliance_policy.updated",
-        Some(&id),
-        json!({"name": policy.name, "enabled": policy.enabled, "all_devices": policy.all_devices,
-               "group_ids": policy.group_ids, "rules": policy.rules}),
-    )
-    .await?;
     devices::recompute_all(&state.store, &state.tenant_id).await?;
     Ok(Json(policy))
 }
@@ -210,17 +202,19 @@ async fn delete_policy(
     let Some(policy) = state.store.policy(&state.tenant_id, &id).await? else {
         return Err(AppError::NotFound("compliance policy"));
     };
-    if !state.store.delete_policy(&state.tenant_id, &id).await? {
-        return Err(AppError::NotFound("compliance policy"));
-    }
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "compliance_policy.deleted",
         Some(&id),
         json!({"name": policy.name}),
-    )
-    .await?;
+    );
+    if !state
+        .store
+        .delete_policy(&state.tenant_id, &id, &entry)
+        .await?
+    {
+        return Err(AppError::NotFound("compliance policy"));
+    }
     devices::recompute_all(&state.store, &state.tenant_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

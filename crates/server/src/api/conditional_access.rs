@@ -205,19 +205,18 @@ async fn create_policy(
     }
     let policy = state
         .store
-        .create_ca_policy(&state.tenant_id, &fields)
+        .create_ca_policy(&state.tenant_id, &fields, |p| {
+            audit::entry(
+                &who,
+                "conditional_access.policy_created",
+                Some(&p.id),
+                summary(&fields),
+            )
+        })
         .await?
         .ok_or_else(|| {
             AppError::conflict(ErrorCode::NameTaken, "a policy with this name exists")
         })?;
-    audit::by(
-        &state,
-        &who,
-        "conditional_access.policy_created",
-        Some(&policy.id),
-        summary(&fields),
-    )
-    .await?;
     Ok((StatusCode::CREATED, Json(policy)))
 }
 
@@ -271,9 +270,15 @@ async fn update_policy(
         ));
     }
     // A concurrent rename to the same name trips the unique index: report it as the conflict it is.
+    let entry = audit::entry(
+        &who,
+        "conditional_access.policy_updated",
+        Some(&id),
+        summary(&fields),
+    );
     let updated = match state
         .store
-        .update_ca_policy(&state.tenant_id, &id, &fields)
+        .update_ca_policy(&state.tenant_id, &id, &fields, &entry)
         .await
     {
         Ok(done) => done,
@@ -288,14 +293,6 @@ async fn update_policy(
     if !updated {
         return Err(AppError::NotFound("policy"));
     }
-    audit::by(
-        &state,
-        &who,
-        "conditional_access.policy_updated",
-        Some(&id),
-        summary(&fields),
-    )
-    .await?;
     state
         .store
         .ca_policy(&state.tenant_id, &id)
@@ -316,17 +313,19 @@ async fn delete_policy(
     let Some(current) = state.store.ca_policy(&state.tenant_id, &id).await? else {
         return Err(AppError::NotFound("policy"));
     };
-    if !state.store.delete_ca_policy(&state.tenant_id, &id).await? {
-        return Err(AppError::NotFound("policy"));
-    }
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "conditional_access.policy_deleted",
         Some(&id),
         json!({"name": current.name}),
-    )
-    .await?;
+    );
+    if !state
+        .store
+        .delete_ca_policy(&state.tenant_id, &id, &entry)
+        .await?
+    {
+        return Err(AppError::NotFound("policy"));
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

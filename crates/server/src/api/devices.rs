@@ -15,7 +15,7 @@ use crate::devices::{self, VerifiedDevice, compliance};
 use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
 use crate::state::AppState;
-use crate::store::devices::{Device, DeviceFilter, DeviceSession, Retirement};
+use crate::store::devices::{Device, DeviceChange, DeviceFilter, DeviceSession, Retirement};
 use crate::validate;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -266,22 +266,22 @@ async fn update_device(
         .update_device(
             &state.tenant_id,
             &id,
-            name.as_deref(),
-            primary,
-            reported.as_deref(),
+            &DeviceChange {
+                name: name.as_deref(),
+                primary_user: primary,
+                reported_user_id: reported.as_deref(),
+            },
+            &audit::entry(
+                &who,
+                "device.updated",
+                Some(&id),
+                json!({"name": name, "primary_user_id": req.primary_user_id}),
+            ),
         )
         .await?
     {
         return Err(AppError::NotFound("device"));
     }
-    audit::by(
-        &state,
-        &who,
-        "device.updated",
-        Some(&id),
-        json!({"name": name, "primary_user_id": req.primary_user_id}),
-    )
-    .await?;
     get_device(State(state), who.0, Path(id)).await
 }
 
@@ -302,7 +302,17 @@ async fn retire_device(
         .ok_or(AppError::NotFound("device"))?;
     if !state
         .store
-        .retire_device(&state.tenant_id, &id, now_ms())
+        .retire_device(
+            &state.tenant_id,
+            &id,
+            now_ms(),
+            &audit::entry(
+                &who,
+                "device.retired",
+                Some(&id),
+                json!({"name": device.name}),
+            ),
+        )
         .await?
     {
         return Err(AppError::conflict(
@@ -310,14 +320,8 @@ async fn retire_device(
             "the device is already retired",
         ));
     }
-    audit::by(
-        &state,
-        &who,
-        "device.retired",
-        Some(&id),
-        json!({"name": device.name}),
-    )
-    .await?;
+    // Its channel, on whichever node holds it, closes at once.
+    devices::channel::close_retired(&state, &id).await;
     state
         .store
         .device(&state.tenant_id, &id)
@@ -335,7 +339,16 @@ async fn check_in(
     SignedByDevice(device): SignedByDevice,
     Json(report): Json<Report>,
 ) -> ApiResult<Json<CheckedIn>> {
-    let report = facts::check(&report)?;
+    record_check_in(&state, &device.id, &report).await.map(Json)
+}
+
+/// Records a verified device's check-in (over REST or its channel) and answers its compliance.
+pub(crate) async fn record_check_in(
+    state: &AppState,
+    device_id: &str,
+    report: &Report,
+) -> ApiResult<CheckedIn> {
+    let report = facts::check(report)?;
     let reported = match &report.primary_user {
         Some(login) => state.store.user_for_login(&state.tenant_id, login).await?,
         None => None,
@@ -344,7 +357,7 @@ async fn check_in(
         .store
         .record_check_in(
             &state.tenant_id,
-            &device.id,
+            device_id,
             &report,
             reported.as_deref(),
             now_ms(),
@@ -356,15 +369,15 @@ async fn check_in(
             "this device was retired; enroll it again",
         ));
     }
-    let device = devices::refresh(&state.store, &state.tenant_id, &device.id)
+    let device = devices::refresh(&state.store, &state.tenant_id, device_id)
         .await?
         .ok_or(AppError::NotFound("device"))?;
-    Ok(Json(CheckedIn {
+    Ok(CheckedIn {
         device_id: device.id,
         compliance: device.compliance,
         reasons: device.compliance_reasons,
         next_check_in_secs: CHECK_IN_INTERVAL_SECS,
-    }))
+    })
 }
 
 /// The enrolled device that signed the request; without one the answer is a 401, before the body

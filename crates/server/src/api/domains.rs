@@ -45,19 +45,13 @@ async fn add_domain(
     let domain = validate::domain_name(&req.domain)?;
     let d = state
         .store
-        .add_domain(&state.tenant_id, &domain)
+        .add_domain(&state.tenant_id, &domain, |d| {
+            audit::entry(&who, "domain.added", Some(&d.id), json!({"domain": domain}))
+        })
         .await?
         .ok_or_else(|| {
             AppError::conflict(ErrorCode::DomainExists, "this domain is already verified")
         })?;
-    audit::by(
-        &state,
-        &who,
-        "domain.added",
-        Some(&d.id),
-        json!({"domain": domain}),
-    )
-    .await?;
     Ok((StatusCode::CREATED, Json(d)))
 }
 
@@ -69,9 +63,13 @@ async fn delete_domain(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
-    if !state.store.delete_domain(&state.tenant_id, &id).await? {
+    let entry = audit::entry(&who, "domain.removed", Some(&id), json!({}));
+    if !state
+        .store
+        .delete_domain(&state.tenant_id, &id, &entry)
+        .await?
+    {
         return Err(AppError::NotFound("domain"));
     }
-    audit::by(&state, &who, "domain.removed", Some(&id), json!({})).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -122,16 +122,16 @@ async fn create_token(
                 created_by: Some(&who.user.id),
             },
             now,
+            |t| {
+                audit::entry(
+                    &who,
+                    "enrollment_token.created",
+                    Some(&t.id),
+                    json!({"name": name, "hours": hours, "max_uses": max_uses, "user_id": req.user_id}),
+                )
+            },
         )
         .await?;
-    audit::by(
-        &state,
-        &who,
-        "enrollment_token.created",
-        Some(&info.id),
-        json!({"name": name, "hours": hours, "max_uses": max_uses, "user_id": req.user_id}),
-    )
-    .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedEnrollmentToken { info, token }),
@@ -147,21 +147,14 @@ async fn revoke_token(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
+    let entry = audit::entry(&who, "enrollment_token.revoked", Some(&id), json!({}));
     if !state
         .store
-        .revoke_enrollment_token(&state.tenant_id, &id, now_ms())
+        .revoke_enrollment_token(&state.tenant_id, &id, now_ms(), &entry)
         .await?
     {
         return Err(AppError::NotFound("enrollment token"));
     }
-    audit::by(
-        &state,
-        &who,
-        "enrollment_token.revoked",
-        Some(&id),
-        json!({}),
-    )
-    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -238,9 +231,23 @@ async fn enroll_with_token(
                 reported_user_id: reported_user.as_deref(),
                 now: now_ms(),
             },
+            |device, token| AuditEntry {
+                actor_id: None,
+                actor: format!("device {}", device.name),
+                action: "device.enrolled".into(),
+                target: Some(device.id.clone()),
+                address: addr.0.map(|a| a.to_string()),
+                detail: json!({
+                    "name": device.name,
+                    "enrollment_token_id": token.id,
+                    "enrollment_token": token.name,
+                    "os": format!("{} {}", device.os_name, device.os_version).trim(),
+                    "primary_user_id": device.primary_user_id,
+                }),
+            },
         )
         .await?;
-    let (device, token) = match outcome {
+    let (device, _) = match outcome {
         Ok(ok) => ok,
         Err(why) => {
             let (code, message) = match why {
@@ -279,26 +286,6 @@ async fn enroll_with_token(
             return Err(AppError::auth_failed(code, message));
         }
     };
-    state
-        .store
-        .audit(
-            &state.tenant_id,
-            &AuditEntry {
-                actor_id: None,
-                actor: format!("device {}", device.name),
-                action: "device.enrolled".into(),
-                target: Some(device.id.clone()),
-                address: addr.0.map(|a| a.to_string()),
-                detail: json!({
-                    "name": device.name,
-                    "enrollment_token_id": token.id,
-                    "enrollment_token": token.name,
-                    "os": format!("{} {}", device.os_name, device.os_version).trim(),
-                    "primary_user_id": device.primary_user_id,
-                }),
-            },
-        )
-        .await?;
     let device = devices::refresh(&state.store, &state.tenant_id, &device.id)
         .await?
         .unwrap_or(device);

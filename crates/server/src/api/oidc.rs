@@ -27,6 +27,7 @@ use crate::state::AppState;
 use crate::store::oidc::{AgentCode, AgentReturn, OidcSettings, PendingLogin};
 use crate::store::users::{NewUser, User, UserUpdate};
 use crate::validate;
+use crate::web::{Visitor, signin};
 use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -91,7 +92,11 @@ pub struct OidcSettingsBody {
     /// Email domains allowed to sign in; empty: any.
     #[serde(default)]
     pub allowed_domains: Vec<String>,
-    pub button_label: Option<String>,
+    /// The sign-in button's text: absent keeps the stored one, `null` or empty restores the
+    /// default (shown in each visitor's language).
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub button_label: Option<Option<String>>,
 }
 
 /// What the sign-in page offers: one definition with the agent.
@@ -245,10 +250,14 @@ async fn put_settings(
             domains.push(d);
         }
     }
-    let button_label =
-        validate::optional_text("button_label", body.button_label.as_deref(), MAX_NAME_CHARS)?
-            .unwrap_or_else(|| DEFAULT_BUTTON_LABEL.into());
     let current = state.store.oidc_settings(&state.tenant_id).await?;
+    // Absent keeps the stored label (a form that does not show it does not reset it); null or
+    // empty goes back to the default, which each page says in its own language.
+    let button_label = match &body.button_label {
+        None => current.as_ref().map(|c| c.button_label.clone()),
+        Some(label) => validate::optional_text("button_label", label.as_deref(), MAX_NAME_CHARS)?,
+    }
+    .unwrap_or_else(|| DEFAULT_BUTTON_LABEL.into());
     let client_secret = match &body.client_secret {
         None => current.as_ref().and_then(|c| c.client_secret.clone()),
         Some(None) => None,
@@ -263,12 +272,7 @@ async fn put_settings(
         button_label,
         updated_at: 0,
     };
-    state
-        .store
-        .put_oidc_settings(&state.tenant_id, &settings)
-        .await?;
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "settings.oidc_updated",
         None,
@@ -276,8 +280,11 @@ async fn put_settings(
             "client_id": settings.client_id,
             "client_secret": match &body.client_secret { None => "kept", Some(None) => "removed", Some(Some(_)) => "set" },
             "allowed_domains": settings.allowed_domains}),
-    )
-    .await?;
+    );
+    state
+        .store
+        .put_oidc_settings(&state.tenant_id, &settings, &entry)
+        .await?;
     let saved = state.store.oidc_settings(&state.tenant_id).await?;
     Ok(Json(view(&state, &headers, saved)))
 }
@@ -327,21 +334,34 @@ fn state_cookie(state: &AppState, value: &str, max_age_secs: i64) -> ApiResult<H
               (status = 502, body = crate::error::ErrorBody, description = "The identity provider could not be used")))]
 async fn login(
     State(state): State<AppState>,
+    v: Visitor,
     addr: ClientAddr,
     headers: HeaderMap,
     Query(q): Query<LoginQuery>,
+) -> ApiResult<Response> {
+    match start_login(&state, addr, &headers, q).await {
+        Err(e) if signin::wants_page(&headers) => Ok(signin::sso_refusal(&v, &e)),
+        other => other,
+    }
+}
+
+async fn start_login(
+    state: &AppState,
+    addr: ClientAddr,
+    headers: &HeaderMap,
+    q: LoginQuery,
 ) -> ApiResult<Response> {
     // Every start counts (each holds a pending login): the attempt is never given back.
     let key = format!("oidc:start:{}", addr.network());
     if let Err(r) = state.limiter.reserve(&key, START_LIMIT).await? {
         let who = "single sign-on";
-        return Err(audit::rate_limited(&state, who, None, addr, "sso_start", r).await);
+        return Err(audit::rate_limited(state, who, None, addr, "sso_start", r).await);
     }
     let agent = agent_return(&q)?;
-    match begin(&state, &headers, agent.clone()).await {
+    match begin(state, headers, agent.clone()).await {
         Ok(res) => Ok(res),
         Err(e) => match &agent {
-            Some(a) => error_to_agent(&state, a, &e),
+            Some(a) => error_to_agent(state, a, &e),
             None => Err(e),
         },
     }
@@ -389,8 +409,22 @@ async fn begin(
               (status = 502, body = crate::error::ErrorBody)))]
 async fn callback(
     State(state): State<AppState>,
+    v: Visitor,
     addr: ClientAddr,
     headers: HeaderMap,
+    query: Result<Query<CallbackQuery>, AppError>,
+) -> ApiResult<Response> {
+    let page = signin::wants_page(&headers);
+    match finish_callback(&state, addr, &headers, query).await {
+        Err(e) if page => Ok(signin::sso_refusal(&v, &e)),
+        other => other,
+    }
+}
+
+async fn finish_callback(
+    state: &AppState,
+    addr: ClientAddr,
+    headers: &HeaderMap,
     query: Result<Query<CallbackQuery>, AppError>,
 ) -> ApiResult<Response> {
     // Reserved before the provider's answer is checked; given back unless it was refused.
@@ -399,14 +433,14 @@ async fn callback(
         Ok(a) => a,
         Err(r) => {
             let who = "single sign-on";
-            return Err(audit::rate_limited(&state, who, None, addr, "sso_callback", r).await);
+            return Err(audit::rate_limited(state, who, None, addr, "sso_callback", r).await);
         }
     };
     // The account, once the provider's answer names one: a refusal after that names who was
     // refused.
     let mut who: Option<User> = None;
     let result = match query {
-        Ok(Query(q)) => finish(&state, addr, &headers, q, &mut who).await,
+        Ok(Query(q)) => finish(state, addr, headers, q, &mut who).await,
         Err(e) => Err((e, None)),
     };
     match result {
@@ -420,7 +454,7 @@ async fn callback(
                 state.limiter.give_back(attempt).await;
             } else {
                 audit::anonymous(
-                    &state,
+                    state,
                     who.as_ref().map_or("single sign-on", |u| u.email.as_str()),
                     who.as_ref().map(|u| u.id.as_str()),
                     addr,
@@ -431,7 +465,7 @@ async fn callback(
                 .await?;
             }
             match &agent {
-                Some(a) => error_to_agent(&state, a, &e),
+                Some(a) => error_to_agent(state, a, &e),
                 None => Err(e),
             }
         }

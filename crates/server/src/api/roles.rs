@@ -80,17 +80,16 @@ async fn create_role(
     let (name, desc, perms) = checked(&body)?;
     let role = state
         .store
-        .create_role(&state.tenant_id, &name, &desc, &perms, false)
+        .create_role(&state.tenant_id, &name, &desc, &perms, |r| {
+            audit::entry(
+                &who,
+                "role.created",
+                Some(&r.id),
+                json!({"name": name, "permissions": perms}),
+            )
+        })
         .await?
         .ok_or_else(|| AppError::conflict(ErrorCode::NameTaken, "a role with this name exists"))?;
-    audit::by(
-        &state,
-        &who,
-        "role.created",
-        Some(&role.id),
-        json!({"name": name, "permissions": perms}),
-    )
-    .await?;
     Ok((StatusCode::CREATED, Json(role)))
 }
 
@@ -142,19 +141,20 @@ async fn update_role(
             "a role with this name exists",
         ));
     }
-    state
-        .store
-        .update_role(&state.tenant_id, &id, &name, &desc, &perms)
-        .await?;
-    crate::sessions::revoke::rights_changed(&state).await?;
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "role.updated",
         Some(&id),
         json!({"name": name, "permissions": perms}),
-    )
-    .await?;
+    );
+    if !state
+        .store
+        .update_role(&state.tenant_id, &id, &name, &desc, &perms, &entry)
+        .await?
+    {
+        return Err(AppError::NotFound("role"));
+    }
+    crate::sessions::revoke::rights_changed(&state).await?;
     state
         .store
         .role(&state.tenant_id, &id)
@@ -182,16 +182,20 @@ async fn delete_role(
             "built-in roles cannot be deleted",
         ));
     }
-    state.store.delete_role(&state.tenant_id, &id).await?;
-    crate::sessions::revoke::rights_changed(&state).await?;
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "role.deleted",
         Some(&id),
         json!({"name": current.name}),
-    )
-    .await?;
+    );
+    if !state
+        .store
+        .delete_role(&state.tenant_id, &id, &entry)
+        .await?
+    {
+        return Err(AppError::NotFound("role"));
+    }
+    crate::sessions::revoke::rights_changed(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -248,7 +248,22 @@ async fn begin(State(state): State<AppState>, who: Authed) -> ApiResult<Json<Enr
         ));
     }
     let secret = totp::new_secret();
-    state.store.begin_totp(&who.user.id, &secret).await?;
+    let entry = audit::entry(
+        &who,
+        "auth.second_factor_enrolment_started",
+        Some(&who.user.id),
+        json!({}),
+    );
+    if !state
+        .store
+        .begin_totp(&state.tenant_id, &who.user.id, &secret, &entry)
+        .await?
+    {
+        return Err(AppError::conflict(
+            ErrorCode::SecondFactorEnabled,
+            "a second factor is already enabled; disable it first",
+        ));
+    }
     let issuer = state
         .store
         .tenant(&state.tenant_id)
@@ -257,14 +272,6 @@ async fn begin(State(state): State<AppState>, who: Authed) -> ApiResult<Json<Enr
         .unwrap_or_else(|| "Assist".into());
     let uri = otpauth_uri(&issuer, &who.user.email, &secret);
     let qr_code = qr_data_url(&uri)?;
-    audit::by(
-        &state,
-        &who,
-        "auth.second_factor_enrolment_started",
-        Some(&who.user.id),
-        json!({}),
-    )
-    .await?;
     Ok(Json(Enrolment {
         secret,
         otpauth_uri: uri,
@@ -310,9 +317,17 @@ async fn confirm(
         .iter()
         .map(|c| recovery_hash(&who.user.id, c))
         .collect();
+    let entry = audit::entry(
+        &who,
+        "auth.second_factor_enabled",
+        Some(&who.user.id),
+        json!({"method": "totp", "recovery_codes": codes.len()}),
+    );
+    // The confirming code may not be replayed at sign-in: its step is recorded with the rest.
+    let confirmed = (secret.as_str(), i64::try_from(step).unwrap_or(i64::MAX));
     if !state
         .store
-        .enable_totp(&who.user.id, &secret, &hashes)
+        .enable_totp(&state.tenant_id, &who.user.id, confirmed, &hashes, &entry)
         .await?
     {
         return Err(AppError::conflict(
@@ -320,19 +335,6 @@ async fn confirm(
             "the enrolment changed meanwhile; start again",
         ));
     }
-    // The confirming code may not be replayed at sign-in.
-    state
-        .store
-        .use_totp_step(&who.user.id, i64::try_from(step).unwrap_or(i64::MAX))
-        .await?;
-    audit::by(
-        &state,
-        &who,
-        "auth.second_factor_enabled",
-        Some(&who.user.id),
-        json!({"method": "totp", "recovery_codes": codes.len()}),
-    )
-    .await?;
     Ok(Json(RecoveryCodes {
         recovery_codes: codes,
     }))
@@ -368,15 +370,16 @@ async fn disable(
     Json(body): Json<CodeBody>,
 ) -> ApiResult<StatusCode> {
     let used = check_enabled(&state, &who, &body.code).await?;
-    state.store.clear_second_factor(&who.user.id).await?;
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "auth.second_factor_disabled",
         Some(&who.user.id),
         json!({"confirmed_with": used.as_str()}),
-    )
-    .await?;
+    );
+    state
+        .store
+        .clear_second_factor(&state.tenant_id, &who.user.id, &entry)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -394,18 +397,16 @@ async fn regenerate(
         .iter()
         .map(|c| recovery_hash(&who.user.id, c))
         .collect();
-    state
-        .store
-        .replace_recovery_codes(&who.user.id, &hashes)
-        .await?;
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "auth.recovery_codes_renewed",
         Some(&who.user.id),
         json!({"confirmed_with": used.as_str(), "recovery_codes": codes.len()}),
-    )
-    .await?;
+    );
+    state
+        .store
+        .replace_recovery_codes(&state.tenant_id, &who.user.id, &hashes, &entry)
+        .await?;
     Ok(Json(RecoveryCodes {
         recovery_codes: codes,
     }))
@@ -425,15 +426,16 @@ async fn reset(
         .user(&state.tenant_id, &id)
         .await?
         .ok_or(AppError::NotFound("user"))?;
-    state.store.clear_second_factor(&user.id).await?;
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "auth.second_factor_reset",
         Some(&user.id),
         json!({"email": user.email, "was_enabled": user.totp_enabled}),
-    )
-    .await?;
+    );
+    state
+        .store
+        .clear_second_factor(&state.tenant_id, &user.id, &entry)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

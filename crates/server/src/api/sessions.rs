@@ -67,6 +67,19 @@ pub struct CreatedSession {
     pub link: String,
     pub expires_at: i64,
     pub session: SessionView,
+    /// For a session started for a device: whether the offer reached its channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_channel: Option<DeviceReach>,
+}
+
+/// Whether a session's offer reached the device (`offered`: its agent is connected and tells its
+/// user; `offline`: no agent is connected, give the code instead).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeviceReach {
+    /// `offered` or `offline`.
+    pub status: String,
+    /// Since when the device has been offline (Unix ms); `null` if online, or never connected.
+    pub offline_since: Option<i64>,
 }
 
 /// Joining with a security code, and the sharer's answer: one definition with the agent.
@@ -223,23 +236,25 @@ async fn create_session(
         helper_second_factor: who.second_factor,
         unattended: false,
     };
-    state
-        .store
-        .insert_session(&row, service::deadline(&row))
-        .await?;
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "session.created",
         Some(&row.id),
         json!({"device_id": row.device_id}),
-    )
-    .await?;
+    );
+    state
+        .store
+        .insert_session(&row, service::deadline(&row), &entry)
+        .await?;
     let link = format!(
         "{}/rh?passcode={}",
         crate::origin::public_base(&state.config, &headers),
         code.as_str()
     );
+    let device_channel = match &row.device_id {
+        Some(device_id) => Some(offer_to_device(&state, &who, &row, device_id, &code).await?),
+        None => None,
+    };
     let mut v = view::view(&state, &row, Role::Helper).await?;
     v.code = Some(code.grouped());
     v.link = Some(link.clone());
@@ -251,14 +266,66 @@ async fn create_session(
             link,
             expires_at: row.machine.code_expires_at,
             session: v,
+            device_channel,
         }),
     ))
+}
+
+/// Offers a new session to its device's channel, if the device is online (audited).
+async fn offer_to_device(
+    state: &AppState,
+    who: &Authed,
+    row: &SessionRow,
+    device_id: &str,
+    code: &SecurityCode,
+) -> ApiResult<DeviceReach> {
+    let device = state
+        .store
+        .device(&state.tenant_id, device_id)
+        .await?
+        .ok_or(AppError::NotFound("device"))?;
+    if !device.online {
+        return Ok(DeviceReach {
+            status: "offline".into(),
+            offline_since: device.online_changed_at,
+        });
+    }
+    let offer = assist_proto::channel::ChannelServer::Offer {
+        session_id: row.id.clone(),
+        code: code.as_str().to_owned(),
+        helper: assist_proto::channel::OfferHelper {
+            name: who.user.full_name.clone(),
+            email: who.user.email.clone(),
+            title: who.user.job_title.clone(),
+            company: who.user.company.clone(),
+        },
+        expires_at: row.machine.code_expires_at,
+    };
+    state
+        .hub
+        .push_device(
+            device_id,
+            crate::sessions::bus::DeviceEvent::Send { message: offer },
+        )
+        .await;
+    audit::by(
+        state,
+        who,
+        "session.offered_to_device",
+        Some(&row.id),
+        json!({"device_id": device_id}),
+    )
+    .await?;
+    Ok(DeviceReach {
+        status: "offered".into(),
+        offline_since: None,
+    })
 }
 
 #[utoipa::path(post, path = "/api/sessions/join", tag = "sessions", request_body = JoinSession,
     responses((status = 200, body = SessionView, description = "Joined: the helper's trust screen is in `helper`"),
               (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
-              (status = 409, body = crate::error::ErrorBody, description = "own_session"),
+              (status = 409, body = crate::error::ErrorBody, description = "own_session, or code_used (the code already opened a session)"),
               (status = 410, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 async fn join_session(
     State(state): State<AppState>,
@@ -327,6 +394,24 @@ async fn join_with_code(
             .as_deref()
             .is_some_and(|h| crate::secrets::ct_eq(h, &hash))
     }) else {
+        if state
+            .store
+            .code_was_used(&state.tenant_id, &hash, now_ms())
+            .await?
+        {
+            audit::by(
+                state,
+                who,
+                "session.join_failed",
+                None,
+                json!({"reason": "code_used"}),
+            )
+            .await?;
+            return Err(AppError::conflict(
+                ErrorCode::CodeUsed,
+                "this code has already been used; ask your helper for a new one",
+            ));
+        }
         audit::by(
             state,
             who,
@@ -385,22 +470,34 @@ async fn join_with_code(
     enforce(state, who, EvalPoint::SessionJoin).await?;
     let sharer_id = who.user.id.clone();
     let address = who.addr.0.map(|a| a.to_string());
-    let joined = service::update(state, &row.id, |r, now| {
-        r.machine
-            .apply(Event::Join, now)
-            .map_err(service::transition_error)?;
-        r.sharer_id = Some(sharer_id.clone());
-        r.sharer_address = address.clone();
-        r.sharer_kind = Some(if verified.is_some() {
-            SharerKind::Agent
-        } else {
-            SharerKind::Web
-        });
-        if let Some(d) = &verified {
-            r.device_id = Some(d.id.clone());
-        }
-        Ok(())
-    })
+    let joined = service::update_audited(
+        state,
+        &row.id,
+        |r, now| {
+            r.machine
+                .apply(Event::Join, now)
+                .map_err(service::transition_error)?;
+            r.sharer_id = Some(sharer_id.clone());
+            r.sharer_address = address.clone();
+            r.sharer_kind = Some(if verified.is_some() {
+                SharerKind::Agent
+            } else {
+                SharerKind::Web
+            });
+            if let Some(d) = &verified {
+                r.device_id = Some(d.id.clone());
+            }
+            Ok(())
+        },
+        |r| {
+            Some(audit::entry(
+                who,
+                "session.joined",
+                Some(&r.id),
+                json!({"sharer_kind": r.sharer_kind, "device_id": r.device_id}),
+            ))
+        },
+    )
     .await
     .map_err(|e| match e {
         AppError::Gone { .. } => AppError::gone(
@@ -409,14 +506,6 @@ async fn join_with_code(
         ),
         other => other,
     })?;
-    audit::by(
-        state,
-        who,
-        "session.joined",
-        Some(&joined.id),
-        json!({"sharer_kind": joined.sharer_kind, "device_id": joined.device_id}),
-    )
-    .await?;
     Ok(Json(view::view(state, &joined, Role::Sharer).await?))
 }
 
@@ -478,14 +567,14 @@ async fn request_mode(
             "full control needs the Assist agent on the sharer's device",
         ));
     }
-    let row = service::apply(&state, &id, Event::Request { mode: req.mode }).await?;
-    audit::by(
-        &state,
-        &who,
-        "session.requested",
-        Some(&id),
-        json!({"mode": req.mode}),
-    )
+    let row = service::apply_audited(&state, &id, Event::Request { mode: req.mode }, |_| {
+        Some(audit::entry(
+            &who,
+            "session.requested",
+            Some(&id),
+            json!({"mode": req.mode}),
+        ))
+    })
     .await?;
     Ok(Json(view::view(&state, &row, role).await?))
 }
@@ -527,25 +616,29 @@ async fn consent(
         }
     }
     let unattended = req.unattended;
-    let row = service::update(&state, &id, |r, now| {
-        r.machine
-            .apply(Event::Consent { allow: req.allow }, now)
-            .map_err(service::transition_error)?;
-        r.unattended |= unattended;
-        Ok(())
-    })
-    .await?;
     let action = if req.allow {
         "session.allowed"
     } else {
         "session.denied"
     };
-    audit::by(
+    let row = service::update_audited(
         &state,
-        &who,
-        action,
-        Some(&id),
-        json!({"mode": row.machine.mode(), "unattended": req.unattended}),
+        &id,
+        |r, now| {
+            r.machine
+                .apply(Event::Consent { allow: req.allow }, now)
+                .map_err(service::transition_error)?;
+            r.unattended |= unattended;
+            Ok(())
+        },
+        |r| {
+            Some(audit::entry(
+                &who,
+                action,
+                Some(&id),
+                json!({"mode": r.machine.mode(), "unattended": unattended}),
+            ))
+        },
     )
     .await?;
     Ok(Json(view::view(&state, &row, role).await?))

@@ -9,7 +9,7 @@ use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::{MAX_NAME_CHARS, MAX_TOKEN_DAYS};
 use crate::secrets::{hash_token, new_token};
 use crate::state::AppState;
-use crate::store::tokens::ApiToken;
+use crate::store::tokens::{ApiToken, NewApiToken};
 use crate::validate;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -73,20 +73,23 @@ async fn create_token(
     let info = state
         .store
         .create_api_token(
+            &state.tenant_id,
             &who.user.id,
-            &name,
-            &hash_token(&token),
-            Some(now_ms() + days * 86_400_000),
+            &NewApiToken {
+                name: &name,
+                token_hash: &hash_token(&token),
+                expires_at: Some(now_ms() + days * 86_400_000),
+            },
+            |t| {
+                audit::entry(
+                    &who,
+                    "token.created",
+                    Some(&t.id),
+                    json!({"name": name, "days": days}),
+                )
+            },
         )
         .await?;
-    audit::by(
-        &state,
-        &who,
-        "token.created",
-        Some(&info.id),
-        json!({"name": name, "days": days}),
-    )
-    .await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { info, token })))
 }
 
@@ -98,9 +101,13 @@ async fn revoke_token(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
-    if !state.store.revoke_api_token(&who.user.id, &id).await? {
+    let entry = audit::entry(&who, "token.revoked", Some(&id), json!({}));
+    if !state
+        .store
+        .revoke_api_token(&state.tenant_id, &who.user.id, &id, &entry)
+        .await?
+    {
         return Err(AppError::NotFound("token"));
     }
-    audit::by(&state, &who, "token.revoked", Some(&id), json!({})).await?;
     Ok(StatusCode::NO_CONTENT)
 }

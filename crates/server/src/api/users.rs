@@ -345,21 +345,19 @@ async fn put_picture(
     let content_type = sniff_image(&data).ok_or_else(|| {
         AppError::UnsupportedMediaType("the picture must be a PNG, JPEG or WebP image".into())
     })?;
-    if state.store.user(&state.tenant_id, &id).await?.is_none() {
-        return Err(AppError::NotFound("user"));
-    }
     let url = format!("/api/users/{id}/picture");
-    state
-        .store
-        .set_picture(&id, content_type, &data, &url)
-        .await?;
-    audit::by(
-        &state,
+    let entry = audit::entry(
         &who,
         "user.picture_changed",
         Some(&id),
         json!({"bytes": data.len()}),
-    )
-    .await?;
+    );
+    if !state
+        .store
+        .set_picture(&state.tenant_id, &id, (content_type, &data), &url, &entry)
+        .await?
+    {
+        return Err(AppError::NotFound("user"));
+    }
     Ok(StatusCode::NO_CONTENT)
 }

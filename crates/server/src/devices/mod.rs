@@ -5,12 +5,14 @@
 //! - `signing`: the signed-request scheme (canonical string, header checks); pure.
 //! - `auth`: the middleware that verifies signed device requests and hands handlers a
 //!   [`VerifiedDevice`].
+//! - `channel`: the device channel (`GET /ws/device`), the long-lived socket of a running agent.
 //!
 //! This module also re-evaluates compliance: on check-in, on every policy change, when a device is
 //! read (detail, [`device_summary`]), and in the background every [`SWEEP_INTERVAL_SECS`] (which
 //! is how "checked in within N days" turns a silent device non-compliant in listings).
 
 pub mod auth;
+pub mod channel;
 pub mod compliance;
 pub mod facts;
 pub mod signing;
@@ -103,6 +105,7 @@ fn applicable<'a>(
 /// Returns the outcome and whether it changed. Retired devices keep their last state.
 async fn evaluate_device(
     store: &Store,
+    tenant_id: &str,
     device: &Device,
     policies: &[CompliancePolicy],
     now: i64,
@@ -123,7 +126,13 @@ async fn evaluate_device(
         now,
     );
     let changed = store
-        .set_compliance(&device.id, outcome.state, &outcome.reasons, now)
+        .set_compliance(
+            tenant_id,
+            &device.id,
+            (outcome.state, &outcome.reasons),
+            now,
+            change_entry(device, &outcome).as_ref(),
+        )
         .await?;
     Ok((outcome, changed))
 }
@@ -137,9 +146,8 @@ pub async fn refresh(store: &Store, tenant_id: &str, id: &str) -> sqlx::Result<O
         return Ok(Some(device));
     }
     let policies = store.list_policies(tenant_id).await?;
-    let (outcome, changed) = evaluate_device(store, &device, &policies, now_ms()).await?;
+    let (_, changed) = evaluate_device(store, tenant_id, &device, &policies, now_ms()).await?;
     if changed {
-        log_change(store, tenant_id, &device, &outcome).await?;
         return store.device(tenant_id, id).await;
     }
     Ok(Some(device))
@@ -161,44 +169,31 @@ pub async fn recompute_all(store: &Store, tenant_id: &str) -> sqlx::Result<u64> 
             let Some(device) = store.device(tenant_id, id).await? else {
                 continue;
             };
-            let (outcome, did) = evaluate_device(store, &device, &policies, now).await?;
+            let (_, did) = evaluate_device(store, tenant_id, &device, &policies, now).await?;
             if did {
                 changed += 1;
-                log_change(store, tenant_id, &device, &outcome).await?;
             }
         }
     }
     Ok(changed)
 }
 
-/// Audits a change of a device's compliance state (not every re-evaluation: only real changes).
-async fn log_change(
-    store: &Store,
-    tenant_id: &str,
-    before: &Device,
-    after: &Outcome,
-) -> sqlx::Result<()> {
-    if before.compliance == after.state {
-        return Ok(());
-    }
-    store
-        .audit(
-            tenant_id,
-            &crate::store::audit::AuditEntry {
-                actor_id: None,
-                actor: "system".into(),
-                action: "device.compliance_changed".into(),
-                target: Some(before.id.clone()),
-                address: None,
-                detail: serde_json::json!({
-                    "device": before.name,
-                    "from": before.compliance,
-                    "to": after.state,
-                    "reasons": after.reasons,
-                }),
-            },
-        )
-        .await
+/// The audit entry of a change of a device's compliance state (not of every re-evaluation:
+/// only of real changes), stored with the new state.
+fn change_entry(before: &Device, after: &Outcome) -> Option<crate::store::audit::AuditEntry> {
+    (before.compliance != after.state).then(|| crate::store::audit::AuditEntry {
+        actor_id: None,
+        actor: "system".into(),
+        action: "device.compliance_changed".into(),
+        target: Some(before.id.clone()),
+        address: None,
+        detail: serde_json::json!({
+            "device": before.name,
+            "from": before.compliance,
+            "to": after.state,
+            "reasons": after.reasons,
+        }),
+    })
 }
 
 /// Starts the background task that re-evaluates compliance and forgets expired nonces every

@@ -60,6 +60,8 @@ error_codes! {
     ChatTooLong = "chat_too_long",
     /// The security code has expired.
     CodeExpired = "code_expired",
+    /// The security code already opened a session; a code is used once.
+    CodeUsed = "code_used",
     /// A conditional-access policy blocks this.
     ConditionalAccessBlocked = "conditional_access_blocked",
     /// Full control needs the native agent on the sharer's device.

@@ -2,6 +2,7 @@
 //! `Envelope`s; the bus delivers each to the hub of every node (in publishing order per session),
 //! and each hub fans it out to the connections it holds. In-process now; NATS for several nodes.
 
+use assist_proto::channel::ChannelServer;
 use assist_proto::presence::PresenceStatus;
 use assist_proto::session::Role;
 use serde::{Deserialize, Serialize};
@@ -35,9 +36,26 @@ pub enum BusEvent {
         scope: RevokeScope,
         reason: String,
     },
+    /// For the device channel of `device_id`, on whichever node holds it (the envelope's
+    /// `session_id` is `device-{device_id}`, see `Hub::push_device`).
+    Device {
+        device_id: String,
+        event: DeviceEvent,
+    },
     /// This node may have missed events (its bus connection came back): connections read the
     /// session's state and chat from the store and send the client what it lacks. Local only.
     Resync,
+}
+
+/// What a device channel is told.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DeviceEvent {
+    /// A message for the agent; after [`ChannelServer::Closed`] the channel closes.
+    Send { message: ChannelServer },
+    /// A newer channel of the device opened (`conn`): older ones close. An empty `conn` closes
+    /// every channel of the device on this node (local only).
+    Replaced { conn: String },
 }
 
 /// Which of a person's live connections a revocation closes, by the credential each was opened
@@ -86,6 +104,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Bus: Send + Sync {
     /// Publishes an envelope. Envelopes of one session published from one node arrive in order.
     fn publish(&self, env: Envelope) -> BoxFuture<'_, anyhow::Result<()>>;
+
+    /// Returns once what was published has left this node (a node that stops calls it last).
+    fn flush(&self) -> BoxFuture<'_, anyhow::Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// One node: envelopes go straight to the local hub.

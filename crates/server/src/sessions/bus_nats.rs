@@ -154,6 +154,19 @@ impl Bus for NatsBus {
             Ok(())
         })
     }
+
+    fn flush(&self) -> BoxFuture<'_, anyhow::Result<()>> {
+        Box::pin(async move {
+            tokio::time::timeout(
+                Duration::from_millis(BUS_PUBLISH_TIMEOUT_MS),
+                self.client.flush(),
+            )
+            .await
+            .context("flushing NATS timed out")?
+            .context("flushing NATS")?;
+            Ok(())
+        })
+    }
 }
 
 #[cfg(test)]

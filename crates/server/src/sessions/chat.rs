@@ -75,10 +75,17 @@ struct Pending {
     done: oneshot::Sender<ApiResult<Option<ChatRecord>>>,
 }
 
+/// What the writer's queue carries: a message, or a request to be told once every message queued
+/// before it is stored and published (`ChatWriter::flush`).
+enum Job {
+    Write(Pending),
+    Flush(oneshot::Sender<()>),
+}
+
 /// This node's chat writer: a queue in front of the task that stores messages in batches and
 /// publishes them once stored.
 pub struct ChatWriter {
-    queue: mpsc::Sender<Pending>,
+    queue: mpsc::Sender<Job>,
 }
 
 impl ChatWriter {
@@ -93,7 +100,7 @@ impl ChatWriter {
     pub async fn write(&self, msg: NewChat) -> ApiResult<Option<ChatRecord>> {
         let (done, outcome) = oneshot::channel();
         self.queue
-            .send(Pending { msg, done })
+            .send(Job::Write(Pending { msg, done }))
             .await
             .map_err(|_| anyhow::anyhow!("the chat writer has stopped"))?;
         match outcome.await {
@@ -103,13 +110,35 @@ impl ChatWriter {
             Err(_) => Err(anyhow::anyhow!("the chat writer has stopped").into()),
         }
     }
+
+    /// Returns once every message handed to the writer before the call is stored and published
+    /// (or refused): a node that stops calls it last, so that no message it accepted is lost.
+    pub async fn flush(&self) {
+        let (done, flushed) = oneshot::channel();
+        if self.queue.send(Job::Flush(done)).await.is_ok() {
+            let _ = flushed.await;
+        }
+    }
 }
 
-async fn run(store: Store, hub: Arc<Hub>, mut rx: mpsc::Receiver<Pending>) {
+async fn run(store: Store, hub: Arc<Hub>, mut rx: mpsc::Receiver<Job>) {
+    let mut jobs = Vec::with_capacity(CHAT_BATCH_MAX);
     let mut batch = Vec::with_capacity(CHAT_BATCH_MAX);
-    while rx.recv_many(&mut batch, CHAT_BATCH_MAX).await > 0 {
+    let mut flushes = Vec::new();
+    while rx.recv_many(&mut jobs, CHAT_BATCH_MAX).await > 0 {
+        for job in jobs.drain(..) {
+            match job {
+                Job::Write(p) => batch.push(p),
+                Job::Flush(done) => flushes.push(done),
+            }
+        }
         let msgs: Vec<NewChat> = batch.iter().map(|p| p.msg.clone()).collect();
-        let outcomes = match store.add_chats(&msgs).await {
+        let stored = if msgs.is_empty() {
+            Ok(Vec::new())
+        } else {
+            store.add_chats(&msgs).await
+        };
+        let outcomes = match stored {
             Ok(recs) => recs.into_iter().map(Ok).collect(),
             // A failed statement (a lost connection, a restarting database): one at a time, so
             // that one message's trouble is only its own.
@@ -138,6 +167,10 @@ async fn run(store: Store, hub: Arc<Hub>, mut rx: mpsc::Receiver<Pending>) {
                 tracing::warn!(error = ?e, session = %p.msg.session_id, "chat message not stored");
             }
             let _ = p.done.send(outcome);
+        }
+        // Everything queued before a flush was in this batch or an earlier one.
+        for done in flushes.drain(..) {
+            let _ = done.send(());
         }
     }
 }

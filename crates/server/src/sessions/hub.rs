@@ -1,21 +1,34 @@
-//! The hub: this node's live connections, grouped by session. It receives envelopes from the bus
-//! and fans each one out to the connections of its session.
+//! The hub: this node's live connections, grouped by session, and its device channels, by
+//! device. It receives envelopes from the bus and fans each one out to the connections of its
+//! session, or hands it to the channel of its device.
 
-use super::bus::{Bus, BusEvent, Envelope};
+use super::bus::{Bus, BusEvent, DeviceEvent, Envelope};
 use assist_proto::session::Role;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 /// Events buffered per session for a slow connection before it lags (and gets a fresh state).
 /// Every session's buffer is allocated whole when its first connection subscribes: 256 slots
 /// cost about 3 KiB per idle connection, 64 (a burst of ICE candidates is a dozen) under 1 KiB.
 const TOPIC_CAPACITY: usize = 64;
 
+/// Events queued for one device channel before pushes to it are dropped (a channel reads them
+/// at once; a full queue means the connection is stuck and about to be taken for dead).
+const DEVICE_QUEUE: usize = 8;
+
+/// One device channel of this node.
+struct DeviceConn {
+    conn: String,
+    tx: mpsc::Sender<Arc<DeviceEvent>>,
+}
+
 /// Live connections of this node.
 pub struct Hub {
     topics: Mutex<HashMap<String, broadcast::Sender<Arc<BusEvent>>>>,
+    /// Device channels by device id (one per device; a newer one replaces an older).
+    devices: Mutex<HashMap<String, DeviceConn>>,
     bus: OnceLock<Arc<dyn Bus>>,
     /// This node's id: random per process, the prefix of its connection ids (see `nodes`).
     node: String,
@@ -27,11 +40,38 @@ impl Default for Hub {
     fn default() -> Self {
         Hub {
             topics: Mutex::default(),
+            devices: Mutex::default(),
             bus: OnceLock::new(),
             node: crate::store::new_id(),
             registered: AtomicBool::new(false),
         }
     }
+}
+
+/// A device channel's place in the hub; dropping it frees the place (unless a newer channel of
+/// the device took it).
+pub struct DeviceSubscription {
+    pub rx: mpsc::Receiver<Arc<DeviceEvent>>,
+    pub conn: String,
+    hub: Arc<Hub>,
+    device_id: String,
+}
+
+impl Drop for DeviceSubscription {
+    fn drop(&mut self) {
+        let mut devices = self.hub.lock_devices();
+        if devices
+            .get(&self.device_id)
+            .is_some_and(|d| d.conn == self.conn)
+        {
+            devices.remove(&self.device_id);
+        }
+    }
+}
+
+/// The bus key of a device's envelopes (a plain token, as NATS subjects need).
+pub fn device_key(device_id: &str) -> String {
+    format!("device-{device_id}")
 }
 
 /// A connection's subscription to one session; leaving the last one frees the topic.
@@ -82,6 +122,94 @@ impl Hub {
                 let _ = tx.send(Arc::new(super::nodes::close_event(role)));
             }
         }
+        let close = Arc::new(DeviceEvent::Replaced {
+            conn: String::new(),
+        });
+        for d in self.lock_devices().values() {
+            let _ = d.tx.try_send(close.clone());
+        }
+    }
+
+    /// How many device channels this node holds.
+    pub fn device_channels(&self) -> usize {
+        self.lock_devices().len()
+    }
+
+    fn lock_devices(&self) -> std::sync::MutexGuard<'_, HashMap<String, DeviceConn>> {
+        self.devices.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a new channel of `device_id` on this node (an older one here is told to close).
+    pub fn attach_device(self: &Arc<Self>, device_id: &str) -> DeviceSubscription {
+        let (tx, rx) = mpsc::channel(DEVICE_QUEUE);
+        let conn = self.new_conn_id();
+        let old = self.lock_devices().insert(
+            device_id.to_owned(),
+            DeviceConn {
+                conn: conn.clone(),
+                tx,
+            },
+        );
+        if let Some(old) = old {
+            let _ = old
+                .tx
+                .try_send(Arc::new(DeviceEvent::Replaced { conn: conn.clone() }));
+        }
+        DeviceSubscription {
+            rx,
+            conn,
+            hub: self.clone(),
+            device_id: device_id.to_owned(),
+        }
+    }
+
+    /// Sends an event to the channel of `device_id` on whichever node holds it: to this node's
+    /// at once, then on the bus for the others. Returns whether this node held one.
+    pub async fn push_device(&self, device_id: &str, event: DeviceEvent) -> bool {
+        let env = Envelope {
+            session_id: device_key(device_id),
+            event: BusEvent::Device {
+                device_id: device_id.to_owned(),
+                event,
+            },
+            origin: self.node.clone(),
+        };
+        let here = self.deliver_device(&env.event);
+        if let Some(bus) = self.bus.get()
+            && let Err(e) = bus.publish(env).await
+        {
+            tracing::warn!(error = %e, device_id, "publishing on the bus failed");
+        }
+        here
+    }
+
+    /// Hands a device event to this node's channel of its device; whether there was one.
+    fn deliver_device(&self, event: &BusEvent) -> bool {
+        let BusEvent::Device { device_id, event } = event else {
+            return false;
+        };
+        let devices = self.lock_devices();
+        let Some(d) = devices.get(device_id) else {
+            return false;
+        };
+        if let DeviceEvent::Replaced { conn } = event
+            && *conn == d.conn
+        {
+            return true;
+        }
+        if d.tx.try_send(Arc::new(event.clone())).is_err() {
+            tracing::debug!(device_id, "a device channel's queue is full; event dropped");
+        }
+        true
+    }
+
+    /// Waits until what this node published has left it on the bus (when it stops).
+    pub async fn flush(&self) {
+        if let Some(bus) = self.bus.get()
+            && let Err(e) = bus.flush().await
+        {
+            tracing::warn!(error = %e, "flushing the bus failed");
+        }
     }
 
     /// Sets the bus once, at start.
@@ -123,6 +251,10 @@ impl Hub {
     }
 
     fn deliver_here(&self, env: Envelope) {
+        if matches!(env.event, BusEvent::Device { .. }) {
+            self.deliver_device(&env.event);
+            return;
+        }
         if let Some(tx) = self.lock().get(&env.session_id) {
             let _ = tx.send(Arc::new(env.event));
         }

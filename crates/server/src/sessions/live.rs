@@ -60,6 +60,8 @@ pub async fn upgrade(
         .max_message_size(WS_MAX_MESSAGE_BYTES)
         .max_frame_size(WS_MAX_MESSAGE_BYTES);
     Ok(ws.on_upgrade(move |socket| async move {
+        // A node that stops waits for this connection's goodbye (`sessions::moving`).
+        let _draining = state.shutdown.hold();
         state
             .metrics
             .open_websockets
@@ -280,6 +282,15 @@ async fn run(
                     event = sub.rx.recv() => Step::Event(event),
                     Some(m) = chat_refusal(&mut chat_out) => Step::Refusal(m),
                     _ = sleep => Step::Timer,
+                    () = state.shutdown.begun() => {
+                        // The node stops: the client moves; what it sent last is still handled.
+                        let late = super::moving::close(state, &mut tx, &mut rx, id, role, &conn);
+                        for t in late.await? {
+                            let (a, m) = (&address, media_allowed);
+                            handle(state, id, role, user_id, a, &t, live, m, &mut chat_out).await;
+                        }
+                        return Ok(());
+                    }
                 }
             }
         };
@@ -578,7 +589,8 @@ impl ChatOut {
         let (queue, mut texts) = mpsc::channel::<String>(LIVE_CHAT_QUEUE);
         let (refuse, refusals) = mpsc::channel(LIVE_CHAT_QUEUE);
         let (state, id, user_id) = (state.clone(), id.to_owned(), user_id.to_owned());
-        tokio::spawn(async move {
+        // A node that stops stores what it was handed before it exits.
+        state.shutdown.clone().spawn(async move {
             while let Some(t) = texts.recv().await {
                 if let Err(e) = chat::post(&state, &id, role, &user_id, &t, address.clone()).await {
                     // The connection may be gone; the message was refused either way.

@@ -5,6 +5,8 @@
 //! - `live`: the WebSocket of each participant (hello, state, presence, chat, signalling, heartbeats).
 //! - `bus` / `hub`: events between nodes, and to this node's connections; `bus_nats` over NATS.
 //! - `nodes`: node heartbeats; participants held by a node that died are marked lost.
+//! - `moving`: a live socket of a node that stops tells the peer `moving` and the client to
+//!   reconnect elsewhere.
 //! - `view`: what each side sees (trust screen, device, warnings).
 
 pub mod bus;
@@ -12,6 +14,7 @@ pub mod bus_nats;
 pub mod chat;
 pub mod hub;
 pub mod live;
+pub mod moving;
 pub mod nodes;
 pub mod revoke;
 pub mod service;
@@ -22,27 +25,22 @@ use crate::store::audit::AuditEntry;
 use crate::store::sessions::SessionRow;
 use assist_proto::session::State;
 
-/// Writes the end of a session (ended or expired) to the audit log.
-pub async fn audit_end(state: &AppState, row: &SessionRow) -> sqlx::Result<()> {
+/// The audit entry of the end of a session (ended or expired), saved with the change that
+/// ends it; `None` while it is not over.
+pub fn end_entry(row: &SessionRow) -> Option<AuditEntry> {
     let (action, reason) = match row.machine.state {
         State::Ended { reason } => ("session.ended", Some(reason.as_str())),
         State::Expired => ("session.expired", None),
-        _ => return Ok(()),
+        _ => return None,
     };
-    state
-        .store
-        .audit(
-            &state.tenant_id,
-            &AuditEntry {
-                actor_id: None,
-                actor: "system".into(),
-                action: action.into(),
-                target: Some(row.id.clone()),
-                address: None,
-                detail: serde_json::json!({"reason": reason, "helper_id": row.helper_id, "sharer_id": row.sharer_id}),
-            },
-        )
-        .await
+    Some(AuditEntry {
+        actor_id: None,
+        actor: "system".into(),
+        action: action.into(),
+        target: Some(row.id.clone()),
+        address: None,
+        detail: serde_json::json!({"reason": reason, "helper_id": row.helper_id, "sharer_id": row.sharer_id}),
+    })
 }
 
 /// Runs the sweeper until the process ends.

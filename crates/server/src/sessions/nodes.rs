@@ -167,6 +167,7 @@ pub async fn pass(
     let now = db_now(state.store.backend());
     for node in dead_nodes(state).await? {
         let marked = reap(state, &node).await?;
+        let channels = state.store.channels_of_node_closed(&node, now_ms()).await?;
         sqlx::query(AssertSqlSafe(format!(
             "DELETE FROM nodes WHERE id = $1 AND seen_at < {now} - $2"
         )))
@@ -177,7 +178,8 @@ pub async fn pass(
         tracing::warn!(
             node,
             participants = marked,
-            "a node stopped; its participants are marked lost"
+            channels,
+            "a node stopped; its participants are marked lost, its device channels offline"
         );
     }
     Ok(())

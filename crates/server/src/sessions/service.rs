@@ -5,6 +5,7 @@ use super::bus::BusEvent;
 use crate::clock::now_ms;
 use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::state::AppState;
+use crate::store::audit::AuditEntry;
 use crate::store::sessions::SessionRow;
 use assist_proto::presence::PresenceStatus;
 use assist_proto::session::{Event, Role, StateName, TransitionError};
@@ -54,9 +55,25 @@ pub fn transition_error(e: TransitionError) -> AppError {
 /// Loads the session, lets `change` alter it, and saves it if nobody else did meanwhile
 /// (retrying from a fresh read otherwise). When `change` fails but time alone changed the session
 /// (a code expired), that change is still saved. Every saved change is published as `State`.
-pub async fn update<F>(state: &AppState, id: &str, mut change: F) -> ApiResult<SessionRow>
+pub async fn update<F>(state: &AppState, id: &str, change: F) -> ApiResult<SessionRow>
 where
     F: FnMut(&mut SessionRow, i64) -> ApiResult<()>,
+{
+    update_audited(state, id, change, |_| None).await
+}
+
+/// [`update`], with the audit entry `audit` makes of the changed session when `change`
+/// succeeds: the change and its entry (and the end's entry, when it ends the session) are
+/// saved in one transaction.
+pub async fn update_audited<F, A>(
+    state: &AppState,
+    id: &str,
+    mut change: F,
+    audit: A,
+) -> ApiResult<SessionRow>
+where
+    F: FnMut(&mut SessionRow, i64) -> ApiResult<()>,
+    A: Fn(&SessionRow) -> Option<AuditEntry>,
 {
     for _ in 0..SAVE_ATTEMPTS {
         let mut row = state
@@ -71,6 +88,7 @@ where
         );
         let now = now_ms();
         let result = change(&mut row, now);
+        let mut used_code = None;
         if (
             row.machine.clone(),
             row.presence.clone(),
@@ -85,14 +103,27 @@ where
             StateName::Waiting | StateName::Expired
         ) {
             // Single use: a code never opens a session twice. An expired code is kept so that
-            // entering it says "expired" rather than "unknown".
-            row.code_hash = None;
+            // entering it says "expired" rather than "unknown"; a used one is remembered apart.
+            used_code = row.code_hash.take();
         }
         row.deadline = deadline(&row);
-        if state.store.save_session(&row, row.deadline).await? {
-            // The audit entry first: whoever is told of the change can already read it.
-            if row.machine.is_terminal() && !before.0.is_terminal() {
-                super::audit_end(state, &row).await?;
+        let mut entries: Vec<AuditEntry> = result
+            .as_ref()
+            .ok()
+            .and_then(|_| audit(&row))
+            .into_iter()
+            .collect();
+        if row.machine.is_terminal() && !before.0.is_terminal() {
+            entries.extend(super::end_entry(&row));
+        }
+        // Saved with its audit entries: whoever is told of the change can already read them.
+        if state
+            .store
+            .save_session_with(&row, row.deadline, &entries)
+            .await?
+        {
+            if let Some(hash) = &used_code {
+                state.store.remember_used_code(&row.id, hash).await?;
             }
             state.hub.publish(&row.id, BusEvent::State).await;
             row.version += 1;
@@ -107,12 +138,27 @@ where
 
 /// Applies a state-machine event.
 pub async fn apply(state: &AppState, id: &str, event: Event) -> ApiResult<SessionRow> {
-    update(state, id, |row, now| {
-        row.machine
-            .apply(event, now)
-            .map(|_| ())
-            .map_err(transition_error)
-    })
+    apply_audited(state, id, event, |_| None).await
+}
+
+/// Applies a state-machine event, saved with the audit entry `audit` makes of the result.
+pub async fn apply_audited(
+    state: &AppState,
+    id: &str,
+    event: Event,
+    audit: impl Fn(&SessionRow) -> Option<AuditEntry>,
+) -> ApiResult<SessionRow> {
+    update_audited(
+        state,
+        id,
+        |row, now| {
+            row.machine
+                .apply(event, now)
+                .map(|_| ())
+                .map_err(transition_error)
+        },
+        audit,
+    )
     .await
 }
 

@@ -1,5 +1,6 @@
 //! Conditional-access policies, and the device fact they may test.
 
+use super::audit::AuditEntry;
 use super::{Store, new_id};
 use crate::access::conditional::{Conditions, GrantControl, Policy, PolicyState, Targets};
 use crate::clock::now_ms;
@@ -84,14 +85,16 @@ impl Store {
         row.as_ref().map(policy_from).transpose()
     }
 
-    /// Creates a policy; `None` when the name is taken.
+    /// Creates a policy with the audit entry `audit` makes of it; `None` when the name is taken.
     pub async fn create_ca_policy(
         &self,
         tenant_id: &str,
         p: &PolicyFields,
+        audit: impl FnOnce(&Policy) -> AuditEntry,
     ) -> sqlx::Result<Option<Policy>> {
         let id = new_id();
         let now = now_ms();
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query(
             "INSERT INTO ca_policies (id, tenant_id, name, description, state, targets, conditions, grant_control, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT DO NOTHING",
@@ -105,21 +108,31 @@ impl Store {
         .bind(json_text(&p.conditions))
         .bind(p.grant.as_str())
         .bind(now)
-        .execute(self.pool())
+        .execute(&mut **w.tx())
         .await?;
         if done.rows_affected() == 0 {
             return Ok(None);
         }
-        self.ca_policy(tenant_id, &id).await
+        let row = sqlx::query("SELECT * FROM ca_policies WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&mut **w.tx())
+            .await?;
+        let policy = policy_from(&row)?;
+        w.commit(&audit(&policy)).await?;
+        Ok(Some(policy))
     }
 
-    /// Replaces a policy's fields; false when there is no such policy. The caller checks the name.
+    /// Replaces a policy's fields, with its audit entry; false when there is no such policy.
+    /// The caller checks the name (a concurrent rename to the same name fails at the unique
+    /// index, and nothing is written).
     pub async fn update_ca_policy(
         &self,
         tenant_id: &str,
         id: &str,
         p: &PolicyFields,
+        audit: &AuditEntry,
     ) -> sqlx::Result<bool> {
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query(
             "UPDATE ca_policies SET name = $1, description = $2, state = $3, targets = $4, conditions = $5, \
              grant_control = $6, updated_at = $7 WHERE tenant_id = $8 AND id = $9",
@@ -133,19 +146,33 @@ impl Store {
         .bind(now_ms())
         .bind(tenant_id)
         .bind(id)
-        .execute(self.pool())
+        .execute(&mut **w.tx())
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        w.commit(audit).await?;
+        Ok(true)
     }
 
-    /// Deletes a policy; false when there was none.
-    pub async fn delete_ca_policy(&self, tenant_id: &str, id: &str) -> sqlx::Result<bool> {
+    /// Deletes a policy with its audit entry; false when there was none.
+    pub async fn delete_ca_policy(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<bool> {
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query("DELETE FROM ca_policies WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut **w.tx())
             .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        w.commit(audit).await?;
+        Ok(true)
     }
 
     /// The device fact of conditional access: the user is the primary user of at least one

@@ -27,6 +27,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(8, "0008_chat_threads.sql"),
     migration!(9, "0009_sign_in_limits.sql"),
     migration!(10, "0010_audit_chain.sql"),
+    migration!(11, "0011_device_channel.sql"),
+    migration!(12, "0012_used_codes.sql"),
 ];
 
 /// The schema version this binary brings.

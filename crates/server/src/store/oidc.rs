@@ -2,6 +2,7 @@
 //! verifier kept server-side until the callback), linking accounts to their subject, and the
 //! one-time codes that hand a single sign-on to the native agent.
 
+use super::audit::AuditEntry;
 use super::{Store, b};
 use crate::clock::now_ms;
 use sqlx::Row;
@@ -73,7 +74,13 @@ impl Store {
     }
 
     /// Saves the tenant's settings.
-    pub async fn put_oidc_settings(&self, tenant_id: &str, s: &OidcSettings) -> sqlx::Result<()> {
+    pub async fn put_oidc_settings(
+        &self,
+        tenant_id: &str,
+        s: &OidcSettings,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<()> {
+        let mut w = self.audited(tenant_id).await?;
         sqlx::query(
             "INSERT INTO oidc_settings (tenant_id, enabled, issuer, client_id, client_secret, allowed_domains, \
              button_label, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
@@ -90,9 +97,9 @@ impl Store {
         .bind(serde_json::to_string(&s.allowed_domains).unwrap_or_else(|_| "[]".into()))
         .bind(&s.button_label)
         .bind(now_ms())
-        .execute(self.pool())
+        .execute(&mut **w.tx())
         .await?;
-        Ok(())
+        w.commit(audit).await
     }
 
     /// Pending logins that have not expired.

@@ -81,6 +81,39 @@ pub(super) async fn keeps_an_administrator(
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
+/// Inserts a role inside `tx` and reads it back; `None` if the name is taken.
+async fn insert_role(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tenant_id: &str,
+    name: &str,
+    description: &str,
+    permissions: &[Permission],
+    builtin: bool,
+) -> sqlx::Result<Option<Role>> {
+    let id = new_id();
+    let done = sqlx::query(
+        "INSERT INTO roles (id, tenant_id, name, description, permissions, builtin, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+    )
+    .bind(&id)
+    .bind(tenant_id)
+    .bind(name)
+    .bind(description)
+    .bind(perms_to(permissions))
+    .bind(b(builtin))
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(None);
+    }
+    let row = sqlx::query("SELECT * FROM roles WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&mut **tx)
+        .await?;
+    role_from(&row).map(Some)
+}
+
 fn perms_from(json: &str) -> Vec<Permission> {
     // Stored by this code; unknown names (from a newer version) are skipped, never widened.
     let names: Vec<String> = serde_json::from_str(json).unwrap_or_default();
@@ -150,36 +183,43 @@ impl Store {
         row.as_ref().map(role_from).transpose()
     }
 
-    /// Creates a role; `None` if the name is taken.
+    /// Creates a built-in role (at first start, before anyone can act; not audited); `None` if
+    /// the name is taken.
+    pub async fn create_builtin_role(
+        &self,
+        tenant_id: &str,
+        name: &str,
+        description: &str,
+        permissions: &[Permission],
+    ) -> sqlx::Result<Option<Role>> {
+        let mut tx = self.pool().begin().await?;
+        let role = insert_role(&mut tx, tenant_id, name, description, permissions, true).await?;
+        tx.commit().await?;
+        Ok(role)
+    }
+
+    /// Creates a custom role with the audit entry `audit` makes of it; `None` if the name is
+    /// taken.
     pub async fn create_role(
         &self,
         tenant_id: &str,
         name: &str,
         description: &str,
         permissions: &[Permission],
-        builtin: bool,
+        audit: impl FnOnce(&Role) -> AuditEntry,
     ) -> sqlx::Result<Option<Role>> {
-        let id = new_id();
-        let done = sqlx::query(
-            "INSERT INTO roles (id, tenant_id, name, description, permissions, builtin, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-        )
-        .bind(&id)
-        .bind(tenant_id)
-        .bind(name)
-        .bind(description)
-        .bind(perms_to(permissions))
-        .bind(b(builtin))
-        .bind(now_ms())
-        .execute(self.pool())
-        .await?;
-        if done.rows_affected() == 0 {
+        let mut w = self.audited(tenant_id).await?;
+        let Some(role) =
+            insert_role(w.tx(), tenant_id, name, description, permissions, false).await?
+        else {
             return Ok(None);
-        }
-        self.role(tenant_id, &id).await
+        };
+        w.commit(&audit(&role)).await?;
+        Ok(Some(role))
     }
 
-    /// Changes a custom role (built-in roles are not changed here).
+    /// Changes a custom role (built-in roles are not changed here), with its audit entry; false
+    /// when there is no such custom role.
     pub async fn update_role(
         &self,
         tenant_id: &str,
@@ -187,7 +227,9 @@ impl Store {
         name: &str,
         description: &str,
         permissions: &[Permission],
+        audit: &AuditEntry,
     ) -> sqlx::Result<bool> {
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query(
             "UPDATE roles SET name = $1, description = $2, permissions = $3 WHERE tenant_id = $4 AND id = $5 AND builtin = 0",
         )
@@ -196,20 +238,35 @@ impl Store {
         .bind(perms_to(permissions))
         .bind(tenant_id)
         .bind(id)
-        .execute(self.pool())
+        .execute(&mut **w.tx())
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        w.commit(audit).await?;
+        Ok(true)
     }
 
-    /// Deletes a custom role and its assignments.
-    pub async fn delete_role(&self, tenant_id: &str, id: &str) -> sqlx::Result<bool> {
+    /// Deletes a custom role and its assignments, with its audit entry; false when there is no
+    /// such custom role.
+    pub async fn delete_role(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<bool> {
+        let mut w = self.audited(tenant_id).await?;
         let done =
             sqlx::query("DELETE FROM roles WHERE tenant_id = $1 AND id = $2 AND builtin = 0")
                 .bind(tenant_id)
                 .bind(id)
-                .execute(self.pool())
+                .execute(&mut **w.tx())
                 .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        w.commit(audit).await?;
+        Ok(true)
     }
 
     /// Role assignments of the tenant.

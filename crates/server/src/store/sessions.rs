@@ -1,6 +1,7 @@
 //! Remote help sessions: rows with optimistic concurrency, and reports.
 
 use super::Store;
+use super::audit::AuditEntry;
 use assist_proto::presence::PeerPresence;
 use assist_proto::session::{Role, Session};
 use serde::{Deserialize, Serialize};
@@ -143,8 +144,15 @@ fn json<T: Serialize>(v: &T) -> String {
 }
 
 impl Store {
-    /// Stores a new session; `deadline` is when the sweeper must look at it next.
-    pub async fn insert_session(&self, s: &SessionRow, deadline: Option<i64>) -> sqlx::Result<()> {
+    /// Stores a new session with its audit entry; `deadline` is when the sweeper must look at
+    /// it next.
+    pub async fn insert_session(
+        &self,
+        s: &SessionRow,
+        deadline: Option<i64>,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<()> {
+        let mut w = self.audited(&s.tenant_id).await?;
         sqlx::query(
             "INSERT INTO sessions (id, tenant_id, helper_id, sharer_id, device_id, sharer_kind, code_hash, state, machine, \
              created_at, expires_at, ended_at, version, deadline, presence, helper_address, sharer_address, \
@@ -169,9 +177,9 @@ impl Store {
         .bind(&s.sharer_address)
         .bind(i64::from(s.helper_second_factor))
         .bind(i64::from(s.unattended))
-        .execute(self.pool())
+        .execute(&mut **w.tx())
         .await?;
-        Ok(())
+        w.commit(audit).await
     }
 
     /// A session of the tenant.
@@ -204,10 +212,50 @@ impl Store {
         row.as_ref().map(row_from).transpose()
     }
 
+    /// Remembers a session's used code (until the code would have expired), so that entering it
+    /// again can say so.
+    pub async fn remember_used_code(&self, id: &str, code_hash: &str) -> sqlx::Result<()> {
+        sqlx::query("UPDATE sessions SET used_code_hash = $1 WHERE id = $2")
+            .bind(code_hash)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Whether this code opened a session of the tenant and would not have expired yet.
+    pub async fn code_was_used(
+        &self,
+        tenant_id: &str,
+        code_hash: &str,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        let row = sqlx::query(
+            "SELECT id FROM sessions WHERE tenant_id = $1 AND used_code_hash = $2 AND expires_at > $3 LIMIT 1",
+        )
+        .bind(tenant_id)
+        .bind(code_hash)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.is_some())
+    }
+
     /// Saves a changed session if nobody saved it since it was read. Returns false on a conflict
     /// (read it again and retry).
     pub async fn save_session(&self, s: &SessionRow, deadline: Option<i64>) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        self.save_session_with(s, deadline, &[]).await
+    }
+
+    /// [`Store::save_session`] with the audit entries of the change: saved and committed with
+    /// them, or (on a conflict) neither.
+    pub async fn save_session_with(
+        &self,
+        s: &SessionRow,
+        deadline: Option<i64>,
+        audit: &[AuditEntry],
+    ) -> sqlx::Result<bool> {
+        let save = sqlx::query(
             "UPDATE sessions SET sharer_id = $1, device_id = $2, sharer_kind = $3, code_hash = $4, state = $5, \
              machine = $6, ended_at = $7, deadline = $8, presence = $9, helper_address = $10, sharer_address = $11, \
              unattended = $12, version = version + 1 WHERE id = $13 AND version = $14",
@@ -225,10 +273,16 @@ impl Store {
         .bind(&s.sharer_address)
         .bind(i64::from(s.unattended))
         .bind(&s.id)
-        .bind(s.version)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .bind(s.version);
+        if audit.is_empty() {
+            return Ok(save.execute(self.pool()).await?.rows_affected() == 1);
+        }
+        let mut w = self.audited(&s.tenant_id).await?;
+        if save.execute(&mut **w.tx()).await?.rows_affected() == 0 {
+            return Ok(false);
+        }
+        w.commit_all(audit).await?;
+        Ok(true)
     }
 
     /// Sessions whose deadline has come: (tenant, id).

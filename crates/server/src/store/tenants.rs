@@ -143,13 +143,20 @@ impl Store {
             .collect()
     }
 
-    /// Adds a verified domain; `None` if it already exists.
-    pub async fn add_domain(&self, tenant_id: &str, domain: &str) -> sqlx::Result<Option<Domain>> {
+    /// Adds a verified domain with the audit entry `audit` makes of it; `None` if it already
+    /// exists.
+    pub async fn add_domain(
+        &self,
+        tenant_id: &str,
+        domain: &str,
+        audit: impl FnOnce(&Domain) -> AuditEntry,
+    ) -> sqlx::Result<Option<Domain>> {
         let d = Domain {
             id: new_id(),
             domain: domain.to_owned(),
             created_at: now_ms(),
         };
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query(
             "INSERT INTO domains (id, tenant_id, domain, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )
@@ -157,19 +164,33 @@ impl Store {
         .bind(tenant_id)
         .bind(&d.domain)
         .bind(d.created_at)
-        .execute(self.pool())
+        .execute(&mut **w.tx())
         .await?;
-        Ok((done.rows_affected() == 1).then_some(d))
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        w.commit(&audit(&d)).await?;
+        Ok(Some(d))
     }
 
-    /// Removes a verified domain; false if there was none.
-    pub async fn delete_domain(&self, tenant_id: &str, id: &str) -> sqlx::Result<bool> {
+    /// Removes a verified domain with its audit entry; false if there was none.
+    pub async fn delete_domain(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<bool> {
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query("DELETE FROM domains WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut **w.tx())
             .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        w.commit(audit).await?;
+        Ok(true)
     }
 
     /// Whether `domain` is one of the tenant's verified domains.

@@ -1,5 +1,6 @@
 //! Sign-in sessions (the cookie) and API tokens. Only hashes of the secrets are stored.
 
+use super::audit::AuditEntry;
 use super::{Store, b, new_id};
 use crate::clock::now_ms;
 use serde::Serialize;
@@ -25,6 +26,14 @@ pub struct ApiToken {
     pub expires_at: Option<i64>,
     pub last_used_at: Option<i64>,
     pub revoked: bool,
+}
+
+/// A new API token: its name, the hash of its secret, when it expires.
+#[derive(Debug, Clone, Copy)]
+pub struct NewApiToken<'a> {
+    pub name: &'a str,
+    pub token_hash: &'a str,
+    pub expires_at: Option<i64>,
 }
 
 impl Store {
@@ -69,13 +78,23 @@ impl Store {
         .transpose()
     }
 
-    /// Ends a sign-in session.
-    pub async fn delete_web_session(&self, token_hash: &str) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+    /// Ends a sign-in session (a sign-out), with its audit entry when there is one (a cookie
+    /// that no longer signs anyone in is forgotten without one).
+    pub async fn delete_web_session(
+        &self,
+        tenant_id: &str,
+        token_hash: &str,
+        audit: Option<&AuditEntry>,
+    ) -> sqlx::Result<()> {
+        let delete = sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1").bind(token_hash);
+        match audit {
+            Some(entry) => {
+                let mut w = self.audited(tenant_id).await?;
+                delete.execute(&mut **w.tx()).await?;
+                w.commit(entry).await
+            }
+            None => delete.execute(self.pool()).await.map(|_| ()),
+        }
     }
 
     /// Removes expired sign-in sessions.
@@ -87,14 +106,19 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    /// Creates an API token for a user.
+    /// Creates an API token for a user of `tenant_id`, with the audit entry `audit` makes of it.
     pub async fn create_api_token(
         &self,
+        tenant_id: &str,
         user_id: &str,
-        name: &str,
-        token_hash: &str,
-        expires_at: Option<i64>,
+        token: &NewApiToken<'_>,
+        audit: impl FnOnce(&ApiToken) -> AuditEntry,
     ) -> sqlx::Result<ApiToken> {
+        let NewApiToken {
+            name,
+            token_hash,
+            expires_at,
+        } = *token;
         let t = ApiToken {
             id: new_id(),
             name: name.to_owned(),
@@ -103,6 +127,7 @@ impl Store {
             last_used_at: None,
             revoked: false,
         };
+        let mut w = self.audited(tenant_id).await?;
         sqlx::query(
             "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -112,8 +137,9 @@ impl Store {
         .bind(token_hash)
         .bind(t.created_at)
         .bind(t.expires_at)
-        .execute(self.pool())
+        .execute(&mut **w.tx())
         .await?;
+        w.commit(&audit(&t)).await?;
         Ok(t)
     }
 
@@ -167,14 +193,25 @@ impl Store {
             .collect()
     }
 
-    /// Revokes one of a user's API tokens; false if there was none.
-    pub async fn revoke_api_token(&self, user_id: &str, id: &str) -> sqlx::Result<bool> {
+    /// Revokes one of a user's API tokens, with its audit entry; false if there was none.
+    pub async fn revoke_api_token(
+        &self,
+        tenant_id: &str,
+        user_id: &str,
+        id: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<bool> {
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND id = $3 AND revoked_at IS NULL")
             .bind(now_ms())
             .bind(user_id)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut **w.tx())
             .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        w.commit(audit).await?;
+        Ok(true)
     }
 }

@@ -429,16 +429,32 @@ impl Store {
         Ok(true)
     }
 
-    /// Stores a profile picture and points the user's picture URL at it.
+    /// Stores a profile picture of a user of `tenant_id` and points the user's picture URL at
+    /// it, with its audit entry; false (and nothing written) when there is no such user.
     pub async fn set_picture(
         &self,
+        tenant_id: &str,
         user_id: &str,
-        content_type: &str,
-        data: &[u8],
+        picture: (&str, &[u8]),
         url: &str,
-    ) -> sqlx::Result<()> {
+        audit: &AuditEntry,
+    ) -> sqlx::Result<bool> {
+        let (content_type, data) = picture;
         let now = now_ms();
-        let mut tx = self.pool().begin().await?;
+        let mut w = self.audited(tenant_id).await?;
+        let tx = w.tx();
+        let done = sqlx::query(
+            "UPDATE users SET picture_url = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4",
+        )
+        .bind(url)
+        .bind(now)
+        .bind(tenant_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
         sqlx::query(
             "INSERT INTO user_pictures (user_id, content_type, data, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (user_id) DO UPDATE SET content_type = excluded.content_type, data = excluded.data, \
@@ -448,15 +464,10 @@ impl Store {
         .bind(content_type)
         .bind(data.to_vec())
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        sqlx::query("UPDATE users SET picture_url = $1, updated_at = $2 WHERE id = $3")
-            .bind(url)
-            .bind(now)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await
+        w.commit(audit).await?;
+        Ok(true)
     }
 
     /// A stored profile picture: content type and bytes.

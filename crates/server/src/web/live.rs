@@ -52,9 +52,11 @@ const SCRIPT_KEYS: &[&str] = &[
     "sharer-online",
     "sharer-left",
     "sharer-lost",
+    "sharer-moving",
     "helper-online",
     "helper-left",
     "helper-lost",
+    "helper-moving",
     "helper-ended",
     "sharer-ended",
     "you-ended",
@@ -102,7 +104,12 @@ const SCRIPT_KEYS: &[&str] = &[
     "join-error-remote_help_disabled",
     "join-error-invalid_transition",
     "join-error-unenrolled_not_allowed",
+    "join-error-code_used",
 ];
+
+/// Script strings with one variable: (key, variable). The page holds the text with `{variable}`
+/// where the value goes; the script fills it in (`t(key, {variable: value})`).
+const SCRIPT_KEYS_WITH_VALUE: &[(&str, &str)] = &[("join-error-rate_limited-wait", "when")];
 
 /// One script string: the attribute name (without `data-`) and its text.
 #[derive(Debug, Clone)]
@@ -112,13 +119,17 @@ pub struct ScriptString {
 }
 
 fn script_strings(page: &Page) -> Vec<ScriptString> {
-    SCRIPT_KEYS
+    let plain = SCRIPT_KEYS.iter().map(|key| ScriptString {
+        key,
+        text: page.t(&format!("live-{key}")),
+    });
+    let with_value = SCRIPT_KEYS_WITH_VALUE
         .iter()
-        .map(|key| ScriptString {
+        .map(|(key, var)| ScriptString {
             key,
-            text: page.t(&format!("live-{key}")),
-        })
-        .collect()
+            text: page.t1(&format!("live-{key}"), var, &format!("{{{var}}}")),
+        });
+    plain.chain(with_value).collect()
 }
 
 #[derive(Template)]

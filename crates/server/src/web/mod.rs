@@ -32,6 +32,12 @@ use i18n::{LANG_COOKIE, LANGUAGES, Lang, Tr};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/{*path}", get(assets::serve))
+        .route(
+            "/favicon.ico",
+            get(|headers: axum::http::HeaderMap| {
+                assets::serve(Path("favicon.ico".to_owned()), headers)
+            }),
+        )
         .route("/i18n/{file}", get(strings))
         .route("/lang", post(set_language))
         .merge(signin::router())
@@ -306,11 +312,17 @@ impl Page {
             add("/", "nav-console", "console");
         }
         add("/rh", "nav-get-help", "rh");
-        if admin::SECTIONS
-            .iter()
-            .any(|s| s.perms.iter().any(|p| self.has(*p)))
-        {
+        // The admin center is for people who manage something. A helper reaches only the device
+        // list there (to help a device without a code): the menu calls that "Devices".
+        let manages = admin::SECTIONS.iter().any(|s| {
+            s.perms
+                .iter()
+                .any(|p| *p != Permission::Offer && self.has(*p))
+        });
+        if manages {
             add("/admin", "nav-admin", "admin");
+        } else if self.has(Permission::Offer) {
+            add("/admin/devices", "admin-devices", "admin");
         }
         items
     }

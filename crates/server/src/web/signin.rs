@@ -53,10 +53,53 @@ async fn signin_page(
     };
     let page = v.page("signin-title");
     render(&SigninPage {
-        sso_label: sso_label.map(|label| page.t1("signin-with", "provider", &label)),
+        sso_label: sso_label.map(|label| button_text(&page, &label)),
         page,
         next,
     })
+}
+
+/// The single sign-on button's text: the administrator's label as it is, or (none chosen) the
+/// page's own words for it.
+fn button_text(page: &Page, label: &str) -> String {
+    let label = label.trim();
+    if label.is_empty() || label == crate::api::oidc::DEFAULT_BUTTON_LABEL {
+        page.t("signin-sso")
+    } else {
+        label.to_owned()
+    }
+}
+
+/// A refused single sign-on as a page in the visitor's language, with a way back (a person's
+/// browser lands on the callback; API clients get the JSON error instead).
+pub fn sso_refusal(v: &Visitor, e: &AppError) -> Response {
+    if let AppError::Internal(inner) = e {
+        tracing::error!(error = ?inner, "single sign-on failed");
+    }
+    let key = match e.code() {
+        "account_disabled" => "sso-refused-disabled",
+        "oidc_domain_not_allowed" => "sso-refused-domain",
+        "oidc_email_missing" | "oidc_email_unverified" => "sso-refused-email",
+        "oidc_provider_error" => "sso-refused-provider",
+        "oidc_invalid_state" | "oidc_missing_code" => "sso-refused-expired",
+        "rate_limited" => "sso-refused-rate-limited",
+        _ => "sso-refused-other",
+    };
+    let mut res = v.message_page(e.status(), "sso-refused-title", key);
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
+/// Whether a request comes from a person's browser navigating (it asks for HTML first).
+pub fn wants_page(headers: &header::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|first| first.trim().starts_with("text/html"))
 }
 
 /// Ends the sign-in session of the cookie, then shows the sign-in page.
@@ -68,17 +111,18 @@ async fn signout(State(state): State<AppState>, v: Visitor, parts: Parts) -> Res
         ));
     }
     if let Some(token) = cookie(&parts, SESSION_COOKIE) {
-        if let Err(e) = state.store.delete_web_session(&hash_token(&token)).await {
-            return v.error_page(&AppError::from(e));
-        }
-        if let Some(who) = &v.authed
-            && let Err(e) = audit::by(
-                &state,
+        // The sign-in session ends together with the audit entry of the sign-out.
+        let entry = v.authed.as_ref().map(|who| {
+            audit::entry(
                 who,
                 "auth.sign_out",
                 None,
                 serde_json::json!({"via": "page"}),
             )
+        });
+        if let Err(e) = state
+            .store
+            .delete_web_session(&state.tenant_id, &hash_token(&token), entry.as_ref())
             .await
         {
             return v.error_page(&AppError::from(e));

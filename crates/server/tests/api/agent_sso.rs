@@ -211,6 +211,16 @@ async fn agent_gets_a_one_time_code_bound_to_its_verifier(db: Db) {
     assert!(has("auth.sign_in", &|d| d["client"] == "agent"));
     assert!(has("token.created", &|d| d["via"] == "agent_sso"));
     assert!(has("auth.agent_code_refused", &|_| true));
+    // The disabled account's refusal names who was refused.
+    let disabled = items
+        .iter()
+        .find(|e| {
+            e["action"] == "auth.agent_code_refused" && e["detail"]["reason"] == "account_disabled"
+        })
+        .expect("the disabled account's refusal");
+    assert_eq!(disabled["actor_id"], alice_id, "{disabled}");
+    assert_eq!(disabled["target"], alice_id, "{disabled}");
+    assert_ne!(disabled["actor"], "single sign-on", "{disabled}");
     assert!(has("auth.sign_in_failed", &|d| d["client"] == "agent"
         && d["reason"] == "oidc_domain_not_allowed"));
     s.stop().await;

@@ -74,7 +74,9 @@ impl TestServer {
         let addr = listener.local_addr().unwrap();
         let state = prepared.state.clone();
         let task = tokio::spawn(async move {
-            let _ = assist_server::serve(prepared.state, listener).await;
+            // Stopped by `stop` (the task is aborted), not by the test process's signals.
+            let _ =
+                assist_server::serve_until(prepared.state, listener, std::future::pending()).await;
         });
         TestServer {
             base: format!("http://{addr}"),

@@ -1,6 +1,7 @@
 //! Answers that carry secrets are never stored by caches; HSTS where the server is reached over
 //! TLS; a browser's cookie works only from the server's own origin, scheme included, for REST
-//! changes and for the live socket's upgrade.
+//! changes and for the live socket's upgrade. Every answer carries its request's id, and every
+//! error body the same id.
 
 use crate::both;
 use crate::common::*;
@@ -9,7 +10,8 @@ use serde_json::json;
 
 both!(
     secret_answers_are_not_stored,
-    cookies_work_only_from_the_own_origin
+    cookies_work_only_from_the_own_origin,
+    error_bodies_carry_the_request_id_of_the_header
 );
 
 /// The sign-in cookie of the administrator, as `name=value`.
@@ -160,4 +162,103 @@ async fn an_oversized_live_message_is_refused_with_its_reason() {
     .await
     .expect("the socket closes");
     assert_eq!(close, Some(1009));
+}
+
+/// The `x-request-id` of an answer.
+fn request_id(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("x-request-id")
+        .expect("every answer has an x-request-id")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn error_bodies_carry_the_request_id_of_the_header(db: Db) {
+    let s = TestServer::start(db).await;
+    let http = reqwest::Client::new();
+
+    // An error of a handler (404 of an unknown path), of the method check (405), and of an
+    // extractor (401 without credentials): the body's id is the header's.
+    let mut seen = Vec::new();
+    for (method, path, status, code) in [
+        (
+            "GET",
+            "/api/no-such-thing",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "DELETE",
+            "/healthz",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            "GET",
+            "/api/me",
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+        ),
+    ] {
+        let res = http
+            .request(method.parse().unwrap(), s.url(path))
+            .send()
+            .await
+            .unwrap();
+        let id = request_id(&res);
+        let body = expect_error(res, status, code).await;
+        assert_eq!(body["error"]["request_id"], id.as_str(), "{method} {path}");
+        assert!(!id.is_empty() && id.len() <= 64, "{id:?}");
+        seen.push(id);
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 3, "each request has an id of its own");
+
+    // A sane id from the client (or its load balancer) is kept, in the header and the body.
+    let res = http
+        .get(s.url("/api/no-such-thing"))
+        .header("x-request-id", "lb-7f3a.42:1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(request_id(&res), "lb-7f3a.42:1");
+    let body = expect_error(res, StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(body["error"]["request_id"], "lb-7f3a.42:1");
+
+    // One that is too long or carries other characters is replaced by a fresh one.
+    for insane in ["x".repeat(65), "a b".to_owned(), "<script>".to_owned()] {
+        let res = http
+            .get(s.url("/api/no-such-thing"))
+            .header("x-request-id", insane.as_str())
+            .send()
+            .await
+            .unwrap();
+        let id = request_id(&res);
+        assert_ne!(id, insane);
+        assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()), "{id:?}");
+        let body = expect_error(res, StatusCode::NOT_FOUND, "not_found").await;
+        assert_eq!(body["error"]["request_id"], id.as_str());
+    }
+
+    // A request with a body read by the server before its handler: a malformed one.
+    let admin = s.admin().await;
+    let res = admin
+        .raw(
+            "POST",
+            "/api/users",
+            "application/json",
+            b"{not json".to_vec(),
+        )
+        .await;
+    let id = request_id(&res);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["request_id"], id.as_str(), "{body}");
+
+    // Success carries the header too.
+    let res = http.get(s.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(!request_id(&res).is_empty());
+    s.stop().await;
 }

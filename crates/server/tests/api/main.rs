@@ -3,6 +3,8 @@
 mod access;
 mod admin_audit;
 mod agent_sso;
+mod audited_changes;
+mod channel;
 mod chat;
 mod common;
 mod contract;

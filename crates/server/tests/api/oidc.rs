@@ -27,7 +27,8 @@ both!(
     real_provider_full_flow_and_profile_mapping,
     real_provider_es256_and_public_client,
     real_provider_state_code_and_issuer_faults,
-    crafted_token_faults_are_refused
+    crafted_token_faults_are_refused,
+    refusals_are_pages_for_people_and_the_label_is_kept
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -1141,4 +1142,111 @@ async fn crafted_token_faults_are_refused(db: Db) {
         );
     }
     s.stop().await;
+}
+
+/// A person's browser (it asks for HTML) gets a refused single sign-on as a page in its language
+/// with a way back, not the JSON body; API clients still get JSON. The button's text is never
+/// "Sign in with Sign in with ...", and a settings update that leaves the label out keeps it.
+async fn refusals_are_pages_for_people_and_the_label_is_kept(db: Db) {
+    let s = TestServer::start(db).await;
+    let p = start_node_provider(&s.url("/auth/oidc/callback")).await;
+    let admin = s.admin().await;
+    let base = json!({"enabled": true, "issuer": p.issuer, "client_id": "assist",
+        "client_secret": "assist-secret"});
+    let page = |lang: &'static str| {
+        let s = &s;
+        async move {
+            browser()
+                .get(s.url("/signin"))
+                .header("accept-language", lang)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    // No label: each page says it in its own words, once.
+    configure(&admin, base.clone()).await;
+    let en = page("en").await;
+    assert!(en.contains(">Sign in with single sign-on<"), "{en}");
+    assert!(!en.contains("Sign in with Sign in with"));
+    assert!(!page("de").await.contains("single sign-on<"));
+    // A label is the button's text as the administrator wrote it.
+    let mut labelled = base.clone();
+    labelled["button_label"] = json!("Sign in with Contoso");
+    assert_eq!(
+        configure(&admin, labelled).await["button_label"],
+        "Sign in with Contoso"
+    );
+    assert!(page("en").await.contains(">Sign in with Contoso<"));
+    // Left out: kept. Null: back to the default.
+    assert_eq!(
+        configure(&admin, base.clone()).await["button_label"],
+        "Sign in with Contoso"
+    );
+    let mut reset = base.clone();
+    reset["button_label"] = Value::Null;
+    configure(&admin, reset).await;
+    assert!(page("en").await.contains(">Sign in with single sign-on<"));
+
+    // A response whose state this browser did not start: a page in German for a browser...
+    let b = browser();
+    let cb = through_provider(&s, &b, "alice").await;
+    let res = browser()
+        .get(&cb)
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header("accept-language", "de")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = res.text().await.unwrap();
+    assert!(html.contains("lang=\"de\""), "{html}");
+    assert!(html.contains("href=\"/\""), "a way back: {html}");
+    assert!(!html.contains("oidc_invalid_state"), "{html}");
+    // ...and the JSON error for an API client.
+    expect_error(
+        callback(&s, &browser(), &cb).await,
+        StatusCode::UNAUTHORIZED,
+        "oidc_invalid_state",
+    )
+    .await;
+    // Cancelled at the provider: the page says so.
+    let res = b
+        .get(format!("{cb}&error=access_denied"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("cancelled or refused at your identity provider"),
+        "{html}"
+    );
+    // Single sign-on turned off: starting it is a page too.
+    let mut off = base.clone();
+    off["enabled"] = json!(false);
+    configure(&admin, off).await;
+    let res = browser()
+        .get(s.url("/auth/oidc/login"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Single sign-on did not work")
+    );
 }

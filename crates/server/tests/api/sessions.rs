@@ -347,14 +347,14 @@ async fn deny_and_reuse(db: Db) {
             .status(),
         StatusCode::OK
     );
-    // The code is single use.
+    // The code is single use, and says so (not "no session has this code").
     let (_, other) = w.s.user(&w.admin, "olga@example.com", "Olga").await;
     expect_error(
         other
             .post("/api/sessions/join", json!({"code": code}))
             .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
+        StatusCode::CONFLICT,
+        "code_used",
     )
     .await;
     expect_error(

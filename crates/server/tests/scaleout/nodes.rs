@@ -171,6 +171,24 @@ impl Node {
         }
     }
 
+    /// SIGTERM, as a service manager or an orchestrator stops a node for a rolling restart.
+    pub fn terminate(&self) {
+        let pid = self.child.id().expect("the node runs");
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "SIGTERM sent to {pid}");
+    }
+
+    /// Waits up to `limit` for the node to exit; its exit status.
+    pub async fn exited(mut self, limit: Duration) -> std::process::ExitStatus {
+        tokio::time::timeout(limit, self.child.wait())
+            .await
+            .unwrap_or_else(|_| panic!("the node did not exit within {limit:?}"))
+            .expect("the node's exit status")
+    }
+
     /// SIGKILL: the node cannot say goodbye to anyone.
     pub async fn kill(mut self) {
         self.child.start_kill().expect("kill the node");

@@ -6,9 +6,19 @@ import { apiSignedIn as api, ApiError } from '../api.mjs';
 
 export { api, ApiError, t, formatTime };
 
-/** Loads the strings, then runs `main`; errors go to the alert region. */
+/**
+ * Loads the strings, then runs `main`; errors go to the alert region. The page's forms sit in a
+ * disabled fieldset (`#page-gate`) until then: nothing can be typed, ticked or submitted before
+ * the handlers are attached and the server's values are filled in.
+ */
 export function start(main) {
-  load().then(() => main()).catch(showError);
+  load()
+    .then(() => main())
+    .catch(showError)
+    .finally(() => {
+      const gate = document.getElementById('page-gate');
+      if (gate) gate.disabled = false;
+    });
 }
 
 /** Builds an element: el('td', {class: 'x', text: 'y'}, child...). */
@@ -28,8 +38,7 @@ export function el(tag, attrs = {}, ...children) {
 /** Announces a success in the polite status region. */
 export function showStatus(text) {
   const s = document.getElementById('status');
-  const err = document.getElementById('error');
-  if (err) err.hidden = true;
+  clearError();
   if (s) {
     s.textContent = '';
     setTimeout(() => (s.textContent = text), 30);
@@ -45,10 +54,20 @@ export function showError(e) {
   err.hidden = false;
 }
 
+/** Hides the alert region (an earlier failure is not news once an action succeeds). */
+export function clearError() {
+  const err = document.getElementById('error');
+  if (err) {
+    err.hidden = true;
+    err.textContent = '';
+  }
+}
+
 /** Runs an async action with error reporting; resolves with its result or undefined. */
 export async function act(fn, success) {
   try {
     const r = await fn();
+    clearError();
     if (success) showStatus(success);
     return r;
   } catch (e) {

@@ -45,6 +45,10 @@ async function detail(id) {
     [t('col-last-check-in'), when(d.last_check_in)],
   ];
   if (d.retired_at) facts.push([t('device-retired'), when(d.retired_at)]);
+  // The device channel: whether a running agent can be reached now, and since when.
+  facts.push([t('device-connection'), d.online_changed_at == null
+    ? t('device-never-connected')
+    : el('span', {}, badge(t(d.online ? 'device-online-since' : 'device-offline-since'), d.online ? 'ok' : ''), ' ', when(d.online_changed_at))]);
   document.getElementById('device-facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]));
   const reasons = d.compliance_reasons || [];
   document.getElementById('device-reasons').replaceChildren(...(reasons.length ? reasons : [t('ui-none')]).map((x) => el('li', { text: x })));

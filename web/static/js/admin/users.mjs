@@ -39,8 +39,10 @@ async function detail(id) {
     form.elements.company.value = u.company || '';
     form.elements.disabled.checked = !!u.disabled;
     form.elements.password.value = '';
+    // No picture: no image at all (an empty one would show the browser's broken-image sign).
     if (u.picture_url) pic.src = `${u.picture_url}${u.picture_url.includes('?') ? '&' : '?'}t=${Date.now()}`;
     else pic.removeAttribute('src');
+    pic.hidden = !u.picture_url;
     document.getElementById('u-reset-2fa').hidden = !u.totp_enabled;
   };
   fill(await api('GET', path));

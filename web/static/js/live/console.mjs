@@ -2,6 +2,7 @@
 
 import { api, me, signInUrl } from '../api.mjs';
 import { setText, show, t } from './text.mjs';
+import { formatTime } from '../i18n.mjs';
 
 const $ = (id) => document.getElementById(id);
 
@@ -13,12 +14,9 @@ function cell(text) {
   return td;
 }
 
+/** A time as the admin center shows it (one format for every page). */
 function when(ms) {
-  if (!ms) return '';
-  return new Date(ms).toLocaleString(document.documentElement.lang || undefined, {
-    dateStyle: 'short',
-    timeStyle: 'short',
-  });
+  return ms ? formatTime(ms) : '';
 }
 
 async function main() {

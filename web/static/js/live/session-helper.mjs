@@ -103,7 +103,7 @@ function render(v) {
 function renderPresence(status) {
   // The sharer coming back after a leave or loss may have lost its connection (a reload, an agent
   // restart); a connection still up survived a mere socket blip and is kept.
-  const back = status === 'online' && (sharerPresence === 'left' || sharerPresence === 'lost');
+  const back = status === 'online' && ['left', 'lost', 'moving'].includes(sharerPresence);
   sharerPresence = status;
   els.presence.dataset.status = status;
   setText(els.presence, t(`sharer-${status}`));

@@ -43,6 +43,8 @@ let socket = null;
 let peer = null;
 let chat = null;
 let stream = null;
+/** An answer to the helper's request is on its way (see `answer`). */
+let answering = false;
 
 function showError(e) {
   setText(els.error, e ? `${t('error')} ${e.message || e}` : '');
@@ -157,6 +159,25 @@ async function post(path, body) {
   }
 }
 
+/**
+ * Answers the helper's request once: Allow and Deny are disabled from the first press until the
+ * answer is in, so a double click (or Allow then Deny) sends one answer, not a second one that
+ * the server would refuse because nothing is waiting any more.
+ */
+async function answer(fn) {
+  if (answering) return;
+  answering = true;
+  els.allow.disabled = true;
+  els.deny.disabled = true;
+  try {
+    await fn();
+  } finally {
+    answering = false;
+    els.allow.disabled = false;
+    els.deny.disabled = false;
+  }
+}
+
 async function allow() {
   const tr = await pickScreen();
   if (!tr) return;
@@ -204,6 +225,18 @@ async function enter(v) {
   socket.start();
 }
 
+/** Why joining failed, as a sentence (with how long to wait when locked out for a while). */
+function joinError(e) {
+  if (e instanceof ApiError && e.code === 'rate_limited' && e.retryAfter) {
+    const [n, unit] = e.retryAfter >= 90 ? [Math.ceil(e.retryAfter / 60), 'minute'] : [e.retryAfter, 'second'];
+    const when = new Intl.RelativeTimeFormat(document.documentElement.lang || undefined, { numeric: 'always' }).format(n, unit);
+    return t('join-error-rate_limited-wait', { when });
+  }
+  const key = e instanceof ApiError ? `join-error-${e.code}` : 'error';
+  const known = t(key);
+  return known !== key ? known : `${t('error')} ${e.message}`;
+}
+
 async function join(ev) {
   ev.preventDefault();
   setText(els.joinError, '');
@@ -217,9 +250,7 @@ async function join(ev) {
   try {
     await enter(await api('POST', '/api/sessions/join', { code }));
   } catch (e) {
-    const key = e instanceof ApiError ? `join-error-${e.code}` : 'error';
-    const known = t(key);
-    setText(els.joinError, known !== key ? known : `${t('error')} ${e.message}`);
+    setText(els.joinError, joinError(e));
     els.codeInput.setAttribute('aria-invalid', 'true');
     els.codeInput.focus();
   } finally {
@@ -231,8 +262,8 @@ async function main() {
   const passcode = new URLSearchParams(location.search).get('passcode');
   if (passcode) els.codeInput.value = passcode.slice(0, 64);
   els.joinForm.addEventListener('submit', join);
-  els.allow.addEventListener('click', allow);
-  els.deny.addEventListener('click', () => post('consent', { allow: false }));
+  els.allow.addEventListener('click', () => answer(allow));
+  els.deny.addEventListener('click', () => answer(() => post('consent', { allow: false })));
   els.stop.addEventListener('click', stop);
   els.end.addEventListener('click', stop);
   els.shareAgain.addEventListener('click', shareAgain);

@@ -4,6 +4,8 @@
 //   LOST_AFTER_MS of silence the connection is dropped and made again.
 // - Reconnects at once, then with a growing delay (capped at one second while the session may
 //   still resume, five seconds after RESUME_GRACE_MS), until `stop()` or a terminal state.
+// - A close with CLOSE_MOVING (1012: the server node is shutting down) reconnects at once, whatever
+//   came before: the load balancer sends the new socket to another node and the session resumes.
 // - Closes cleanly when the page goes away, so the other side is told "left" at once.
 
 // The contract's constants, the same as assist_proto's (a test of crates/proto reads this block
@@ -12,6 +14,7 @@ export const PROTOCOL_VERSION = 1;
 export const HEARTBEAT_INTERVAL_MS = 1000;
 export const LOST_AFTER_MS = 4000;
 export const RESUME_GRACE_MS = 60000;
+export const CLOSE_MOVING = 1012;
 export const TERMINAL_STATES = ['denied', 'expired', 'ended'];
 const TERMINAL = new Set(TERMINAL_STATES);
 
@@ -80,7 +83,11 @@ export class LiveSocket {
       }
       this.handlers.onMessage(msg);
     };
-    ws.onclose = () => this.dropped(ws);
+    ws.onclose = (ev) => {
+      // The server is going away on purpose: no backoff, the next node is ready.
+      if (ev.code === CLOSE_MOVING) this.attempt = 0;
+      this.dropped(ws);
+    };
     ws.onerror = () => {};
   }
 

@@ -14,9 +14,11 @@ const FALLBACK = {
   'sharer-online': 'The sharer is connected.',
   'sharer-left': 'The sharer left.',
   'sharer-lost': 'The connection to the sharer was lost.',
+  'sharer-moving': 'The sharer is reconnecting…',
   'helper-online': 'The helper is connected.',
   'helper-left': 'The helper left.',
   'helper-lost': 'The connection to the helper was lost.',
+  'helper-moving': 'Your helper is reconnecting…',
   'helper-ended': 'The helper ended the session.',
   'sharer-ended': 'The sharer ended the session.',
   'you-ended': 'You ended the session.',
@@ -50,8 +52,14 @@ const FALLBACK = {
 
 let cache = null;
 
-/** The string for `key`. */
-export function t(key) {
+/** The string for `key`, with `{name}` filled from `values`. */
+export function t(key, values) {
+  const text = lookup(key);
+  if (!values) return text;
+  return text.replace(/\{(\w+)\}/g, (m, name) => (name in values ? String(values[name]) : m));
+}
+
+function lookup(key) {
   if (!cache) {
     cache = {};
     const el = document.getElementById('live-strings');

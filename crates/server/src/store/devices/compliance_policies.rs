@@ -3,6 +3,7 @@
 
 use super::is_unique_violation;
 use crate::devices::compliance::Rules;
+use crate::store::audit::AuditEntry;
 use crate::store::{Store, b, new_id};
 use serde::Serialize;
 use sqlx::Row;
@@ -36,45 +37,8 @@ pub struct PolicyInput {
 impl Store {
     /// Every compliance policy of the tenant, by name, with its groups.
     pub async fn list_policies(&self, tenant_id: &str) -> sqlx::Result<Vec<CompliancePolicy>> {
-        let rows = sqlx::query(
-            "SELECT id, name, description, enabled, all_devices, rules, created_at, updated_at \
-             FROM compliance_policies WHERE tenant_id = $1 ORDER BY name",
-        )
-        .bind(tenant_id)
-        .fetch_all(self.pool())
-        .await?;
-        let links = sqlx::query(
-            "SELECT g.policy_id, g.group_id FROM compliance_policy_groups g \
-             JOIN compliance_policies p ON p.id = g.policy_id WHERE p.tenant_id = $1 ORDER BY g.group_id",
-        )
-        .bind(tenant_id)
-        .fetch_all(self.pool())
-        .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let id: String = r.try_get("id")?;
-            let mut group_ids = Vec::new();
-            for l in &links {
-                if l.try_get::<String, _>("policy_id")? == id {
-                    group_ids.push(l.try_get("group_id")?);
-                }
-            }
-            let rules: String = r.try_get("rules")?;
-            out.push(CompliancePolicy {
-                id,
-                name: r.try_get("name")?,
-                description: r.try_get("description")?,
-                enabled: r.try_get::<i64, _>("enabled")? != 0,
-                all_devices: r.try_get::<i64, _>("all_devices")? != 0,
-                group_ids,
-                // Written only from `Rules`: unreadable JSON is a broken invariant; it then
-                // checks nothing rather than failing every evaluation.
-                rules: serde_json::from_str(&rules).unwrap_or_default(),
-                created_at: r.try_get("created_at")?,
-                updated_at: r.try_get("updated_at")?,
-            });
-        }
-        Ok(out)
+        let mut c = self.pool().acquire().await?;
+        policies_in(&mut c, tenant_id).await
     }
 
     /// One policy.
@@ -110,17 +74,20 @@ impl Store {
         Ok(out)
     }
 
-    /// Creates (`id` = None) or replaces a policy; `Ok(None)` when the name is taken, or when
-    /// replacing a policy that does not exist.
+    /// Creates (`id` = None) or replaces a policy, with the audit entry `audit` makes of it;
+    /// `Ok(None)` (and nothing written) when the name is taken, or when replacing a policy that
+    /// does not exist.
     pub async fn save_policy(
         &self,
         tenant_id: &str,
         id: Option<&str>,
         p: &PolicyInput,
         now: i64,
+        audit: impl FnOnce(&CompliancePolicy) -> AuditEntry,
     ) -> sqlx::Result<Option<CompliancePolicy>> {
         let rules = serde_json::to_string(&p.rules).unwrap_or_else(|_| "{}".into());
-        let mut tx = self.pool().begin().await?;
+        let mut w = self.audited(tenant_id).await?;
+        let tx = w.tx();
         let id = match id {
             None => {
                 let id = new_id();
@@ -136,7 +103,7 @@ impl Store {
                 .bind(b(p.all_devices))
                 .bind(&rules)
                 .bind(now)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await;
                 match done {
                     Ok(_) => id,
@@ -157,7 +124,7 @@ impl Store {
                 .bind(now)
                 .bind(tenant_id)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await;
                 match done {
                     Ok(d) if d.rows_affected() == 1 => id.to_owned(),
@@ -169,7 +136,7 @@ impl Store {
         };
         sqlx::query("DELETE FROM compliance_policy_groups WHERE policy_id = $1")
             .bind(&id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         for g in &p.group_ids {
             sqlx::query(
@@ -177,11 +144,16 @@ impl Store {
             )
             .bind(&id)
             .bind(g)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
-        tx.commit().await?;
-        self.policy(tenant_id, &id).await
+        let saved = policies_in(tx, tenant_id)
+            .await?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or(sqlx::Error::RowNotFound)?;
+        w.commit(&audit(&saved)).await?;
+        Ok(Some(saved))
     }
 
     /// Whether another policy than `except` has that name.
@@ -202,13 +174,69 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// Deletes a policy; false if there was none.
-    pub async fn delete_policy(&self, tenant_id: &str, id: &str) -> sqlx::Result<bool> {
+    /// Deletes a policy with its audit entry; false if there was none.
+    pub async fn delete_policy(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<bool> {
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query("DELETE FROM compliance_policies WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut **w.tx())
             .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        w.commit(audit).await?;
+        Ok(true)
     }
+}
+
+/// Every compliance policy of the tenant, by name, with its groups, as `c` sees them.
+async fn policies_in(
+    c: &mut sqlx::AnyConnection,
+    tenant_id: &str,
+) -> sqlx::Result<Vec<CompliancePolicy>> {
+    let rows = sqlx::query(
+        "SELECT id, name, description, enabled, all_devices, rules, created_at, updated_at \
+         FROM compliance_policies WHERE tenant_id = $1 ORDER BY name",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut *c)
+    .await?;
+    let links = sqlx::query(
+        "SELECT g.policy_id, g.group_id FROM compliance_policy_groups g \
+         JOIN compliance_policies p ON p.id = g.policy_id WHERE p.tenant_id = $1 ORDER BY g.group_id",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut *c)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        let mut group_ids = Vec::new();
+        for l in &links {
+            if l.try_get::<String, _>("policy_id")? == id {
+                group_ids.push(l.try_get("group_id")?);
+            }
+        }
+        let rules: String = r.try_get("rules")?;
+        out.push(CompliancePolicy {
+            id,
+            name: r.try_get("name")?,
+            description: r.try_get("description")?,
+            enabled: r.try_get::<i64, _>("enabled")? != 0,
+            all_devices: r.try_get::<i64, _>("all_devices")? != 0,
+            group_ids,
+            // Written only from `Rules`: unreadable JSON is a broken invariant; it then
+            // checks nothing rather than failing every evaluation.
+            rules: serde_json::from_str(&rules).unwrap_or_default(),
+            created_at: r.try_get("created_at")?,
+            updated_at: r.try_get("updated_at")?,
+        });
+    }
+    Ok(out)
 }

@@ -1,8 +1,9 @@
 //! Enrollment tokens (`enrollment_tokens`): created, listed and revoked by administrators, and
 //! used up by enrollments, each of which records a new device in the same transaction.
 
-use super::inventory::{Device, NewDevice};
+use super::inventory::{DEVICE_COLS, Device, NewDevice, device_from};
 use super::is_unique_violation;
+use crate::store::audit::AuditEntry;
 use crate::store::{Store, b, new_id};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -63,14 +64,16 @@ pub enum EnrollRefusal {
 }
 
 impl Store {
-    /// Creates an enrollment token.
+    /// Creates an enrollment token with the audit entry `audit` makes of it.
     pub async fn create_enrollment_token(
         &self,
         tenant_id: &str,
         t: &NewEnrollmentToken<'_>,
         now: i64,
+        audit: impl FnOnce(&EnrollmentToken) -> AuditEntry,
     ) -> sqlx::Result<EnrollmentToken> {
         let id = new_id();
+        let mut w = self.audited(tenant_id).await?;
         sqlx::query(
             "INSERT INTO enrollment_tokens (id, tenant_id, name, token_hash, user_id, max_uses, created_by, \
              created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -84,9 +87,9 @@ impl Store {
         .bind(t.created_by)
         .bind(now)
         .bind(t.expires_at)
-        .execute(self.pool())
+        .execute(&mut **w.tx())
         .await?;
-        Ok(EnrollmentToken {
+        let token = EnrollmentToken {
             id,
             name: t.name.to_owned(),
             user_id: t.user_id.map(str::to_owned),
@@ -97,7 +100,9 @@ impl Store {
             expires_at: t.expires_at,
             last_used_at: None,
             revoked_at: None,
-        })
+        };
+        w.commit(&audit(&token)).await?;
+        Ok(token)
     }
 
     /// Enrollment tokens of the tenant, newest first.
@@ -129,26 +134,29 @@ impl Store {
         ))
     }
 
-    /// Revokes a token; false if there is no such live token.
+    /// Revokes a token with its audit entry; false if there is no such live token.
     pub async fn revoke_enrollment_token(
         &self,
         tenant_id: &str,
         id: &str,
         now: i64,
+        audit: &AuditEntry,
     ) -> sqlx::Result<bool> {
-        self.stamp_once("enrollment_tokens", "revoked_at", tenant_id, id, now)
+        self.stamp_once("enrollment_tokens", "revoked_at", tenant_id, id, now, audit)
             .await
     }
 
     /// Uses one enrollment of the token with that hash and records the new device, in one
-    /// transaction: a refused enrollment uses nothing.
+    /// transaction with the audit entry `audit` makes of it: a refused enrollment uses nothing.
     pub async fn enroll_device(
         &self,
         tenant_id: &str,
         token_hash: &str,
         d: &NewDevice<'_>,
+        audit: impl FnOnce(&Device, &EnrollmentToken) -> AuditEntry,
     ) -> sqlx::Result<Result<(Device, EnrollmentToken), EnrollRefusal>> {
-        let mut tx = self.pool().begin().await?;
+        let mut w = self.audited(tenant_id).await?;
+        let tx = w.tx();
         let used = sqlx::query(
             "UPDATE enrollment_tokens SET uses = uses + 1, last_used_at = $1 WHERE tenant_id = $2 \
              AND token_hash = $3 AND revoked_at IS NULL AND expires_at > $1 AND uses < max_uses",
@@ -156,7 +164,7 @@ impl Store {
         .bind(d.now)
         .bind(tenant_id)
         .bind(token_hash)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let q = format!(
             "SELECT {TOKEN_COLS} FROM enrollment_tokens WHERE tenant_id = $1 AND token_hash = $2"
@@ -164,7 +172,7 @@ impl Store {
         let token = sqlx::query(AssertSqlSafe(q))
             .bind(tenant_id)
             .bind(token_hash)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .as_ref()
             .map(token_from)
@@ -184,7 +192,7 @@ impl Store {
         }
         let taken = sqlx::query("SELECT id FROM devices WHERE public_key = $1")
             .bind(d.public_key)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         if taken.is_some() {
             return Ok(Err(EnrollRefusal::KeyInUse));
@@ -218,7 +226,7 @@ impl Store {
         .bind(&token.id)
         .bind(d.now)
         .bind(r.last_boot)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await;
         match inserted {
             Ok(_) => {}
@@ -226,11 +234,14 @@ impl Store {
             Err(e) if is_unique_violation(&e) => return Ok(Err(EnrollRefusal::KeyInUse)),
             Err(e) => return Err(e),
         }
-        tx.commit().await?;
-        let device = self
-            .device(tenant_id, &id)
-            .await?
-            .ok_or(sqlx::Error::RowNotFound)?;
+        let q = format!("SELECT {DEVICE_COLS} FROM devices WHERE id = $1");
+        let device = device_from(
+            &sqlx::query(AssertSqlSafe(q))
+                .bind(&id)
+                .fetch_one(&mut **tx)
+                .await?,
+        )?;
+        w.commit(&audit(&device, &token)).await?;
         Ok(Ok((device, token)))
     }
 }

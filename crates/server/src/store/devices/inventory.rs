@@ -3,6 +3,7 @@
 
 use crate::devices::facts::{CheckedReport, Facts};
 use crate::store::Store;
+use crate::store::audit::AuditEntry;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -37,13 +38,18 @@ pub struct Device {
     pub last_check_in: i64,
     pub last_boot: Option<i64>,
     pub retired_at: Option<i64>,
+    /// The device's channel is open: a running agent can be reached at once.
+    pub online: bool,
+    /// When the channel last opened (`online`) or closed ("offline since"), Unix ms; `null`:
+    /// the device never opened one.
+    pub online_changed_at: Option<i64>,
 }
 
-const DEVICE_COLS: &str = "id, name, os_id, os_name, os_version, kernel, agent_version, primary_user_id, \
+pub(super) const DEVICE_COLS: &str = "id, name, os_id, os_name, os_version, kernel, agent_version, primary_user_id, \
      primary_user_login, primary_user_pinned, public_key, facts, compliance, compliance_reasons, evaluated_at, \
-     enrolled_at, last_check_in, last_boot, retired_at";
+     enrolled_at, last_check_in, last_boot, retired_at, channel_conn, channel_changed_at";
 
-fn device_from(r: &AnyRow) -> sqlx::Result<Device> {
+pub(super) fn device_from(r: &AnyRow) -> sqlx::Result<Device> {
     let facts: String = r.try_get("facts")?;
     let reasons: String = r.try_get("compliance_reasons")?;
     let retired_at: Option<i64> = r.try_get("retired_at")?;
@@ -70,6 +76,8 @@ fn device_from(r: &AnyRow) -> sqlx::Result<Device> {
         last_check_in: r.try_get("last_check_in")?,
         last_boot: r.try_get("last_boot")?,
         retired_at,
+        online: r.try_get::<Option<String>, _>("channel_conn")?.is_some(),
+        online_changed_at: r.try_get("channel_changed_at")?,
     })
 }
 
@@ -165,6 +173,17 @@ fn bind_args<'q>(mut query: AnyQuery<'q>, args: &[Arg]) -> AnyQuery<'q> {
 
 /// A query on the `Any` driver with its arguments.
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// An administrator's change of a device.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeviceChange<'a> {
+    /// A new name.
+    pub name: Option<&'a str>,
+    /// A pinned primary user (`Some(None)`: back to the reported one).
+    pub primary_user: Option<Option<&'a str>>,
+    /// The user the device reports, for going back to it.
+    pub reported_user_id: Option<&'a str>,
+}
 
 impl Store {
     /// One device of the tenant (retired ones too).
@@ -307,26 +326,40 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Stores a compliance result; true when the state or reasons changed.
+    /// Stores a compliance result of a device of `tenant_id`; true when the state or reasons
+    /// changed. A change of state is committed with its audit entry `audit` (and when another
+    /// node stored the same result first, neither is written again).
     pub async fn set_compliance(
         &self,
+        tenant_id: &str,
         id: &str,
-        state: &str,
-        reasons: &[String],
+        result: (&str, &[String]),
         now: i64,
+        audit: Option<&AuditEntry>,
     ) -> sqlx::Result<bool> {
+        let (state, reasons) = result;
         let reasons = serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into());
-        let done = sqlx::query(
+        let store = sqlx::query(
             "UPDATE devices SET compliance = $1, compliance_reasons = $2, evaluated_at = $3 \
-             WHERE id = $4 AND (compliance <> $1 OR compliance_reasons <> $2)",
+             WHERE tenant_id = $4 AND id = $5 AND (compliance <> $1 OR compliance_reasons <> $2)",
         )
         .bind(state)
         .bind(&reasons)
         .bind(now)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        if done.rows_affected() == 0 {
+        .bind(tenant_id)
+        .bind(id);
+        let changed = match audit {
+            Some(entry) => {
+                let mut w = self.audited(tenant_id).await?;
+                let changed = store.execute(&mut **w.tx()).await?.rows_affected() > 0;
+                if changed {
+                    w.commit(entry).await?;
+                }
+                changed
+            }
+            None => store.execute(self.pool()).await?.rows_affected() > 0,
+        };
+        if !changed {
             sqlx::query("UPDATE devices SET evaluated_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(id)
@@ -337,20 +370,23 @@ impl Store {
         Ok(true)
     }
 
-    /// Renames a device and/or sets its primary user (`Some(None)`: back to the reported one).
+    /// Renames a device and/or sets its primary user (`Some(None)`: back to the reported one),
+    /// with its audit entry; false (and nothing written) when there is no such device.
     pub async fn update_device(
         &self,
         tenant_id: &str,
         id: &str,
-        name: Option<&str>,
-        primary_user: Option<Option<&str>>,
-        reported_user_id: Option<&str>,
+        change: &DeviceChange<'_>,
+        audit: &AuditEntry,
     ) -> sqlx::Result<bool> {
-        let mut tx = self.pool().begin().await?;
+        let (name, primary_user, reported_user_id) =
+            (change.name, change.primary_user, change.reported_user_id);
+        let mut w = self.audited(tenant_id).await?;
+        let tx = w.tx();
         let exists = sqlx::query("SELECT id FROM devices WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         if exists.is_none() {
             return Ok(false);
@@ -359,7 +395,7 @@ impl Store {
             sqlx::query("UPDATE devices SET name = $1 WHERE id = $2")
                 .bind(name)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         match primary_user {
@@ -369,7 +405,7 @@ impl Store {
                 )
                 .bind(user)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             }
             Some(None) => {
@@ -378,19 +414,64 @@ impl Store {
                 )
                 .bind(reported_user_id)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             }
             None => {}
         }
-        tx.commit().await?;
+        w.commit(audit).await?;
         Ok(true)
     }
 
-    /// Retires a device; false if there is no such enrolled device.
-    pub async fn retire_device(&self, tenant_id: &str, id: &str, now: i64) -> sqlx::Result<bool> {
-        self.stamp_once("devices", "retired_at", tenant_id, id, now)
+    /// Retires a device with its audit entry; false if there is no such enrolled device.
+    pub async fn retire_device(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        now: i64,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<bool> {
+        self.stamp_once("devices", "retired_at", tenant_id, id, now, audit)
             .await
+    }
+
+    /// Records that `conn` is the device's open channel (a newer one replaces an older).
+    pub async fn channel_opened(&self, device_id: &str, conn: &str, now: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE devices SET channel_conn = $1, channel_changed_at = $2 WHERE id = $3")
+            .bind(conn)
+            .bind(now)
+            .bind(device_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Records that the channel `conn` closed, unless a newer one took its place.
+    pub async fn channel_closed(&self, device_id: &str, conn: &str, now: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE devices SET channel_conn = NULL, channel_changed_at = $1 \
+             WHERE id = $2 AND channel_conn = $3",
+        )
+        .bind(now)
+        .bind(device_id)
+        .bind(conn)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Marks the channels held by `node` (a node found dead, or this node at start) closed;
+    /// returns how many there were.
+    pub async fn channels_of_node_closed(&self, node: &str, now: i64) -> sqlx::Result<u64> {
+        let done = sqlx::query(
+            "UPDATE devices SET channel_conn = NULL, channel_changed_at = $1 \
+             WHERE channel_conn LIKE $2",
+        )
+        .bind(now)
+        .bind(format!("{node}.%"))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
     }
 
     /// The most recent sessions held with a device.

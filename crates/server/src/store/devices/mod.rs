@@ -12,9 +12,12 @@ mod nonces;
 
 pub use compliance_policies::{CompliancePolicy, PolicyInput};
 pub use enrollment_tokens::{EnrollRefusal, EnrollmentToken, NewEnrollmentToken};
-pub use inventory::{Device, DeviceFilter, DeviceKey, DeviceSession, NewDevice, Retirement};
+pub use inventory::{
+    Device, DeviceChange, DeviceFilter, DeviceKey, DeviceSession, NewDevice, Retirement,
+};
 
 use super::Store;
+use super::audit::AuditEntry;
 use sqlx::AssertSqlSafe;
 
 /// Whether a statement failed on a unique index (a name or key already taken).
@@ -24,8 +27,9 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 impl Store {
     /// Sets the time column `column` of the tenant's row `id` of `table` to `now`, once (a
-    /// revocation, a retirement); false if there is no such row or the time was set before.
-    /// `table` and `column` are names written in this module, never input.
+    /// revocation, a retirement), with its audit entry; false (and nothing written) if there is
+    /// no such row or the time was set before. `table` and `column` are names written in this
+    /// module, never input.
     async fn stamp_once(
         &self,
         table: &'static str,
@@ -33,16 +37,22 @@ impl Store {
         tenant_id: &str,
         id: &str,
         now: i64,
+        audit: &AuditEntry,
     ) -> sqlx::Result<bool> {
         let q = format!(
             "UPDATE {table} SET {column} = $1 WHERE tenant_id = $2 AND id = $3 AND {column} IS NULL"
         );
+        let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query(AssertSqlSafe(q))
             .bind(now)
             .bind(tenant_id)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut **w.tx())
             .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        w.commit(audit).await?;
+        Ok(true)
     }
 }

@@ -1,0 +1,210 @@
+//! The device channel: `GET /ws/device`, one long-lived WebSocket per running enrolled agent, so
+//! that the server can reach the device at once (see `assist_proto::channel`, and
+//! `docs/protocol.md`, "Device channel").
+//!
+//! The upgrade is a signed device request: the signature middleware (`devices::auth`) has refused
+//! bad signatures, replays, unknown and retired devices before this handler runs. Each channel is
+//! one task that registers in this node's hub (a newer channel of the same device replaces an
+//! older one, on any node), records "online since" in the device's row, sends `hello`, then
+//! waits on frames from the agent, events from the hub (pushed from any node over the bus), and
+//! a minute-scale keepalive: a WebSocket ping every `KEEPALIVE_SECS`, and a channel silent for
+//! `SILENT_AFTER_SECS` is dropped. On exit the row says "offline since", unless a newer channel
+//! took over.
+
+use super::VerifiedDevice;
+use crate::clock::now_ms;
+use crate::error::{ApiResult, AppError, ErrorCode};
+use crate::limits::{WS_MAX_MESSAGE_BYTES, WS_READ_BUFFER_BYTES, WS_WRITE_BUFFER_BYTES};
+use crate::sessions::bus::DeviceEvent;
+use crate::state::AppState;
+use assist_proto::channel::{
+    CHANNEL_VERSION, ChannelClient, ChannelServer, KEEPALIVE_SECS, SILENT_AFTER_SECS,
+};
+use assist_proto::wire::ErrorBody;
+use axum::Extension;
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use futures_util::{SinkExt, StreamExt};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// The close code of a channel whose device was retired (the agent stops).
+pub const CLOSE_RETIRED: u16 = 4401;
+/// The close code of a channel replaced by a newer one of the same device.
+pub const CLOSE_REPLACED: u16 = 4409;
+
+/// Upgrades a signed request of an enrolled device to its channel.
+pub async fn upgrade(
+    State(state): State<AppState>,
+    device: Option<Extension<VerifiedDevice>>,
+    ws: WebSocketUpgrade,
+) -> ApiResult<Response> {
+    let Some(Extension(device)) = device else {
+        return Err(AppError::auth_failed(
+            ErrorCode::DeviceSignatureMissing,
+            "the device channel must be opened with a request signed by an enrolled device",
+        ));
+    };
+    let ws = ws
+        .read_buffer_size(WS_READ_BUFFER_BYTES)
+        .write_buffer_size(WS_WRITE_BUFFER_BYTES)
+        .max_message_size(WS_MAX_MESSAGE_BYTES)
+        .max_frame_size(WS_MAX_MESSAGE_BYTES);
+    Ok(ws.on_upgrade(move |socket| async move {
+        state.metrics.open_channels.fetch_add(1, Ordering::Relaxed);
+        if let Err(e) = run(&state, socket, &device).await {
+            tracing::debug!(error = %e, device = %device.id, "device channel ended with an error");
+        }
+        state.metrics.open_channels.fetch_sub(1, Ordering::Relaxed);
+    }))
+}
+
+/// Closes the channel of a retired device, on whichever node holds it.
+pub async fn close_retired(state: &AppState, device_id: &str) {
+    state
+        .hub
+        .push_device(
+            device_id,
+            DeviceEvent::Send {
+                message: ChannelServer::Closed {
+                    code: ErrorCode::DeviceRetired.as_str().into(),
+                    message: "this device was retired; enroll it again".into(),
+                },
+            },
+        )
+        .await;
+}
+
+fn text(msg: &ChannelServer) -> Message {
+    Message::Text(Utf8Bytes::from(msg.to_json()))
+}
+
+fn error(code: &str, message: impl Into<String>) -> Message {
+    text(&ChannelServer::Error {
+        error: ErrorBody::new(code, message),
+    })
+}
+
+/// How a channel ended, for the log.
+enum Exit {
+    Closed,
+    Lost(&'static str),
+    Replaced,
+    Retired,
+}
+
+async fn run(state: &AppState, socket: WebSocket, device: &VerifiedDevice) -> anyhow::Result<()> {
+    let mut sub = state.hub.attach_device(&device.id);
+    let conn = sub.conn.clone();
+    state
+        .store
+        .channel_opened(&device.id, &conn, now_ms())
+        .await?;
+    // Older channels of this device on other nodes close.
+    state
+        .hub
+        .push_device(&device.id, DeviceEvent::Replaced { conn: conn.clone() })
+        .await;
+    let (mut tx, mut rx) = socket.split();
+    let hello = ChannelServer::Hello {
+        protocol_version: CHANNEL_VERSION,
+        device_id: device.id.clone(),
+        keepalive_secs: KEEPALIVE_SECS,
+    };
+    let keepalive = Duration::from_secs(KEEPALIVE_SECS);
+    let silent_after = Duration::from_secs(SILENT_AFTER_SECS);
+    let mut last_heard = Instant::now();
+    let mut next_ping = Instant::now() + keepalive;
+    let exit = if tx.send(text(&hello)).await.is_err() {
+        Exit::Lost("hello failed")
+    } else {
+        loop {
+            let wake = next_ping.min(last_heard + silent_after);
+            tokio::select! {
+                frame = rx.next() => {
+                    last_heard = Instant::now();
+                    match frame {
+                        None | Some(Err(_)) => break Exit::Lost("read failed"),
+                        Some(Ok(Message::Close(_))) => break Exit::Closed,
+                        Some(Ok(Message::Text(t))) => {
+                            let reply = handle(state, device, t.as_str()).await;
+                            if tx.send(reply).await.is_err() {
+                                break Exit::Lost("write failed");
+                            }
+                        }
+                        Some(Ok(_)) => {}
+                    }
+                }
+                event = sub.rx.recv() => match event.as_deref() {
+                    None | Some(DeviceEvent::Replaced { .. }) => {
+                        let _ = tx.send(Message::Close(Some(CloseFrame {
+                            code: CLOSE_REPLACED,
+                            reason: Utf8Bytes::from_static("a newer channel of this device opened"),
+                        }))).await;
+                        break Exit::Replaced;
+                    }
+                    Some(DeviceEvent::Send { message }) => {
+                        let retired = matches!(message, ChannelServer::Closed { .. });
+                        if tx.send(text(message)).await.is_err() {
+                            break Exit::Lost("write failed");
+                        }
+                        if retired {
+                            let _ = tx.send(Message::Close(Some(CloseFrame {
+                                code: CLOSE_RETIRED,
+                                reason: Utf8Bytes::from_static("device retired"),
+                            }))).await;
+                            break Exit::Retired;
+                        }
+                    }
+                },
+                _ = tokio::time::sleep_until(wake) => {
+                    let now = Instant::now();
+                    if now >= last_heard + silent_after {
+                        break Exit::Lost("silent past the keepalive limit");
+                    }
+                    if now >= next_ping {
+                        next_ping = now + keepalive;
+                        if tx.send(Message::Ping(Default::default())).await.is_err() {
+                            break Exit::Lost("write failed");
+                        }
+                    }
+                }
+            }
+        }
+    };
+    match exit {
+        Exit::Closed => tracing::debug!(device = %device.id, "device channel closed"),
+        Exit::Lost(why) => tracing::debug!(device = %device.id, why, "device channel lost"),
+        Exit::Replaced => tracing::debug!(device = %device.id, "device channel replaced"),
+        Exit::Retired => tracing::info!(device = %device.id, "device channel closed: retired"),
+    }
+    // Freed here, so that the hub never holds a channel the database says is offline.
+    drop(sub);
+    state
+        .store
+        .channel_closed(&device.id, &conn, now_ms())
+        .await?;
+    Ok(())
+}
+
+/// Answers one text frame of the agent.
+async fn handle(state: &AppState, device: &VerifiedDevice, text: &str) -> Message {
+    match ChannelClient::read(text) {
+        Ok(ChannelClient::CheckIn { report }) => {
+            match crate::api::devices::record_check_in(state, &device.id, &report).await {
+                Ok(answer) => self::text(&ChannelServer::CheckedIn { answer }),
+                Err(e) => {
+                    let body = e.body().error;
+                    error(&body.code, body.message)
+                }
+            }
+        }
+        Ok(ChannelClient::Unknown) => error(
+            "unknown_type",
+            "this server does not know that message type",
+        ),
+        Err(e) => error("invalid_message", e.to_string()),
+    }
+}
