@@ -1,4 +1,4 @@
-// Glass to glass and control input, end to end (DESIGN.md §7), on one machine:
+// Glass to glass and control input, end to end (docs/architecture.md, "Measures"), on one machine:
 //
 //   sharer's Xvfb (W×H) ◄── latency_probe (paints a patch at t0; timestamps MotionNotify)
 //        │ X11 capture                                      ▲ XTEST

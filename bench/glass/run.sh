@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Glass to glass and control input, end to end (DESIGN.md §7), with one command:
+# Glass to glass and control input, end to end (docs/architecture.md, "Measures"), with one command:
 #   bench/glass/run.sh [SAMPLES] [--fps N] [--size WxH] [--json FILE]
 # Builds the release binaries (respects CARGO_TARGET_DIR; ASSIST_BENCH_NO_BUILD=1 skips it),
 # then runs bench/glass/glass.mjs in a network namespace with only loopback: a real server, a real

@@ -3,8 +3,8 @@
 //! What is here:
 //!
 //! - [`code`]: the 8-character security codes a helper gives a sharer (CSPRNG, no look-alikes).
-//! - [`session`]: the session state machine of DESIGN.md section 2 (Waiting, Joined, Requested,
-//!   Active, Denied, Expired, Ended) and the times reports need.
+//! - [`session`]: the session state machine (Waiting, Joined, Requested, Active, Denied, Expired,
+//!   Ended) of `docs/architecture.md`, "The flow of a session", and the times reports need.
 //! - [`presence`]: heartbeat and liveness timers, and each participant's presence with its
 //!   resume grace period.
 //! - [`chat`]: chat text sanitising (NFC, no bidi overrides, no control characters, a length limit).

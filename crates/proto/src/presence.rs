@@ -5,7 +5,7 @@
 //! of life ([`Liveness::seen`]). A peer silent for [`LOST_AFTER_MS`] is lost. A loop that wakes at
 //! [`Liveness::next_wakeup`] notices a loss exactly [`LOST_AFTER_MS`] after the last message; one
 //! that only wakes to ping notices it at most one interval later. Either way a network cut is told to
-//! the other side well within the 6 seconds of DESIGN.md section 7.
+//! the other side well within the 6 seconds of `docs/architecture.md` ("Measures").
 //!
 //! On the server, each participant's [`PeerPresence`] says whether it is online, left cleanly,
 //! was lost or is moving to another server node, and since when. A participant who is back within [`RESUME_GRACE_MS`] resumes the same
@@ -25,7 +25,7 @@ pub const LOST_AFTER_MS: i64 = 4_000;
 /// 60 seconds.
 pub const RESUME_GRACE_MS: i64 = 60_000;
 
-// The timing promises of DESIGN.md, checked when the crate compiles.
+// The timing promises of docs/architecture.md ("Measures"), checked when the crate compiles.
 // A network cut must be told within 6 s, even by a loop that wakes only to ping.
 const _: () = assert!(LOST_AFTER_MS + HEARTBEAT_INTERVAL_MS <= 6_000);
 // Several heartbeats may go missing before a peer counts as lost.

@@ -1,4 +1,4 @@
-//! The session state machine of DESIGN.md section 2.
+//! The session state machine of `docs/architecture.md` ("The flow of a session").
 //!
 //! ```text
 //!  Waiting ──expiry──► Expired
@@ -761,7 +761,8 @@ mod tests {
         events
     }
 
-    /// The legal transitions, written out by hand from DESIGN.md independently of `apply`.
+    /// The legal transitions, written out by hand from docs/architecture.md independently of
+    /// `apply`.
     fn expected(state: State, event: Event) -> Option<State> {
         use Mode::*;
         use State::*;

@@ -7,30 +7,34 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+pub mod code;
+
+pub use code::ErrorCode;
+
 /// An error as the API reports it.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// 400: the request is malformed or a field is invalid.
     #[error("{message}")]
-    BadRequest { code: &'static str, message: String },
+    BadRequest { code: ErrorCode, message: String },
     /// 401: no valid credentials.
     #[error("sign in first")]
     Unauthenticated,
     /// 401 with a specific code (wrong password, second factor needed...).
     #[error("{message}")]
-    AuthFailed { code: &'static str, message: String },
+    AuthFailed { code: ErrorCode, message: String },
     /// 403: signed in, but not allowed.
     #[error("{message}")]
-    Forbidden { code: &'static str, message: String },
+    Forbidden { code: ErrorCode, message: String },
     /// 404: not found (also what a non-participant sees of a session).
     #[error("{0} not found")]
     NotFound(&'static str),
     /// 409: conflicts with the current state (duplicate, illegal transition).
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// 410: gone (expired code or session).
     #[error("{message}")]
-    Gone { code: &'static str, message: String },
+    Gone { code: ErrorCode, message: String },
     /// 413: body too large.
     #[error("request body is larger than {0} bytes")]
     TooLarge(usize),
@@ -42,7 +46,7 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     /// 502: a service this server depends on (an identity provider) failed or answered wrongly.
     #[error("{message}")]
-    Upstream { code: &'static str, message: String },
+    Upstream { code: ErrorCode, message: String },
     /// 503: the database cannot be reached now (down, restarting, every connection busy past
     /// the pool's wait); the client may try again shortly (`Retry-After`).
     #[error("the database is unavailable; try again in a moment")]
@@ -82,31 +86,31 @@ impl ErrorBody {
 }
 
 impl AppError {
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::BadRequest {
             code,
             message: message.into(),
         }
     }
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn forbidden(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Forbidden {
             code,
             message: message.into(),
         }
     }
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Conflict {
             code,
             message: message.into(),
         }
     }
-    pub fn gone(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn gone(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Gone {
             code,
             message: message.into(),
         }
     }
-    pub fn auth_failed(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn auth_failed(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::AuthFailed {
             code,
             message: message.into(),
@@ -131,22 +135,27 @@ impl AppError {
         }
     }
 
+    /// Stable machine-readable code, as clients read it.
+    pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
     /// Stable machine-readable code.
-    pub fn code(&self) -> &str {
+    pub fn error_code(&self) -> ErrorCode {
         match self {
             Self::BadRequest { code, .. }
             | Self::AuthFailed { code, .. }
             | Self::Forbidden { code, .. }
             | Self::Conflict { code, .. }
             | Self::Gone { code, .. }
-            | Self::Upstream { code, .. } => code,
-            Self::Unauthenticated => "unauthenticated",
-            Self::NotFound(_) => "not_found",
-            Self::TooLarge(_) => "body_too_large",
-            Self::UnsupportedMediaType(_) => "unsupported_media_type",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::Unavailable(_) => "database_unavailable",
-            Self::Internal(_) => "internal",
+            | Self::Upstream { code, .. } => *code,
+            Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::TooLarge(_) => ErrorCode::BodyTooLarge,
+            Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::Unavailable(_) => ErrorCode::DatabaseUnavailable,
+            Self::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -216,11 +225,11 @@ impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> Self {
         match r {
             JsonRejection::JsonDataError(e) => Self::BadRequest {
-                code: "invalid_body",
+                code: ErrorCode::InvalidBody,
                 message: format!("invalid request body: {}", e.body_text()),
             },
             JsonRejection::JsonSyntaxError(e) => Self::BadRequest {
-                code: "malformed_json",
+                code: ErrorCode::MalformedJson,
                 message: format!("malformed JSON: {}", e.body_text()),
             },
             JsonRejection::MissingJsonContentType(_) => {
@@ -230,23 +239,23 @@ impl From<JsonRejection> for AppError {
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     Self::TooLarge(crate::limits::MAX_JSON_BODY_BYTES)
                 } else {
-                    Self::bad_request("unreadable_body", e.body_text())
+                    Self::bad_request(ErrorCode::UnreadableBody, e.body_text())
                 }
             }
-            other => Self::bad_request("invalid_body", other.body_text()),
+            other => Self::bad_request(ErrorCode::InvalidBody, other.body_text()),
         }
     }
 }
 
 impl From<PathRejection> for AppError {
     fn from(r: PathRejection) -> Self {
-        Self::bad_request("invalid_path", r.body_text())
+        Self::bad_request(ErrorCode::InvalidPath, r.body_text())
     }
 }
 
 impl From<QueryRejection> for AppError {
     fn from(r: QueryRejection) -> Self {
-        Self::bad_request("invalid_query", r.body_text())
+        Self::bad_request(ErrorCode::InvalidQuery, r.body_text())
     }
 }
 

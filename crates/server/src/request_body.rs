@@ -8,7 +8,7 @@
 //! about its own size; the deadline frees the connection of a client that never finishes.
 //! Paths keep their own, smaller limits (`DefaultBodyLimit`).
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::limits::{HTTP_BODY_READ_TIMEOUT_SECS, MAX_REQUEST_BODY_BYTES};
 use axum::body::{Body, HttpBody};
 use axum::extract::Request;
@@ -49,8 +49,11 @@ async fn collect(body: Body, declared: usize) -> Result<Vec<u8>, Response> {
     let mut pieces = body.into_data_stream();
     while let Some(piece) = pieces.next().await {
         let piece = piece.map_err(|_| {
-            AppError::bad_request("body_unreadable", "the request body could not be read")
-                .into_response()
+            AppError::bad_request(
+                ErrorCode::BodyUnreadable,
+                "the request body could not be read",
+            )
+            .into_response()
         })?;
         if buf.len() + piece.len() > MAX_REQUEST_BODY_BYTES {
             return Err(AppError::TooLarge(MAX_REQUEST_BODY_BYTES).into_response());

@@ -1,6 +1,6 @@
 //! Input checks shared by the endpoints. Each returns a 400 with a clear message.
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::limits::*;
 use serde::Deserialize;
 
@@ -9,7 +9,7 @@ pub fn name(field: &'static str, v: &str) -> Result<String, AppError> {
     let v = v.trim();
     if v.is_empty() {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("{field} must not be empty"),
         ));
     }
@@ -27,13 +27,13 @@ pub fn optional_text(
     };
     if v.chars().count() > max {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("{field} is longer than {max} characters"),
         ));
     }
     if v.chars().any(|c| c.is_control()) {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("{field} must not contain control characters"),
         ));
     }
@@ -43,7 +43,12 @@ pub fn optional_text(
 /// Checks an email address (simple structural check) and lower-cases it.
 pub fn email(v: &str) -> Result<String, AppError> {
     let v = v.trim().to_lowercase();
-    let bad = || AppError::bad_request("invalid_email", "email must look like name@example.com");
+    let bad = || {
+        AppError::bad_request(
+            ErrorCode::InvalidEmail,
+            "email must look like name@example.com",
+        )
+    };
     if v.len() > MAX_EMAIL_CHARS {
         return Err(bad());
     }
@@ -75,7 +80,7 @@ pub fn domain_name(v: &str) -> Result<String, AppError> {
         Ok(v)
     } else {
         Err(AppError::bad_request(
-            "invalid_domain",
+            ErrorCode::InvalidDomain,
             "not a valid domain name, e.g. example.com",
         ))
     }
@@ -86,7 +91,7 @@ pub fn password(v: &str) -> Result<(), AppError> {
     let n = v.chars().count();
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
         return Err(AppError::bad_request(
-            "weak_password",
+            ErrorCode::WeakPassword,
             format!("password must have {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"),
         ));
     }
@@ -99,7 +104,7 @@ pub fn id(field: &'static str, v: &str) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::bad_request(
-            "invalid_id",
+            ErrorCode::InvalidId,
             format!("{field} is not a valid id"),
         ))
     }

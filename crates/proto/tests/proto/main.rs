@@ -3,7 +3,7 @@
 //! - `contract`: what the server sends today (`tests/fixtures/`) reads into the shared types,
 //!   later additions are tolerated, the agent's request bodies have the server's shape, and the
 //!   web app's constants are proto's.
-//! - `wire`: the exact JSON shapes of DESIGN.md section 5, round trips, limits and error codes.
+//! - `wire`: the exact JSON shapes of docs/protocol.md, round trips, limits and error codes.
 //! - `sequences`: long seeded random event sequences against the session state machine's invariants.
 //! - `fuzz`: property tests (stable-Rust fuzzing) of the live-message and security-code parsers.
 //! - `openapi` (feature `openapi`): the schemas the server puts in its OpenAPI document.

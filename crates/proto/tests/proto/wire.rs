@@ -1,4 +1,4 @@
-//! The live protocol's JSON, exactly as DESIGN.md section 5 and docs/protocol.md describe it.
+//! The live protocol's JSON, exactly as docs/protocol.md describes it.
 
 use assist_proto::wire::{
     CLIENT_MESSAGE_TYPES, COMPLIANCE_NOT_COMPLIANT, SERVER_MESSAGE_TYPES,

@@ -3,7 +3,7 @@
 
 use super::permissions::Permission;
 use crate::auth::{AuthContext, Authed};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use std::marker::PhantomData;
@@ -30,7 +30,7 @@ impl<S: AuthContext, P: PermissionMarker> FromRequestParts<S> for Need<P> {
         let authed = Authed::from_request_parts(parts, state).await?;
         if !authed.access.has(P::PERMISSION) {
             return Err(AppError::forbidden(
-                "permission_denied",
+                ErrorCode::PermissionDenied,
                 format!("this needs the permission {}", P::PERMISSION.as_str()),
             ));
         }

@@ -15,7 +15,7 @@
 //!   (block > second factor required > allow); allow when none applies. Report-only policies are
 //!   evaluated and logged with what they would have done, never enforced.
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -387,14 +387,14 @@ pub fn refusal(decision: Decision, point: EvalPoint) -> Option<AppError> {
     match decision {
         Decision::Allow => None,
         Decision::Block => Some(AppError::forbidden(
-            "conditional_access_blocked",
+            ErrorCode::ConditionalAccessBlocked,
             format!(
                 "your organisation's conditional-access policy blocks {}",
                 point.doing()
             ),
         )),
         Decision::SecondFactorRequired => Some(AppError::forbidden(
-            "second_factor_required",
+            ErrorCode::SecondFactorRequired,
             format!(
                 "your organisation's conditional-access policy requires a second factor for {}: \
                  sign in with your authenticator code (set one up under your account first)",

@@ -18,7 +18,7 @@ use super::Permission;
 use super::conditional::{self, Decision, EvalPoint, Evaluation, Subject};
 use crate::auth::ClientAddr;
 use crate::devices::{VerifiedDevice, device_summary};
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::store::Tenancy;
 use crate::store::audit::AuditEntry;
 use crate::store::sessions::{SessionRow, SharerKind};
@@ -48,14 +48,19 @@ pub enum Refusal {
 impl Refusal {
     /// The stable error code.
     pub fn code(self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The stable code of the refusal.
+    pub fn error_code(self) -> ErrorCode {
         match self {
-            Refusal::NoSharer => "unattended_no_sharer",
-            Refusal::WebSharer => "unattended_web_sharer",
-            Refusal::DeviceNotEnrolled => "unattended_device_not_enrolled",
-            Refusal::HelperDisabled => "unattended_helper_disabled",
-            Refusal::NotPermitted => "unattended_not_permitted",
-            Refusal::PolicyBlocked => "unattended_blocked_by_policy",
-            Refusal::SecondFactorRequired => "unattended_second_factor_required",
+            Refusal::NoSharer => ErrorCode::UnattendedNoSharer,
+            Refusal::WebSharer => ErrorCode::UnattendedWebSharer,
+            Refusal::DeviceNotEnrolled => ErrorCode::UnattendedDeviceNotEnrolled,
+            Refusal::HelperDisabled => ErrorCode::UnattendedHelperDisabled,
+            Refusal::NotPermitted => ErrorCode::UnattendedNotPermitted,
+            Refusal::PolicyBlocked => ErrorCode::UnattendedBlockedByPolicy,
+            Refusal::SecondFactorRequired => ErrorCode::UnattendedSecondFactorRequired,
         }
     }
 
@@ -91,7 +96,7 @@ impl Refusal {
 
     /// As a 403 API error.
     pub fn error(self) -> AppError {
-        AppError::forbidden(self.code(), self.message())
+        AppError::forbidden(self.error_code(), self.message())
     }
 }
 
@@ -226,7 +231,7 @@ pub async fn enforce(
     if row.sharer_kind == Some(SharerKind::Agent) && device.map(|d| &d.id) != row.device_id.as_ref()
     {
         return Err(AppError::forbidden(
-            "unattended_needs_device",
+            ErrorCode::UnattendedNeedsDevice,
             "unattended consent must come from the Assist agent on the session's device",
         ));
     }

@@ -11,7 +11,7 @@ use crate::audit;
 use crate::auth::ClientAddr;
 use crate::auth::agent_sso;
 use crate::clock::now_ms;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
 use crate::ratelimit::Limit;
 use crate::secrets::{hash_token, new_token};
@@ -40,7 +40,7 @@ pub use assist_proto::api::{AgentToken, AgentTokenRequest, UserSummary as AgentT
 
 fn refused(message: &str) -> AppError {
     AppError::auth_failed(
-        "agent_code_refused",
+        ErrorCode::AgentCodeRefused,
         format!("{message}; sign in again with `assist agent login --sso`"),
     )
 }
@@ -101,16 +101,16 @@ async fn exchange(
     let code = req.code.trim();
     if code.is_empty() || code.len() > MAX_AGENT_CODE_CHARS {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("code must have 1 to {MAX_AGENT_CODE_CHARS} characters"),
         ));
     }
     agent_sso::check_verifier(&req.code_verifier)
-        .map_err(|m| AppError::bad_request("invalid_field", m))?;
+        .map_err(|m| AppError::bad_request(ErrorCode::InvalidField, m))?;
     let days = req.expires_in_days.unwrap_or(DEFAULT_AGENT_TOKEN_DAYS);
     if !(1..=MAX_TOKEN_DAYS).contains(&days) {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("expires_in_days must be 1 to {MAX_TOKEN_DAYS}"),
         ));
     }
@@ -131,7 +131,7 @@ async fn exchange(
         .ok_or_else(|| refused("the account no longer exists"))?;
     if user.disabled {
         return Err(AppError::forbidden(
-            "account_disabled",
+            ErrorCode::AccountDisabled,
             "this account is disabled",
         ));
     }

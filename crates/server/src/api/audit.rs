@@ -3,7 +3,7 @@
 use super::{Json, Listing, Page, Query};
 use crate::access::Need;
 use crate::access::guard::perm;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::state::AppState;
 use crate::store::audit::{AuditFilter, AuditRecord, AuditVerification};
 use axum::extract::State;
@@ -47,7 +47,10 @@ async fn list_audit(
     .bounds()?;
     for v in [&q.action, &q.actor_id, &q.target].into_iter().flatten() {
         if v.len() > 200 {
-            return Err(AppError::bad_request("invalid_query", "filter too long"));
+            return Err(AppError::bad_request(
+                ErrorCode::InvalidQuery,
+                "filter too long",
+            ));
         }
     }
     let f = AuditFilter {

@@ -6,7 +6,7 @@ use crate::audit;
 use crate::auth::extract::Via;
 use crate::auth::{Authed, ClientAddr, SESSION_COOKIE, password};
 use crate::clock::now_ms;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
 use crate::ratelimit::{Attempt, Limit};
 use crate::secrets::{hash_token, new_token};
@@ -114,7 +114,7 @@ async fn login(
     let email = req.email.trim().to_lowercase();
     if email.len() > MAX_EMAIL_CHARS || req.password.len() > MAX_PASSWORD_CHARS {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             "email or password too long",
         ));
     }
@@ -186,7 +186,7 @@ async fn login(
             )
             .await?;
             return Err(AppError::auth_failed(
-                "bad_credentials",
+                ErrorCode::BadCredentials,
                 "wrong email or password",
             ));
         }
@@ -199,7 +199,7 @@ async fn login(
             // The password was right: asking for the code is no failure.
             give_back(&state, attempts).await;
             return Err(AppError::auth_failed(
-                "second_factor_required",
+                ErrorCode::SecondFactorRequired,
                 "enter the code from your authenticator app",
             ));
         };
@@ -221,7 +221,7 @@ async fn login(
             )
             .await?;
             return Err(AppError::auth_failed(
-                "bad_second_factor",
+                ErrorCode::BadSecondFactor,
                 "the authenticator code is wrong or expired",
             ));
         };

@@ -8,7 +8,7 @@ use crate::access::guard::perm;
 use crate::audit;
 use crate::clock::now_ms;
 use crate::devices::{self, compliance::Rules};
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
 use crate::state::AppState;
 use crate::store::devices::{CompliancePolicy, PolicyInput};
@@ -58,13 +58,13 @@ async fn checked(state: &AppState, body: PolicyBody) -> ApiResult<PolicyInput> {
     let rules = body.rules.check()?;
     if rules.is_empty() {
         return Err(AppError::bad_request(
-            "invalid_rules",
+            ErrorCode::InvalidRules,
             "a policy needs at least one rule",
         ));
     }
     if body.group_ids.len() > MAX_POLICY_GROUPS {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("at most {MAX_POLICY_GROUPS} groups"),
         ));
     }
@@ -80,13 +80,13 @@ async fn checked(state: &AppState, body: PolicyBody) -> ApiResult<PolicyInput> {
         .await?;
     if found.len() != group_ids.len() {
         return Err(AppError::conflict(
-            "unknown_group",
+            ErrorCode::UnknownGroup,
             "group_ids names a group that does not exist",
         ));
     }
     if body.all_devices && !group_ids.is_empty() {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             "give either all_devices or group_ids, not both",
         ));
     }
@@ -107,7 +107,10 @@ fn summary(p: &CompliancePolicy) -> serde_json::Value {
 }
 
 fn name_taken() -> AppError {
-    AppError::conflict("name_taken", "a compliance policy with this name exists")
+    AppError::conflict(
+        ErrorCode::NameTaken,
+        "a compliance policy with this name exists",
+    )
 }
 
 #[utoipa::path(get, path = "/api/compliance-policies", tag = "compliance",

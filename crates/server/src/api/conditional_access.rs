@@ -8,7 +8,7 @@ use crate::access::conditional::{
 use crate::access::guard::perm;
 use crate::audit;
 use crate::auth::ClientAddr;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
 use crate::state::AppState;
 use crate::store::conditional_access::PolicyFields;
@@ -68,7 +68,7 @@ pub struct WhatIfAnswer {
 fn ids(field: &'static str, v: &[String]) -> ApiResult<Vec<String>> {
     if v.len() > MAX_CA_TARGETS {
         return Err(AppError::bad_request(
-            "invalid_targets",
+            ErrorCode::InvalidTargets,
             format!("{field} may hold at most {MAX_CA_TARGETS} ids"),
         ));
     }
@@ -87,7 +87,7 @@ fn ranges(field: &'static str, v: Option<&Vec<String>>) -> ApiResult<Option<Vec<
     let Some(v) = v else { return Ok(None) };
     if v.is_empty() || v.len() > MAX_CA_ADDRESS_RANGES {
         return Err(AppError::bad_request(
-            "invalid_conditions",
+            ErrorCode::InvalidConditions,
             format!("{field} must hold 1 to {MAX_CA_ADDRESS_RANGES} ranges"),
         ));
     }
@@ -98,7 +98,7 @@ fn ranges(field: &'static str, v: Option<&Vec<String>>) -> ApiResult<Option<Vec<
             .flatten()
             .ok_or_else(|| {
                 AppError::bad_request(
-                    "invalid_conditions",
+                    ErrorCode::InvalidConditions,
                     format!(
                         "{field}: not a CIDR range or address (e.g. 10.0.0.0/8, 2001:db8::/32)"
                     ),
@@ -131,14 +131,14 @@ async fn checked(state: &AppState, body: &PolicyBody) -> ApiResult<PolicyFields>
     };
     if !targets.all_users && targets.include_users.is_empty() && targets.include_groups.is_empty() {
         return Err(AppError::bad_request(
-            "invalid_targets",
+            ErrorCode::InvalidTargets,
             "target all_users, or include at least one user or group",
         ));
     }
     for u in targets.include_users.iter().chain(&targets.exclude_users) {
         if state.store.user(&state.tenant_id, u).await?.is_none() {
             return Err(AppError::conflict(
-                "unknown_user",
+                ErrorCode::UnknownUser,
                 format!("no user with id {u}"),
             ));
         }
@@ -146,7 +146,7 @@ async fn checked(state: &AppState, body: &PolicyBody) -> ApiResult<PolicyFields>
     for g in targets.include_groups.iter().chain(&targets.exclude_groups) {
         if state.store.group(&state.tenant_id, g).await?.is_none() {
             return Err(AppError::conflict(
-                "unknown_group",
+                ErrorCode::UnknownGroup,
                 format!("no group with id {g}"),
             ));
         }
@@ -199,7 +199,7 @@ async fn create_policy(
     let fields = checked(&state, &body).await?;
     if state.store.count_ca_policies(&state.tenant_id).await? >= MAX_CA_POLICIES {
         return Err(AppError::conflict(
-            "too_many_policies",
+            ErrorCode::TooManyPolicies,
             format!("a tenant may have at most {MAX_CA_POLICIES} conditional-access policies"),
         ));
     }
@@ -214,7 +214,9 @@ async fn create_policy(
             )
         })
         .await?
-        .ok_or_else(|| AppError::conflict("name_taken", "a policy with this name exists"))?;
+        .ok_or_else(|| {
+            AppError::conflict(ErrorCode::NameTaken, "a policy with this name exists")
+        })?;
     Ok((StatusCode::CREATED, Json(policy)))
 }
 
@@ -263,7 +265,7 @@ async fn update_policy(
         .any(|p| p.name == fields.name && p.id != id)
     {
         return Err(AppError::conflict(
-            "name_taken",
+            ErrorCode::NameTaken,
             "a policy with this name exists",
         ));
     }
@@ -282,7 +284,7 @@ async fn update_policy(
         Ok(done) => done,
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             return Err(AppError::conflict(
-                "name_taken",
+                ErrorCode::NameTaken,
                 "a policy with this name exists",
             ));
         }
@@ -340,7 +342,7 @@ async fn what_if(
     let address = match q.address.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(a) => Some(a.parse().map_err(|_| {
-            AppError::bad_request("invalid_address", "address must be an IP address")
+            AppError::bad_request(ErrorCode::InvalidAddress, "address must be an IP address")
         })?),
     };
     let user = state

@@ -13,7 +13,7 @@
 
 use crate::clock::now_ms;
 use crate::devices::VerifiedDevice;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::{WS_MAX_MESSAGE_BYTES, WS_READ_BUFFER_BYTES, WS_WRITE_BUFFER_BYTES};
 use crate::sessions::bus::DeviceEvent;
 use crate::state::AppState;
@@ -43,7 +43,7 @@ pub async fn upgrade(
 ) -> ApiResult<Response> {
     let Some(Extension(device)) = device else {
         return Err(AppError::auth_failed(
-            "device_signature_missing",
+            ErrorCode::DeviceSignatureMissing,
             "the device channel must be opened with a request signed by an enrolled device",
         ));
     };
@@ -69,7 +69,7 @@ pub async fn close_retired(state: &AppState, device_id: &str) {
             device_id,
             DeviceEvent::Send {
                 message: ChannelServer::Closed {
-                    code: "device_retired".into(),
+                    code: ErrorCode::DeviceRetired.as_str().into(),
                     message: "this device was retired; enroll it again".into(),
                 },
             },

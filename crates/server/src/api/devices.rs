@@ -12,7 +12,7 @@ use crate::auth::Authed;
 use crate::clock::now_ms;
 use crate::devices::facts::{self, Report};
 use crate::devices::{self, VerifiedDevice, compliance};
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
 use crate::state::AppState;
 use crate::store::devices::{Device, DeviceChange, DeviceFilter, DeviceSession, Retirement};
@@ -96,7 +96,7 @@ fn readable_scope(who: &Authed) -> Result<Option<BTreeSet<String>>, AppError> {
         .collect();
     if offer.is_empty() {
         return Err(AppError::forbidden(
-            "permission_denied",
+            ErrorCode::PermissionDenied,
             "this needs the permission admin.devices or remote_help.offer",
         ));
     }
@@ -125,7 +125,7 @@ async fn list_devices(
         offset: q.offset,
     }
     .bounds()?;
-    let bad = |m: &str| AppError::bad_request("invalid_query", m.to_owned());
+    let bad = |m: &str| AppError::bad_request(ErrorCode::InvalidQuery, m.to_owned());
     let compliance = match q.compliance.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(
@@ -251,7 +251,7 @@ async fn update_device(
         validate::id("primary_user_id", u)?;
         if state.store.user(&state.tenant_id, u).await?.is_none() {
             return Err(AppError::conflict(
-                "unknown_user",
+                ErrorCode::UnknownUser,
                 "primary_user_id names no user",
             ));
         }
@@ -316,7 +316,7 @@ async fn retire_device(
         .await?
     {
         return Err(AppError::conflict(
-            "device_retired",
+            ErrorCode::DeviceRetired,
             "the device is already retired",
         ));
     }
@@ -365,7 +365,7 @@ pub(crate) async fn record_check_in(
         .await?
     {
         return Err(AppError::auth_failed(
-            "device_retired",
+            ErrorCode::DeviceRetired,
             "this device was retired; enroll it again",
         ));
     }
@@ -398,7 +398,7 @@ impl axum::extract::FromRequestParts<AppState> for SignedByDevice {
             .map(SignedByDevice)
             .ok_or_else(|| {
                 AppError::auth_failed(
-                    "device_signature_missing",
+                    ErrorCode::DeviceSignatureMissing,
                     "check-ins must be signed by an enrolled device",
                 )
             })

@@ -5,7 +5,7 @@ use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
 use crate::auth::Authed;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::state::AppState;
 use crate::store::tenants::Domain;
 use crate::validate;
@@ -49,7 +49,9 @@ async fn add_domain(
             audit::entry(&who, "domain.added", Some(&d.id), json!({"domain": domain}))
         })
         .await?
-        .ok_or_else(|| AppError::conflict("domain_exists", "this domain is already verified"))?;
+        .ok_or_else(|| {
+            AppError::conflict(ErrorCode::DomainExists, "this domain is already verified")
+        })?;
     Ok((StatusCode::CREATED, Json(d)))
 }
 

@@ -9,7 +9,7 @@ use crate::audit;
 use crate::auth::ClientAddr;
 use crate::clock::now_ms;
 use crate::devices::{self, facts, signing};
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
 use crate::ratelimit::Limit;
 use crate::secrets::{hash_token, new_token};
@@ -87,21 +87,24 @@ async fn create_token(
         .unwrap_or(DEFAULT_ENROLLMENT_TOKEN_HOURS);
     if !(1..=MAX_ENROLLMENT_TOKEN_HOURS).contains(&hours) {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("expires_in_hours must be 1 to {MAX_ENROLLMENT_TOKEN_HOURS}"),
         ));
     }
     let max_uses = req.max_uses.unwrap_or(1);
     if !(1..=MAX_ENROLLMENT_TOKEN_USES).contains(&max_uses) {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("max_uses must be 1 to {MAX_ENROLLMENT_TOKEN_USES}"),
         ));
     }
     if let Some(u) = &req.user_id {
         validate::id("user_id", u)?;
         if state.store.user(&state.tenant_id, u).await?.is_none() {
-            return Err(AppError::conflict("unknown_user", "user_id names no user"));
+            return Err(AppError::conflict(
+                ErrorCode::UnknownUser,
+                "user_id names no user",
+            ));
         }
     }
     let token = new_token(TOKEN_PREFIX);
@@ -202,14 +205,14 @@ async fn enroll_with_token(
     let token = req.token.trim();
     if token.is_empty() || token.chars().count() > MAX_ENROLLMENT_TOKEN_CHARS {
         return Err(AppError::auth_failed(
-            "enrollment_token_invalid",
+            ErrorCode::EnrollmentTokenInvalid,
             "the enrollment token is not valid",
         ));
     }
     let public_key = req.public_key.trim();
     if signing::parse_public_key(public_key).is_none() {
         return Err(AppError::bad_request(
-            "invalid_public_key",
+            ErrorCode::InvalidPublicKey,
             "public_key must be the base64 of a 32-byte Ed25519 public key",
         ));
     }
@@ -249,24 +252,24 @@ async fn enroll_with_token(
         Err(why) => {
             let (code, message) = match why {
                 EnrollRefusal::UnknownToken => (
-                    "enrollment_token_invalid",
+                    ErrorCode::EnrollmentTokenInvalid,
                     "the enrollment token is not valid",
                 ),
                 EnrollRefusal::Expired => (
-                    "enrollment_token_expired",
+                    ErrorCode::EnrollmentTokenExpired,
                     "the enrollment token has expired",
                 ),
                 EnrollRefusal::UsedUp => (
-                    "enrollment_token_used_up",
+                    ErrorCode::EnrollmentTokenUsedUp,
                     "the enrollment token has been used as often as it allows",
                 ),
                 EnrollRefusal::Revoked => (
-                    "enrollment_token_revoked",
+                    ErrorCode::EnrollmentTokenRevoked,
                     "the enrollment token was revoked",
                 ),
                 EnrollRefusal::KeyInUse => {
                     return Err(AppError::conflict(
-                        "device_key_in_use",
+                        ErrorCode::DeviceKeyInUse,
                         "a device with this public key is already enrolled",
                     ));
                 }

@@ -4,7 +4,7 @@ use super::{Json, Path};
 use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::MAX_DESCRIPTION_CHARS;
 use crate::state::AppState;
 use crate::store::groups::Group;
@@ -67,7 +67,7 @@ async fn create_group(
             audit::entry(&who, "group.created", Some(&g.id), json!({"name": name}))
         })
         .await?
-        .ok_or_else(|| AppError::conflict("name_taken", "a group with this name exists"))?;
+        .ok_or_else(|| AppError::conflict(ErrorCode::NameTaken, "a group with this name exists"))?;
     Ok((StatusCode::CREATED, Json(g)))
 }
 
@@ -108,7 +108,7 @@ async fn update_group(
         .any(|g| g.name == name && g.id != id);
     if taken {
         return Err(AppError::conflict(
-            "name_taken",
+            ErrorCode::NameTaken,
             "a group with this name exists",
         ));
     }

@@ -22,7 +22,7 @@ pub mod settings;
 pub mod tokens;
 pub mod users;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::limits::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::state::AppState;
 use axum::extract::FromRequest;
@@ -44,13 +44,13 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> 
         // serde would also read a struct from an array of its fields' values.
         if !value.is_object() {
             return Err(AppError::bad_request(
-                "invalid_body",
+                ErrorCode::InvalidBody,
                 "the request body must be a JSON object",
             ));
         }
         integral_numbers_as_integers(&mut value);
         serde_json::from_value(value).map(Json).map_err(|e| {
-            AppError::bad_request("invalid_body", format!("invalid request body: {e}"))
+            AppError::bad_request(ErrorCode::InvalidBody, format!("invalid request body: {e}"))
         })
     }
 }
@@ -103,7 +103,7 @@ impl Page {
         let offset = self.offset.unwrap_or(0);
         if !(1..=MAX_PAGE_SIZE).contains(&limit) || offset < 0 {
             return Err(AppError::bad_request(
-                "invalid_page",
+                ErrorCode::InvalidPage,
                 format!("limit must be 1 to {MAX_PAGE_SIZE}, offset ≥ 0"),
             ));
         }

@@ -19,7 +19,7 @@ use crate::audit;
 use crate::auth::agent_sso;
 use crate::auth::oidc::{self, Identity};
 use crate::auth::{ClientAddr, extract};
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
 use crate::ratelimit::Limit;
 use crate::secrets::{ct_eq, hash_token, new_token};
@@ -104,7 +104,7 @@ pub use assist_proto::api::{OidcButton, Providers};
 pub use assist_proto::api::LoginQuery;
 
 fn agent_return(q: &LoginQuery) -> ApiResult<Option<AgentReturn>> {
-    let bad = |m: String| AppError::bad_request("invalid_agent_redirect", m);
+    let bad = |m: String| AppError::bad_request(ErrorCode::InvalidAgentRedirect, m);
     match (&q.agent_redirect, &q.agent_state, &q.agent_challenge) {
         (None, None, None) => Ok(None),
         (Some(redirect), Some(state), Some(challenge)) => {
@@ -202,7 +202,7 @@ fn client_text(field: &'static str, v: &str) -> ApiResult<String> {
     if v.is_empty() || v.chars().count() > MAX_OIDC_CLIENT_CHARS || v.chars().any(char::is_control)
     {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!(
                 "{field} must have 1 to {MAX_OIDC_CLIENT_CHARS} characters, none of them control characters"
             ),
@@ -233,11 +233,11 @@ async fn put_settings(
     Json(body): Json<OidcSettingsBody>,
 ) -> ApiResult<Json<OidcSettingsView>> {
     let issuer = body.issuer.trim().to_owned();
-    oidc::check_issuer(&issuer).map_err(|m| AppError::bad_request("invalid_issuer", m))?;
+    oidc::check_issuer(&issuer).map_err(|m| AppError::bad_request(ErrorCode::InvalidIssuer, m))?;
     let client_id = client_text("client_id", &body.client_id)?;
     if body.allowed_domains.len() > MAX_OIDC_DOMAINS {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("at most {MAX_OIDC_DOMAINS} allowed domains"),
         ));
     }
@@ -310,7 +310,7 @@ async fn enabled_settings(state: &AppState) -> ApiResult<OidcSettings> {
         .filter(|s| s.enabled)
         .ok_or_else(|| {
             AppError::conflict(
-                "sso_not_configured",
+                ErrorCode::SsoNotConfigured,
                 "single sign-on is not configured or not enabled",
             )
         })
@@ -463,7 +463,7 @@ async fn finish_callback(
 
 fn invalid_state(message: &str) -> AppError {
     AppError::auth_failed(
-        "oidc_invalid_state",
+        ErrorCode::OidcInvalidState,
         format!("single sign-on: {message}; start the sign-in again"),
     )
 }
@@ -532,7 +532,7 @@ async fn complete(
             .unwrap_or_default();
         let err = oidc::clean_text(err, MAX_NAME_CHARS).unwrap_or_default();
         return Err(AppError::auth_failed(
-            "oidc_provider_error",
+            ErrorCode::OidcProviderError,
             format!("single sign-on: the provider refused the sign-in: {err}{desc}"),
         ));
     }
@@ -541,7 +541,7 @@ async fn complete(
         && iss != settings.issuer
     {
         return Err(AppError::auth_failed(
-            "oidc_wrong_issuer",
+            ErrorCode::OidcWrongIssuer,
             "single sign-on: the response comes from another issuer",
         ));
     }
@@ -551,7 +551,7 @@ async fn complete(
         .filter(|c| !c.is_empty() && c.len() <= 4096)
         .ok_or_else(|| {
             AppError::bad_request(
-                "oidc_missing_code",
+                ErrorCode::OidcMissingCode,
                 "single sign-on: the response has no code",
             )
         })?;
@@ -563,7 +563,7 @@ async fn complete(
     *who = Some(user.clone());
     if user.disabled {
         return Err(AppError::forbidden(
-            "account_disabled",
+            ErrorCode::AccountDisabled,
             "this account is disabled",
         ));
     }
@@ -623,13 +623,13 @@ async fn account_for(
         .and_then(|e| validate::email(e).ok())
         .ok_or_else(|| {
             AppError::auth_failed(
-                "oidc_email_missing",
+                ErrorCode::OidcEmailMissing,
                 "single sign-on: the provider gave no usable email address (allow the email scope or claim)",
             )
         })?;
     if id.email_verified == Some(false) {
         return Err(AppError::forbidden(
-            "oidc_email_unverified",
+            ErrorCode::OidcEmailUnverified,
             "single sign-on: the provider says this email address is not verified",
         ));
     }
@@ -637,7 +637,7 @@ async fn account_for(
     if !settings.allowed_domains.is_empty() && !settings.allowed_domains.iter().any(|d| d == domain)
     {
         return Err(AppError::forbidden(
-            "oidc_domain_not_allowed",
+            ErrorCode::OidcDomainNotAllowed,
             format!("single sign-on: accounts of {domain} may not sign in here"),
         ));
     }
@@ -647,7 +647,7 @@ async fn account_for(
     } else if let Some(u) = state.store.user_by_email(tenant, &email).await? {
         if u.sso {
             return Err(AppError::conflict(
-                "oidc_account_conflict",
+                ErrorCode::OidcAccountConflict,
                 "single sign-on: the account with this email is bound to another single sign-on identity",
             ));
         }
@@ -674,7 +674,7 @@ async fn account_for(
             .await?
             .ok_or_else(|| {
                 AppError::conflict(
-                    "oidc_account_conflict",
+                    ErrorCode::OidcAccountConflict,
                     "single sign-on: an account with this email was created meanwhile; try again",
                 )
             })?;

@@ -4,7 +4,7 @@ use super::{Json, Query};
 use crate::access::Need;
 use crate::access::guard::perm;
 use crate::clock::rfc3339;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::state::AppState;
 use crate::store::sessions::ReportRow;
 use axum::extract::State;
@@ -106,7 +106,7 @@ async fn session_report(
         )
             .into_response()),
         Some(_) => Err(AppError::bad_request(
-            "invalid_format",
+            ErrorCode::InvalidFormat,
             "format must be json or csv",
         )),
     }

@@ -4,7 +4,7 @@ use super::{Json, Path};
 use crate::access::guard::perm;
 use crate::access::{Need, Permission};
 use crate::audit;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::MAX_DESCRIPTION_CHARS;
 use crate::state::AppState;
 use crate::store::roles::{Guarded, Role, RoleAssignment};
@@ -89,7 +89,7 @@ async fn create_role(
             )
         })
         .await?
-        .ok_or_else(|| AppError::conflict("name_taken", "a role with this name exists"))?;
+        .ok_or_else(|| AppError::conflict(ErrorCode::NameTaken, "a role with this name exists"))?;
     Ok((StatusCode::CREATED, Json(role)))
 }
 
@@ -126,7 +126,7 @@ async fn update_role(
         .ok_or(AppError::NotFound("role"))?;
     if current.builtin {
         return Err(AppError::conflict(
-            "builtin_role",
+            ErrorCode::BuiltinRole,
             "built-in roles cannot be changed; create a custom role",
         ));
     }
@@ -137,7 +137,7 @@ async fn update_role(
         .is_some_and(|r| r.id != id)
     {
         return Err(AppError::conflict(
-            "name_taken",
+            ErrorCode::NameTaken,
             "a role with this name exists",
         ));
     }
@@ -178,7 +178,7 @@ async fn delete_role(
         .ok_or(AppError::NotFound("role"))?;
     if current.builtin {
         return Err(AppError::conflict(
-            "builtin_role",
+            ErrorCode::BuiltinRole,
             "built-in roles cannot be deleted",
         ));
     }
@@ -239,20 +239,20 @@ async fn create_assignment(
         }
         _ => {
             return Err(AppError::bad_request(
-                "invalid_member",
+                ErrorCode::InvalidMember,
                 "give exactly one of user_id and group_id",
             ));
         }
     }
     if !body.scope_all && body.scope_groups.is_empty() {
         return Err(AppError::bad_request(
-            "invalid_scope",
+            ErrorCode::InvalidScope,
             "give scope_groups, or scope_all: true for the whole tenant",
         ));
     }
     if body.scope_groups.len() > 100 {
         return Err(AppError::bad_request(
-            "invalid_scope",
+            ErrorCode::InvalidScope,
             "at most 100 scope groups",
         ));
     }

@@ -8,7 +8,7 @@ use crate::access::guard::perm;
 use crate::audit;
 use crate::auth::extract::Via;
 use crate::auth::{Authed, totp};
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
 use crate::ratelimit::{Attempt, Limit};
 use crate::secrets::hash_token;
@@ -198,7 +198,7 @@ pub fn qr_data_url(text: &str) -> ApiResult<String> {
 fn interactive(who: &Authed) -> ApiResult<()> {
     if who.via == Via::Bearer {
         return Err(AppError::forbidden(
-            "token_cannot_manage_second_factor",
+            ErrorCode::TokenCannotManageSecondFactor,
             "an API token cannot change the second factor; sign in",
         ));
     }
@@ -219,7 +219,10 @@ async fn limited(state: &AppState, who: &Authed) -> ApiResult<Attempt> {
 }
 
 fn wrong_code() -> AppError {
-    AppError::bad_request("wrong_code", "the code is wrong, expired or already used")
+    AppError::bad_request(
+        ErrorCode::WrongCode,
+        "the code is wrong, expired or already used",
+    )
 }
 
 #[utoipa::path(get, path = "/api/me/totp", tag = "second-factor",
@@ -240,7 +243,7 @@ async fn begin(State(state): State<AppState>, who: Authed) -> ApiResult<Json<Enr
     interactive(&who)?;
     if who.user.totp_enabled {
         return Err(AppError::conflict(
-            "second_factor_enabled",
+            ErrorCode::SecondFactorEnabled,
             "a second factor is already enabled; disable it first",
         ));
     }
@@ -257,7 +260,7 @@ async fn begin(State(state): State<AppState>, who: Authed) -> ApiResult<Json<Enr
         .await?
     {
         return Err(AppError::conflict(
-            "second_factor_enabled",
+            ErrorCode::SecondFactorEnabled,
             "a second factor is already enabled; disable it first",
         ));
     }
@@ -290,14 +293,14 @@ async fn confirm(
     interactive(&who)?;
     if who.user.totp_enabled {
         return Err(AppError::conflict(
-            "second_factor_enabled",
+            ErrorCode::SecondFactorEnabled,
             "the second factor is already enabled",
         ));
     }
     let (_, secret) = state.store.credentials(&who.user.id).await?;
     let Some(secret) = secret else {
         return Err(AppError::conflict(
-            "no_enrolment",
+            ErrorCode::NoEnrolment,
             "start the enrolment first (POST /api/me/totp)",
         ));
     };
@@ -328,7 +331,7 @@ async fn confirm(
         .await?
     {
         return Err(AppError::conflict(
-            "no_enrolment",
+            ErrorCode::NoEnrolment,
             "the enrolment changed meanwhile; start again",
         ));
     }
@@ -342,7 +345,7 @@ async fn check_enabled(state: &AppState, who: &Authed, code: &str) -> ApiResult<
     interactive(who)?;
     if !who.user.totp_enabled {
         return Err(AppError::conflict(
-            "second_factor_not_enabled",
+            ErrorCode::SecondFactorNotEnabled,
             "no second factor is enabled",
         ));
     }

@@ -10,7 +10,7 @@ use crate::audit;
 use crate::auth::Authed;
 use crate::clock::now_ms;
 use crate::devices::{VerifiedDevice, device_summary};
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
 use crate::ratelimit::Limit;
 use crate::secrets::keyed_hash;
@@ -113,7 +113,7 @@ fn ensure_enabled(settings: &crate::store::tenants::Settings) -> ApiResult<()> {
         Ok(())
     } else {
         Err(AppError::forbidden(
-            "remote_help_disabled",
+            ErrorCode::RemoteHelpDisabled,
             "Remote Help is turned off for this organisation",
         ))
     }
@@ -145,7 +145,7 @@ async fn list_sessions(
     let limit = q.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
         return Err(AppError::bad_request(
-            "invalid_page",
+            ErrorCode::InvalidPage,
             "limit must be 1 to 100",
         ));
     }
@@ -183,7 +183,7 @@ async fn create_session(
             .ok_or(AppError::NotFound("device"))?;
         if !d.enrolled {
             return Err(AppError::conflict(
-                "device_retired",
+                ErrorCode::DeviceRetired,
                 "this device has been retired",
             ));
         }
@@ -193,7 +193,7 @@ async fn create_session(
         };
         if !who.access.has_for(Permission::Offer, &groups) {
             return Err(AppError::forbidden(
-                "out_of_scope",
+                ErrorCode::OutOfScope,
                 "your role does not cover this device's user",
             ));
         }
@@ -204,7 +204,7 @@ async fn create_session(
         .await?;
     if waiting >= MAX_WAITING_SESSIONS_PER_HELPER as i64 {
         return Err(AppError::conflict(
-            "too_many_waiting",
+            ErrorCode::TooManyWaiting,
             "end some of your waiting sessions first",
         ));
     }
@@ -354,7 +354,7 @@ async fn join_session(
         }
     };
     let joined = join_with_code(&state, &who, &settings, device, req).await;
-    let wrong_code = matches!(&joined, Err(e) if matches!(e.code(), "invalid_code" | "not_found"));
+    let wrong_code = matches!(&joined, Err(e) if matches!(e.error_code(), ErrorCode::InvalidCode | ErrorCode::NotFound));
     if !wrong_code {
         state.limiter.give_back(account).await;
         state.limiter.give_back(address).await;
@@ -372,14 +372,14 @@ async fn join_with_code(
 ) -> ApiResult<Json<SessionView>> {
     if req.code.len() > 64 {
         return Err(AppError::bad_request(
-            "invalid_code",
+            ErrorCode::InvalidCode,
             "a security code has 8 characters",
         ));
     }
     let code = match SecurityCode::parse(&req.code) {
         Ok(c) => c,
         Err(e) => {
-            return Err(AppError::bad_request("invalid_code", e.to_string()));
+            return Err(AppError::bad_request(ErrorCode::InvalidCode, e.to_string()));
         }
     };
     let tenant = state
@@ -408,7 +408,7 @@ async fn join_with_code(
             )
             .await?;
             return Err(AppError::conflict(
-                "code_used",
+                ErrorCode::CodeUsed,
                 "this code has already been used; ask your helper for a new one",
             ));
         }
@@ -424,7 +424,7 @@ async fn join_with_code(
     };
     if row.helper_id == who.user.id {
         return Err(AppError::conflict(
-            "own_session",
+            ErrorCode::OwnSession,
             "you cannot join your own session",
         ));
     }
@@ -439,7 +439,7 @@ async fn join_with_code(
         )
         .await?;
         return Err(AppError::forbidden(
-            "out_of_scope",
+            ErrorCode::OutOfScope,
             "this helper may not help you; ask your IT department",
         ));
     }
@@ -448,7 +448,7 @@ async fn join_with_code(
         && verified.as_ref().map(|d| &d.id) != Some(expected)
     {
         return Err(AppError::forbidden(
-            "device_mismatch",
+            ErrorCode::DeviceMismatch,
             "this session is for another device; join from the Assist agent on it",
         ));
     }
@@ -462,7 +462,7 @@ async fn join_with_code(
         )
         .await?;
         return Err(AppError::forbidden(
-            "unenrolled_not_allowed",
+            ErrorCode::UnenrolledNotAllowed,
             "sessions with devices that are not enrolled are turned off for this organisation; \
              join from the Assist app on an enrolled device",
         ));
@@ -501,7 +501,7 @@ async fn join_with_code(
     .await
     .map_err(|e| match e {
         AppError::Gone { .. } => AppError::gone(
-            "code_expired",
+            ErrorCode::CodeExpired,
             "this code has expired; ask your helper for a new one",
         ),
         other => other,
@@ -532,7 +532,7 @@ async fn request_mode(
     let (row, role) = load_for(&state, &id, &who).await?;
     if role != Role::Helper {
         return Err(AppError::forbidden(
-            "helper_only",
+            ErrorCode::HelperOnly,
             "only the helper requests a mode",
         ));
     }
@@ -554,7 +554,7 @@ async fn request_mode(
         )
         .await?;
         return Err(AppError::forbidden(
-            "permission_denied",
+            ErrorCode::PermissionDenied,
             format!("your role does not allow {} for this user", req.mode),
         ));
     }
@@ -563,7 +563,7 @@ async fn request_mode(
         && row.sharer_id.is_some()
     {
         return Err(AppError::conflict(
-            "control_needs_agent",
+            ErrorCode::ControlNeedsAgent,
             "full control needs the Assist agent on the sharer's device",
         ));
     }
@@ -592,14 +592,14 @@ async fn consent(
     let (current, role) = load_for(&state, &id, &who).await?;
     if role != Role::Sharer {
         return Err(AppError::forbidden(
-            "sharer_only",
+            ErrorCode::SharerOnly,
             "only the sharer allows or denies",
         ));
     }
     if req.unattended {
         if !req.allow {
             return Err(AppError::bad_request(
-                "invalid_consent",
+                ErrorCode::InvalidConsent,
                 "unattended applies only to allowing; a denial needs no flag",
             ));
         }

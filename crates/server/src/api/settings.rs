@@ -5,7 +5,7 @@ use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
 use crate::auth::Authed;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::MAX_SESSION_MINUTES;
 use crate::state::AppState;
 use crate::store::tenants::{Settings, SettingsChange};
@@ -46,7 +46,7 @@ async fn put_settings(
         && !(5..=MAX_SESSION_MINUTES).contains(&m)
     {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("max_session_minutes must be 5 to {MAX_SESSION_MINUTES}"),
         ));
     }

@@ -5,7 +5,7 @@ use crate::audit;
 use crate::auth::Authed;
 use crate::auth::extract::Via;
 use crate::clock::now_ms;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::{MAX_NAME_CHARS, MAX_TOKEN_DAYS};
 use crate::secrets::{hash_token, new_token};
 use crate::state::AppState;
@@ -51,18 +51,21 @@ async fn create_token(
 ) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
     if who.via == Via::Bearer {
         return Err(AppError::forbidden(
-            "token_cannot_mint",
+            ErrorCode::TokenCannotMint,
             "an API token cannot create further tokens; sign in",
         ));
     }
     let name = validate::name("name", &req.name)?;
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(AppError::bad_request("invalid_field", "name is too long"));
+        return Err(AppError::bad_request(
+            ErrorCode::InvalidField,
+            "name is too long",
+        ));
     }
     let days = req.expires_in_days.unwrap_or(90);
     if !(1..=MAX_TOKEN_DAYS).contains(&days) {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("expires_in_days must be 1 to {MAX_TOKEN_DAYS}"),
         ));
     }

@@ -5,7 +5,7 @@ use crate::access::guard::perm;
 use crate::access::{Need, Permission};
 use crate::audit;
 use crate::auth::{Authed, password};
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
 use crate::state::AppState;
 use crate::store::roles::Guarded;
@@ -82,7 +82,7 @@ async fn list_users(
     let search = q.q.unwrap_or_default();
     if search.chars().count() > MAX_NAME_CHARS {
         return Err(AppError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "search text too long",
         ));
     }
@@ -126,7 +126,9 @@ async fn create_user(
             )
         })
         .await?
-        .ok_or_else(|| AppError::conflict("email_taken", "a user with this email exists"))?;
+        .ok_or_else(|| {
+            AppError::conflict(ErrorCode::EmailTaken, "a user with this email exists")
+        })?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
@@ -140,7 +142,7 @@ async fn get_user(
     validate::id("id", &id)?;
     if who.user.id != id && !who.access.has(Permission::ManageUsers) {
         return Err(AppError::forbidden(
-            "permission_denied",
+            ErrorCode::PermissionDenied,
             "this needs the permission admin.users",
         ));
     }
@@ -165,7 +167,7 @@ async fn update_user(
     validate::id("id", &id)?;
     if id == who.user.id && req.disabled == Some(true) {
         return Err(AppError::conflict(
-            "cannot_disable_self",
+            ErrorCode::CannotDisableSelf,
             "you cannot disable your own account",
         ));
     }
@@ -238,7 +240,7 @@ async fn delete_user(
     validate::id("id", &id)?;
     if id == who.user.id {
         return Err(AppError::conflict(
-            "cannot_delete_self",
+            ErrorCode::CannotDeleteSelf,
             "you cannot delete your own account",
         ));
     }
@@ -265,7 +267,7 @@ pub(super) fn guarded<T>(outcome: Guarded<T>) -> ApiResult<T> {
 /// 409 `last_administrator`.
 pub(super) fn last_administrator() -> AppError {
     AppError::conflict(
-        "last_administrator",
+        ErrorCode::LastAdministrator,
         "this would leave no enabled administrator; make another user an administrator first",
     )
 }
@@ -326,7 +328,7 @@ async fn put_picture(
     validate::id("id", &id)?;
     if who.user.id != id && !who.access.has(Permission::ManageUsers) {
         return Err(AppError::forbidden(
-            "permission_denied",
+            ErrorCode::PermissionDenied,
             "only the user or an administrator may change the picture",
         ));
     }
@@ -334,7 +336,7 @@ async fn put_picture(
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::TooLarge(MAX_PICTURE_BYTES)
         } else {
-            AppError::bad_request("unreadable_body", e.body_text())
+            AppError::bad_request(ErrorCode::UnreadableBody, e.body_text())
         }
     })?;
     if data.len() > MAX_PICTURE_BYTES {

@@ -3,7 +3,7 @@
 use super::forwarded;
 use crate::access::permissions::Access;
 use crate::config::Config;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::secrets::hash_token;
 use crate::store::Tenancy;
 use crate::store::users::User;
@@ -157,7 +157,7 @@ impl<S: AuthContext> FromRequestParts<S> for Authed {
             && !crate::origin::same_origin(&parts.headers, state.config())
         {
             return Err(AppError::forbidden(
-                "cross_site_request",
+                ErrorCode::CrossSiteRequest,
                 "cross-site requests are refused",
             ));
         }

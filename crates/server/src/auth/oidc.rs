@@ -8,7 +8,7 @@
 //! pending login server-side and turns the [`Identity`] into an account and a session.
 
 use crate::clock::now_ms;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::limits::*;
 use crate::store::oidc::{AgentReturn, OidcSettings, PendingLogin};
 use openidconnect::core::{
@@ -87,21 +87,21 @@ pub const SECOND_FACTOR_AMR: [&str; 4] = ["mfa", "otp", "hwk", "sms"];
 /// Why a single sign-on failed: a stable code and a message for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// The provider failed or answered wrongly (502), rather than refusing this sign-in (401).
     pub upstream: bool,
 }
 
 impl Failure {
-    fn refused(code: &'static str, message: impl Into<String>) -> Self {
+    fn refused(code: ErrorCode, message: impl Into<String>) -> Self {
         Failure {
             code,
             message: message.into(),
             upstream: false,
         }
     }
-    fn upstream(code: &'static str, message: impl Into<String>) -> Self {
+    fn upstream(code: ErrorCode, message: impl Into<String>) -> Self {
         Failure {
             code,
             message: message.into(),
@@ -195,8 +195,8 @@ impl std::fmt::Debug for Provider {
 
 /// Reads the provider's discovery document (and its keys) and prepares the client.
 pub async fn discover(settings: &OidcSettings, redirect_uri: &str) -> Result<Provider, AppError> {
-    let issuer =
-        check_issuer(&settings.issuer).map_err(|m| Failure::upstream("oidc_misconfigured", m))?;
+    let issuer = check_issuer(&settings.issuer)
+        .map_err(|m| Failure::upstream(ErrorCode::OidcMisconfigured, m))?;
     let metadata = CoreProviderMetadata::discover_async(issuer, http()?)
         .await
         .map_err(|e| {
@@ -209,7 +209,7 @@ pub async fn discover(settings: &OidcSettings, redirect_uri: &str) -> Result<Pro
                 other => shown(&other.to_string()),
             };
             Failure::upstream(
-                "oidc_discovery_failed",
+                ErrorCode::OidcDiscoveryFailed,
                 format!(
                     "single sign-on: discovery at {} failed: {detail}",
                     settings.issuer
@@ -301,19 +301,22 @@ pub struct Identity {
 fn claim_validation_failure(e: &ClaimsVerificationError) -> Failure {
     use ClaimsVerificationError as C;
     let (code, what) = match e {
-        C::InvalidIssuer(m) => ("oidc_wrong_issuer", format!("wrong issuer: {m}")),
-        C::InvalidAudience(m) => ("oidc_wrong_audience", format!("wrong audience: {m}")),
+        C::InvalidIssuer(m) => (ErrorCode::OidcWrongIssuer, format!("wrong issuer: {m}")),
+        C::InvalidAudience(m) => (ErrorCode::OidcWrongAudience, format!("wrong audience: {m}")),
         C::Expired(m) => (
-            "oidc_token_expired",
+            ErrorCode::OidcTokenExpired,
             format!("expired or not yet valid: {m}"),
         ),
-        C::InvalidNonce(m) => ("oidc_wrong_nonce", format!("wrong nonce: {m}")),
+        C::InvalidNonce(m) => (ErrorCode::OidcWrongNonce, format!("wrong nonce: {m}")),
         C::SignatureVerification(SignatureVerificationError::NoMatchingKey) => (
-            "oidc_unknown_key",
+            ErrorCode::OidcUnknownKey,
             "signed with a key the provider does not publish".into(),
         ),
-        C::SignatureVerification(s) => ("oidc_invalid_signature", format!("bad signature: {s}")),
-        other => ("oidc_invalid_token", other.to_string()),
+        C::SignatureVerification(s) => (
+            ErrorCode::OidcInvalidSignature,
+            format!("bad signature: {s}"),
+        ),
+        other => (ErrorCode::OidcInvalidToken, other.to_string()),
     };
     Failure::refused(
         code,
@@ -333,7 +336,7 @@ pub async fn finish(
         .exchange_code(AuthorizationCode::new(code.to_owned()))
         .map_err(|_| {
             Failure::upstream(
-                "oidc_misconfigured",
+                ErrorCode::OidcMisconfigured,
                 "single sign-on: the provider publishes no token endpoint",
             )
         })?
@@ -342,7 +345,7 @@ pub async fn finish(
         .await
         .map_err(|e| match e {
             RequestTokenError::ServerResponse(r) => Failure::refused(
-                "oidc_code_rejected",
+                ErrorCode::OidcCodeRejected,
                 format!(
                     "single sign-on: the provider refused the code: {}{}",
                     r.error().as_ref(),
@@ -352,14 +355,14 @@ pub async fn finish(
                 ),
             ),
             RequestTokenError::Request(r) => Failure::upstream(
-                "oidc_provider_unreachable",
+                ErrorCode::OidcProviderUnreachable,
                 format!(
                     "single sign-on: the token request failed: {}",
                     shown(&error_chain(&r))
                 ),
             ),
             other => Failure::upstream(
-                "oidc_bad_token_response",
+                ErrorCode::OidcBadTokenResponse,
                 format!(
                     "single sign-on: unreadable token response: {}",
                     shown(&error_chain(&other))
@@ -368,7 +371,7 @@ pub async fn finish(
         })?;
     let id_token = tokens.id_token().ok_or_else(|| {
         Failure::refused(
-            "oidc_no_id_token",
+            ErrorCode::OidcNoIdToken,
             "single sign-on: the provider returned no ID token (is the openid scope allowed?)",
         )
     })?;
@@ -396,7 +399,7 @@ pub async fn finish(
     match claims.authorized_party() {
         Some(azp) if azp.as_str() != provider.client_id => {
             return Err(Failure::refused(
-                "oidc_wrong_audience",
+                ErrorCode::OidcWrongAudience,
                 format!(
                     "single sign-on: the ID token was refused: authorized party is {}, not this client",
                     shown(azp.as_str())
@@ -406,7 +409,7 @@ pub async fn finish(
         }
         None if claims.audiences().len() > 1 => {
             return Err(Failure::refused(
-                "oidc_wrong_audience",
+                ErrorCode::OidcWrongAudience,
                 "single sign-on: the ID token was refused: several audiences and no authorized party",
             )
             .into());
@@ -421,7 +424,7 @@ pub async fn finish(
         };
         if actual.as_ref() != Some(expected) {
             return Err(Failure::refused(
-                "oidc_invalid_token",
+                ErrorCode::OidcInvalidToken,
                 "single sign-on: the ID token was refused: at_hash does not match the access token",
             )
             .into());
@@ -609,10 +612,10 @@ mod tests {
 
     #[test]
     fn failures_map_to_errors() {
-        let e: AppError = Failure::refused("oidc_wrong_nonce", "x").into();
+        let e: AppError = Failure::refused(ErrorCode::OidcWrongNonce, "x").into();
         assert_eq!(e.status(), axum::http::StatusCode::UNAUTHORIZED);
         assert_eq!(e.code(), "oidc_wrong_nonce");
-        let e: AppError = Failure::upstream("oidc_discovery_failed", "x").into();
+        let e: AppError = Failure::upstream(ErrorCode::OidcDiscoveryFailed, "x").into();
         assert_eq!(e.status(), axum::http::StatusCode::BAD_GATEWAY);
     }
 }

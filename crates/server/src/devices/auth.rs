@@ -8,7 +8,7 @@
 use super::VerifiedDevice;
 use super::signing::{self, HeaderError, SignedHeaders};
 use crate::clock::now_ms;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::limits::{DEVICE_SIGNATURE_WINDOW_MS, MAX_JSON_BODY_BYTES};
 use crate::store::Tenancy;
 use axum::body::Body;
@@ -31,7 +31,7 @@ pub async fn verify_device<S: Tenancy + Clone>(
     }
 }
 
-fn refused(code: &'static str, message: impl Into<String>) -> AppError {
+fn refused(code: ErrorCode, message: impl Into<String>) -> AppError {
     AppError::auth_failed(code, message)
 }
 
@@ -47,13 +47,13 @@ async fn verified(state: &impl Tenancy, req: Request) -> Result<Request, AppErro
         header(&req, signing::HEADER_SIGNATURE),
     )
     .map_err(|e| match e {
-        HeaderError::Missing => refused("device_signature_missing", e.to_string()),
-        _ => refused("device_signature_invalid", e.to_string()),
+        HeaderError::Missing => refused(ErrorCode::DeviceSignatureMissing, e.to_string()),
+        _ => refused(ErrorCode::DeviceSignatureInvalid, e.to_string()),
     })?;
     let now = now_ms();
     if !signing::timestamp_fresh(headers.timestamp, now, DEVICE_SIGNATURE_WINDOW_MS) {
         return Err(refused(
-            "device_timestamp_skew",
+            ErrorCode::DeviceTimestampSkew,
             format!(
                 "X-Assist-Timestamp is more than {} s away from the server's clock",
                 DEVICE_SIGNATURE_WINDOW_MS / 1000
@@ -76,7 +76,7 @@ async fn verified(state: &impl Tenancy, req: Request) -> Result<Request, AppErro
         &headers.nonce,
         &bytes,
     );
-    let unknown = || refused("device_unknown", "no enrolled device has this id");
+    let unknown = || refused(ErrorCode::DeviceUnknown, "no enrolled device has this id");
     let device = state
         .store()
         .device_key(&headers.device_id)
@@ -87,13 +87,13 @@ async fn verified(state: &impl Tenancy, req: Request) -> Result<Request, AppErro
     if !signing::verify(&key, &message, &headers.signature) {
         tracing::warn!(device = %device.id, "refused a device request with a wrong signature");
         return Err(refused(
-            "device_signature_invalid",
+            ErrorCode::DeviceSignatureInvalid,
             "the request signature does not verify with the device's key",
         ));
     }
     if device.retired_at.is_some() {
         return Err(refused(
-            "device_retired",
+            ErrorCode::DeviceRetired,
             "this device was retired; enroll it again",
         ));
     }
@@ -106,7 +106,7 @@ async fn verified(state: &impl Tenancy, req: Request) -> Result<Request, AppErro
     {
         tracing::warn!(device = %device.id, "refused a replayed device request");
         return Err(refused(
-            "device_replay",
+            ErrorCode::DeviceReplay,
             "this request was already received (nonce used before)",
         ));
     }

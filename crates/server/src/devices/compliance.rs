@@ -2,7 +2,7 @@
 //! that apply to it and `now`.
 
 use super::facts::Facts;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::limits::{MAX_CHECK_IN_AGE_DAYS, MAX_MIN_OS_RULES, MAX_NAME_CHARS};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -48,7 +48,7 @@ pub struct Rules {
 impl Rules {
     /// Checks the rules' own values.
     pub fn check(mut self) -> Result<Rules, AppError> {
-        let bad = |m: String| AppError::bad_request("invalid_rules", m);
+        let bad = |m: String| AppError::bad_request(ErrorCode::InvalidRules, m);
         if self.min_os_versions.len() > MAX_MIN_OS_RULES {
             return Err(bad(format!(
                 "at most {MAX_MIN_OS_RULES} minimum OS versions"

@@ -2,7 +2,7 @@
 //! bodies and kept in the `devices` table. The types are `assist_proto::device`'s, shared with
 //! the agent; here are their input checks.
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::limits::{MAX_FACT_NOTE_CHARS, MAX_FACT_NOTES, MAX_INVENTORY_FIELD_CHARS};
 use crate::validate;
 use std::collections::BTreeMap;
@@ -32,7 +32,7 @@ pub fn check(report: &Report) -> Result<CheckedReport, AppError> {
     let name = validate::name("name", &report.name)?;
     if report.facts.notes.len() > MAX_FACT_NOTES {
         return Err(AppError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("facts.notes has more than {MAX_FACT_NOTES} entries"),
         ));
     }
@@ -46,7 +46,7 @@ pub fn check(report: &Report) -> Result<CheckedReport, AppError> {
     let last_boot = match report.last_boot {
         Some(t) if !(0..=crate::limits::MAX_TIMESTAMP_MS).contains(&t) => {
             return Err(AppError::bad_request(
-                "invalid_field",
+                ErrorCode::InvalidField,
                 "last_boot is not a plausible time",
             ));
         }

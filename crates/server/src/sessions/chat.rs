@@ -14,7 +14,7 @@ use super::Context;
 use super::bus::BusEvent;
 use super::hub::Hub;
 use crate::clock::now_ms;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::{CHAT_BATCH_MAX, CHAT_MESSAGES_PER_MINUTE, CHAT_QUEUE_MAX};
 use crate::ratelimit::Limit;
 use crate::store::Store;
@@ -42,11 +42,12 @@ pub async fn post(
 ) -> ApiResult<ChatRecord> {
     if state.settings().current(state).await?.chat_disabled {
         return Err(AppError::forbidden(
-            "chat_disabled",
+            ErrorCode::ChatDisabled,
             "chat is turned off for this organisation",
         ));
     }
-    let text = sanitize_chat(text).map_err(|e| AppError::bad_request(e.code(), e.to_string()))?;
+    let text = sanitize_chat(text)
+        .map_err(|e| AppError::bad_request(ErrorCode::from(&e), e.to_string()))?;
     let key = format!("chat:{session_id}:{}", role.as_str());
     // Every message counts: the attempt is never given back.
     let _counted = state.chat_limiter().reserve(&key, CHAT_LIMIT).await??;
@@ -62,7 +63,7 @@ pub async fn post(
     match state.chat().write(msg).await? {
         Some(rec) => Ok(rec),
         None => Err(AppError::conflict(
-            "session_over",
+            ErrorCode::SessionOver,
             "the session is over; chat is closed",
         )),
     }

@@ -17,7 +17,7 @@ use super::{chat, revoke, service, view};
 use crate::auth::Authed;
 use crate::auth::extract::Via;
 use crate::clock::now_ms;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::{
     LIVE_CATCH_UP_MAX, LIVE_CHAT_QUEUE, WS_MAX_MESSAGE_BYTES, WS_READ_BUFFER_BYTES,
     WS_WRITE_BUFFER_BYTES,
@@ -50,7 +50,7 @@ pub async fn upgrade<S: Context>(
         && !crate::origin::same_origin(&headers, state.config())
     {
         return Err(AppError::forbidden(
-            "cross_site_request",
+            ErrorCode::CrossSiteRequest,
             "cross-site requests are refused",
         ));
     }

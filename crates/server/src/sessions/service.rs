@@ -4,7 +4,7 @@
 use super::Context;
 use super::bus::BusEvent;
 use crate::clock::now_ms;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::store::audit::AuditEntry;
 use crate::store::sessions::{Presence, SessionRow};
 use assist_proto::presence::PresenceStatus;
@@ -83,8 +83,8 @@ pub fn role_of(row: &SessionRow, user_id: &str) -> Option<Role> {
 
 /// A refused transition as an API error (409, or 410 for an expired code).
 pub fn transition_error(e: TransitionError) -> AppError {
-    match e.code() {
-        "expired" => AppError::gone("expired", e.message()),
+    match ErrorCode::from(&e) {
+        ErrorCode::Expired => AppError::gone(ErrorCode::Expired, e.message()),
         code => AppError::conflict(code, e.message()),
     }
 }
@@ -168,7 +168,7 @@ where
         }
     }
     Err(AppError::conflict(
-        "busy",
+        ErrorCode::Busy,
         "the session changed too often; try again",
     ))
 }

@@ -204,12 +204,7 @@ impl Store {
 
     /// A session of the tenant.
     pub async fn session(&self, tenant_id: &str, id: &str) -> sqlx::Result<Option<SessionRow>> {
-        let row = sqlx::query("SELECT * FROM sessions WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant_id)
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(row_from).transpose()
+        self.session_where("id", tenant_id, id).await
     }
 
     /// The session whose unused code has this hash.
@@ -218,9 +213,20 @@ impl Store {
         tenant_id: &str,
         code_hash: &str,
     ) -> sqlx::Result<Option<SessionRow>> {
-        let row = sqlx::query("SELECT * FROM sessions WHERE tenant_id = $1 AND code_hash = $2")
+        self.session_where("code_hash", tenant_id, code_hash).await
+    }
+
+    /// The tenant's session whose `column` (a name written here, never input) has this value.
+    async fn session_where(
+        &self,
+        column: &'static str,
+        tenant_id: &str,
+        value: &str,
+    ) -> sqlx::Result<Option<SessionRow>> {
+        let q = format!("SELECT * FROM sessions WHERE tenant_id = $1 AND {column} = $2");
+        let row = sqlx::query(AssertSqlSafe(q))
             .bind(tenant_id)
-            .bind(code_hash)
+            .bind(value)
             .fetch_optional(self.pool())
             .await?;
         row.as_ref().map(row_from).transpose()

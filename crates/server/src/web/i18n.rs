@@ -1,5 +1,5 @@
-//! Languages: the 34 of DESIGN.md §6, chosen from the `lang` cookie, else `Accept-Language`,
-//! else English. Every UI string comes from Fluent files `web/locales/<lang>/*.ftl`, embedded in
+//! Languages: the 34 of `docs/architecture.md` ("Languages"), chosen from the `lang` cookie, else
+//! `Accept-Language`, else English. Every UI string comes from Fluent files `web/locales/<lang>/*.ftl`, embedded in
 //! the binary; a message missing in one language falls back to English.
 
 use fluent_bundle::concurrent::FluentBundle;

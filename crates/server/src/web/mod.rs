@@ -17,7 +17,7 @@ pub mod signin;
 
 use crate::access::Permission;
 use crate::auth::Authed;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -362,12 +362,12 @@ async fn set_language(
 ) -> Result<Response, AppError> {
     if !crate::origin::same_origin(&parts.headers, &state.config) {
         return Err(AppError::forbidden(
-            "cross_site_request",
+            ErrorCode::CrossSiteRequest,
             "cross-site requests are refused",
         ));
     }
     let lang = Lang::exact(&form.lang)
-        .ok_or_else(|| AppError::bad_request("invalid_field", "unknown language"))?;
+        .ok_or_else(|| AppError::bad_request(ErrorCode::InvalidField, "unknown language"))?;
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         lang.code()

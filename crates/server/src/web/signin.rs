@@ -5,7 +5,7 @@ use super::{Page, Visitor, render, safe_next};
 use crate::audit;
 use crate::auth::SESSION_COOKIE;
 use crate::auth::extract::cookie;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::origin::same_origin;
 use crate::secrets::hash_token;
 use crate::state::AppState;
@@ -125,7 +125,7 @@ fn wants_page(headers: &header::HeaderMap) -> bool {
 async fn signout(State(state): State<AppState>, v: Visitor, parts: Parts) -> Response {
     if !same_origin(&parts.headers, &state.config) {
         return v.error_page(&AppError::forbidden(
-            "cross_site_request",
+            ErrorCode::CrossSiteRequest,
             "cross-site requests are refused",
         ));
     }

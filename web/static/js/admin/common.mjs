@@ -2,7 +2,7 @@
 // paginates on the client, small DOM builders. Everything is text (textContent), never HTML.
 
 import { load, t, formatTime } from '../i18n.mjs';
-import { api, ApiError } from '../api.mjs';
+import { apiSignedIn as api, ApiError } from '../api.mjs';
 
 export { api, ApiError, t, formatTime };
 

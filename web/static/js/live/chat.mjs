@@ -2,7 +2,7 @@
 // (the live socket and the history fetched after every (re)connection overlap), rendered as
 // text in its own bidi isolate (`dir="auto"`). Never innerHTML.
 
-import { api } from './api.mjs';
+import { api } from '../api.mjs';
 import { t } from './text.mjs';
 
 function order(a, b) {

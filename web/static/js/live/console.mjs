@@ -1,6 +1,6 @@
 // The helper console `/`: my sessions (newest first) and "start a session".
 
-import { api, me, signInUrl } from './api.mjs';
+import { api, me, signInUrl } from '../api.mjs';
 import { setText, show, t } from './text.mjs';
 import { formatTime } from '../i18n.mjs';
 

@@ -2,7 +2,7 @@
 // and warnings, the request buttons the helper's role allows, the sharer's screen, chat, End;
 // and the sharer's presence as soon as the server tells it (left, lost, back).
 
-import { api, ApiError, iceServers, me, signInUrl } from './api.mjs';
+import { api, ApiError, iceServers, me, signInUrl } from '../api.mjs';
 import { ChatPanel } from './chat.mjs';
 import { HelperPeer } from './rtc.mjs';
 import { LiveSocket, PROTOCOL_VERSION, isTerminal } from './socket.mjs';

@@ -3,7 +3,7 @@
 // with getDisplayMedia over WebRTC, an always-visible "you are sharing — Stop" bar, chat, and a
 // notice when the session ends. The web app is view only.
 
-import { api, ApiError, iceServers, me, signInUrl } from './api.mjs';
+import { api, ApiError, iceServers, me, signInUrl } from '../api.mjs';
 import { ChatPanel } from './chat.mjs';
 import { SharerPeer } from './rtc.mjs';
 import { LiveSocket, isTerminal } from './socket.mjs';

@@ -5,7 +5,7 @@
 // The server shows a code only once: it is kept in sessionStorage, and a reload of `/rhh` in the
 // same tab goes back to the session still waiting instead of making another one.
 
-import { api, me, signInUrl } from './api.mjs';
+import { api, me, signInUrl } from '../api.mjs';
 import { readCode, saveCode } from './code.mjs';
 import { setText, show, t } from './text.mjs';
 

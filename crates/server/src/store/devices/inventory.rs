@@ -1,72 +1,12 @@
-//! Devices, enrollment tokens, compliance policies and the nonces of signed device requests.
+//! The inventory of devices (`devices`): what each enrolled device reported, its compliance,
+//! its primary user, and the dynamic query of the device list.
 
-use super::audit::AuditEntry;
-use super::{Store, b, new_id};
-use crate::devices::compliance::Rules;
 use crate::devices::facts::{CheckedReport, Facts};
+use crate::store::Store;
+use crate::store::audit::AuditEntry;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
-
-// ---------------------------------------------------------------------------------------------
-// Enrollment tokens
-
-/// An enrollment token as listed (never the secret).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct EnrollmentToken {
-    pub id: String,
-    pub name: String,
-    /// Devices enrolled with this token get this primary user.
-    pub user_id: Option<String>,
-    pub max_uses: i64,
-    pub uses: i64,
-    pub created_by: Option<String>,
-    pub created_at: i64,
-    pub expires_at: i64,
-    pub last_used_at: Option<i64>,
-    pub revoked_at: Option<i64>,
-}
-
-/// A token to create.
-#[derive(Debug, Clone)]
-pub struct NewEnrollmentToken<'a> {
-    pub name: &'a str,
-    pub token_hash: &'a str,
-    pub user_id: Option<&'a str>,
-    pub max_uses: i64,
-    pub expires_at: i64,
-    pub created_by: Option<&'a str>,
-}
-
-const TOKEN_COLS: &str = "id, name, user_id, max_uses, uses, created_by, created_at, expires_at, last_used_at, revoked_at";
-
-fn token_from(r: &AnyRow) -> sqlx::Result<EnrollmentToken> {
-    Ok(EnrollmentToken {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        user_id: r.try_get("user_id")?,
-        max_uses: r.try_get("max_uses")?,
-        uses: r.try_get("uses")?,
-        created_by: r.try_get("created_by")?,
-        created_at: r.try_get("created_at")?,
-        expires_at: r.try_get("expires_at")?,
-        last_used_at: r.try_get("last_used_at")?,
-        revoked_at: r.try_get("revoked_at")?,
-    })
-}
-
-/// Why an enrollment was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnrollRefusal {
-    UnknownToken,
-    Expired,
-    UsedUp,
-    Revoked,
-    KeyInUse,
-}
-
-// ---------------------------------------------------------------------------------------------
-// Devices
 
 /// An enrolled (or retired) device.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -105,11 +45,11 @@ pub struct Device {
     pub online_changed_at: Option<i64>,
 }
 
-const DEVICE_COLS: &str = "id, name, os_id, os_name, os_version, kernel, agent_version, primary_user_id, \
+pub(super) const DEVICE_COLS: &str = "id, name, os_id, os_name, os_version, kernel, agent_version, primary_user_id, \
      primary_user_login, primary_user_pinned, public_key, facts, compliance, compliance_reasons, evaluated_at, \
      enrolled_at, last_check_in, last_boot, retired_at, channel_conn, channel_changed_at";
 
-fn device_from(r: &AnyRow) -> sqlx::Result<Device> {
+pub(super) fn device_from(r: &AnyRow) -> sqlx::Result<Device> {
     let facts: String = r.try_get("facts")?;
     let reasons: String = r.try_get("compliance_reasons")?;
     let retired_at: Option<i64> = r.try_get("retired_at")?;
@@ -199,39 +139,6 @@ pub struct DeviceSession {
     pub ended_at: Option<i64>,
 }
 
-// ---------------------------------------------------------------------------------------------
-// Compliance policies
-
-/// A compliance policy.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CompliancePolicy {
-    pub id: String,
-    pub name: String,
-    pub description: String,
-    pub enabled: bool,
-    /// Applies to every device; otherwise to devices whose primary user is in `group_ids`.
-    pub all_devices: bool,
-    pub group_ids: Vec<String>,
-    pub rules: Rules,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-/// A policy's fields as written.
-#[derive(Debug, Clone)]
-pub struct PolicyInput {
-    pub name: String,
-    pub description: String,
-    pub enabled: bool,
-    pub all_devices: bool,
-    pub group_ids: Vec<String>,
-    pub rules: Rules,
-}
-
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
-}
-
 /// A value bound to a dynamic query.
 enum Arg {
     Text(String),
@@ -253,6 +160,20 @@ impl Where {
     }
 }
 
+/// Binds the arguments of a dynamic query, in order.
+fn bind_args<'q>(mut query: AnyQuery<'q>, args: &[Arg]) -> AnyQuery<'q> {
+    for a in args {
+        query = match a {
+            Arg::Text(s) => query.bind(s.clone()),
+            Arg::Int(i) => query.bind(*i),
+        };
+    }
+    query
+}
+
+/// A query on the `Any` driver with its arguments.
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
 /// An administrator's change of a device.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeviceChange<'a> {
@@ -265,203 +186,6 @@ pub struct DeviceChange<'a> {
 }
 
 impl Store {
-    // --- enrollment tokens -------------------------------------------------------------------
-
-    /// Creates an enrollment token with the audit entry `audit` makes of it.
-    pub async fn create_enrollment_token(
-        &self,
-        tenant_id: &str,
-        t: &NewEnrollmentToken<'_>,
-        now: i64,
-        audit: impl FnOnce(&EnrollmentToken) -> AuditEntry,
-    ) -> sqlx::Result<EnrollmentToken> {
-        let id = new_id();
-        let mut w = self.audited(tenant_id).await?;
-        sqlx::query(
-            "INSERT INTO enrollment_tokens (id, tenant_id, name, token_hash, user_id, max_uses, created_by, \
-             created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&id)
-        .bind(tenant_id)
-        .bind(t.name)
-        .bind(t.token_hash)
-        .bind(t.user_id)
-        .bind(t.max_uses)
-        .bind(t.created_by)
-        .bind(now)
-        .bind(t.expires_at)
-        .execute(&mut **w.tx())
-        .await?;
-        let token = EnrollmentToken {
-            id,
-            name: t.name.to_owned(),
-            user_id: t.user_id.map(str::to_owned),
-            max_uses: t.max_uses,
-            uses: 0,
-            created_by: t.created_by.map(str::to_owned),
-            created_at: now,
-            expires_at: t.expires_at,
-            last_used_at: None,
-            revoked_at: None,
-        };
-        w.commit(&audit(&token)).await?;
-        Ok(token)
-    }
-
-    /// Enrollment tokens of the tenant, newest first.
-    pub async fn list_enrollment_tokens(
-        &self,
-        tenant_id: &str,
-        limit: i64,
-        offset: i64,
-    ) -> sqlx::Result<(Vec<EnrollmentToken>, i64)> {
-        let q = format!(
-            "SELECT {TOKEN_COLS} FROM enrollment_tokens WHERE tenant_id = $1 \
-             ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"
-        );
-        let rows = sqlx::query(AssertSqlSafe(q))
-            .bind(tenant_id)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(self.pool())
-            .await?;
-        let total: i64 =
-            sqlx::query("SELECT COUNT(*) AS n FROM enrollment_tokens WHERE tenant_id = $1")
-                .bind(tenant_id)
-                .fetch_one(self.pool())
-                .await?
-                .try_get("n")?;
-        Ok((
-            rows.iter().map(token_from).collect::<sqlx::Result<_>>()?,
-            total,
-        ))
-    }
-
-    /// Revokes a token with its audit entry; false if there is no such live token.
-    pub async fn revoke_enrollment_token(
-        &self,
-        tenant_id: &str,
-        id: &str,
-        now: i64,
-        audit: &AuditEntry,
-    ) -> sqlx::Result<bool> {
-        let mut w = self.audited(tenant_id).await?;
-        let done = sqlx::query(
-            "UPDATE enrollment_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(tenant_id)
-        .bind(id)
-        .execute(&mut **w.tx())
-        .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        w.commit(audit).await?;
-        Ok(true)
-    }
-
-    /// Uses one enrollment of the token with that hash and records the new device, in one
-    /// transaction with the audit entry `audit` makes of it: a refused enrollment uses nothing.
-    pub async fn enroll_device(
-        &self,
-        tenant_id: &str,
-        token_hash: &str,
-        d: &NewDevice<'_>,
-        audit: impl FnOnce(&Device, &EnrollmentToken) -> AuditEntry,
-    ) -> sqlx::Result<Result<(Device, EnrollmentToken), EnrollRefusal>> {
-        let mut w = self.audited(tenant_id).await?;
-        let tx = w.tx();
-        let used = sqlx::query(
-            "UPDATE enrollment_tokens SET uses = uses + 1, last_used_at = $1 WHERE tenant_id = $2 \
-             AND token_hash = $3 AND revoked_at IS NULL AND expires_at > $1 AND uses < max_uses",
-        )
-        .bind(d.now)
-        .bind(tenant_id)
-        .bind(token_hash)
-        .execute(&mut **tx)
-        .await?;
-        let q = format!(
-            "SELECT {TOKEN_COLS} FROM enrollment_tokens WHERE tenant_id = $1 AND token_hash = $2"
-        );
-        let token = sqlx::query(AssertSqlSafe(q))
-            .bind(tenant_id)
-            .bind(token_hash)
-            .fetch_optional(&mut **tx)
-            .await?
-            .as_ref()
-            .map(token_from)
-            .transpose()?;
-        let Some(token) = token else {
-            return Ok(Err(EnrollRefusal::UnknownToken));
-        };
-        if used.rows_affected() == 0 {
-            let why = if token.revoked_at.is_some() {
-                EnrollRefusal::Revoked
-            } else if token.expires_at <= d.now {
-                EnrollRefusal::Expired
-            } else {
-                EnrollRefusal::UsedUp
-            };
-            return Ok(Err(why));
-        }
-        let taken = sqlx::query("SELECT id FROM devices WHERE public_key = $1")
-            .bind(d.public_key)
-            .fetch_optional(&mut **tx)
-            .await?;
-        if taken.is_some() {
-            return Ok(Err(EnrollRefusal::KeyInUse));
-        }
-        let (user_id, pinned) = match &token.user_id {
-            Some(u) => (Some(u.as_str()), true),
-            None => (d.reported_user_id, false),
-        };
-        let id = new_id();
-        let r = d.report;
-        let facts = serde_json::to_string(&r.facts).unwrap_or_else(|_| "{}".into());
-        let inserted = sqlx::query(
-            "INSERT INTO devices (id, tenant_id, name, os_id, os_name, os_version, kernel, agent_version, \
-             primary_user_id, primary_user_login, primary_user_pinned, public_key, facts, enrollment_token_id, \
-             enrolled_at, last_check_in, last_boot) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)",
-        )
-        .bind(&id)
-        .bind(tenant_id)
-        .bind(&r.name)
-        .bind(&r.os_id)
-        .bind(&r.os_name)
-        .bind(&r.os_version)
-        .bind(&r.kernel)
-        .bind(&r.agent_version)
-        .bind(user_id)
-        .bind(r.primary_user.as_deref())
-        .bind(b(pinned))
-        .bind(d.public_key)
-        .bind(facts)
-        .bind(&token.id)
-        .bind(d.now)
-        .bind(r.last_boot)
-        .execute(&mut **tx)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            // Two enrollments with one key at once: the second meets the unique index.
-            Err(e) if is_unique_violation(&e) => return Ok(Err(EnrollRefusal::KeyInUse)),
-            Err(e) => return Err(e),
-        }
-        let q = format!("SELECT {DEVICE_COLS} FROM devices WHERE id = $1");
-        let device = device_from(
-            &sqlx::query(AssertSqlSafe(q))
-                .bind(&id)
-                .fetch_one(&mut **tx)
-                .await?,
-        )?;
-        w.commit(&audit(&device, &token)).await?;
-        Ok(Ok((device, token)))
-    }
-
-    // --- devices -----------------------------------------------------------------------------
-
     /// One device of the tenant (retired ones too).
     pub async fn device(&self, tenant_id: &str, id: &str) -> sqlx::Result<Option<Device>> {
         let q = format!("SELECT {DEVICE_COLS} FROM devices WHERE tenant_id = $1 AND id = $2");
@@ -551,27 +275,16 @@ impl Store {
             n + 1,
             n + 2
         );
-        let mut query = sqlx::query(AssertSqlSafe(q));
-        for a in &args {
-            query = match a {
-                Arg::Text(s) => query.bind(s.clone()),
-                Arg::Int(i) => query.bind(*i),
-            };
-        }
-        let rows = query
+        let rows = bind_args(sqlx::query(AssertSqlSafe(q)), &args)
             .bind(f.limit)
             .bind(f.offset)
             .fetch_all(self.pool())
             .await?;
         let cq = format!("SELECT COUNT(*) AS n FROM devices WHERE {where_}");
-        let mut count = sqlx::query(AssertSqlSafe(cq));
-        for a in &args {
-            count = match a {
-                Arg::Text(s) => count.bind(s.clone()),
-                Arg::Int(i) => count.bind(*i),
-            };
-        }
-        let total: i64 = count.fetch_one(self.pool()).await?.try_get("n")?;
+        let total: i64 = bind_args(sqlx::query(AssertSqlSafe(cq)), &args)
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")?;
         Ok((
             rows.iter().map(device_from).collect::<sqlx::Result<_>>()?,
             total,
@@ -718,20 +431,8 @@ impl Store {
         now: i64,
         audit: &AuditEntry,
     ) -> sqlx::Result<bool> {
-        let mut w = self.audited(tenant_id).await?;
-        let done = sqlx::query(
-            "UPDATE devices SET retired_at = $1 WHERE tenant_id = $2 AND id = $3 AND retired_at IS NULL",
-        )
-        .bind(now)
-        .bind(tenant_id)
-        .bind(id)
-        .execute(&mut **w.tx())
-        .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        w.commit(audit).await?;
-        Ok(true)
+        self.stamp_once("devices", "retired_at", tenant_id, id, now, audit)
+            .await
     }
 
     /// Records that `conn` is the device's open channel (a newer one replaces an older).
@@ -859,240 +560,6 @@ impl Store {
             _ => Ok(None),
         }
     }
-
-    /// Records a request nonce; false if the device used it before (a replay).
-    pub async fn use_nonce(
-        &self,
-        device_id: &str,
-        nonce: &str,
-        expires_at: i64,
-    ) -> sqlx::Result<bool> {
-        let done = sqlx::query(
-            "INSERT INTO device_nonces (device_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        )
-        .bind(device_id)
-        .bind(nonce)
-        .bind(expires_at)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// Forgets nonces whose timestamps are outside the window anyway.
-    pub async fn purge_nonces(&self, now: i64) -> sqlx::Result<u64> {
-        let done = sqlx::query("DELETE FROM device_nonces WHERE expires_at < $1")
-            .bind(now)
-            .execute(self.pool())
-            .await?;
-        Ok(done.rows_affected())
-    }
-
-    // --- compliance policies -----------------------------------------------------------------
-
-    /// Every compliance policy of the tenant, by name, with its groups.
-    pub async fn list_policies(&self, tenant_id: &str) -> sqlx::Result<Vec<CompliancePolicy>> {
-        let mut c = self.pool().acquire().await?;
-        policies_in(&mut c, tenant_id).await
-    }
-
-    /// One policy.
-    pub async fn policy(
-        &self,
-        tenant_id: &str,
-        id: &str,
-    ) -> sqlx::Result<Option<CompliancePolicy>> {
-        Ok(self
-            .list_policies(tenant_id)
-            .await?
-            .into_iter()
-            .find(|p| p.id == id))
-    }
-
-    /// Which of `ids` are groups of the tenant.
-    pub async fn existing_groups(
-        &self,
-        tenant_id: &str,
-        ids: &[String],
-    ) -> sqlx::Result<Vec<String>> {
-        let mut out = Vec::new();
-        for id in ids {
-            let row = sqlx::query("SELECT id FROM user_groups WHERE tenant_id = $1 AND id = $2")
-                .bind(tenant_id)
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?;
-            if row.is_some() {
-                out.push(id.clone());
-            }
-        }
-        Ok(out)
-    }
-
-    /// Creates (`id` = None) or replaces a policy, with the audit entry `audit` makes of it;
-    /// `Ok(None)` (and nothing written) when the name is taken, or when replacing a policy that
-    /// does not exist.
-    pub async fn save_policy(
-        &self,
-        tenant_id: &str,
-        id: Option<&str>,
-        p: &PolicyInput,
-        now: i64,
-        audit: impl FnOnce(&CompliancePolicy) -> AuditEntry,
-    ) -> sqlx::Result<Option<CompliancePolicy>> {
-        let rules = serde_json::to_string(&p.rules).unwrap_or_else(|_| "{}".into());
-        let mut w = self.audited(tenant_id).await?;
-        let tx = w.tx();
-        let id = match id {
-            None => {
-                let id = new_id();
-                let done = sqlx::query(
-                    "INSERT INTO compliance_policies (id, tenant_id, name, description, enabled, all_devices, \
-                     rules, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-                )
-                .bind(&id)
-                .bind(tenant_id)
-                .bind(&p.name)
-                .bind(&p.description)
-                .bind(b(p.enabled))
-                .bind(b(p.all_devices))
-                .bind(&rules)
-                .bind(now)
-                .execute(&mut **tx)
-                .await;
-                match done {
-                    Ok(_) => id,
-                    Err(e) if is_unique_violation(&e) => return Ok(None),
-                    Err(e) => return Err(e),
-                }
-            }
-            Some(id) => {
-                let done = sqlx::query(
-                    "UPDATE compliance_policies SET name = $1, description = $2, enabled = $3, all_devices = $4, \
-                     rules = $5, updated_at = $6 WHERE tenant_id = $7 AND id = $8",
-                )
-                .bind(&p.name)
-                .bind(&p.description)
-                .bind(b(p.enabled))
-                .bind(b(p.all_devices))
-                .bind(&rules)
-                .bind(now)
-                .bind(tenant_id)
-                .bind(id)
-                .execute(&mut **tx)
-                .await;
-                match done {
-                    Ok(d) if d.rows_affected() == 1 => id.to_owned(),
-                    Ok(_) => return Ok(None),
-                    Err(e) if is_unique_violation(&e) => return Ok(None),
-                    Err(e) => return Err(e),
-                }
-            }
-        };
-        sqlx::query("DELETE FROM compliance_policy_groups WHERE policy_id = $1")
-            .bind(&id)
-            .execute(&mut **tx)
-            .await?;
-        for g in &p.group_ids {
-            sqlx::query(
-                "INSERT INTO compliance_policy_groups (policy_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            )
-            .bind(&id)
-            .bind(g)
-            .execute(&mut **tx)
-            .await?;
-        }
-        let saved = policies_in(tx, tenant_id)
-            .await?
-            .into_iter()
-            .find(|p| p.id == id)
-            .ok_or(sqlx::Error::RowNotFound)?;
-        w.commit(&audit(&saved)).await?;
-        Ok(Some(saved))
-    }
-
-    /// Whether another policy than `except` has that name.
-    pub async fn policy_name_taken(
-        &self,
-        tenant_id: &str,
-        name: &str,
-        except: Option<&str>,
-    ) -> sqlx::Result<bool> {
-        let row = sqlx::query(
-            "SELECT id FROM compliance_policies WHERE tenant_id = $1 AND name = $2 AND id <> $3",
-        )
-        .bind(tenant_id)
-        .bind(name)
-        .bind(except.unwrap_or(""))
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.is_some())
-    }
-
-    /// Deletes a policy with its audit entry; false if there was none.
-    pub async fn delete_policy(
-        &self,
-        tenant_id: &str,
-        id: &str,
-        audit: &AuditEntry,
-    ) -> sqlx::Result<bool> {
-        let mut w = self.audited(tenant_id).await?;
-        let done = sqlx::query("DELETE FROM compliance_policies WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant_id)
-            .bind(id)
-            .execute(&mut **w.tx())
-            .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        w.commit(audit).await?;
-        Ok(true)
-    }
-}
-
-/// Every compliance policy of the tenant, by name, with its groups, as `c` sees them.
-async fn policies_in(
-    c: &mut sqlx::AnyConnection,
-    tenant_id: &str,
-) -> sqlx::Result<Vec<CompliancePolicy>> {
-    let rows = sqlx::query(
-        "SELECT id, name, description, enabled, all_devices, rules, created_at, updated_at \
-         FROM compliance_policies WHERE tenant_id = $1 ORDER BY name",
-    )
-    .bind(tenant_id)
-    .fetch_all(&mut *c)
-    .await?;
-    let links = sqlx::query(
-        "SELECT g.policy_id, g.group_id FROM compliance_policy_groups g \
-         JOIN compliance_policies p ON p.id = g.policy_id WHERE p.tenant_id = $1 ORDER BY g.group_id",
-    )
-    .bind(tenant_id)
-    .fetch_all(&mut *c)
-    .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let id: String = r.try_get("id")?;
-        let mut group_ids = Vec::new();
-        for l in &links {
-            if l.try_get::<String, _>("policy_id")? == id {
-                group_ids.push(l.try_get("group_id")?);
-            }
-        }
-        let rules: String = r.try_get("rules")?;
-        out.push(CompliancePolicy {
-            id,
-            name: r.try_get("name")?,
-            description: r.try_get("description")?,
-            enabled: r.try_get::<i64, _>("enabled")? != 0,
-            all_devices: r.try_get::<i64, _>("all_devices")? != 0,
-            group_ids,
-            // Written only from `Rules`: unreadable JSON is a broken invariant; it then
-            // checks nothing rather than failing every evaluation.
-            rules: serde_json::from_str(&rules).unwrap_or_default(),
-            created_at: r.try_get("created_at")?,
-            updated_at: r.try_get("updated_at")?,
-        });
-    }
-    Ok(out)
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
