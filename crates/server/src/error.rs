@@ -168,7 +168,7 @@ impl AppError {
 /// The error code an answer carries, for layers that show errors differently (the single
 /// sign-on pages of `web::signin`).
 #[derive(Debug, Clone)]
-pub struct AnsweredCode(pub String);
+pub struct AnsweredCode(pub ErrorCode);
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
@@ -183,8 +183,7 @@ impl IntoResponse for AppError {
             _ => None,
         };
         let mut res = (self.status(), Json(self.body())).into_response();
-        res.extensions_mut()
-            .insert(AnsweredCode(self.code().to_owned()));
+        res.extensions_mut().insert(AnsweredCode(self.error_code()));
         if let Some(secs) = retry_after {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));

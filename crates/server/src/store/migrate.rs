@@ -174,6 +174,41 @@ mod tests {
         store.close().await;
     }
 
+    /// A database of its own on the test PostgreSQL server, for a migration test.
+    struct ScratchPostgres {
+        server: sqlx::AnyPool,
+        name: String,
+        url: String,
+    }
+
+    impl ScratchPostgres {
+        async fn create(prefix: &str) -> Self {
+            install_default_drivers();
+            let admin = std::env::var("ASSIST_TEST_POSTGRES")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let name = format!("{prefix}_{}", crate::store::new_id());
+            let server = sqlx::AnyPool::connect(&admin).await.unwrap();
+            server
+                .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .await
+                .unwrap();
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+            let url = format!("{base}/{name}");
+            ScratchPostgres { server, name, url }
+        }
+
+        async fn drop(self) {
+            self.server
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                )))
+                .await
+                .unwrap();
+            self.server.close().await;
+        }
+    }
+
     #[tokio::test]
     async fn existing_entries_are_linked_on_sqlite() {
         let dir = tempfile::tempdir().unwrap();
@@ -183,24 +218,9 @@ mod tests {
 
     #[tokio::test]
     async fn existing_entries_are_linked_on_postgres() {
-        install_default_drivers();
-        let admin = std::env::var("ASSIST_TEST_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("assist_m9_{}", crate::store::new_id());
-        let server = sqlx::AnyPool::connect(&admin).await.unwrap();
-        server
-            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .await
-            .unwrap();
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        existing_entries_are_linked(Backend::Postgres, &format!("{base}/{name}")).await;
-        server
-            .execute(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .await
-            .unwrap();
-        server.close().await;
+        let db = ScratchPostgres::create("assist_m10").await;
+        existing_entries_are_linked(Backend::Postgres, &db.url).await;
+        db.drop().await;
     }
 
     /// Migration 11 moves the connection ids out of the presence JSON into columns, with the node
@@ -277,23 +297,8 @@ mod tests {
 
     #[tokio::test]
     async fn connection_ids_move_to_columns_on_postgres() {
-        install_default_drivers();
-        let admin = std::env::var("ASSIST_TEST_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("assist_m11_{}", crate::store::new_id());
-        let server = sqlx::AnyPool::connect(&admin).await.unwrap();
-        server
-            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .await
-            .unwrap();
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        connection_ids_move_to_columns(Backend::Postgres, &format!("{base}/{name}")).await;
-        server
-            .execute(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .await
-            .unwrap();
-        server.close().await;
+        let db = ScratchPostgres::create("assist_m13").await;
+        connection_ids_move_to_columns(Backend::Postgres, &db.url).await;
+        db.drop().await;
     }
 }

@@ -88,20 +88,20 @@ pub async fn sso_pages(req: axum::extract::Request, next: axum::middleware::Next
         .await;
     match res.extensions().get::<crate::error::AnsweredCode>() {
         Some(code) if res.status().is_client_error() || res.status().is_server_error() => {
-            sso_refusal(&v, &code.0, res.status())
+            sso_refusal(&v, code.0, res.status())
         }
         _ => res,
     }
 }
 
-fn sso_refusal(v: &Visitor, code: &str, status: axum::http::StatusCode) -> Response {
+fn sso_refusal(v: &Visitor, code: ErrorCode, status: axum::http::StatusCode) -> Response {
     let key = match code {
-        "account_disabled" => "sso-refused-disabled",
-        "oidc_domain_not_allowed" => "sso-refused-domain",
-        "oidc_email_missing" | "oidc_email_unverified" => "sso-refused-email",
-        "oidc_provider_error" => "sso-refused-provider",
-        "oidc_invalid_state" | "oidc_missing_code" => "sso-refused-expired",
-        "rate_limited" => "sso-refused-rate-limited",
+        ErrorCode::AccountDisabled => "sso-refused-disabled",
+        ErrorCode::OidcDomainNotAllowed => "sso-refused-domain",
+        ErrorCode::OidcEmailMissing | ErrorCode::OidcEmailUnverified => "sso-refused-email",
+        ErrorCode::OidcProviderError => "sso-refused-provider",
+        ErrorCode::OidcInvalidState | ErrorCode::OidcMissingCode => "sso-refused-expired",
+        ErrorCode::RateLimited => "sso-refused-rate-limited",
         _ => "sso-refused-other",
     };
     let mut res = v.message_page(status, "sso-refused-title", key);
