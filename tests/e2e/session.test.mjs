@@ -450,6 +450,33 @@ test('the sharer is told when the helper ends', async () => {
     assert.doesNotMatch(await p.locator('[data-chat-status]').textContent(), /turned off/);
     assert.equal(await p.locator('[data-chat-form] textarea, [data-chat-form] input').first().isDisabled(), true);
   }
+  // One view model per page: no line still says anyone is connected, and the helper sees
+  // a summary and can start another session (the sharer never shared: "No screen was shared.").
+  await h.page.locator('#session-status').filter({ hasText: /^You ended the session\.$/ }).waitFor({ timeout: 3000 });
+  assert.equal((await h.page.textContent('#presence')).trim(), '');
+  assert.equal((await s.page.textContent('#presence')).trim(), '');
+  assert.equal((await s.page.textContent('#connection')).trim(), '');
+  assert.match(await h.page.textContent('#summary'), /No screen was shared/);
+  assert.equal(await h.page.locator('#again').textContent(), 'Start another session');
+  await h.ctx.close();
+  await s.ctx.close();
+});
+
+test('a sharer page whose script is paused is seen lost, then back when it runs again', async () => {
+  const h = await helperStarts();
+  const s = await sharerJoins(h.link);
+  await h.page.locator('#presence[data-status="online"]').waitFor({ timeout: 5000 });
+  // The browser still answers WebSocket pings by itself; the page sends nothing.
+  const cdp = await s.ctx.newCDPSession(s.page);
+  await cdp.send('Debugger.enable');
+  const paused = Date.now();
+  await cdp.send('Debugger.pause');
+  await h.page.locator('#presence[data-status="lost"]').waitFor({ timeout: 15_000 });
+  figures.pausedSharerSeenLostMs = Date.now() - paused;
+  assert.match(await h.page.textContent('#presence'), /connection to the sharer was lost/);
+  await cdp.send('Debugger.resume');
+  await h.page.locator('#presence[data-status="online"]').waitFor({ timeout: 15_000 });
+  await cdp.detach();
   await h.ctx.close();
   await s.ctx.close();
 });

@@ -8,6 +8,7 @@ import { ChatPanel } from './chat.mjs';
 import { SharerPeer } from './rtc.mjs';
 import { LiveSocket, isTerminal } from './socket.mjs';
 import { renderProfile } from './trust.mjs';
+import { sharerLines, sharerModel } from './sharer-view.mjs';
 import { setText, show, t } from './text.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -45,6 +46,7 @@ let chat = null;
 let stream = null;
 /** An answer to the helper's request is on its way (see `answer`). */
 let answering = false;
+const model = sharerModel();
 
 function showError(e) {
   setText(els.error, e ? `${t('error')} ${e.message || e}` : '');
@@ -68,9 +70,11 @@ async function pickScreen() {
     stream = await navigator.mediaDevices.getDisplayMedia({ video: { displaySurface: 'monitor' }, audio: false });
   } catch {
     stream = null;
-    setText(els.status, t('share-cancelled'));
+    model.cancelled = true;
+    paint();
     return null;
   }
+  model.cancelled = false;
   const tr = stream.getVideoTracks()[0];
   tr.contentHint = 'detail';
   // The browser's own "stop sharing" ends the track: the same as our Stop.
@@ -80,23 +84,23 @@ async function pickScreen() {
   return tr;
 }
 
-function endNotice(v) {
-  switch (v.state) {
-    case 'denied':
-      return t('you-denied');
-    case 'expired':
-      return t('state-expired');
-    case 'ended':
-      if (v.end_reason === 'helper_ended') return t('helper-ended');
-      if (v.end_reason === 'sharer_ended') return t('you-ended');
-      return v.end_reason ? `${t('state-ended')} (${t(`reason-${v.end_reason}`)})` : t('state-ended');
-    default:
-      return '';
-  }
+/** Shows every line of the page from the one view model (see `sharer-view.mjs`). */
+function paint() {
+  const lines = sharerLines(model, t);
+  setText(els.status, lines.status);
+  setText(els.presence, lines.presence);
+  els.presence.dataset.status = lines.presenceStatus;
+  els.connection.dataset.status = model.socket;
+  setText(els.connection, lines.connection);
+  setText(els.notice, lines.notice);
+  show(els.notice, !!lines.notice);
 }
 
 function render(v) {
   view = v;
+  model.view = v;
+  if (v.state !== 'requested' && v.state !== 'active') model.cancelled = false;
+  paint();
   document.getElementById('live-sharer').dataset.state = v.state;
   renderProfile(els.trust, v.helper);
   const terminal = isTerminal(v.state);
@@ -109,16 +113,12 @@ function render(v) {
   show(els.end, !terminal && !sharing);
   chat?.setEnabled(!!v.chat_enabled && !terminal, !!v.chat_enabled);
   if (terminal) {
-    setText(els.status, '');
-    setText(els.notice, endNotice(v));
-    show(els.notice, true);
     stopStream();
     peer?.close();
     socket?.stop();
     sessionStorage.removeItem(CURRENT);
     return;
   }
-  setText(els.status, t(`sharer-state-${v.state}`));
 }
 
 function onMessage(msg) {
@@ -132,8 +132,8 @@ function onMessage(msg) {
       break;
     case 'presence':
       if (msg.role === 'helper') {
-        els.presence.dataset.status = msg.status;
-        setText(els.presence, t(`helper-${msg.status}`));
+        model.helper = msg.status;
+        paint();
       }
       break;
     case 'chat':
@@ -209,8 +209,8 @@ async function enter(v) {
   socket = new LiveSocket(sessionId, {
     onMessage,
     onStatus: (s) => {
-      els.connection.dataset.status = s;
-      setText(els.connection, s === 'open' ? '' : t('connection-lost'));
+      model.socket = s;
+      paint();
     },
   });
   peer = new SharerPeer({
