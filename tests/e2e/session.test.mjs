@@ -261,6 +261,8 @@ test('a helper and a web sharer: code, trust screen, view only, video, chat, lea
   assert.match(told.text, /the sharer left/i);
   assert.ok(figures.leave_notice_ms <= 2000, `told in ${figures.leave_notice_ms} ms`);
   await screenshot(h.page, 'session-sharer-left');
+  // One view model: the status line no longer says the helper is viewing the screen.
+  assert.equal(await h.page.textContent('#session-status'), 'The sharer’s screen is paused.');
 
   await h.ctx.close();
   await s.ctx.close();
@@ -323,6 +325,27 @@ test('reconnection: chat sent while away arrives once, video goes on; a reloaded
   const before = (await videoStats(h.page)).frames;
   await waitFor(async () => (await videoStats(h.page)).frames > before + 5, 10000, 'frames after the reload');
   figures.reshare_to_frames_ms = Date.now() - reshareAt;
+  await h.ctx.close();
+  await s.ctx.close();
+});
+
+test('the sharer pauses, resumes and stops sharing without ending; the helper sees each', async () => {
+  const { h, s } = await activeSession();
+  const status = (page) => page.textContent('#session-status');
+  const helperSays = (text) => h.page.locator('#session-status').filter({ hasText: text }).waitFor({ timeout: 5000 });
+  await s.page.click('#pause-sharing');
+  await helperSays('The sharer paused sharing their screen.');
+  assert.equal(await status(s.page), 'Sharing is paused: your helper does not see your screen.');
+  assert.equal(await s.page.textContent('#pause-sharing'), 'Resume');
+  await s.page.click('#pause-sharing');
+  await helperSays('You are viewing the sharer’s screen.');
+  await s.page.click('#stop-sharing');
+  await helperSays('The sharer stopped sharing their screen; the session goes on.');
+  await s.page.locator('#share-again').waitFor({ state: 'visible' });
+  assert.equal((await h.page.evaluate(() => document.getElementById('live-session').dataset.state)), 'active');
+  await s.page.click('#share-again');
+  await helperSays('You are viewing the sharer’s screen.');
+  await waitFor(async () => (await videoStats(h.page)).frames > 0, 10000, 'frames again');
   await h.ctx.close();
   await s.ctx.close();
 });
@@ -458,6 +481,8 @@ test('the sharer is told when the helper ends', async () => {
   assert.equal((await s.page.textContent('#connection')).trim(), '');
   assert.match(await h.page.textContent('#summary'), /No screen was shared/);
   assert.equal(await h.page.locator('#again').textContent(), 'Start another session');
+  assert.match(await s.page.textContent('#summary'), /No screen was shared/);
+  assert.equal(await s.page.getAttribute('#summary a#again', 'href'), '/rh');
   await h.ctx.close();
   await s.ctx.close();
 });

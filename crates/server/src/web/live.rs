@@ -114,6 +114,14 @@ const SCRIPT_KEYS: &[&str] = &[
     "summary-mode-view",
     "summary-mode-control",
     "summary-not-started",
+    "error-network",
+    "error-generic",
+    "pause",
+    "resume",
+    "sharer-paused",
+    "sharer-stopped",
+    "sharing-paused",
+    "sharing-stopped",
 ];
 
 /// Script strings with one variable: (key, variable). The page holds the text with `{variable}`

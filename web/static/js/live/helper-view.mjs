@@ -11,10 +11,11 @@ import { formatDuration, formatTime } from './format.mjs';
  * - `view`: the session as the server last said it (`null` until the first answer);
  * - `sharer`: the sharer's presence (`unknown`, `online`, `left`, `lost`, `moving`);
  * - `socket`: the live socket's status (`connecting`, `open`, `closed`);
+ * - `paused`: the sharer paused (`paused`) or stopped (`stopped`) sending their screen, or `null`;
  * - `lang`: the page's language, for times and durations.
  */
 export function helperModel() {
-  return { view: null, sharer: 'unknown', socket: 'connecting', lang: 'en' };
+  return { view: null, sharer: 'unknown', socket: 'connecting', lang: 'en', paused: null };
 }
 
 /** Who ended the session, from the helper's side. */
@@ -35,7 +36,7 @@ function offerLine(offer, lang, t) {
 }
 
 /** The end summary: how long, in which mode (`null` while the session is not over). */
-function summary(v, lang, t) {
+export function summary(v, lang, t) {
   if (!isTerminal(v.state)) return null;
   const lines = [];
   if (v.started_at && v.ended_at) {
@@ -73,7 +74,12 @@ export function helperLines(m, t) {
       out.status = t('state-waiting');
     }
   } else if (v.state === 'active') {
-    out.status = t(v.active_mode === 'control' ? 'state-active-control' : 'state-active-view');
+    if (m.paused) {
+      out.status = t(`sharer-${m.paused}`);
+      out.tone = 'warning';
+    } else {
+      out.status = t(v.active_mode === 'control' ? 'state-active-control' : 'state-active-view');
+    }
   } else if (v.state === 'ended') {
     out.status = endedLine(v, t);
     out.tone = 'over';
@@ -97,6 +103,11 @@ export function helperLines(m, t) {
   if (v.state !== 'waiting' && m.sharer !== 'unknown') {
     out.presence = t(`sharer-${m.sharer}`);
     out.presenceStatus = m.sharer;
+    // "You are viewing the sharer's screen." is not true while they are away.
+    if (v.state === 'active' && m.sharer !== 'online') {
+      out.status = t('video-paused');
+      out.tone = 'warning';
+    }
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { ChatPanel } from './chat.mjs';
 import { HelperPeer } from './rtc.mjs';
 import { LiveSocket, PROTOCOL_VERSION, isTerminal } from './socket.mjs';
 import { renderProfile, renderWarnings } from './trust.mjs';
-import { setText, show, t } from './text.mjs';
+import { errorText, setText, show, t } from './text.mjs';
 import { readCode, renderCode, saveCode } from './code.mjs';
 import { helperLines, helperModel } from './helper-view.mjs';
 
@@ -50,7 +50,7 @@ let remoteControl = null;
 const DISCONNECTED_GRACE_MS = 2000;
 
 function showError(e) {
-  setText(els.error, e ? `${t('error')} ${e.message || e}` : '');
+  setText(els.error, e ? errorText(e) : '');
   show(els.error, !!e);
 }
 
@@ -203,7 +203,12 @@ function onMessage(msg) {
       chat.live(msg);
       break;
     case 'signal':
-      peer.signal(msg.data).catch(showError);
+      if (msg.data && msg.data.type === 'paused') {
+        model.paused = msg.data.paused ? (msg.data.stopped ? 'stopped' : 'paused') : null;
+        paint();
+      } else {
+        peer.signal(msg.data).catch(showError);
+      }
       break;
     case 'error':
       if (msg.error && msg.error.code !== 'signal_not_allowed') showError(msg.error);
