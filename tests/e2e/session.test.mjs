@@ -350,6 +350,28 @@ test('the sharer pauses, resumes and stops sharing without ending; the helper se
   await s.ctx.close();
 });
 
+test('the helper\'s screen view: actual size shows the picture pixel for pixel, full screen fills the screen', async () => {
+  const { h, s } = await activeSession();
+  const width = () => h.page.evaluate(() => {
+    const v = document.getElementById('screen');
+    return { shown: Math.round(v.getBoundingClientRect().width), picture: v.videoWidth };
+  });
+  const fit = await width();
+  assert.ok(fit.shown < fit.picture, `fitted: ${JSON.stringify(fit)}`);
+  await h.page.click('#actual-size');
+  assert.equal(await h.page.getAttribute('#actual-size', 'aria-pressed'), 'true');
+  const actual = await width();
+  assert.equal(actual.shown, actual.picture, 'pixel for pixel');
+  await h.page.click('#actual-size');
+  assert.equal((await width()).shown, fit.shown, 'fitted again');
+  await h.page.click('#fullscreen');
+  await h.page.waitForFunction(() => document.fullscreenElement?.id === 'screen-panel', null, { timeout: 5000 });
+  await h.page.click('#fullscreen');
+  await h.page.waitForFunction(() => !document.fullscreenElement, null, { timeout: 5000 });
+  await h.ctx.close();
+  await s.ctx.close();
+});
+
 test('the console lists my sessions', async () => {
   const ctx = await contextFor(helper);
   const page = await ctx.newPage();

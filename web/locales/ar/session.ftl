@@ -147,3 +147,6 @@ live-sharer-paused = أوقف المشارك مشاركة شاشته مؤقتً�
 live-sharer-stopped = أوقف المشارك مشاركة شاشته؛ الجلسة مستمرة.
 live-sharing-paused = المشاركة متوقفة مؤقتًا: لا يرى المساعد شاشتك.
 live-sharing-stopped = أوقفت مشاركة شاشتك. الجلسة مستمرة.
+live-screen-tools = عرض الشاشة
+live-fullscreen = ملء الشاشة
+live-actual-size = الحجم الفعلي

@@ -154,3 +154,6 @@ live-sharer-paused = Споделящият постави споделянет�
 live-sharer-stopped = Споделящият спря споделянето на екрана; сесията продължава.
 live-sharing-paused = Споделянето е на пауза: помощникът не вижда екрана ви.
 live-sharing-stopped = Спряхте споделянето на екрана. Сесията продължава.
+live-screen-tools = Изглед на екрана
+live-fullscreen = Цял екран
+live-actual-size = Действителен размер

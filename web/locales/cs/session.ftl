@@ -154,3 +154,6 @@ live-sharer-paused = Sdílející pozastavil sdílení obrazovky.
 live-sharer-stopped = Sdílející přestal sdílet obrazovku; relace pokračuje.
 live-sharing-paused = Sdílení je pozastaveno: pomocník nevidí vaši obrazovku.
 live-sharing-stopped = Přestali jste sdílet obrazovku. Relace pokračuje.
+live-screen-tools = Zobrazení obrazovky
+live-fullscreen = Celá obrazovka
+live-actual-size = Skutečná velikost

@@ -154,3 +154,6 @@ live-sharer-paused = Deleren har sat skærmdelingen på pause.
 live-sharer-stopped = Deleren er stoppet med at dele skærmen; sessionen fortsætter.
 live-sharing-paused = Delingen er sat på pause: din hjælper kan ikke se din skærm.
 live-sharing-stopped = Du er stoppet med at dele din skærm. Sessionen fortsætter.
+live-screen-tools = Skærmvisning
+live-fullscreen = Fuld skærm
+live-actual-size = Faktisk størrelse

@@ -154,3 +154,6 @@ live-sharer-paused = Die teilende Person hat die Bildschirmfreigabe pausiert.
 live-sharer-stopped = Die teilende Person hat die Bildschirmfreigabe beendet; die Sitzung läuft weiter.
 live-sharing-paused = Die Freigabe ist pausiert: Ihre Hilfe sieht Ihren Bildschirm nicht.
 live-sharing-stopped = Sie haben die Bildschirmfreigabe beendet. Die Sitzung läuft weiter.
+live-screen-tools = Bildschirmansicht
+live-fullscreen = Vollbild
+live-actual-size = Originalgröße

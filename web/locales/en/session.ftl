@@ -155,3 +155,6 @@ live-sharer-paused = The sharer paused sharing their screen.
 live-sharer-stopped = The sharer stopped sharing their screen; the session goes on.
 live-sharing-paused = Sharing is paused: your helper does not see your screen.
 live-sharing-stopped = You stopped sharing your screen. The session goes on.
+live-screen-tools = Screen view
+live-fullscreen = Full screen
+live-actual-size = Actual size

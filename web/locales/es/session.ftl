@@ -154,3 +154,6 @@ live-sharer-paused = La persona que comparte ha pausado el uso compartido de su 
 live-sharer-stopped = La persona que comparte ha dejado de compartir su pantalla; la sesión continúa.
 live-sharing-paused = El uso compartido está en pausa: tu ayudante no ve tu pantalla.
 live-sharing-stopped = Has dejado de compartir tu pantalla. La sesión continúa.
+live-screen-tools = Vista de la pantalla
+live-fullscreen = Pantalla completa
+live-actual-size = Tamaño real

@@ -154,3 +154,6 @@ live-sharer-paused = Jagaja peatas ekraani jagamise.
 live-sharer-stopped = Jagaja lõpetas ekraani jagamise; seanss jätkub.
 live-sharing-paused = Jagamine on peatatud: abistaja ei näe sinu ekraani.
 live-sharing-stopped = Lõpetasid ekraani jagamise. Seanss jätkub.
+live-screen-tools = Ekraanivaade
+live-fullscreen = Täisekraan
+live-actual-size = Tegelik suurus

@@ -154,3 +154,6 @@ live-sharer-paused = Jakaja keskeytti näytön jakamisen.
 live-sharer-stopped = Jakaja lopetti näytön jakamisen; istunto jatkuu.
 live-sharing-paused = Jakaminen on keskeytetty: auttajasi ei näe näyttöäsi.
 live-sharing-stopped = Lopetit näytön jakamisen. Istunto jatkuu.
+live-screen-tools = Näyttönäkymä
+live-fullscreen = Koko näyttö
+live-actual-size = Todellinen koko

@@ -154,3 +154,6 @@ live-sharer-paused = המשתף השהה את שיתוף המסך.
 live-sharer-stopped = המשתף הפסיק לשתף את המסך; ההפעלה נמשכת.
 live-sharing-paused = השיתוף מושהה: העוזר לא רואה את המסך שלך.
 live-sharing-stopped = הפסקת לשתף את המסך. ההפעלה נמשכת.
+live-screen-tools = תצוגת מסך
+live-fullscreen = מסך מלא
+live-actual-size = גודל אמיתי

@@ -154,3 +154,6 @@ live-sharer-paused = Korisnik je pauzirao dijeljenje zaslona.
 live-sharer-stopped = Korisnik je prestao dijeliti zaslon; sesija se nastavlja.
 live-sharing-paused = Dijeljenje je pauzirano: pomagač ne vidi vaš zaslon.
 live-sharing-stopped = Prestali ste dijeliti zaslon. Sesija se nastavlja.
+live-screen-tools = Prikaz zaslona
+live-fullscreen = Cijeli zaslon
+live-actual-size = Stvarna veličina

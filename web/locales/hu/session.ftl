@@ -154,3 +154,6 @@ live-sharer-paused = A megosztó szüneteltette a képernyő megosztását.
 live-sharer-stopped = A megosztó befejezte a képernyő megosztását; a munkamenet folytatódik.
 live-sharing-paused = A megosztás szünetel: a segítő nem látja a képernyőjét.
 live-sharing-stopped = Befejezte a képernyő megosztását. A munkamenet folytatódik.
+live-screen-tools = Képernyőnézet
+live-fullscreen = Teljes képernyő
+live-actual-size = Tényleges méret

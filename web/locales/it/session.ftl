@@ -154,3 +154,6 @@ live-sharer-paused = La persona ha messo in pausa la condivisione dello schermo.
 live-sharer-stopped = La persona ha smesso di condividere lo schermo; la sessione continua.
 live-sharing-paused = La condivisione è in pausa: chi ti aiuta non vede il tuo schermo.
 live-sharing-stopped = Hai smesso di condividere lo schermo. La sessione continua.
+live-screen-tools = Visualizzazione schermo
+live-fullscreen = Schermo intero
+live-actual-size = Dimensioni reali

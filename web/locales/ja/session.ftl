@@ -147,3 +147,6 @@ live-sharer-paused = 共有者が画面の共有を一時停止しました。
 live-sharer-stopped = 共有者が画面の共有を停止しました。セッションは続いています。
 live-sharing-paused = 共有は一時停止中です。サポート担当者にはあなたの画面が見えません。
 live-sharing-stopped = 画面の共有を停止しました。セッションは続いています。
+live-screen-tools = 画面表示
+live-fullscreen = 全画面
+live-actual-size = 実際のサイズ

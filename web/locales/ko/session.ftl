@@ -154,3 +154,6 @@ live-sharer-paused = 공유자가 화면 공유를 일시 중지했습니다.
 live-sharer-stopped = 공유자가 화면 공유를 중지했습니다. 세션은 계속됩니다.
 live-sharing-paused = 공유가 일시 중지되었습니다. 도우미가 화면을 볼 수 없습니다.
 live-sharing-stopped = 화면 공유를 중지했습니다. 세션은 계속됩니다.
+live-screen-tools = 화면 보기
+live-fullscreen = 전체 화면
+live-actual-size = 실제 크기

@@ -154,3 +154,6 @@ live-sharer-paused = Bendrintojas pristabdė ekrano bendrinimą.
 live-sharer-stopped = Bendrintojas nustojo bendrinti ekraną; seansas tęsiasi.
 live-sharing-paused = Bendrinimas pristabdytas: pagalbininkas nemato jūsų ekrano.
 live-sharing-stopped = Nustojote bendrinti ekraną. Seansas tęsiasi.
+live-screen-tools = Ekrano rodinys
+live-fullscreen = Visas ekranas
+live-actual-size = Tikrasis dydis

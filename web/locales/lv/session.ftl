@@ -154,3 +154,6 @@ live-sharer-paused = Kopīgotājs pauzēja ekrāna kopīgošanu.
 live-sharer-stopped = Kopīgotājs pārtrauca ekrāna kopīgošanu; sesija turpinās.
 live-sharing-paused = Kopīgošana ir pauzēta: palīgs neredz jūsu ekrānu.
 live-sharing-stopped = Jūs pārtraucāt ekrāna kopīgošanu. Sesija turpinās.
+live-screen-tools = Ekrāna skats
+live-fullscreen = Pilnekrāns
+live-actual-size = Faktiskais izmērs

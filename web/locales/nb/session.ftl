@@ -154,3 +154,6 @@ live-sharer-paused = Den som deler, har satt skjermdelingen på pause.
 live-sharer-stopped = Den som deler, har sluttet å dele skjermen; økten fortsetter.
 live-sharing-paused = Delingen er satt på pause: hjelperen ser ikke skjermen din.
 live-sharing-stopped = Du har sluttet å dele skjermen. Økten fortsetter.
+live-screen-tools = Skjermvisning
+live-fullscreen = Fullskjerm
+live-actual-size = Faktisk størrelse

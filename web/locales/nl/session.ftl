@@ -154,3 +154,6 @@ live-sharer-paused = De deler heeft het delen van het scherm gepauzeerd.
 live-sharer-stopped = De deler is gestopt met het delen van het scherm; de sessie gaat door.
 live-sharing-paused = Delen is gepauzeerd: je helper ziet je scherm niet.
 live-sharing-stopped = Je bent gestopt met het delen van je scherm. De sessie gaat door.
+live-screen-tools = Schermweergave
+live-fullscreen = Volledig scherm
+live-actual-size = Werkelijke grootte

@@ -154,3 +154,6 @@ live-sharer-paused = Udostępniający wstrzymał udostępnianie ekranu.
 live-sharer-stopped = Udostępniający przestał udostępniać ekran; sesja trwa dalej.
 live-sharing-paused = Udostępnianie jest wstrzymane: pomocnik nie widzi Twojego ekranu.
 live-sharing-stopped = Przestałeś udostępniać ekran. Sesja trwa dalej.
+live-screen-tools = Widok ekranu
+live-fullscreen = Pełny ekran
+live-actual-size = Rzeczywisty rozmiar

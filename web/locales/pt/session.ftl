@@ -154,3 +154,6 @@ live-sharer-paused = A pessoa pausou a partilha do ecrã.
 live-sharer-stopped = A pessoa deixou de partilhar o ecrã; a sessão continua.
 live-sharing-paused = A partilha está em pausa: o seu assistente não vê o seu ecrã.
 live-sharing-stopped = Deixou de partilhar o ecrã. A sessão continua.
+live-screen-tools = Vista do ecrã
+live-fullscreen = Ecrã inteiro
+live-actual-size = Tamanho real

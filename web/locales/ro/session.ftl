@@ -154,3 +154,6 @@ live-sharer-paused = Persoana a întrerupt temporar partajarea ecranului.
 live-sharer-stopped = Persoana a oprit partajarea ecranului; sesiunea continuă.
 live-sharing-paused = Partajarea este întreruptă: cel care vă ajută nu vă vede ecranul.
 live-sharing-stopped = Ați oprit partajarea ecranului. Sesiunea continuă.
+live-screen-tools = Vizualizare ecran
+live-fullscreen = Ecran complet
+live-actual-size = Dimensiune reală

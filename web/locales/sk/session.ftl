@@ -154,3 +154,6 @@ live-sharer-paused = Zdieľajúci pozastavil zdieľanie obrazovky.
 live-sharer-stopped = Zdieľajúci prestal zdieľať obrazovku; relácia pokračuje.
 live-sharing-paused = Zdieľanie je pozastavené: pomocník nevidí vašu obrazovku.
 live-sharing-stopped = Prestali ste zdieľať obrazovku. Relácia pokračuje.
+live-screen-tools = Zobrazenie obrazovky
+live-fullscreen = Celá obrazovka
+live-actual-size = Skutočná veľkosť

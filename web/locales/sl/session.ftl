@@ -154,3 +154,6 @@ live-sharer-paused = Uporabnik je začasno ustavil deljenje zaslona.
 live-sharer-stopped = Uporabnik je prenehal deliti zaslon; seja se nadaljuje.
 live-sharing-paused = Deljenje je začasno ustavljeno: pomočnik ne vidi vašega zaslona.
 live-sharing-stopped = Prenehali ste deliti zaslon. Seja se nadaljuje.
+live-screen-tools = Pogled zaslona
+live-fullscreen = Celoten zaslon
+live-actual-size = Dejanska velikost

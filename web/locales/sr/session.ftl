@@ -154,3 +154,6 @@ live-sharer-paused = Корисник је паузирао дељење екр�
 live-sharer-stopped = Корисник је престао да дели екран; сесија се наставља.
 live-sharing-paused = Дељење је паузирано: помагач не види ваш екран.
 live-sharing-stopped = Престали сте да делите екран. Сесија се наставља.
+live-screen-tools = Приказ екрана
+live-fullscreen = Цео екран
+live-actual-size = Стварна величина

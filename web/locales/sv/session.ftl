@@ -154,3 +154,6 @@ live-sharer-paused = Den som delar har pausat skärmdelningen.
 live-sharer-stopped = Den som delar har slutat dela skärmen; sessionen fortsätter.
 live-sharing-paused = Delningen är pausad: din hjälpare ser inte din skärm.
 live-sharing-stopped = Du har slutat dela skärmen. Sessionen fortsätter.
+live-screen-tools = Skärmvy
+live-fullscreen = Helskärm
+live-actual-size = Verklig storlek

@@ -154,3 +154,6 @@ live-sharer-paused = ผู้แชร์หยุดการแชร์ห�
 live-sharer-stopped = ผู้แชร์หยุดแชร์หน้าจอแล้ว เซสชันยังดำเนินต่อ
 live-sharing-paused = การแชร์หยุดชั่วคราว: ผู้ช่วยมองไม่เห็นหน้าจอของคุณ
 live-sharing-stopped = คุณหยุดแชร์หน้าจอแล้ว เซสชันยังดำเนินต่อ
+live-screen-tools = มุมมองหน้าจอ
+live-fullscreen = เต็มหน้าจอ
+live-actual-size = ขนาดจริง

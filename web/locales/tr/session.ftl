@@ -154,3 +154,6 @@ live-sharer-paused = Paylaşan kişi ekran paylaşımını duraklattı.
 live-sharer-stopped = Paylaşan kişi ekranını paylaşmayı bıraktı; oturum sürüyor.
 live-sharing-paused = Paylaşım duraklatıldı: yardımcınız ekranınızı görmüyor.
 live-sharing-stopped = Ekranınızı paylaşmayı bıraktınız. Oturum sürüyor.
+live-screen-tools = Ekran görünümü
+live-fullscreen = Tam ekran
+live-actual-size = Gerçek boyut

@@ -154,3 +154,6 @@ live-sharer-paused = Користувач призупинив демонстр�
 live-sharer-stopped = Користувач припинив демонстрацію екрана; сеанс триває.
 live-sharing-paused = Демонстрацію призупинено: помічник не бачить ваш екран.
 live-sharing-stopped = Ви припинили демонстрацію екрана. Сеанс триває.
+live-screen-tools = Перегляд екрана
+live-fullscreen = На весь екран
+live-actual-size = Фактичний розмір

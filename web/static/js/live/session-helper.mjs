@@ -131,6 +131,25 @@ function renderPresence(status) {
   if (status === 'online') maybeOffer(back && !peer.connected);
 }
 
+/**
+ * The screen view's tools: full screen (the panel, so the status note stays over the picture),
+ * and fit to the window or actual size (pixel for pixel, scrolled).
+ */
+function bindScreenTools() {
+  const full = $('fullscreen');
+  const actual = $('actual-size');
+  if (!document.fullscreenEnabled) full.hidden = true;
+  full.addEventListener('click', () => {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    else els.screenPanel.requestFullscreen().catch(() => {});
+  });
+  actual.addEventListener('click', () => {
+    const on = actual.getAttribute('aria-pressed') !== 'true';
+    actual.setAttribute('aria-pressed', String(on));
+    els.screenPanel.classList.toggle('actual-size', on);
+  });
+}
+
 /** A new session like this one (for the same device, if it was for one), then its page. */
 async function startAgain() {
   showError(null);
@@ -267,6 +286,7 @@ async function main() {
   els.requestControl.addEventListener('click', () => post('request', { mode: 'control' }));
   els.end.addEventListener('click', () => post('end'));
   els.again.addEventListener('click', startAgain);
+  bindScreenTools();
   els.video.addEventListener('playing', () => setText(els.screenNote, ''));
   try {
     render(await api('GET', `/api/sessions/${encodeURIComponent(sessionId)}`));
