@@ -15,10 +15,8 @@ use crate::facts::System;
 use crate::http::{HttpError, new_nonce, now_ms, refused};
 use crate::identity::Identity;
 use crate::live::tls_connector;
-pub use assist_proto::channel::OfferHelper;
-use assist_proto::channel::{
-    CHANNEL_PATH, CHANNEL_VERSION, ChannelClient, ChannelServer, SILENT_AFTER_SECS,
-};
+use assist_proto::channel::{CHANNEL_PATH, CHANNEL_VERSION, ChannelServer, SILENT_AFTER_SECS};
+pub use assist_proto::channel::{ChannelClient, OfferHelper};
 use assist_proto::device::CheckedIn;
 use futures_util::{SinkExt, StreamExt};
 use rand::Rng;
@@ -134,7 +132,19 @@ enum Ended {
 
 /// Keeps the channel open (and check-ins going) until a fatal error, which it returns: the
 /// device was retired or is unknown. `note` hears what happens.
-pub async fn run(identity: &Identity, system: &System, mut note: impl FnMut(Note)) -> DeviceError {
+pub async fn run(identity: &Identity, system: &System, note: impl FnMut(Note)) -> DeviceError {
+    let (_none, mut outbox) = tokio::sync::mpsc::channel(1);
+    run_with(identity, system, &mut outbox, note).await
+}
+
+/// [`run`], also sending what arrives on `outbox` (a [`ChannelClient::Decline`] of an offer) while
+/// the channel is open; what arrives while it is down waits for the next connection.
+pub async fn run_with(
+    identity: &Identity,
+    system: &System,
+    outbox: &mut tokio::sync::mpsc::Receiver<ChannelClient>,
+    mut note: impl FnMut(Note),
+) -> DeviceError {
     let rest = match CheckIn::new(identity) {
         Ok(c) => c,
         Err(e) => return e,
@@ -146,7 +156,7 @@ pub async fn run(identity: &Identity, system: &System, mut note: impl FnMut(Note
         let why = match connect(identity).await {
             Ok(ws) => {
                 attempt = 0;
-                match connected(ws, system, &mut next_check_in, &mut note).await {
+                match connected(ws, system, &mut next_check_in, outbox, &mut note).await {
                     Ended::Lost(why) => why,
                     Ended::Fatal(e) => return e,
                 }
@@ -201,6 +211,7 @@ async fn connected(
     mut ws: Ws,
     system: &System,
     next_check_in: &mut Instant,
+    outbox: &mut tokio::sync::mpsc::Receiver<ChannelClient>,
     note: &mut impl FnMut(Note),
 ) -> Ended {
     let silent_after = Duration::from_secs(SILENT_AFTER_SECS);
@@ -265,6 +276,11 @@ async fn connected(
                 // Until the answer comes: if it never does, the next try is a full interval on.
                 *next_check_in = Instant::now() + checkin::DEFAULT_INTERVAL;
                 if let Err(e) = send(&mut ws, &ChannelClient::CheckIn { report: Box::new(system.report()) }).await {
+                    return Ended::Lost(format!("the channel failed: {e}"));
+                }
+            }
+            Some(msg) = outbox.recv(), if greeted => {
+                if let Err(e) = send(&mut ws, &msg).await {
                     return Ended::Lost(format!("the channel failed: {e}"));
                 }
             }

@@ -222,7 +222,8 @@ async fn run_cmd(a: RunArgs, dir: PathBuf) -> anyhow::Result<()> {
     // Offers of helpers, from the channel to the loop that reads the terminal.
     let (offers_tx, mut offers) = tokio::sync::mpsc::channel::<Offer>(OFFERS_QUEUE);
     let no_join = a.no_join;
-    let checkins = assist_agent::channel::run(&id, &system, |note| match note {
+    let (declines, mut outbox) = tokio::sync::mpsc::channel(OFFERS_QUEUE);
+    let checkins = assist_agent::channel::run_with(&id, &system, &mut outbox, |note| match note {
         Note::Up => tracing::info!("device channel open"),
         Note::Down { why, retry_in } => {
             tracing::warn!(%why, retry_in_ms = retry_in.as_millis() as u64, "device channel down; reopening")
@@ -247,7 +248,14 @@ async fn run_cmd(a: RunArgs, dir: PathBuf) -> anyhow::Result<()> {
                     "{} ({}) wants to help you, but this agent runs with --no-join.",
                     helper.name, helper.email
                 );
-            } else if offers_tx.try_send(Offer { code, helper }).is_err() {
+            } else if offers_tx
+                .try_send(Offer {
+                    session_id,
+                    code,
+                    helper,
+                })
+                .is_err()
+            {
                 tracing::warn!("too many offers at once; this one is ignored");
             }
         }
@@ -257,7 +265,7 @@ async fn run_cmd(a: RunArgs, dir: PathBuf) -> anyhow::Result<()> {
     } else {
         tokio::select! {
             fatal = checkins => fatal,
-            stop = codes(&id, &dir, &a.share, &mut offers) => return stop,
+            stop = codes(&id, &dir, &a.share, &mut offers, &declines) => return stop,
         }
     };
     Err(anyhow::Error::new(fatal).context("the agent stops"))
@@ -268,6 +276,7 @@ const OFFERS_QUEUE: usize = 4;
 
 /// A helper's offer, received on the device channel.
 struct Offer {
+    session_id: String,
     code: String,
     helper: assist_agent::channel::OfferHelper,
 }
@@ -275,13 +284,14 @@ struct Offer {
 /// `agent run`'s sessions: each line of standard input is a security code, joined as
 /// `agent join CODE` would; after the session, the next code. A helper's offer (from the device
 /// channel) is shown with who they are, and `accept` joins it without a code (`decline` drops
-/// it). Returns on Ctrl-C outside a session; at the end of input it waits for ever (check-ins go
+/// it and tells the helper, through `declines`). Returns on Ctrl-C outside a session; at the end of input it waits for ever (check-ins go
 /// on).
 async fn codes(
     identity: &Identity,
     dir: &Path,
     share: &ShareArgs,
     offers: &mut tokio::sync::mpsc::Receiver<Offer>,
+    declines: &tokio::sync::mpsc::Sender<assist_agent::channel::ChannelClient>,
 ) -> anyhow::Result<()> {
     let mut lines = share::Lines::stdin();
     let ctrl_c = tokio::signal::ctrl_c();
@@ -316,7 +326,13 @@ async fn codes(
             .to_ascii_lowercase();
         let code = match pending.take() {
             Some(offer) if matches!(answer.as_str(), "accept" | "a" | "y" | "yes") => offer.code,
-            Some(_) if matches!(answer.as_str(), "decline" | "d" | "n" | "no") => {
+            Some(offer) if matches!(answer.as_str(), "decline" | "d" | "n" | "no") => {
+                let decline = assist_agent::channel::ChannelClient::Decline {
+                    session_id: offer.session_id,
+                };
+                if declines.try_send(decline).is_err() {
+                    tracing::warn!("too many answers at once; the helper is not told of this one");
+                }
                 println!("Declined.");
                 println!("{}", share::CODE_PROMPT);
                 continue;

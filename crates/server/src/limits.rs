@@ -8,6 +8,8 @@ pub const MAX_PICTURE_BYTES: usize = 512 * 1024;
 pub const MAX_EMAIL_CHARS: usize = 254;
 /// Longest name, title, company, group or role name.
 pub const MAX_NAME_CHARS: usize = 200;
+/// Longest DNS domain name (RFC 1035: 253 characters written out).
+pub const MAX_DOMAIN_CHARS: usize = 253;
 /// Longest description.
 pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
 /// Shortest and longest password.

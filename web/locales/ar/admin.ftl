@@ -62,7 +62,7 @@ user-enable = تمكين
 user-profile = الملف الشخصي
 user-picture = صورة الملف الشخصي
 user-picture-upload = رفع صورة
-user-picture-help = بصيغة PNG أو JPEG أو WebP، بحد أقصى 256 كيلوبايت.
+user-picture-help = بصيغة PNG أو JPEG أو WebP، بحد أقصى { $kb } كيلوبايت.
 user-created = تم إنشاء المستخدم { $name }.
 user-reset-second-factor = إعادة تعيين العامل الثاني
 
@@ -137,3 +137,4 @@ reports-from = من
 reports-to = إلى
 reports-csv = تنزيل CSV
 audit-action-filter = الإجراء
+user-picture-too-large = هذه الصورة كبيرة جدًا: الحد الأقصى للصور { $kb } كيلوبايت.

@@ -62,7 +62,7 @@ user-enable = Активиране
 user-profile = Профил
 user-picture = Профилна снимка
 user-picture-upload = Качване на снимка
-user-picture-help = PNG, JPEG или WebP, най-много 256 KB.
+user-picture-help = PNG, JPEG или WebP, най-много { $kb } KB.
 user-created = Потребителят { $name } е създаден.
 user-reset-second-factor = Нулиране на втория фактор
 
@@ -137,3 +137,4 @@ reports-from = От
 reports-to = До
 reports-csv = Изтегляне на CSV
 audit-action-filter = Действие
+user-picture-too-large = Снимката е твърде голяма: снимките може да са най-много { $kb } KB.

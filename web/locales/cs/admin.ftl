@@ -62,7 +62,7 @@ user-enable = Povolit
 user-profile = Profil
 user-picture = Profilový obrázek
 user-picture-upload = Nahrát obrázek
-user-picture-help = PNG, JPEG nebo WebP, nejvýše 256 KB.
+user-picture-help = PNG, JPEG nebo WebP, nejvýše { $kb } KB.
 user-created = Uživatel { $name } byl vytvořen.
 user-reset-second-factor = Resetovat druhý faktor
 
@@ -137,3 +137,4 @@ reports-from = Od
 reports-to = Do
 reports-csv = Stáhnout CSV
 audit-action-filter = Akce
+user-picture-too-large = Obrázek je příliš velký: obrázky mohou mít nejvýše { $kb } KB.

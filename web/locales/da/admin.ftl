@@ -62,7 +62,7 @@ user-enable = Aktivér
 user-profile = Profil
 user-picture = Profilbillede
 user-picture-upload = Upload billede
-user-picture-help = PNG, JPEG eller WebP, højst 256 KB.
+user-picture-help = PNG, JPEG eller WebP, højst { $kb } KB.
 user-created = Brugeren { $name } er oprettet.
 user-reset-second-factor = Nulstil anden faktor
 
@@ -137,3 +137,4 @@ reports-from = Fra
 reports-to = Til
 reports-csv = Download CSV
 audit-action-filter = Handling
+user-picture-too-large = Billedet er for stort: billeder må højst være { $kb } KB.

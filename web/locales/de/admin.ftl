@@ -62,7 +62,7 @@ user-enable = Aktivieren
 user-profile = Profil
 user-picture = Profilbild
 user-picture-upload = Bild hochladen
-user-picture-help = PNG, JPEG oder WebP, höchstens 256 KB.
+user-picture-help = PNG, JPEG oder WebP, höchstens { $kb } KB.
 user-created = Benutzer { $name } wurde erstellt.
 user-reset-second-factor = Zweiten Faktor zurücksetzen
 
@@ -137,3 +137,4 @@ reports-from = Von
 reports-to = Bis
 reports-csv = CSV herunterladen
 audit-action-filter = Aktion
+user-picture-too-large = Das Bild ist zu groß: Bilder dürfen höchstens { $kb } KB haben.

@@ -62,7 +62,7 @@ user-enable = Ενεργοποίηση
 user-profile = Προφίλ
 user-picture = Εικόνα προφίλ
 user-picture-upload = Αποστολή εικόνας
-user-picture-help = PNG, JPEG ή WebP, έως 256 KB.
+user-picture-help = PNG, JPEG ή WebP, έως { $kb } KB.
 user-created = Ο χρήστης { $name } δημιουργήθηκε.
 user-reset-second-factor = Επαναφορά δεύτερου παράγοντα
 
@@ -137,3 +137,4 @@ reports-from = Από
 reports-to = Έως
 reports-csv = Λήψη CSV
 audit-action-filter = Ενέργεια
+user-picture-too-large = Η εικόνα είναι πολύ μεγάλη: οι εικόνες μπορούν να έχουν έως { $kb } KB.

@@ -62,7 +62,7 @@ user-enable = Enable
 user-profile = Profile
 user-picture = Profile picture
 user-picture-upload = Upload picture
-user-picture-help = PNG, JPEG or WebP, at most 256 KB.
+user-picture-help = PNG, JPEG or WebP, at most { $kb } KB.
 user-created = User { $name } created.
 user-reset-second-factor = Reset second factor
 
@@ -137,3 +137,4 @@ reports-from = From
 reports-to = To
 reports-csv = Download CSV
 audit-action-filter = Action
+user-picture-too-large = This picture is too large: pictures may be at most { $kb } KB.

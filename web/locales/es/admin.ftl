@@ -62,7 +62,7 @@ user-enable = Habilitar
 user-profile = Perfil
 user-picture = Foto de perfil
 user-picture-upload = Subir foto
-user-picture-help = PNG, JPEG o WebP, 256 KB como máximo.
+user-picture-help = PNG, JPEG o WebP, { $kb } KB como máximo.
 user-created = Usuario { $name } creado.
 user-reset-second-factor = Restablecer el segundo factor
 
@@ -137,3 +137,4 @@ reports-from = Desde
 reports-to = Hasta
 reports-csv = Descargar CSV
 audit-action-filter = Acción
+user-picture-too-large = La imagen es demasiado grande: las imágenes pueden tener como máximo { $kb } KB.

@@ -62,7 +62,7 @@ user-enable = Luba
 user-profile = Profiil
 user-picture = Profiilipilt
 user-picture-upload = Laadi pilt üles
-user-picture-help = PNG, JPEG või WebP, kuni 256 KB.
+user-picture-help = PNG, JPEG või WebP, kuni { $kb } KB.
 user-created = Kasutaja { $name } on loodud.
 user-reset-second-factor = Lähtesta teine tegur
 
@@ -137,3 +137,4 @@ reports-from = Alates
 reports-to = Kuni
 reports-csv = Laadi alla CSV
 audit-action-filter = Toiming
+user-picture-too-large = Pilt on liiga suur: pildid võivad olla kuni { $kb } KB.

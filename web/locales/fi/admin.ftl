@@ -62,7 +62,7 @@ user-enable = Ota käyttöön
 user-profile = Profiili
 user-picture = Profiilikuva
 user-picture-upload = Lataa kuva
-user-picture-help = PNG, JPEG tai WebP, enintään 256 kt.
+user-picture-help = PNG, JPEG tai WebP, enintään { $kb } kt.
 user-created = Käyttäjä { $name } luotiin.
 user-reset-second-factor = Nollaa toinen tunnistustekijä
 
@@ -137,3 +137,4 @@ reports-from = Alkaen
 reports-to = Päättyen
 reports-csv = Lataa CSV
 audit-action-filter = Toiminto
+user-picture-too-large = Kuva on liian suuri: kuvat saavat olla enintään { $kb } kt.

@@ -62,7 +62,7 @@ user-enable = Activer
 user-profile = Profil
 user-picture = Photo de profil
 user-picture-upload = Téléverser une photo
-user-picture-help = PNG, JPEG ou WebP, 256 Ko au maximum.
+user-picture-help = PNG, JPEG ou WebP, { $kb } Ko au maximum.
 user-created = Utilisateur { $name } créé.
 user-reset-second-factor = Réinitialiser le second facteur
 
@@ -137,3 +137,4 @@ reports-from = Du
 reports-to = Au
 reports-csv = Télécharger le CSV
 audit-action-filter = Action
+user-picture-too-large = Cette image est trop volumineuse : les images peuvent faire au maximum { $kb } Ko.

@@ -62,7 +62,7 @@ user-enable = הפעלה
 user-profile = פרופיל
 user-picture = תמונת פרופיל
 user-picture-upload = העלאת תמונה
-user-picture-help = PNG, JPEG או WebP, עד 256 KB.
+user-picture-help = PNG, JPEG או WebP, עד { $kb } KB.
 user-created = המשתמש { $name } נוצר.
 user-reset-second-factor = איפוס הגורם השני
 
@@ -137,3 +137,4 @@ reports-from = מתאריך
 reports-to = עד תאריך
 reports-csv = הורדת CSV
 audit-action-filter = פעולה
+user-picture-too-large = התמונה גדולה מדי: גודל תמונה מרבי הוא { $kb } KB.

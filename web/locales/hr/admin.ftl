@@ -62,7 +62,7 @@ user-enable = Omogući
 user-profile = Profil
 user-picture = Slika profila
 user-picture-upload = Prenesi sliku
-user-picture-help = PNG, JPEG ili WebP, najviše 256 KB.
+user-picture-help = PNG, JPEG ili WebP, najviše { $kb } KB.
 user-created = Korisnik { $name } je stvoren.
 user-reset-second-factor = Poništi drugi faktor
 
@@ -137,3 +137,4 @@ reports-from = Od
 reports-to = Do
 reports-csv = Preuzmi CSV
 audit-action-filter = Radnja
+user-picture-too-large = Slika je prevelika: slike mogu imati najviše { $kb } KB.

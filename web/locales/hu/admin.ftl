@@ -62,7 +62,7 @@ user-enable = Engedélyezés
 user-profile = Profil
 user-picture = Profilkép
 user-picture-upload = Kép feltöltése
-user-picture-help = PNG, JPEG vagy WebP, legfeljebb 256 KB.
+user-picture-help = PNG, JPEG vagy WebP, legfeljebb { $kb } KB.
 user-created = { $name } felhasználó létrehozva.
 user-reset-second-factor = Második tényező alaphelyzetbe állítása
 
@@ -137,3 +137,4 @@ reports-from = Kezdete
 reports-to = Vége
 reports-csv = CSV letöltése
 audit-action-filter = Művelet
+user-picture-too-large = A kép túl nagy: a képek legfeljebb { $kb } KB méretűek lehetnek.

@@ -62,7 +62,7 @@ user-enable = Attiva
 user-profile = Profilo
 user-picture = Immagine del profilo
 user-picture-upload = Carica immagine
-user-picture-help = PNG, JPEG o WebP, al massimo 256 KB.
+user-picture-help = PNG, JPEG o WebP, al massimo { $kb } KB.
 user-created = Utente { $name } creato.
 user-reset-second-factor = Reimposta il secondo fattore
 
@@ -137,3 +137,4 @@ reports-from = Dal
 reports-to = Al
 reports-csv = Scarica CSV
 audit-action-filter = Azione
+user-picture-too-large = L’immagine è troppo grande: le immagini possono essere al massimo di { $kb } KB.

@@ -62,7 +62,7 @@ user-enable = 有効にする
 user-profile = プロファイル
 user-picture = プロファイル画像
 user-picture-upload = 画像をアップロード
-user-picture-help = PNG、JPEG、WebP 形式、256 KB まで。
+user-picture-help = PNG、JPEG、WebP 形式、{ $kb } KB まで。
 user-created = ユーザー { $name } を作成しました。
 user-reset-second-factor = 2 段階認証をリセット
 
@@ -137,3 +137,4 @@ reports-from = 開始日
 reports-to = 終了日
 reports-csv = CSV をダウンロード
 audit-action-filter = 操作
+user-picture-too-large = 画像が大きすぎます。画像は { $kb } KB までです。

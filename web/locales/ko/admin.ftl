@@ -62,7 +62,7 @@ user-enable = 사용으로 설정
 user-profile = 프로필
 user-picture = 프로필 사진
 user-picture-upload = 사진 업로드
-user-picture-help = PNG, JPEG 또는 WebP, 최대 256KB.
+user-picture-help = PNG, JPEG 또는 WebP, 최대 { $kb }KB.
 user-created = 사용자 { $name }을(를) 만들었습니다.
 user-reset-second-factor = 2단계 인증 초기화
 
@@ -137,3 +137,4 @@ reports-from = 시작일
 reports-to = 종료일
 reports-csv = CSV 다운로드
 audit-action-filter = 작업
+user-picture-too-large = 사진이 너무 큽니다. 사진은 최대 { $kb }KB까지 가능합니다.

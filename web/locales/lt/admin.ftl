@@ -62,7 +62,7 @@ user-enable = Įjungti
 user-profile = Profilis
 user-picture = Profilio nuotrauka
 user-picture-upload = Įkelti nuotrauką
-user-picture-help = PNG, JPEG arba WebP, ne daugiau kaip 256 KB.
+user-picture-help = PNG, JPEG arba WebP, ne daugiau kaip { $kb } KB.
 user-created = Naudotojas { $name } sukurtas.
 user-reset-second-factor = Iš naujo nustatyti antrąjį veiksnį
 
@@ -137,3 +137,4 @@ reports-from = Nuo
 reports-to = Iki
 reports-csv = Atsisiųsti CSV
 audit-action-filter = Veiksmas
+user-picture-too-large = Paveikslėlis per didelis: paveikslėliai gali būti ne didesni kaip { $kb } KB.

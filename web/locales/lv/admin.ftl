@@ -62,7 +62,7 @@ user-enable = Iespējot
 user-profile = Profils
 user-picture = Profila attēls
 user-picture-upload = Augšupielādēt attēlu
-user-picture-help = PNG, JPEG vai WebP, ne vairāk kā 256 KB.
+user-picture-help = PNG, JPEG vai WebP, ne vairāk kā { $kb } KB.
 user-created = Lietotājs { $name } ir izveidots.
 user-reset-second-factor = Atiestatīt otro faktoru
 
@@ -137,3 +137,4 @@ reports-from = No
 reports-to = Līdz
 reports-csv = Lejupielādēt CSV
 audit-action-filter = Darbība
+user-picture-too-large = Attēls ir pārāk liels: attēli drīkst būt ne lielāki par { $kb } KB.

@@ -62,7 +62,7 @@ user-enable = Aktiver
 user-profile = Profil
 user-picture = Profilbilde
 user-picture-upload = Last opp bilde
-user-picture-help = PNG, JPEG eller WebP, maks 256 KB.
+user-picture-help = PNG, JPEG eller WebP, maks { $kb } KB.
 user-created = Brukeren { $name } er opprettet.
 user-reset-second-factor = Tilbakestill andre faktor
 
@@ -137,3 +137,4 @@ reports-from = Fra
 reports-to = Til
 reports-csv = Last ned CSV
 audit-action-filter = Handling
+user-picture-too-large = Bildet er for stort: bilder kan være maks { $kb } KB.

@@ -62,7 +62,7 @@ user-enable = Inschakelen
 user-profile = Profiel
 user-picture = Profielfoto
 user-picture-upload = Foto uploaden
-user-picture-help = PNG, JPEG of WebP, maximaal 256 KB.
+user-picture-help = PNG, JPEG of WebP, maximaal { $kb } KB.
 user-created = Gebruiker { $name } is gemaakt.
 user-reset-second-factor = Tweede factor opnieuw instellen
 
@@ -137,3 +137,4 @@ reports-from = Van
 reports-to = Tot
 reports-csv = CSV downloaden
 audit-action-filter = Actie
+user-picture-too-large = Deze afbeelding is te groot: afbeeldingen mogen maximaal { $kb } KB zijn.

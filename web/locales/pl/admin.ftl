@@ -62,7 +62,7 @@ user-enable = Włącz
 user-profile = Profil
 user-picture = Zdjęcie profilowe
 user-picture-upload = Prześlij zdjęcie
-user-picture-help = PNG, JPEG lub WebP, maksymalnie 256 KB.
+user-picture-help = PNG, JPEG lub WebP, maksymalnie { $kb } KB.
 user-created = Utworzono użytkownika { $name }.
 user-reset-second-factor = Resetuj drugi składnik
 
@@ -137,3 +137,4 @@ reports-from = Od
 reports-to = Do
 reports-csv = Pobierz CSV
 audit-action-filter = Działanie
+user-picture-too-large = Zdjęcie jest za duże: zdjęcia mogą mieć maksymalnie { $kb } KB.

@@ -62,7 +62,7 @@ user-enable = Ativar
 user-profile = Perfil
 user-picture = Fotografia de perfil
 user-picture-upload = Carregar fotografia
-user-picture-help = PNG, JPEG ou WebP, no máximo 256 KB.
+user-picture-help = PNG, JPEG ou WebP, no máximo { $kb } KB.
 user-created = Utilizador { $name } criado.
 user-reset-second-factor = Repor o segundo fator
 
@@ -137,3 +137,4 @@ reports-from = De
 reports-to = Até
 reports-csv = Transferir CSV
 audit-action-filter = Ação
+user-picture-too-large = Esta imagem é demasiado grande: as imagens podem ter no máximo { $kb } KB.

@@ -62,7 +62,7 @@ user-enable = Activează
 user-profile = Profil
 user-picture = Fotografie de profil
 user-picture-upload = Încarcă o fotografie
-user-picture-help = PNG, JPEG sau WebP, cel mult 256 KB.
+user-picture-help = PNG, JPEG sau WebP, cel mult { $kb } KB.
 user-created = Utilizatorul { $name } a fost creat.
 user-reset-second-factor = Resetează al doilea factor
 
@@ -137,3 +137,4 @@ reports-from = De la
 reports-to = Până la
 reports-csv = Descarcă CSV
 audit-action-filter = Acțiune
+user-picture-too-large = Imaginea este prea mare: imaginile pot avea cel mult { $kb } KB.

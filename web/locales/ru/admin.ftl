@@ -62,7 +62,7 @@ user-enable = Включить
 user-profile = Профиль
 user-picture = Фото профиля
 user-picture-upload = Загрузить фото
-user-picture-help = PNG, JPEG или WebP, не более 256 КБ.
+user-picture-help = PNG, JPEG или WebP, не более { $kb } КБ.
 user-created = Пользователь { $name } создан.
 user-reset-second-factor = Сбросить второй фактор
 
@@ -137,3 +137,4 @@ reports-from = С
 reports-to = По
 reports-csv = Скачать CSV
 audit-action-filter = Действие
+user-picture-too-large = Изображение слишком большое: размер изображения не более { $kb } КБ.

@@ -62,7 +62,7 @@ user-enable = Povoliť
 user-profile = Profil
 user-picture = Profilová fotka
 user-picture-upload = Nahrať fotku
-user-picture-help = PNG, JPEG alebo WebP, najviac 256 kB.
+user-picture-help = PNG, JPEG alebo WebP, najviac { $kb } kB.
 user-created = Používateľ { $name } bol vytvorený.
 user-reset-second-factor = Obnoviť druhý faktor
 
@@ -137,3 +137,4 @@ reports-from = Od
 reports-to = Do
 reports-csv = Stiahnuť CSV
 audit-action-filter = Akcia
+user-picture-too-large = Obrázok je príliš veľký: obrázky môžu mať najviac { $kb } kB.

@@ -62,7 +62,7 @@ user-enable = Omogoči
 user-profile = Profil
 user-picture = Profilna slika
 user-picture-upload = Naloži sliko
-user-picture-help = PNG, JPEG ali WebP, največ 256 KB.
+user-picture-help = PNG, JPEG ali WebP, največ { $kb } KB.
 user-created = Uporabnik { $name } je ustvarjen.
 user-reset-second-factor = Ponastavi drugi dejavnik
 
@@ -137,3 +137,4 @@ reports-from = Od
 reports-to = Do
 reports-csv = Prenesi CSV
 audit-action-filter = Dejanje
+user-picture-too-large = Slika je prevelika: slike imajo lahko največ { $kb } KB.

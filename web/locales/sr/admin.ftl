@@ -62,7 +62,7 @@ user-enable = Омогући
 user-profile = Профил
 user-picture = Слика профила
 user-picture-upload = Отпреми слику
-user-picture-help = PNG, JPEG или WebP, највише 256 KB.
+user-picture-help = PNG, JPEG или WebP, највише { $kb } KB.
 user-created = Корисник { $name } је направљен.
 user-reset-second-factor = Ресетуј други фактор
 
@@ -137,3 +137,4 @@ reports-from = Од
 reports-to = До
 reports-csv = Преузми CSV
 audit-action-filter = Радња
+user-picture-too-large = Слика је превелика: слике могу имати највише { $kb } KB.

@@ -62,7 +62,7 @@ user-enable = Aktivera
 user-profile = Profil
 user-picture = Profilbild
 user-picture-upload = Ladda upp bild
-user-picture-help = PNG, JPEG eller WebP, högst 256 kB.
+user-picture-help = PNG, JPEG eller WebP, högst { $kb } kB.
 user-created = Användaren { $name } har skapats.
 user-reset-second-factor = Återställ andra faktorn
 
@@ -137,3 +137,4 @@ reports-from = Från
 reports-to = Till
 reports-csv = Ladda ned CSV
 audit-action-filter = Åtgärd
+user-picture-too-large = Bilden är för stor: bilder får vara högst { $kb } kB.

@@ -62,7 +62,7 @@ user-enable = เปิดใช้งาน
 user-profile = โปรไฟล์
 user-picture = รูปโปรไฟล์
 user-picture-upload = อัปโหลดรูปภาพ
-user-picture-help = PNG, JPEG หรือ WebP ขนาดไม่เกิน 256 KB
+user-picture-help = PNG, JPEG หรือ WebP ขนาดไม่เกิน { $kb } KB
 user-created = สร้างผู้ใช้ { $name } แล้ว
 user-reset-second-factor = รีเซ็ตปัจจัยที่สอง
 
@@ -137,3 +137,4 @@ reports-from = ตั้งแต่
 reports-to = ถึง
 reports-csv = ดาวน์โหลด CSV
 audit-action-filter = การดำเนินการ
+user-picture-too-large = รูปภาพใหญ่เกินไป: รูปภาพต้องมีขนาดไม่เกิน { $kb } KB

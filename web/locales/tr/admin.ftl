@@ -62,7 +62,7 @@ user-enable = Etkinleştir
 user-profile = Profil
 user-picture = Profil resmi
 user-picture-upload = Resim yükle
-user-picture-help = PNG, JPEG veya WebP, en fazla 256 KB.
+user-picture-help = PNG, JPEG veya WebP, en fazla { $kb } KB.
 user-created = { $name } kullanıcısı oluşturuldu.
 user-reset-second-factor = İkinci faktörü sıfırla
 
@@ -137,3 +137,4 @@ reports-from = Başlangıç
 reports-to = Bitiş
 reports-csv = CSV indir
 audit-action-filter = Eylem
+user-picture-too-large = Bu resim çok büyük: resimler en fazla { $kb } KB olabilir.

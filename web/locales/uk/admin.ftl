@@ -62,7 +62,7 @@ user-enable = Увімкнути
 user-profile = Профіль
 user-picture = Фото профілю
 user-picture-upload = Завантажити фото
-user-picture-help = PNG, JPEG або WebP, не більше 256 КБ.
+user-picture-help = PNG, JPEG або WebP, не більше { $kb } КБ.
 user-created = Користувача { $name } створено.
 user-reset-second-factor = Скинути другий фактор
 
@@ -137,3 +137,4 @@ reports-from = З
 reports-to = По
 reports-csv = Завантажити CSV
 audit-action-filter = Дія
+user-picture-too-large = Зображення завелике: розмір зображення не більше { $kb } КБ.

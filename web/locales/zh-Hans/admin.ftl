@@ -62,7 +62,7 @@ user-enable = 启用
 user-profile = 个人资料
 user-picture = 头像
 user-picture-upload = 上传图片
-user-picture-help = PNG、JPEG 或 WebP，最大 256 KB。
+user-picture-help = PNG、JPEG 或 WebP，最大 { $kb } KB。
 user-created = 已创建用户 { $name }。
 user-reset-second-factor = 重置第二验证因素
 
@@ -137,3 +137,4 @@ reports-from = 从
 reports-to = 至
 reports-csv = 下载 CSV
 audit-action-filter = 操作
+user-picture-too-large = 图片太大：图片最大为 { $kb } KB。

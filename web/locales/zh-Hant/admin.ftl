@@ -62,7 +62,7 @@ user-enable = 啟用
 user-profile = 個人資料
 user-picture = 大頭貼
 user-picture-upload = 上傳圖片
-user-picture-help = PNG、JPEG 或 WebP，最大 256 KB。
+user-picture-help = PNG、JPEG 或 WebP，最大 { $kb } KB。
 user-created = 已建立使用者 { $name }。
 user-reset-second-factor = 重設第二驗證因素
 
@@ -137,3 +137,4 @@ reports-from = 從
 reports-to = 至
 reports-csv = 下載 CSV
 audit-action-filter = 動作
+user-picture-too-large = 圖片太大：圖片最大為 { $kb } KB。

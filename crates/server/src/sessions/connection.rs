@@ -343,7 +343,11 @@ impl Connection {
                 }
             }
             Input::Frame(frame) => {
-                self.liveness.seen(now);
+                // Liveness comes from the client's own messages: a browser answers WebSocket
+                // pings by itself, even while the page's script is stuck or paused.
+                if !matches!(frame, Frame::Control) {
+                    self.liveness.seen(now);
+                }
                 self.on_frame(frame);
             }
             Input::Event(event) => self.on_event(event),
@@ -783,6 +787,30 @@ mod tests {
         // A frame after the end changes nothing.
         c.handle_input(Input::Frame(Frame::Close), last + LOST_AFTER_MS + 1);
         assert!(drain(&mut c).is_empty());
+    }
+
+    #[test]
+    fn pongs_alone_do_not_keep_a_silent_client_alive() {
+        let mut c = greeted();
+        c.handle_input(Input::Frame(Frame::Text(r#"{"type":"ping"}"#.into())), T0);
+        drain(&mut c);
+        // The browser's automatic pongs answer every ping, but the page says nothing.
+        let mut now = T0;
+        let mut ended = None;
+        while now < T0 + 10 * LOST_AFTER_MS && ended.is_none() {
+            now = c.poll_timeout(now);
+            c.handle_timeout(now);
+            for a in drain(&mut c) {
+                match a {
+                    Action::Ping => c.handle_input(Input::Frame(Frame::Control), now),
+                    Action::End(e) => ended = Some((now, e)),
+                    _ => {}
+                }
+            }
+        }
+        let (at, ending) = ended.expect("the client is declared lost");
+        assert_eq!(at, T0 + LOST_AFTER_MS);
+        assert_eq!(ending.presence, Some(PresenceStatus::Lost));
     }
 
     #[test]

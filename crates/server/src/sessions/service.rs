@@ -244,3 +244,22 @@ pub async fn sweep(state: &impl Context) -> ApiResult<usize> {
     }
     Ok(moved)
 }
+
+/// The device channel's offer of `row` to its device, from `helper`, with the session's code.
+pub fn offer_message(
+    helper: &crate::store::users::User,
+    row: &SessionRow,
+    code: &str,
+) -> assist_proto::channel::ChannelServer {
+    assist_proto::channel::ChannelServer::Offer {
+        session_id: row.id.clone(),
+        code: code.to_owned(),
+        helper: assist_proto::channel::OfferHelper {
+            name: helper.full_name.clone(),
+            email: helper.email.clone(),
+            title: helper.job_title.clone(),
+            company: helper.company.clone(),
+        },
+        expires_at: row.machine.code_expires_at,
+    }
+}

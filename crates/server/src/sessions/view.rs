@@ -3,10 +3,11 @@
 use super::Context;
 use crate::devices::{DeviceState, device_summary};
 use crate::error::ApiResult;
+use crate::store::offers::{Offer, OfferStatus};
 use crate::store::sessions::{SessionRow, SharerKind};
 use crate::store::users::User;
-use assist_proto::session::Role;
-use assist_proto::wire::{Profile, SessionView, Warning};
+use assist_proto::session::{Role, StateName};
+use assist_proto::wire::{DeviceOffer, Profile, SessionView, Warning};
 
 /// A user's trust-screen profile.
 pub async fn profile(state: &impl Context, user: &User) -> ApiResult<Profile> {
@@ -25,9 +26,13 @@ pub async fn profile(state: &impl Context, user: &User) -> ApiResult<Profile> {
     })
 }
 
-/// The warnings for the helper (never blocking).
+/// The warnings for the helper (never blocking). Before a sharer joined, nothing is known of
+/// the sharer's device unless the session was started for one.
 pub fn warnings(row: &SessionRow, device: Option<&DeviceState>) -> Vec<Warning> {
     let mut out = Vec::new();
+    if row.sharer_id.is_none() && device.is_none() {
+        return out;
+    }
     match device {
         Some(d) if !d.enrolled => out.push(Warning::device_not_enrolled()),
         Some(d) if d.compliance == assist_proto::wire::COMPLIANCE_NOT_COMPLIANT => {
@@ -40,6 +45,25 @@ pub fn warnings(row: &SessionRow, device: Option<&DeviceState>) -> Vec<Warning> 
         out.push(Warning::sharer_unverified());
     }
     out
+}
+
+/// Where a session's offer to its device stands, as the helper's page says it: declined, or
+/// offered while the device is online, or offline since the device left.
+pub fn device_offer(offer: &Offer, device: Option<&DeviceState>) -> DeviceOffer {
+    match (offer.status, device) {
+        (OfferStatus::Declined, _) => DeviceOffer {
+            status: OfferStatus::Declined.as_str().into(),
+            since: Some(offer.changed_at),
+        },
+        (OfferStatus::Offered, Some(d)) if d.online => DeviceOffer {
+            status: OfferStatus::Offered.as_str().into(),
+            since: Some(offer.changed_at.max(d.online_changed_at.unwrap_or(0))),
+        },
+        (OfferStatus::Offered, d) => DeviceOffer {
+            status: "offline".into(),
+            since: d.and_then(|d| d.online_changed_at),
+        },
+    }
 }
 
 /// The view of a session for the participant in `role`.
@@ -61,6 +85,13 @@ pub async fn view(state: &impl Context, row: &SessionRow, role: Role) -> ApiResu
         .as_ref()
         .map(|d| d.summary(row.sharer_kind == Some(SharerKind::Agent)));
     v.warnings = warnings(row, device.as_ref());
+    if role == Role::Helper
+        && row.machine.state.name() == StateName::Waiting
+        && row.device_id.is_some()
+        && let Some(offer) = state.store().offer(state.tenant_id(), &row.id).await?
+    {
+        v.device_offer = Some(device_offer(&offer, device.as_ref()));
+    }
     v.chat_enabled = !state.settings().current(state).await?.chat_disabled;
     if row.sharer_id.is_some() && !row.machine.is_terminal() {
         match crate::access::unattended::check(state, row).await?.decision {

@@ -10,6 +10,7 @@ pub mod conditional_access;
 pub mod devices;
 pub mod groups;
 pub mod nodes;
+pub mod offers;
 pub mod oidc;
 pub mod rate_limits;
 pub mod revocation;
