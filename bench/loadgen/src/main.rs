@@ -631,6 +631,29 @@ async fn idle_phase(args: &Args, accs: &[Account]) -> Result<()> {
     Ok(())
 }
 
+/// Statements the servers handed to their databases so far (`assist_db_statements_total` of
+/// each server's `/metrics`, summed).
+async fn statements(servers: &[String]) -> Result<u64> {
+    let mut total = 0;
+    for base in servers {
+        let text = reqwest::Client::builder()
+            .danger_accept_invalid_certs(true)
+            .build()?
+            .get(format!("{}/metrics", base.trim_end_matches('/')))
+            .send()
+            .await?
+            .text()
+            .await?;
+        total += text
+            .lines()
+            .find_map(|l| l.strip_prefix("assist_db_statements_total "))
+            .context("no assist_db_statements_total in /metrics")?
+            .trim()
+            .parse::<u64>()?;
+    }
+    Ok(total)
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
@@ -644,7 +667,17 @@ async fn main() -> Result<()> {
         return idle_phase(&args, &accs).await;
     }
     let gates = Arc::new([Gate::new(args.pairs), Gate::new(args.pairs)]);
+    let statements0 = statements(&args.server).await?;
     let t0 = Instant::now();
+    // The setup phase ends when every pair is active (the first gate opens).
+    let setup_phase = {
+        let (gates, servers) = (gates.clone(), args.server.clone());
+        tokio::spawn(async move {
+            gates[0].opened().await;
+            let took = t0.elapsed();
+            (took, statements(&servers).await)
+        })
+    };
     let mut tasks = Vec::new();
     for i in 0..args.pairs {
         let (accs, gates, chat, args_interval) = (
@@ -705,6 +738,18 @@ async fn main() -> Result<()> {
     println!("{}", all.leave.line("leave notice (clean close)"));
     println!("{}", all.end.line("end"));
     let setups = all.setup.0.len() as f64;
+    let (setup_took, statements1) = setup_phase.await?;
+    println!(
+        "setups per second (setup phase)    {:.1} ({} set up in {:.2} s)",
+        setups / setup_took.as_secs_f64(),
+        all.setup.0.len(),
+        setup_took.as_secs_f64()
+    );
+    println!(
+        "statements per setup               {:.1} ({} statements in the setup phase)",
+        (statements1? - statements0) as f64 / setups.max(1.0),
+        statements1? - statements0
+    );
     println!(
         "session lifecycles per second      {:.1} ({} pairs in {:.1} s, {failures} failed)",
         setups / elapsed.as_secs_f64(),
