@@ -551,6 +551,22 @@ fn rss_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// CPU time (user + system) the process has used so far, in clock ticks (`/proc/PID/stat`).
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
+/// Clock ticks per second of `/proc/PID/stat` (`getconf CLK_TCK`; 100 on Linux).
+const CLOCK_TICKS_PER_SECOND: f64 = 100.0;
+
+/// How long the idle phase measures the server's CPU while only heartbeats flow (seconds).
+const IDLE_CPU_SECONDS: u64 = 10;
+
 async fn idle_phase(args: &Args, accs: &[Account]) -> Result<()> {
     let sessions = args.idle / 2;
     if sessions == 0 {
@@ -605,8 +621,18 @@ async fn idle_phase(args: &Args, accs: &[Account]) -> Result<()> {
     let opened = t0.elapsed();
     // Hold them idle (heartbeats only) for a while; their readers answer the pings.
     let held = sockets;
-    tokio::time::sleep(Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let cpu0 = pid.and_then(cpu_ticks);
+    tokio::time::sleep(Duration::from_secs(IDLE_CPU_SECONDS)).await;
+    let cpu1 = pid.and_then(cpu_ticks);
     let after = pid.and_then(rss_kib);
+    if let (Some(c0), Some(c1)) = (cpu0, cpu1) {
+        let share = (c1 - c0) as f64 / CLOCK_TICKS_PER_SECOND / IDLE_CPU_SECONDS as f64 * 100.0;
+        println!(
+            "server CPU holding them            {share:.1} % of a core ({:.1} % per 10,000 sockets, over {IDLE_CPU_SECONDS} s)",
+            share * 10_000.0 / held.len().max(1) as f64
+        );
+    }
     println!(
         "idle connections                   {} open (sessions {}), opened in {:.1} s",
         held.len(),

@@ -80,11 +80,7 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
         "assist_db_statements_total {}\n",
         state.store.statements()
     ));
-    Ok((
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        text,
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }
 
 /// Counts the request and its latency; adds security headers: HSTS where the server is reached

@@ -2,6 +2,7 @@
 //! SQL is written once with `$1` placeholders (both backends accept them); what differs between the
 //! backends lives in the numbered migration files of `migrations/{sqlite,postgres}`.
 
+mod cache;
 mod migrate;
 
 pub mod audit;
@@ -65,6 +66,7 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     reachable: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    cache: std::sync::Arc<cache::Cache>,
 }
 
 impl Store {
@@ -106,6 +108,7 @@ impl Store {
             pool,
             backend,
             reachable: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            cache: Default::default(),
         };
         migrate::run(&store).await?;
         if backend == Backend::Sqlite {

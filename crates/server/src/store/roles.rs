@@ -421,6 +421,7 @@ impl Store {
             enabled,
         };
         w.commit(&audit(&grant)).await?;
+        self.forget_user(user_id);
         Ok(Some(grant))
     }
 

@@ -303,7 +303,12 @@ impl Store {
             return Ok(save.execute(self.pool()).await?.rows_affected() == 1);
         }
         let mut w = self.audited(&s.tenant_id).await?;
-        if save.execute(crate::store::counting(&mut **w.tx())).await?.rows_affected() == 0 {
+        if save
+            .execute(crate::store::counting(&mut **w.tx()))
+            .await?
+            .rows_affected()
+            == 0
+        {
             return Ok(false);
         }
         w.commit_all(audit).await?;

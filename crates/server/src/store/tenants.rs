@@ -170,6 +170,7 @@ impl Store {
             return Ok(None);
         }
         w.commit(&audit(&d)).await?;
+        self.forget_domains();
         Ok(Some(d))
     }
 
@@ -190,6 +191,7 @@ impl Store {
             return Ok(false);
         }
         w.commit(audit).await?;
+        self.forget_domains();
         Ok(true)
     }
 

@@ -90,7 +90,9 @@ impl Store {
         match audit {
             Some(entry) => {
                 let mut w = self.audited(tenant_id).await?;
-                delete.execute(crate::store::counting(&mut **w.tx())).await?;
+                delete
+                    .execute(crate::store::counting(&mut **w.tx()))
+                    .await?;
                 w.commit(entry).await
             }
             None => delete.execute(self.pool()).await.map(|_| ()),

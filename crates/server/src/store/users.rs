@@ -319,6 +319,7 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let done = update_fields(&mut tx, tenant_id, id, &profile).await?;
         tx.commit().await?;
+        self.forget_user(id);
         Ok(done)
     }
 
@@ -340,6 +341,7 @@ impl Store {
             return Ok(Guarded::LastAdministrator);
         }
         w.commit(audit).await?;
+        self.forget_user(id);
         Ok(Guarded::Done(()))
     }
 
@@ -402,6 +404,7 @@ impl Store {
             return Ok(Guarded::LastAdministrator);
         }
         w.commit(audit).await?;
+        self.forget_user(id);
         Ok(Guarded::Done(removal))
     }
 
@@ -467,6 +470,7 @@ impl Store {
         .execute(crate::store::counting(&mut **tx))
         .await?;
         w.commit(audit).await?;
+        self.forget_user(user_id);
         Ok(true)
     }
 

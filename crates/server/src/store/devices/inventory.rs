@@ -351,7 +351,11 @@ impl Store {
         let changed = match audit {
             Some(entry) => {
                 let mut w = self.audited(tenant_id).await?;
-                let changed = store.execute(crate::store::counting(&mut **w.tx())).await?.rows_affected() > 0;
+                let changed = store
+                    .execute(crate::store::counting(&mut **w.tx()))
+                    .await?
+                    .rows_affected()
+                    > 0;
                 if changed {
                     w.commit(entry).await?;
                 }
