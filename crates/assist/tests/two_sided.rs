@@ -453,6 +453,7 @@ impl World {
             live: !self.server.session.is_terminal(),
             media: self.server.session.active_mode().is_some(),
             peer: self.server.presence.of(role.peer()).map(|p| p.status),
+            version: 0,
         }
     }
 

@@ -132,6 +132,13 @@ pub const CHAT_QUEUE_MAX: usize = 4_096;
 /// How long a node keeps the tenant settings in memory before reading them again (ms). A change
 /// made on this node applies at once; one made on another node applies within this time.
 pub const SETTINGS_CACHE_MS: u64 = 1_000;
+/// How long a node keeps a user's row and a domain's verified flag in memory for the session
+/// views (trust-screen profiles) before reading them again (ms). A change made on this node
+/// applies at once; one made on another node applies within this time. Sign-ins and
+/// permission checks always read the database.
+pub const PROFILE_CACHE_MS: u64 = 1_000;
+/// Users (and, apart, domains) a node keeps in that cache; when full, it starts over.
+pub const PROFILE_CACHE_MAX: usize = 10_000;
 /// Maximum session length that an administrator may set (minutes).
 pub const MAX_SESSION_MINUTES: i64 = 24 * 60;
 /// Devices: how far a signed request's timestamp may be from the server's clock (either side).

@@ -318,6 +318,7 @@ async fn snapshot(state: &impl Context, row: &SessionRow, role: Role) -> ApiResu
         live: !row.machine.is_terminal(),
         media: row.machine.active_mode().is_some(),
         peer: row.presence.of(role.peer()).map(|p| p.status),
+        version: row.version,
     })
 }
 

@@ -162,8 +162,17 @@ where
             if let Some(hash) = &used_code {
                 state.store().remember_used_code(&row.id, hash).await?;
             }
-            state.hub().publish(&row.id, BusEvent::State).await;
             row.version += 1;
+            // The view is built once here rather than by each connection (they read the store
+            // for it only if this fails).
+            let event = match super::view::saved(state, &row, row.version).await {
+                Ok(saved) => BusEvent::Changed(Box::new(saved)),
+                Err(e) => {
+                    tracing::debug!(error = %e, session = %row.id, "session view not built");
+                    BusEvent::State
+                }
+            };
+            state.hub().publish(&row.id, event).await;
             return result.map(|_| row);
         }
     }

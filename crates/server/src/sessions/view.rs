@@ -1,6 +1,7 @@
 //! The session as each participant sees it: trust-screen profiles, device, warnings.
 
 use super::Context;
+use super::bus::Saved;
 use crate::devices::{DeviceState, device_summary};
 use crate::error::ApiResult;
 use crate::store::offers::{Offer, OfferStatus};
@@ -20,7 +21,7 @@ pub async fn profile(state: &impl Context, user: &User) -> ApiResult<Profile> {
         picture_url: user.picture_url.clone(),
         domain_verified: state
             .store()
-            .domain_verified(state.tenant_id(), &domain)
+            .domain_verified_for_view(state.tenant_id(), &domain)
             .await?,
         email_domain: domain,
     })
@@ -68,12 +69,30 @@ pub fn device_offer(offer: &Offer, device: Option<&DeviceState>) -> DeviceOffer 
 
 /// The view of a session for the participant in `role`.
 pub async fn view(state: &impl Context, row: &SessionRow, role: Role) -> ApiResult<SessionView> {
+    Ok(full_view(state, row).await?.for_role(role))
+}
+
+/// The session `row` as a change saved it (at version `version`), for every connection to it.
+pub async fn saved(state: &impl Context, row: &SessionRow, version: i64) -> ApiResult<Saved> {
+    Ok(Saved {
+        version,
+        view: full_view(state, row).await?,
+        live: !row.machine.is_terminal(),
+        media: row.machine.active_mode().is_some(),
+        helper: row.presence.of(Role::Helper).map(|p| p.status),
+        sharer: row.presence.of(Role::Sharer).map(|p| p.status),
+    })
+}
+
+/// The view of a session before it is narrowed to a role.
+async fn full_view(state: &impl Context, row: &SessionRow) -> ApiResult<SessionView> {
     let mut v = SessionView::new(row.id.clone(), &row.machine);
-    if let Some(helper) = state.store().user_by_id(&row.helper_id).await? {
-        v.helper = Some(profile(state, &helper).await?);
+    let helper = state.store().user_for_view(&row.helper_id).await?;
+    if let Some(helper) = &helper {
+        v.helper = Some(profile(state, helper).await?);
     }
     if let Some(id) = &row.sharer_id
-        && let Some(sharer) = state.store().user_by_id(id).await?
+        && let Some(sharer) = state.store().user_for_view(id).await?
     {
         v.sharer = Some(profile(state, &sharer).await?);
     }
@@ -94,10 +113,13 @@ pub async fn view(state: &impl Context, row: &SessionRow, role: Role) -> ApiResu
     }
     v.chat_enabled = !state.settings().current(state).await?.chat_disabled;
     if row.sharer_id.is_some() && !row.machine.is_terminal() {
-        match crate::access::unattended::check(state, row).await?.decision {
+        match crate::access::unattended::check_for(state, row, helper)
+            .await?
+            .decision
+        {
             Ok(()) => v.unattended_allowed = true,
             Err(refusal) => v.unattended_refusal = Some(refusal.body()),
         }
     }
-    Ok(v.for_role(role))
+    Ok(v)
 }

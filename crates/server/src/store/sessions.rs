@@ -197,7 +197,7 @@ impl Store {
         .bind(&s.presence.sharer_conn)
         .bind(node_of(s.presence.helper_conn.as_deref()))
         .bind(node_of(s.presence.sharer_conn.as_deref()))
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         w.commit(audit).await
     }
@@ -303,7 +303,12 @@ impl Store {
             return Ok(save.execute(self.pool()).await?.rows_affected() == 1);
         }
         let mut w = self.audited(&s.tenant_id).await?;
-        if save.execute(&mut **w.tx()).await?.rows_affected() == 0 {
+        if save
+            .execute(crate::store::counting(&mut **w.tx()))
+            .await?
+            .rows_affected()
+            == 0
+        {
             return Ok(false);
         }
         w.commit_all(audit).await?;

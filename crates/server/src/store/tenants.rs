@@ -113,11 +113,11 @@ impl Store {
         .bind(change.chat_disabled.map(b))
         .bind(change.max_session_minutes)
         .bind(tenant_id)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         let row = sqlx::query("SELECT * FROM tenants WHERE id = $1")
             .bind(tenant_id)
-            .fetch_one(&mut **w.tx())
+            .fetch_one(crate::store::counting(&mut **w.tx()))
             .await?;
         let settings = tenant_from(&row)?.settings;
         w.commit(&audit(&settings)).await?;
@@ -164,12 +164,13 @@ impl Store {
         .bind(tenant_id)
         .bind(&d.domain)
         .bind(d.created_at)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         if done.rows_affected() == 0 {
             return Ok(None);
         }
         w.commit(&audit(&d)).await?;
+        self.forget_domains();
         Ok(Some(d))
     }
 
@@ -184,12 +185,13 @@ impl Store {
         let done = sqlx::query("DELETE FROM domains WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .execute(&mut **w.tx())
+            .execute(crate::store::counting(&mut **w.tx()))
             .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
         }
         w.commit(audit).await?;
+        self.forget_domains();
         Ok(true)
     }
 

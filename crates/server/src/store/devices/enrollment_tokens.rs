@@ -87,7 +87,7 @@ impl Store {
         .bind(t.created_by)
         .bind(now)
         .bind(t.expires_at)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         let token = EnrollmentToken {
             id,
@@ -164,7 +164,7 @@ impl Store {
         .bind(d.now)
         .bind(tenant_id)
         .bind(token_hash)
-        .execute(&mut **tx)
+        .execute(crate::store::counting(&mut **tx))
         .await?;
         let q = format!(
             "SELECT {TOKEN_COLS} FROM enrollment_tokens WHERE tenant_id = $1 AND token_hash = $2"
@@ -172,7 +172,7 @@ impl Store {
         let token = sqlx::query(AssertSqlSafe(q))
             .bind(tenant_id)
             .bind(token_hash)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(crate::store::counting(&mut **tx))
             .await?
             .as_ref()
             .map(token_from)
@@ -192,7 +192,7 @@ impl Store {
         }
         let taken = sqlx::query("SELECT id FROM devices WHERE public_key = $1")
             .bind(d.public_key)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(crate::store::counting(&mut **tx))
             .await?;
         if taken.is_some() {
             return Ok(Err(EnrollRefusal::KeyInUse));
@@ -226,7 +226,7 @@ impl Store {
         .bind(&token.id)
         .bind(d.now)
         .bind(r.last_boot)
-        .execute(&mut **tx)
+        .execute(crate::store::counting(&mut **tx))
         .await;
         match inserted {
             Ok(_) => {}
@@ -238,7 +238,7 @@ impl Store {
         let device = device_from(
             &sqlx::query(AssertSqlSafe(q))
                 .bind(&id)
-                .fetch_one(&mut **tx)
+                .fetch_one(crate::store::counting(&mut **tx))
                 .await?,
         )?;
         w.commit(&audit(&device, &token)).await?;

@@ -351,7 +351,11 @@ impl Store {
         let changed = match audit {
             Some(entry) => {
                 let mut w = self.audited(tenant_id).await?;
-                let changed = store.execute(&mut **w.tx()).await?.rows_affected() > 0;
+                let changed = store
+                    .execute(crate::store::counting(&mut **w.tx()))
+                    .await?
+                    .rows_affected()
+                    > 0;
                 if changed {
                     w.commit(entry).await?;
                 }
@@ -386,7 +390,7 @@ impl Store {
         let exists = sqlx::query("SELECT id FROM devices WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(crate::store::counting(&mut **tx))
             .await?;
         if exists.is_none() {
             return Ok(false);
@@ -395,7 +399,7 @@ impl Store {
             sqlx::query("UPDATE devices SET name = $1 WHERE id = $2")
                 .bind(name)
                 .bind(id)
-                .execute(&mut **tx)
+                .execute(crate::store::counting(&mut **tx))
                 .await?;
         }
         match primary_user {
@@ -405,7 +409,7 @@ impl Store {
                 )
                 .bind(user)
                 .bind(id)
-                .execute(&mut **tx)
+                .execute(crate::store::counting(&mut **tx))
                 .await?;
             }
             Some(None) => {
@@ -414,7 +418,7 @@ impl Store {
                 )
                 .bind(reported_user_id)
                 .bind(id)
-                .execute(&mut **tx)
+                .execute(crate::store::counting(&mut **tx))
                 .await?;
             }
             None => {}
