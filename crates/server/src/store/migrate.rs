@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(11, "0011_device_channel.sql"),
     migration!(12, "0012_used_codes.sql"),
     migration!(13, "0013_presence_columns.sql"),
+    migration!(14, "0014_device_hostname.sql"),
 ];
 
 /// The schema version this binary brings.
