@@ -19,6 +19,7 @@ mod tests {
     const SOURCES: &[&str] = &[
         include_str!("channel.rs"),
         include_str!("checkin.rs"),
+        include_str!("control.rs"),
         include_str!("facts.rs"),
         include_str!("http.rs"),
         include_str!("login.rs"),

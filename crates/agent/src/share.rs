@@ -51,10 +51,20 @@ pub enum ShareError {
     Live(#[from] LiveError),
     #[error(transparent)]
     Media(#[from] MediaError),
-    #[error("screen capture: {0}")]
-    Capture(#[from] assist_capture::CaptureError),
-    #[error("input injection: {0}")]
-    Input(#[from] assist_input::InputError),
+    /// The display cannot be captured; `display` names it (`--display`, else `$DISPLAY`).
+    #[error("screen capture on display {display}: {source}")]
+    Capture {
+        display: String,
+        #[source]
+        source: assist_capture::CaptureError,
+    },
+    /// The display cannot take input; `display` names it.
+    #[error("input injection on display {display}: {source}")]
+    Input {
+        display: String,
+        #[source]
+        source: assist_input::InputError,
+    },
     #[error("{0}")]
     Other(String),
 }
@@ -288,6 +298,7 @@ const CAPTURE_RETRY: Duration = Duration::from_millis(500);
 /// frame it sends; a new media session gets a whole frame at once.
 fn capture_thread(
     mut capturer: X11Capturer,
+    shown: String,
     fps: u32,
     target: Arc<Mutex<FrameTarget>>,
     stop: Arc<AtomicBool>,
@@ -319,7 +330,7 @@ fn capture_thread(
             }),
         };
         if let Err(e) = result {
-            tracing::warn!(error = %e, "capture failed");
+            tracing::warn!(display = shown.as_str(), error = %e, "capture of the display failed");
             let _ = waker.sleep(CAPTURE_RETRY);
             pacer.restart();
         }
@@ -390,6 +401,43 @@ impl Api {
     }
 }
 
+/// The display's name as the sharer knows it: `--display`, else `$DISPLAY`.
+pub fn display_name(display: Option<&str>) -> String {
+    display
+        .map(str::to_owned)
+        .or_else(|| std::env::var("DISPLAY").ok())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "(none: DISPLAY is not set and --display not given)".to_owned())
+}
+
+/// Connects to the display (`None`: `$DISPLAY`) to capture monitor `monitor` and inject input;
+/// an error names the display.
+pub fn open_display(
+    display: Option<&str>,
+    monitor: Option<usize>,
+) -> Result<(X11Capturer, X11Injector), ShareError> {
+    let capturer =
+        X11Capturer::connect(display, monitor).map_err(|source| ShareError::Capture {
+            display: display_name(display),
+            source,
+        })?;
+    let area = capturer.area().clone();
+    let injector = X11Injector::connect(
+        display,
+        Some(ScreenRect {
+            x: area.x,
+            y: area.y,
+            width: area.width,
+            height: area.height,
+        }),
+    )
+    .map_err(|source| ShareError::Input {
+        display: display_name(display),
+        source,
+    })?;
+    Ok((capturer, injector))
+}
+
 /// Joins the session with `opts.code` and runs it until it is over. `lines` is what the sharer
 /// types (answers, chat, `q` to stop).
 pub async fn join(
@@ -406,17 +454,8 @@ pub async fn join(
         .into());
     }
     // The desktop first: a sharer with no display learns it before the helper waits.
-    let capturer = X11Capturer::connect(opts.display.as_deref(), opts.monitor)?;
+    let (capturer, injector) = open_display(opts.display.as_deref(), opts.monitor)?;
     let area = capturer.area().clone();
-    let injector = X11Injector::connect(
-        opts.display.as_deref(),
-        Some(ScreenRect {
-            x: area.x,
-            y: area.y,
-            width: area.width,
-            height: area.height,
-        }),
-    )?;
     let mut gate = ControlGate::new(injector);
 
     let api = Api {
@@ -460,9 +499,10 @@ pub async fn join(
     let target = Arc::new(Mutex::new(FrameTarget::new(waker.clone())));
     let capture = {
         let (stop, target, fps) = (stop.clone(), target.clone(), opts.fps);
+        let display = display_name(opts.display.as_deref());
         std::thread::Builder::new()
             .name("assist-capture".into())
-            .spawn(move || capture_thread(capturer, fps, target, stop))
+            .spawn(move || capture_thread(capturer, display, fps, target, stop))
             .map_err(|e| ShareError::Other(e.to_string()))?
     };
 
@@ -478,6 +518,7 @@ pub async fn join(
             webrtc_ip,
             width: area.width,
             height: area.height,
+            display: display_name(opts.display.as_deref()),
         },
     )
     .await;
@@ -520,6 +561,8 @@ struct Media {
     webrtc_ip: IpAddr,
     width: u32,
     height: u32,
+    /// The display's name, for errors.
+    display: String,
 }
 
 /// Sends the sharer's answer; `unattended`: allowed without asking.
@@ -571,6 +614,7 @@ async fn run_loop(
         webrtc_ip,
         width,
         height,
+        display,
     } = out;
     // The machine's clock: milliseconds since the share started.
     let started = tokio::time::Instant::now();
@@ -618,7 +662,13 @@ async fn run_loop(
                     sharer.handle_input(Input::Answered { allow, why, result }, now());
                 }
                 Action::Gate(mode) => {
-                    if gate.on_active_mode(mode)? {
+                    if gate
+                        .on_active_mode(mode)
+                        .map_err(|source| ShareError::Input {
+                            display: display.clone(),
+                            source,
+                        })?
+                    {
                         say("Control ended: the helper's keys and buttons were released.");
                     }
                 }
@@ -742,6 +792,18 @@ fn set_target(target: &Arc<Mutex<FrameTarget>>, sender: Option<FrameSender>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dead_display_is_named() {
+        // A display number nothing serves (no socket for it).
+        let n = (4700..4800)
+            .find(|n| !std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
+            .unwrap();
+        let name = format!(":{n}");
+        let e = open_display(Some(&name), None).unwrap_err().to_string();
+        assert!(e.contains(&format!("display {name}:")), "{e}");
+        assert_eq!(display_name(Some(":7")), ":7");
+    }
 
     #[test]
     fn answers() {

@@ -18,6 +18,11 @@ pub struct AgentArgs {
     /// otherwise $XDG_CONFIG_HOME/assist-agent].
     #[arg(long, global = true, env = "ASSIST_AGENT_CONFIG_DIR")]
     config_dir: Option<PathBuf>,
+    /// Where `run` and `join` write their log [default: agent.log in the config directory; the
+    /// journal (standard error) when systemd runs the agent]. Other commands log to standard
+    /// error.
+    #[arg(long, global = true, value_enum, env = "ASSIST_AGENT_LOG_TO")]
+    log_to: Option<crate::logging::LogTo>,
     #[command(subcommand)]
     command: AgentCommand,
 }
@@ -94,6 +99,10 @@ struct ShareArgs {
     /// (standard input closed) the request is denied.
     #[arg(long)]
     yes: bool,
+    /// The terminal mode, without windows: the only mode of this command, accepted so that
+    /// scripts and service units can say so.
+    #[arg(long)]
+    no_gui: bool,
     /// The X display to share [default: $DISPLAY].
     #[arg(long)]
     display: Option<String>,
@@ -163,6 +172,25 @@ pub fn run(args: AgentArgs) -> anyhow::Result<()> {
         Some(d) => d,
         None => identity::default_config_dir()?,
     };
+    let share = match &args.command {
+        AgentCommand::Run(a) => Some(&a.share),
+        AgentCommand::Join(a) => Some(&a.share),
+        _ => None,
+    };
+    let sharing = share.is_some();
+    if sharing {
+        let journal = std::env::var_os("JOURNAL_STREAM").is_some();
+        let sink = crate::logging::agent_sink(args.log_to, journal, &dir);
+        if let crate::logging::Sink::File(path) = &sink {
+            println!("Log: {}", path.display());
+        }
+        crate::logging::init(&sink);
+        if share.is_some_and(|s| s.no_gui) {
+            tracing::debug!("terminal mode (--no-gui)");
+        }
+    } else {
+        crate::logging::init(&crate::logging::Sink::Stderr);
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -294,13 +322,14 @@ async fn codes(
     declines: &tokio::sync::mpsc::Sender<assist_agent::channel::ChannelClient>,
 ) -> anyhow::Result<()> {
     let mut lines = share::Lines::stdin();
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
     println!("{}", share::CODE_PROMPT);
     let mut pending: Option<Offer> = None;
     loop {
+        // A new listener for each wait: one made before a session would also see the Ctrl-C that
+        // stopped that session (tokio keeps a signal for every listener that exists when it
+        // arrives), and the agent would quit instead of waiting for the next code.
         let line = tokio::select! {
-            _ = &mut ctrl_c => return Ok(()),
+            _ = tokio::signal::ctrl_c() => return Ok(()),
             Some(offer) = offers.recv() => {
                 let h = &offer.helper;
                 let from = [h.title.as_deref(), h.company.as_deref()]

@@ -24,6 +24,7 @@
 //! [`testing`] starts a private Xvfb for tests of this crate and of crates that build on it.
 
 mod capturer;
+pub mod cursor;
 mod error;
 mod frame;
 mod monitor;

@@ -126,6 +126,7 @@ device-reasons = أسباب التوافق
 device-recent-sessions = الجلسات الأخيرة
 device-new-session = جلسة مساعدة عن بُعد جديدة
 device-agent-version = إصدار الوكيل
+device-hostname = اسم المضيف
 device-enrolled = تاريخ التسجيل
 device-retired = تاريخ الإيقاف
 device-connection = اتصال الوكيل

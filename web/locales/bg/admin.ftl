@@ -126,6 +126,7 @@ device-reasons = Причини за съответствието
 device-recent-sessions = Последни сесии
 device-new-session = Нова сесия за отдалечена помощ
 device-agent-version = Версия на агента
+device-hostname = Име на хоста
 device-enrolled = Регистрирано
 device-retired = Изведено от употреба
 device-connection = Връзка с агента

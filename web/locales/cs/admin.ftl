@@ -126,6 +126,7 @@ device-reasons = Důvody stavu dodržování předpisů
 device-recent-sessions = Nedávné relace
 device-new-session = Nová relace vzdálené pomoci
 device-agent-version = Verze agenta
+device-hostname = Název hostitele
 device-enrolled = Registrováno
 device-retired = Vyřazeno
 device-connection = Připojení agenta

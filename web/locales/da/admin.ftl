@@ -126,6 +126,7 @@ device-reasons = Årsager til overholdelsesstatus
 device-recent-sessions = Seneste sessioner
 device-new-session = Ny fjernhjælpssession
 device-agent-version = Agentversion
+device-hostname = Værtsnavn
 device-enrolled = Tilmeldt
 device-retired = Udfaset
 device-connection = Agentforbindelse

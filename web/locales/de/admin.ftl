@@ -126,6 +126,7 @@ device-reasons = Compliancegründe
 device-recent-sessions = Letzte Sitzungen
 device-new-session = Neue Remotehilfesitzung
 device-agent-version = Agent-Version
+device-hostname = Hostname
 device-enrolled = Registriert
 device-retired = Außer Betrieb genommen
 device-connection = Agent-Verbindung

@@ -126,6 +126,7 @@ device-reasons = Αιτίες συμμόρφωσης
 device-recent-sessions = Πρόσφατες συνεδρίες
 device-new-session = Νέα συνεδρία απομακρυσμένης βοήθειας
 device-agent-version = Έκδοση πράκτορα
+device-hostname = Όνομα κεντρικού υπολογιστή
 device-enrolled = Εγγραφή
 device-retired = Απόσυρση
 device-connection = Σύνδεση πράκτορα

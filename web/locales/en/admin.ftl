@@ -126,6 +126,7 @@ device-reasons = Compliance reasons
 device-recent-sessions = Recent sessions
 device-new-session = New remote help session
 device-agent-version = Agent version
+device-hostname = Host name
 device-enrolled = Enrolled
 device-retired = Retired
 device-connection = Agent connection

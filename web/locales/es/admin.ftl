@@ -126,6 +126,7 @@ device-reasons = Motivos de cumplimiento
 device-recent-sessions = Sesiones recientes
 device-new-session = Nueva sesión de asistencia remota
 device-agent-version = Versión del agente
+device-hostname = Nombre de host
 device-enrolled = Inscrito
 device-retired = Retirado
 device-connection = Conexión del agente

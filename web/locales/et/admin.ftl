@@ -126,6 +126,7 @@ device-reasons = Vastavuse põhjused
 device-recent-sessions = Viimased seansid
 device-new-session = Uus kaugabiseanss
 device-agent-version = Agendi versioon
+device-hostname = Hostinimi
 device-enrolled = Registreeritud
 device-retired = Kasutusest kõrvaldatud
 device-connection = Agendi ühendus

@@ -126,6 +126,7 @@ device-reasons = Vaatimustenmukaisuuden syyt
 device-recent-sessions = Viimeisimmät istunnot
 device-new-session = Uusi etätuki-istunto
 device-agent-version = Agentin versio
+device-hostname = Isäntänimi
 device-enrolled = Rekisteröity
 device-retired = Poistettu käytöstä
 device-connection = Agentin yhteys

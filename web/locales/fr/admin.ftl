@@ -126,6 +126,7 @@ device-reasons = Motifs de conformité
 device-recent-sessions = Sessions récentes
 device-new-session = Nouvelle session d’assistance à distance
 device-agent-version = Version de l’agent
+device-hostname = Nom d’hôte
 device-enrolled = Inscrit le
 device-retired = Retiré le
 device-connection = Connexion de l’agent

@@ -126,6 +126,7 @@ device-reasons = סיבות התאימות
 device-recent-sessions = סשנים אחרונים
 device-new-session = סשן עזרה מרחוק חדש
 device-agent-version = גרסת הסוכן
+device-hostname = שם המארח
 device-enrolled = נרשם
 device-retired = הוצא משימוש
 device-connection = חיבור הסוכן

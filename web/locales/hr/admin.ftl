@@ -126,6 +126,7 @@ device-reasons = Razlozi sukladnosti
 device-recent-sessions = Nedavne sesije
 device-new-session = Nova sesija pomoći na daljinu
 device-agent-version = Verzija agenta
+device-hostname = Naziv računala
 device-enrolled = Registriran
 device-retired = Povučen iz upotrebe
 device-connection = Veza agenta

@@ -126,6 +126,7 @@ device-reasons = Megfelelőségi okok
 device-recent-sessions = Legutóbbi munkamenetek
 device-new-session = Új távsegítségi munkamenet
 device-agent-version = Ügynök verziója
+device-hostname = Gépnév
 device-enrolled = Regisztrálva
 device-retired = Kivonva
 device-connection = Ügynökkapcsolat

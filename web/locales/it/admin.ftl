@@ -126,6 +126,7 @@ device-reasons = Motivi di conformità
 device-recent-sessions = Sessioni recenti
 device-new-session = Nuova sessione di assistenza remota
 device-agent-version = Versione dell’agente
+device-hostname = Nome host
 device-enrolled = Registrato il
 device-retired = Dismesso il
 device-connection = Connessione dell’agente

@@ -126,6 +126,7 @@ device-reasons = コンプライアンスの理由
 device-recent-sessions = 最近のセッション
 device-new-session = 新しいリモート ヘルプ セッション
 device-agent-version = エージェントのバージョン
+device-hostname = ホスト名
 device-enrolled = 登録日時
 device-retired = 廃止日時
 device-connection = エージェント接続

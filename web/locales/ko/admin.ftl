@@ -126,6 +126,7 @@ device-reasons = 규정 준수 사유
 device-recent-sessions = 최근 세션
 device-new-session = 새 원격 도움 세션
 device-agent-version = 에이전트 버전
+device-hostname = 호스트 이름
 device-enrolled = 등록 날짜
 device-retired = 사용 중지 날짜
 device-connection = 에이전트 연결

@@ -126,6 +126,7 @@ device-reasons = Atitikties priežastys
 device-recent-sessions = Naujausi seansai
 device-new-session = Naujas nuotolinės pagalbos seansas
 device-agent-version = Agento versija
+device-hostname = Pagrindinio kompiuterio vardas
 device-enrolled = Užregistruotas
 device-retired = Nebenaudojamas nuo
 device-connection = Agento ryšys

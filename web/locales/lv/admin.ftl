@@ -126,6 +126,7 @@ device-reasons = Atbilstības iemesli
 device-recent-sessions = Nesenās sesijas
 device-new-session = Jauna attālās palīdzības sesija
 device-agent-version = Aģenta versija
+device-hostname = Resursdatora nosaukums
 device-enrolled = Reģistrēta
 device-retired = Izņemta no lietošanas
 device-connection = Aģenta savienojums

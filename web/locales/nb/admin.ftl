@@ -126,6 +126,7 @@ device-reasons = Årsaker til samsvarsstatus
 device-recent-sessions = Nylige økter
 device-new-session = Ny fjernhjelpsøkt
 device-agent-version = Agentversjon
+device-hostname = Vertsnavn
 device-enrolled = Registrert
 device-retired = Pensjonert
 device-connection = Agenttilkobling

@@ -126,6 +126,7 @@ device-reasons = Redenen voor nalevingsstatus
 device-recent-sessions = Recente sessies
 device-new-session = Nieuwe sessie voor hulp op afstand
 device-agent-version = Agentversie
+device-hostname = Hostnaam
 device-enrolled = Ingeschreven
 device-retired = Buiten gebruik
 device-connection = Agentverbinding

@@ -126,6 +126,7 @@ device-reasons = Przyczyny stanu zgodności
 device-recent-sessions = Ostatnie sesje
 device-new-session = Nowa sesja pomocy zdalnej
 device-agent-version = Wersja agenta
+device-hostname = Nazwa hosta
 device-enrolled = Zarejestrowane
 device-retired = Wycofane
 device-connection = Połączenie agenta

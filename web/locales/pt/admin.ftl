@@ -126,6 +126,7 @@ device-reasons = Motivos de conformidade
 device-recent-sessions = Sessões recentes
 device-new-session = Nova sessão de ajuda remota
 device-agent-version = Versão do agente
+device-hostname = Nome do host
 device-enrolled = Inscrito
 device-retired = Retirado
 device-connection = Conexão do agente

@@ -126,6 +126,7 @@ device-reasons = Motive de conformitate
 device-recent-sessions = Sesiuni recente
 device-new-session = Sesiune nouă de asistență la distanță
 device-agent-version = Versiunea agentului
+device-hostname = Nume gazdă
 device-enrolled = Înscris
 device-retired = Retras
 device-connection = Conexiunea agentului

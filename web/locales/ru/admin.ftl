@@ -126,6 +126,7 @@ device-reasons = Причины статуса соответствия
 device-recent-sessions = Недавние сеансы
 device-new-session = Новый сеанс удалённой помощи
 device-agent-version = Версия агента
+device-hostname = Имя хоста
 device-enrolled = Зарегистрировано
 device-retired = Выведено из эксплуатации
 device-connection = Подключение агента

@@ -126,6 +126,7 @@ device-reasons = Dôvody stavu súladu
 device-recent-sessions = Nedávne relácie
 device-new-session = Nová relácia vzdialenej pomoci
 device-agent-version = Verzia agenta
+device-hostname = Názov hostiteľa
 device-enrolled = Zaregistrované
 device-retired = Vyradené
 device-connection = Pripojenie agenta

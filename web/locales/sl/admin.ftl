@@ -126,6 +126,7 @@ device-reasons = Razlogi za stanje skladnosti
 device-recent-sessions = Nedavne seje
 device-new-session = Nova seja pomoči na daljavo
 device-agent-version = Različica agenta
+device-hostname = Ime gostitelja
 device-enrolled = Včlanjeno
 device-retired = Umaknjeno iz uporabe
 device-connection = Povezava agenta

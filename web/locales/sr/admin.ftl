@@ -126,6 +126,7 @@ device-reasons = Разлози за стање усаглашености
 device-recent-sessions = Недавне сесије
 device-new-session = Нова сесија помоћи на даљину
 device-agent-version = Верзија агента
+device-hostname = Име хоста
 device-enrolled = Регистрован
 device-retired = Повучен из употребе
 device-connection = Веза агента

@@ -126,6 +126,7 @@ device-reasons = Orsaker till efterlevnadsstatus
 device-recent-sessions = Senaste sessioner
 device-new-session = Ny fjärrhjälpssession
 device-agent-version = Agentversion
+device-hostname = Värdnamn
 device-enrolled = Registrerad
 device-retired = Tillbakadragen
 device-connection = Agentanslutning

@@ -126,6 +126,7 @@ device-reasons = เหตุผลด้านการปฏิบัติต
 device-recent-sessions = เซสชันล่าสุด
 device-new-session = เซสชันความช่วยเหลือระยะไกลใหม่
 device-agent-version = เวอร์ชันเอเจนต์
+device-hostname = ชื่อโฮสต์
 device-enrolled = ลงทะเบียนแล้ว
 device-retired = เลิกใช้แล้ว
 device-connection = การเชื่อมต่อของเอเจนต์

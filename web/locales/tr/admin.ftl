@@ -126,6 +126,7 @@ device-reasons = Uyumluluk nedenleri
 device-recent-sessions = Son oturumlar
 device-new-session = Yeni uzaktan yardım oturumu
 device-agent-version = Aracı sürümü
+device-hostname = Ana bilgisayar adı
 device-enrolled = Kayıtlı
 device-retired = Kullanımdan kaldırıldı
 device-connection = Ajan bağlantısı

@@ -126,6 +126,7 @@ device-reasons = Причини стану відповідності
 device-recent-sessions = Нещодавні сеанси
 device-new-session = Новий сеанс віддаленої допомоги
 device-agent-version = Версія агента
+device-hostname = Ім’я хоста
 device-enrolled = Зареєстровано
 device-retired = Виведено з експлуатації
 device-connection = З’єднання агента

@@ -126,6 +126,7 @@ device-reasons = 合规原因
 device-recent-sessions = 最近的会话
 device-new-session = 新建远程协助会话
 device-agent-version = 代理版本
+device-hostname = 主机名
 device-enrolled = 已注册
 device-retired = 已停用
 device-connection = 代理连接

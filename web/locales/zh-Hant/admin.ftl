@@ -126,6 +126,7 @@ device-reasons = 合規性原因
 device-recent-sessions = 最近的工作階段
 device-new-session = 新增遠端協助工作階段
 device-agent-version = 代理程式版本
+device-hostname = 主機名稱
 device-enrolled = 已註冊
 device-retired = 已淘汰
 device-connection = 代理程式連線

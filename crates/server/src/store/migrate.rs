@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(12, "0012_used_codes.sql"),
     migration!(13, "0013_presence_columns.sql"),
     migration!(14, "0014_session_offers.sql"),
+    migration!(15, "0015_device_hostname.sql"),
 ];
 
 /// The schema version this binary brings.

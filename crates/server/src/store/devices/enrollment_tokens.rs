@@ -207,12 +207,12 @@ impl Store {
         let inserted = sqlx::query(
             "INSERT INTO devices (id, tenant_id, name, os_id, os_name, os_version, kernel, agent_version, \
              primary_user_id, primary_user_login, primary_user_pinned, public_key, facts, enrollment_token_id, \
-             enrolled_at, last_check_in, last_boot) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)",
+             enrolled_at, last_check_in, last_boot, hostname) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17)",
         )
         .bind(&id)
         .bind(tenant_id)
-        .bind(&r.name)
+        .bind(d.name)
         .bind(&r.os_id)
         .bind(&r.os_name)
         .bind(&r.os_version)
@@ -226,6 +226,7 @@ impl Store {
         .bind(&token.id)
         .bind(d.now)
         .bind(r.last_boot)
+        .bind(&r.name)
         .execute(crate::store::counting(&mut **tx))
         .await;
         match inserted {
