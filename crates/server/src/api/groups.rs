@@ -4,6 +4,7 @@ use super::{Json, Path};
 use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
+use crate::audit::action::Action;
 use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::MAX_DESCRIPTION_CHARS;
 use crate::state::AppState;
@@ -64,7 +65,12 @@ async fn create_group(
     let g = state
         .store
         .create_group(&state.tenant_id, &name, &desc, |g| {
-            audit::entry(&who, "group.created", Some(&g.id), json!({"name": name}))
+            audit::entry(
+                &who,
+                Action::GroupCreated,
+                Some(&g.id),
+                json!({"name": name}),
+            )
         })
         .await?
         .ok_or_else(|| AppError::conflict(ErrorCode::NameTaken, "a group with this name exists"))?;
@@ -112,7 +118,7 @@ async fn update_group(
             "a group with this name exists",
         ));
     }
-    let entry = audit::entry(&who, "group.updated", Some(&id), json!({"name": name}));
+    let entry = audit::entry(&who, Action::GroupUpdated, Some(&id), json!({"name": name}));
     if !state
         .store
         .update_group(&state.tenant_id, &id, &name, &desc, &entry)
@@ -137,7 +143,7 @@ async fn delete_group(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
-    let entry = audit::entry(&who, "group.deleted", Some(&id), json!({}));
+    let entry = audit::entry(&who, Action::GroupDeleted, Some(&id), json!({}));
     match state
         .store
         .delete_group(&state.tenant_id, &id, &entry)
@@ -186,7 +192,7 @@ async fn add_member(
     }
     let entry = audit::entry(
         &who,
-        "group.member_added",
+        Action::GroupMemberAdded,
         Some(&id),
         json!({"user_id": user_id}),
     );
@@ -213,7 +219,7 @@ async fn remove_member(
     }
     let entry = audit::entry(
         &who,
-        "group.member_removed",
+        Action::GroupMemberRemoved,
         Some(&id),
         json!({"user_id": user_id}),
     );

@@ -4,6 +4,7 @@ use super::{Json, Path};
 use crate::access::guard::perm;
 use crate::access::{Need, Permission};
 use crate::audit;
+use crate::audit::action::Action;
 use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::MAX_DESCRIPTION_CHARS;
 use crate::state::AppState;
@@ -83,7 +84,7 @@ async fn create_role(
         .create_role(&state.tenant_id, &name, &desc, &perms, |r| {
             audit::entry(
                 &who,
-                "role.created",
+                Action::RoleCreated,
                 Some(&r.id),
                 json!({"name": name, "permissions": perms}),
             )
@@ -143,7 +144,7 @@ async fn update_role(
     }
     let entry = audit::entry(
         &who,
-        "role.updated",
+        Action::RoleUpdated,
         Some(&id),
         json!({"name": name, "permissions": perms}),
     );
@@ -184,7 +185,7 @@ async fn delete_role(
     }
     let entry = audit::entry(
         &who,
-        "role.deleted",
+        Action::RoleDeleted,
         Some(&id),
         json!({"name": current.name}),
     );
@@ -279,7 +280,7 @@ async fn create_assignment(
             |a| {
                 audit::entry(
                     &who,
-                    "role.assigned",
+                    Action::RoleAssigned,
                     Some(&a.id),
                     assignment_detail(&role, a),
                 )
@@ -318,7 +319,7 @@ async fn delete_assignment(
         .ok_or(AppError::NotFound("role assignment"))?;
     let entry = audit::entry(
         &who,
-        "role.unassigned",
+        Action::RoleUnassigned,
         Some(&id),
         assignment_detail(&role, &a),
     );
