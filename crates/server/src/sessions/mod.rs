@@ -62,7 +62,7 @@ pub fn end_entry(row: &SessionRow) -> Option<AuditEntry> {
     Some(AuditEntry {
         actor_id: None,
         actor: "system".into(),
-        action: action,
+        action,
         target: Some(row.id.clone()),
         address: None,
         detail: serde_json::json!({"reason": reason, "helper_id": row.helper_id, "sharer_id": row.sharer_id}),
