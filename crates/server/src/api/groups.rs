@@ -1,12 +1,11 @@
 //! Groups and their members (administrators).
 
-use super::{Json, Path};
+use super::{Json, Path, named};
 use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
 use crate::audit::action::Action;
-use crate::error::{ApiResult, AppError, ErrorCode};
-use crate::limits::MAX_DESCRIPTION_CHARS;
+use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
 use crate::store::groups::Group;
 use crate::store::roles::Guarded;
@@ -36,14 +35,7 @@ pub struct GroupBody {
 }
 
 fn checked(body: &GroupBody) -> ApiResult<(String, String)> {
-    let name = validate::name("name", &body.name)?;
-    let desc = validate::optional_text(
-        "description",
-        Some(&body.description),
-        MAX_DESCRIPTION_CHARS,
-    )?
-    .unwrap_or_default();
-    Ok((name, desc))
+    named::name_and_description(&body.name, &body.description)
 }
 
 #[utoipa::path(get, path = "/api/groups", tag = "groups", responses((status = 200, body = [Group])))]
@@ -73,7 +65,7 @@ async fn create_group(
             )
         })
         .await?
-        .ok_or_else(|| AppError::conflict(ErrorCode::NameTaken, "a group with this name exists"))?;
+        .ok_or_else(|| named::name_taken("group"))?;
     Ok((StatusCode::CREATED, Json(g)))
 }
 
@@ -85,12 +77,7 @@ async fn get_group(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Group>> {
     validate::id("id", &id)?;
-    state
-        .store
-        .group(&state.tenant_id, &id)
-        .await?
-        .map(Json)
-        .ok_or(AppError::NotFound("group"))
+    named::found(state.store.group(&state.tenant_id, &id).await?, "group")
 }
 
 #[utoipa::path(put, path = "/api/groups/{id}", tag = "groups", params(("id" = String, Path)), request_body = GroupBody,
@@ -113,10 +100,7 @@ async fn update_group(
         .into_iter()
         .any(|g| g.name == name && g.id != id);
     if taken {
-        return Err(AppError::conflict(
-            ErrorCode::NameTaken,
-            "a group with this name exists",
-        ));
+        return Err(named::name_taken("group"));
     }
     let entry = audit::entry(&who, Action::GroupUpdated, Some(&id), json!({"name": name}));
     if !state
@@ -126,12 +110,7 @@ async fn update_group(
     {
         return Err(AppError::NotFound("group"));
     }
-    state
-        .store
-        .group(&state.tenant_id, &id)
-        .await?
-        .map(Json)
-        .ok_or(AppError::NotFound("group"))
+    named::found(state.store.group(&state.tenant_id, &id).await?, "group")
 }
 
 #[utoipa::path(delete, path = "/api/groups/{id}", tag = "groups", params(("id" = String, Path)),
