@@ -4,6 +4,7 @@
 
 use anyhow::{Context, bail};
 use assist_server::access::permissions::ADMINISTRATOR_ROLE;
+use assist_server::audit::action::Action;
 use assist_server::config::Config;
 use assist_server::store::Store;
 use assist_server::store::audit::AuditEntry;
@@ -127,10 +128,11 @@ async fn reset_password(store: &Store, email: &str, from_stdin: bool) -> anyhow:
     let hash = assist_server::auth::password::hash(&password)?;
     let entry = AuditEntry {
         actor: ACTOR.into(),
-        action: "user.password_reset".into(),
+        action: Action::UserPasswordReset,
         target: Some(user.id.clone()),
         detail: json!({"email": user.email, "generated": generated, "sessions_ended": true}),
-        ..Default::default()
+        actor_id: None,
+        address: None,
     };
     if !store
         .reset_password(&tenant.id, &user.id, &hash, &entry)
@@ -168,12 +170,13 @@ async fn grant_admin(store: &Store, email: &str) -> anyhow::Result<()> {
     let grant = store
         .grant_admin(&tenant.id, &user.id, |g| AuditEntry {
             actor: ACTOR.into(),
-            action: "role.assigned".into(),
+            action: Action::RoleAssigned,
             target: Some(g.assignment_id.clone()),
             detail: json!({"role": ADMINISTRATOR_ROLE, "role_id": g.role_id, "user_id": user.id,
                 "email": user.email, "scope_all": true, "scope_groups": [],
                 "new_assignment": g.assigned, "enabled": g.enabled}),
-            ..Default::default()
+            actor_id: None,
+            address: None,
         })
         .await?
         .context("the built-in Administrator role is missing: start the server once first")?;

@@ -1,7 +1,9 @@
 //! Writing to the audit log from handlers.
 
+pub mod action;
 pub mod chain;
 
+use crate::audit::action::Action;
 use crate::auth::{Authed, ClientAddr};
 use crate::error::AppError;
 use crate::ratelimit::Refusal;
@@ -12,14 +14,14 @@ use crate::store::audit::AuditEntry;
 /// change (so that the two commit together).
 pub fn entry(
     who: &Authed,
-    action: &str,
+    action: Action,
     target: Option<&str>,
     detail: serde_json::Value,
 ) -> AuditEntry {
     AuditEntry {
         actor_id: Some(who.user.id.clone()),
         actor: who.user.email.clone(),
-        action: action.to_owned(),
+        action,
         target: target.map(str::to_owned),
         address: who.addr.0.map(|a| a.to_string()),
         detail,
@@ -31,7 +33,7 @@ pub fn entry(
 pub async fn by(
     state: &impl Tenancy,
     who: &Authed,
-    action: &str,
+    action: Action,
     target: Option<&str>,
     detail: serde_json::Value,
 ) -> sqlx::Result<()> {
@@ -47,13 +49,13 @@ pub fn unauthenticated(
     actor: &str,
     actor_id: Option<&str>,
     addr: ClientAddr,
-    action: &str,
+    action: Action,
     detail: serde_json::Value,
 ) -> AuditEntry {
     AuditEntry {
         actor_id: actor_id.map(str::to_owned),
         actor: actor.to_owned(),
-        action: action.to_owned(),
+        action,
         target: actor_id.map(str::to_owned),
         address: addr.0.map(|a| a.to_string()),
         detail,
@@ -66,7 +68,7 @@ pub async fn anonymous(
     actor: &str,
     actor_id: Option<&str>,
     addr: ClientAddr,
-    action: &str,
+    action: Action,
     detail: serde_json::Value,
 ) -> sqlx::Result<()> {
     state
@@ -95,7 +97,7 @@ pub async fn rate_limited(
             actor,
             actor_id,
             addr,
-            "rate_limit.refused",
+            Action::RateLimitRefused,
             serde_json::json!({"limit": limit, "retry_after_secs": refusal.retry_after_secs,
                 "refused_in_window": refusal.refused_in_window}),
         )

@@ -1,6 +1,7 @@
 //! First start: the tenant, the built-in roles, and the first administrator.
 
 use crate::access::permissions::{ADMINISTRATOR_ROLE, builtin_roles};
+use crate::audit::action::Action;
 use crate::auth::password;
 use crate::store::Store;
 use crate::store::audit::AuditEntry;
@@ -72,11 +73,12 @@ pub async fn ensure(
         .create_assignment(&tenant.id, &role.id, Some(&user.id), None, true, &[], |a| {
             AuditEntry {
                 actor: "system".into(),
-                action: "role.assigned".into(),
+                action: Action::RoleAssigned,
                 target: Some(a.id.clone()),
                 detail: serde_json::json!({"role": role.name, "user_id": user.id,
                     "email": user.email, "scope_all": true, "first_start": true}),
-                ..Default::default()
+                actor_id: None,
+                address: None,
             }
         })
         .await?;

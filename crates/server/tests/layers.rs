@@ -40,6 +40,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "access::permissions",
             "access::policy",
+            "audit::action",
             "audit::chain",
             "devices::compliance",
             "devices::facts",

@@ -5,6 +5,7 @@
 
 pub use super::policy::*;
 
+use crate::audit::action::Action;
 use crate::auth::{Authed, ClientAddr};
 use crate::error::AppError;
 use crate::store::Tenancy;
@@ -76,7 +77,7 @@ pub async fn run(state: &impl Tenancy, who: Subject<'_>, point: EvalPoint) -> Re
             &AuditEntry {
                 actor_id: Some(who.user.id.clone()),
                 actor: who.user.email.clone(),
-                action: "access.evaluated".into(),
+                action: Action::AccessEvaluated,
                 target: Some(who.user.id.clone()),
                 address: who.addr.0.map(|a| a.to_string()),
                 detail,

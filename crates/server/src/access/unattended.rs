@@ -16,6 +16,7 @@
 
 use super::Permission;
 use super::conditional::{self, Decision, EvalPoint, Evaluation, Subject};
+use crate::audit::action::Action;
 use crate::auth::ClientAddr;
 use crate::devices::{VerifiedDevice, device_summary};
 use crate::error::{ApiResult, AppError, ErrorCode};
@@ -258,7 +259,7 @@ pub async fn enforce(
                 &AuditEntry {
                     actor_id: Some(row.helper_id.clone()),
                     actor: helper.map(|h| h.email).unwrap_or_default(),
-                    action: "access.evaluated".into(),
+                    action: Action::AccessEvaluated,
                     target: Some(row.helper_id.clone()),
                     address: row.helper_address.clone(),
                     detail: json!({

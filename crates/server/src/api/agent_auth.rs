@@ -8,6 +8,7 @@
 
 use super::Json;
 use crate::audit;
+use crate::audit::action::Action;
 use crate::auth::ClientAddr;
 use crate::auth::agent_sso;
 use crate::clock::now_ms;
@@ -82,7 +83,7 @@ async fn agent_token(
                     who.as_ref().map_or("single sign-on", |u| u.email.as_str()),
                     who.as_ref().map(|u| u.id.as_str()),
                     addr,
-                    "auth.agent_code_refused",
+                    Action::AuthAgentCodeRefused,
                     json!({"reason": e.code(), "detail": e.to_string()}),
                 )
                 .await?;
@@ -159,7 +160,7 @@ async fn exchange(
                     &user.email,
                     Some(&user.id),
                     addr,
-                    "token.created",
+                    Action::TokenCreated,
                     json!({"name": name, "days": days, "via": "agent_sso", "token_id": t.id}),
                 )
             },

@@ -3,6 +3,7 @@
 use super::Json;
 use crate::access::Permission;
 use crate::audit;
+use crate::audit::action::Action;
 use crate::auth::extract::Via;
 use crate::auth::{Authed, ClientAddr, SESSION_COOKIE, password};
 use crate::clock::now_ms;
@@ -181,7 +182,7 @@ async fn login(
                 &email,
                 id,
                 addr,
-                "auth.sign_in_failed",
+                Action::AuthSignInFailed,
                 json!({"reason": "bad_credentials"}),
             )
             .await?;
@@ -216,7 +217,7 @@ async fn login(
                 &email,
                 Some(&user.id),
                 addr,
-                "auth.sign_in_failed",
+                Action::AuthSignInFailed,
                 json!({"reason": "bad_second_factor"}),
             )
             .await?;
@@ -238,7 +239,7 @@ async fn login(
             &email,
             Some(&user.id),
             addr,
-            "auth.sign_in_failed",
+            Action::AuthSignInFailed,
             json!({"reason": e.code(), "method": "password"}),
         )
         .await?;
@@ -249,7 +250,7 @@ async fn login(
         &email,
         Some(&user.id),
         addr,
-        "auth.sign_in",
+        Action::AuthSignIn,
         json!({"method": "password", "second_factor": second_factor,
             "second_factor_method": second_factor_method}),
     )
@@ -277,7 +278,7 @@ async fn logout(
     who: Authed,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let entry = audit::entry(&who, "auth.sign_out", None, json!({}));
+    let entry = audit::entry(&who, Action::AuthSignOut, None, json!({}));
     let cookie = (who.via == Via::Cookie)
         .then(|| {
             let mut parts = axum::http::Request::new(()).into_parts().0;

@@ -6,6 +6,7 @@ use super::{Json, Path};
 use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
+use crate::audit::action::Action;
 use crate::clock::now_ms;
 use crate::devices::{self, compliance::Rules};
 use crate::error::{ApiResult, AppError, ErrorCode};
@@ -134,7 +135,12 @@ async fn create_policy(
     let policy = state
         .store
         .save_policy(&state.tenant_id, None, &input, now_ms(), |p| {
-            audit::entry(&who, "compliance_policy.created", Some(&p.id), summary(p))
+            audit::entry(
+                &who,
+                Action::CompliancePolicyCreated,
+                Some(&p.id),
+                summary(p),
+            )
         })
         .await?
         .ok_or_else(name_taken)?;
@@ -183,7 +189,12 @@ async fn replace_policy(
     let policy = state
         .store
         .save_policy(&state.tenant_id, Some(&id), &input, now_ms(), |p| {
-            audit::entry(&who, "compliance_policy.updated", Some(&p.id), summary(p))
+            audit::entry(
+                &who,
+                Action::CompliancePolicyUpdated,
+                Some(&p.id),
+                summary(p),
+            )
         })
         .await?
         .ok_or_else(name_taken)?;
@@ -204,7 +215,7 @@ async fn delete_policy(
     };
     let entry = audit::entry(
         &who,
-        "compliance_policy.deleted",
+        Action::CompliancePolicyDeleted,
         Some(&id),
         json!({"name": policy.name}),
     );

@@ -7,6 +7,7 @@ use crate::access::conditional::{
 };
 use crate::access::guard::perm;
 use crate::audit;
+use crate::audit::action::Action;
 use crate::auth::ClientAddr;
 use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
@@ -208,7 +209,7 @@ async fn create_policy(
         .create_ca_policy(&state.tenant_id, &fields, |p| {
             audit::entry(
                 &who,
-                "conditional_access.policy_created",
+                Action::ConditionalAccessPolicyCreated,
                 Some(&p.id),
                 summary(&fields),
             )
@@ -272,7 +273,7 @@ async fn update_policy(
     // A concurrent rename to the same name trips the unique index: report it as the conflict it is.
     let entry = audit::entry(
         &who,
-        "conditional_access.policy_updated",
+        Action::ConditionalAccessPolicyUpdated,
         Some(&id),
         summary(&fields),
     );
@@ -315,7 +316,7 @@ async fn delete_policy(
     };
     let entry = audit::entry(
         &who,
-        "conditional_access.policy_deleted",
+        Action::ConditionalAccessPolicyDeleted,
         Some(&id),
         json!({"name": current.name}),
     );

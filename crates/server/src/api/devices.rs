@@ -8,6 +8,7 @@ use super::{Json, Listing, Path, Query};
 use crate::access::guard::perm;
 use crate::access::{Need, Permission};
 use crate::audit;
+use crate::audit::action::Action;
 use crate::auth::Authed;
 use crate::clock::now_ms;
 use crate::devices::facts::{self, Report};
@@ -273,7 +274,7 @@ async fn update_device(
             },
             &audit::entry(
                 &who,
-                "device.updated",
+                Action::DeviceUpdated,
                 Some(&id),
                 json!({"name": name, "primary_user_id": req.primary_user_id}),
             ),
@@ -308,7 +309,7 @@ async fn retire_device(
             now_ms(),
             &audit::entry(
                 &who,
-                "device.retired",
+                Action::DeviceRetired,
                 Some(&id),
                 json!({"name": device.name}),
             ),

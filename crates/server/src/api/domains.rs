@@ -4,6 +4,7 @@ use super::{Json, Path};
 use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
+use crate::audit::action::Action;
 use crate::auth::Authed;
 use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::state::AppState;
@@ -46,7 +47,12 @@ async fn add_domain(
     let d = state
         .store
         .add_domain(&state.tenant_id, &domain, |d| {
-            audit::entry(&who, "domain.added", Some(&d.id), json!({"domain": domain}))
+            audit::entry(
+                &who,
+                Action::DomainAdded,
+                Some(&d.id),
+                json!({"domain": domain}),
+            )
         })
         .await?
         .ok_or_else(|| {
@@ -63,7 +69,7 @@ async fn delete_domain(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
-    let entry = audit::entry(&who, "domain.removed", Some(&id), json!({}));
+    let entry = audit::entry(&who, Action::DomainRemoved, Some(&id), json!({}));
     if !state
         .store
         .delete_domain(&state.tenant_id, &id, &entry)

@@ -6,6 +6,7 @@ use super::{Json, Listing, Page, Path, Query};
 use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
+use crate::audit::action::Action;
 use crate::auth::ClientAddr;
 use crate::clock::now_ms;
 use crate::devices::{self, facts, signing};
@@ -125,7 +126,7 @@ async fn create_token(
             |t| {
                 audit::entry(
                     &who,
-                    "enrollment_token.created",
+                    Action::EnrollmentTokenCreated,
                     Some(&t.id),
                     json!({"name": name, "hours": hours, "max_uses": max_uses, "user_id": req.user_id}),
                 )
@@ -147,7 +148,7 @@ async fn revoke_token(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
-    let entry = audit::entry(&who, "enrollment_token.revoked", Some(&id), json!({}));
+    let entry = audit::entry(&who, Action::EnrollmentTokenRevoked, Some(&id), json!({}));
     if !state
         .store
         .revoke_enrollment_token(&state.tenant_id, &id, now_ms(), &entry)
@@ -238,7 +239,7 @@ async fn enroll_with_token(
             |device, token| AuditEntry {
                 actor_id: None,
                 actor: format!("device {}", device.name),
-                action: "device.enrolled".into(),
+                action: Action::DeviceEnrolled,
                 target: Some(device.id.clone()),
                 address: addr.0.map(|a| a.to_string()),
                 detail: json!({
@@ -283,7 +284,7 @@ async fn enroll_with_token(
                 &format!("device {}", report.name),
                 None,
                 addr,
-                "device.enrollment_refused",
+                Action::DeviceEnrollmentRefused,
                 json!({"reason": code}),
             )
             .await?;

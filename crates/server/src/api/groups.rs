@@ -1,11 +1,11 @@
 //! Groups and their members (administrators).
 
-use super::{Json, Path};
+use super::{Json, Path, named};
 use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
-use crate::error::{ApiResult, AppError, ErrorCode};
-use crate::limits::MAX_DESCRIPTION_CHARS;
+use crate::audit::action::Action;
+use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
 use crate::store::groups::Group;
 use crate::store::roles::Guarded;
@@ -35,14 +35,7 @@ pub struct GroupBody {
 }
 
 fn checked(body: &GroupBody) -> ApiResult<(String, String)> {
-    let name = validate::name("name", &body.name)?;
-    let desc = validate::optional_text(
-        "description",
-        Some(&body.description),
-        MAX_DESCRIPTION_CHARS,
-    )?
-    .unwrap_or_default();
-    Ok((name, desc))
+    named::name_and_description(&body.name, &body.description)
 }
 
 #[utoipa::path(get, path = "/api/groups", tag = "groups", responses((status = 200, body = [Group])))]
@@ -64,10 +57,15 @@ async fn create_group(
     let g = state
         .store
         .create_group(&state.tenant_id, &name, &desc, |g| {
-            audit::entry(&who, "group.created", Some(&g.id), json!({"name": name}))
+            audit::entry(
+                &who,
+                Action::GroupCreated,
+                Some(&g.id),
+                json!({"name": name}),
+            )
         })
         .await?
-        .ok_or_else(|| AppError::conflict(ErrorCode::NameTaken, "a group with this name exists"))?;
+        .ok_or_else(|| named::name_taken("group"))?;
     Ok((StatusCode::CREATED, Json(g)))
 }
 
@@ -79,12 +77,7 @@ async fn get_group(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Group>> {
     validate::id("id", &id)?;
-    state
-        .store
-        .group(&state.tenant_id, &id)
-        .await?
-        .map(Json)
-        .ok_or(AppError::NotFound("group"))
+    named::found(state.store.group(&state.tenant_id, &id).await?, "group")
 }
 
 #[utoipa::path(put, path = "/api/groups/{id}", tag = "groups", params(("id" = String, Path)), request_body = GroupBody,
@@ -107,12 +100,9 @@ async fn update_group(
         .into_iter()
         .any(|g| g.name == name && g.id != id);
     if taken {
-        return Err(AppError::conflict(
-            ErrorCode::NameTaken,
-            "a group with this name exists",
-        ));
+        return Err(named::name_taken("group"));
     }
-    let entry = audit::entry(&who, "group.updated", Some(&id), json!({"name": name}));
+    let entry = audit::entry(&who, Action::GroupUpdated, Some(&id), json!({"name": name}));
     if !state
         .store
         .update_group(&state.tenant_id, &id, &name, &desc, &entry)
@@ -120,12 +110,7 @@ async fn update_group(
     {
         return Err(AppError::NotFound("group"));
     }
-    state
-        .store
-        .group(&state.tenant_id, &id)
-        .await?
-        .map(Json)
-        .ok_or(AppError::NotFound("group"))
+    named::found(state.store.group(&state.tenant_id, &id).await?, "group")
 }
 
 #[utoipa::path(delete, path = "/api/groups/{id}", tag = "groups", params(("id" = String, Path)),
@@ -137,7 +122,7 @@ async fn delete_group(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
-    let entry = audit::entry(&who, "group.deleted", Some(&id), json!({}));
+    let entry = audit::entry(&who, Action::GroupDeleted, Some(&id), json!({}));
     match state
         .store
         .delete_group(&state.tenant_id, &id, &entry)
@@ -186,7 +171,7 @@ async fn add_member(
     }
     let entry = audit::entry(
         &who,
-        "group.member_added",
+        Action::GroupMemberAdded,
         Some(&id),
         json!({"user_id": user_id}),
     );
@@ -213,7 +198,7 @@ async fn remove_member(
     }
     let entry = audit::entry(
         &who,
-        "group.member_removed",
+        Action::GroupMemberRemoved,
         Some(&id),
         json!({"user_id": user_id}),
     );

@@ -13,6 +13,7 @@ pub mod domains;
 pub mod enrollment;
 pub mod groups;
 pub mod ice;
+mod named;
 pub mod oidc;
 pub mod reports;
 pub mod roles;

@@ -16,6 +16,7 @@ use super::{Json, Query};
 use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
+use crate::audit::action::Action;
 use crate::auth::agent_sso;
 use crate::auth::oidc::{self, Identity};
 use crate::auth::{ClientAddr, extract};
@@ -272,7 +273,7 @@ async fn put_settings(
     };
     let entry = audit::entry(
         &who,
-        "settings.oidc_updated",
+        Action::SettingsOidcUpdated,
         None,
         json!({"enabled": settings.enabled, "issuer": settings.issuer,
             "client_id": settings.client_id,
@@ -447,7 +448,7 @@ async fn finish_callback(
                     who.as_ref().map_or("single sign-on", |u| u.email.as_str()),
                     who.as_ref().map(|u| u.id.as_str()),
                     addr,
-                    "auth.sign_in_failed",
+                    Action::AuthSignInFailed,
                     json!({"method": "oidc", "client": if agent.is_some() { "agent" } else { "web" },
                         "reason": e.code(), "detail": e.to_string()}),
                 )
@@ -573,7 +574,7 @@ async fn complete(
         &user.email,
         Some(&user.id),
         addr,
-        "auth.sign_in",
+        Action::AuthSignIn,
         json!({"method": "oidc", "issuer": settings.issuer, "account": how,
             "second_factor": identity.second_factor,
             "client": if pending.agent.is_some() { "agent" } else { "web" }}),

@@ -1,11 +1,11 @@
 //! Roles and role assignments (administrators).
 
-use super::{Json, Path};
+use super::{Json, Path, named};
 use crate::access::guard::perm;
 use crate::access::{Need, Permission};
 use crate::audit;
+use crate::audit::action::Action;
 use crate::error::{ApiResult, AppError, ErrorCode};
-use crate::limits::MAX_DESCRIPTION_CHARS;
 use crate::state::AppState;
 use crate::store::roles::{Guarded, Role, RoleAssignment};
 use crate::validate;
@@ -49,13 +49,7 @@ pub struct AssignmentBody {
 }
 
 fn checked(body: &RoleBody) -> ApiResult<(String, String, Vec<Permission>)> {
-    let name = validate::name("name", &body.name)?;
-    let desc = validate::optional_text(
-        "description",
-        Some(&body.description),
-        MAX_DESCRIPTION_CHARS,
-    )?
-    .unwrap_or_default();
+    let (name, desc) = named::name_and_description(&body.name, &body.description)?;
     let mut perms = body.permissions.clone();
     perms.sort();
     perms.dedup();
@@ -83,13 +77,13 @@ async fn create_role(
         .create_role(&state.tenant_id, &name, &desc, &perms, |r| {
             audit::entry(
                 &who,
-                "role.created",
+                Action::RoleCreated,
                 Some(&r.id),
                 json!({"name": name, "permissions": perms}),
             )
         })
         .await?
-        .ok_or_else(|| AppError::conflict(ErrorCode::NameTaken, "a role with this name exists"))?;
+        .ok_or_else(|| named::name_taken("role"))?;
     Ok((StatusCode::CREATED, Json(role)))
 }
 
@@ -101,12 +95,7 @@ async fn get_role(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Role>> {
     validate::id("id", &id)?;
-    state
-        .store
-        .role(&state.tenant_id, &id)
-        .await?
-        .map(Json)
-        .ok_or(AppError::NotFound("role"))
+    named::found(state.store.role(&state.tenant_id, &id).await?, "role")
 }
 
 #[utoipa::path(put, path = "/api/roles/{id}", tag = "roles", params(("id" = String, Path)), request_body = RoleBody,
@@ -136,14 +125,11 @@ async fn update_role(
         .await?
         .is_some_and(|r| r.id != id)
     {
-        return Err(AppError::conflict(
-            ErrorCode::NameTaken,
-            "a role with this name exists",
-        ));
+        return Err(named::name_taken("role"));
     }
     let entry = audit::entry(
         &who,
-        "role.updated",
+        Action::RoleUpdated,
         Some(&id),
         json!({"name": name, "permissions": perms}),
     );
@@ -155,12 +141,7 @@ async fn update_role(
         return Err(AppError::NotFound("role"));
     }
     crate::sessions::revoke::rights_changed(&state).await?;
-    state
-        .store
-        .role(&state.tenant_id, &id)
-        .await?
-        .map(Json)
-        .ok_or(AppError::NotFound("role"))
+    named::found(state.store.role(&state.tenant_id, &id).await?, "role")
 }
 
 #[utoipa::path(delete, path = "/api/roles/{id}", tag = "roles", params(("id" = String, Path)),
@@ -184,7 +165,7 @@ async fn delete_role(
     }
     let entry = audit::entry(
         &who,
-        "role.deleted",
+        Action::RoleDeleted,
         Some(&id),
         json!({"name": current.name}),
     );
@@ -279,7 +260,7 @@ async fn create_assignment(
             |a| {
                 audit::entry(
                     &who,
-                    "role.assigned",
+                    Action::RoleAssigned,
                     Some(&a.id),
                     assignment_detail(&role, a),
                 )
@@ -318,7 +299,7 @@ async fn delete_assignment(
         .ok_or(AppError::NotFound("role assignment"))?;
     let entry = audit::entry(
         &who,
-        "role.unassigned",
+        Action::RoleUnassigned,
         Some(&id),
         assignment_detail(&role, &a),
     );

@@ -6,6 +6,7 @@ use super::{Json, Path};
 use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
+use crate::audit::action::Action;
 use crate::auth::extract::Via;
 use crate::auth::{Authed, totp};
 use crate::error::{ApiResult, AppError, ErrorCode};
@@ -250,7 +251,7 @@ async fn begin(State(state): State<AppState>, who: Authed) -> ApiResult<Json<Enr
     let secret = totp::new_secret();
     let entry = audit::entry(
         &who,
-        "auth.second_factor_enrolment_started",
+        Action::AuthSecondFactorEnrolmentStarted,
         Some(&who.user.id),
         json!({}),
     );
@@ -319,7 +320,7 @@ async fn confirm(
         .collect();
     let entry = audit::entry(
         &who,
-        "auth.second_factor_enabled",
+        Action::AuthSecondFactorEnabled,
         Some(&who.user.id),
         json!({"method": "totp", "recovery_codes": codes.len()}),
     );
@@ -372,7 +373,7 @@ async fn disable(
     let used = check_enabled(&state, &who, &body.code).await?;
     let entry = audit::entry(
         &who,
-        "auth.second_factor_disabled",
+        Action::AuthSecondFactorDisabled,
         Some(&who.user.id),
         json!({"confirmed_with": used.as_str()}),
     );
@@ -399,7 +400,7 @@ async fn regenerate(
         .collect();
     let entry = audit::entry(
         &who,
-        "auth.recovery_codes_renewed",
+        Action::AuthRecoveryCodesRenewed,
         Some(&who.user.id),
         json!({"confirmed_with": used.as_str(), "recovery_codes": codes.len()}),
     );
@@ -428,7 +429,7 @@ async fn reset(
         .ok_or(AppError::NotFound("user"))?;
     let entry = audit::entry(
         &who,
-        "auth.second_factor_reset",
+        Action::AuthSecondFactorReset,
         Some(&user.id),
         json!({"email": user.email, "was_enabled": user.totp_enabled}),
     );

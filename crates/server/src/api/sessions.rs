@@ -7,6 +7,7 @@ use crate::access::conditional::{EvalPoint, enforce};
 use crate::access::guard::perm;
 use crate::access::{Need, Permission, unattended};
 use crate::audit;
+use crate::audit::action::Action;
 use crate::auth::Authed;
 use crate::clock::now_ms;
 use crate::devices::{VerifiedDevice, device_summary};
@@ -238,7 +239,7 @@ async fn create_session(
     };
     let entry = audit::entry(
         &who,
-        "session.created",
+        Action::SessionCreated,
         Some(&row.id),
         json!({"device_id": row.device_id}),
     );
@@ -312,7 +313,7 @@ async fn offer_to_device(
     audit::by(
         state,
         who,
-        "session.offered_to_device",
+        Action::SessionOfferedToDevice,
         Some(&row.id),
         json!({"device_id": device_id}),
     )
@@ -403,7 +404,7 @@ async fn join_with_code(
             audit::by(
                 state,
                 who,
-                "session.join_failed",
+                Action::SessionJoinFailed,
                 None,
                 json!({"reason": "code_used"}),
             )
@@ -416,7 +417,7 @@ async fn join_with_code(
         audit::by(
             state,
             who,
-            "session.join_failed",
+            Action::SessionJoinFailed,
             None,
             json!({"reason": "unknown_code"}),
         )
@@ -434,7 +435,7 @@ async fn join_with_code(
         audit::by(
             state,
             who,
-            "session.join_refused",
+            Action::SessionJoinRefused,
             Some(&row.id),
             json!({"reason": "out_of_scope"}),
         )
@@ -457,7 +458,7 @@ async fn join_with_code(
         audit::by(
             state,
             who,
-            "session.join_refused",
+            Action::SessionJoinRefused,
             Some(&row.id),
             json!({"reason": "unenrolled_not_allowed"}),
         )
@@ -493,7 +494,7 @@ async fn join_with_code(
         |r| {
             Some(audit::entry(
                 who,
-                "session.joined",
+                Action::SessionJoined,
                 Some(&r.id),
                 json!({"sharer_kind": r.sharer_kind, "device_id": r.device_id}),
             ))
@@ -549,7 +550,7 @@ async fn request_mode(
         audit::by(
             &state,
             &who,
-            "session.request_refused",
+            Action::SessionRequestRefused,
             Some(&id),
             json!({"mode": req.mode}),
         )
@@ -571,7 +572,7 @@ async fn request_mode(
     let row = service::apply_audited(&state, &id, Event::Request { mode: req.mode }, |_| {
         Some(audit::entry(
             &who,
-            "session.requested",
+            Action::SessionRequested,
             Some(&id),
             json!({"mode": req.mode}),
         ))
@@ -608,7 +609,7 @@ async fn consent(
             audit::by(
                 &state,
                 &who,
-                "session.unattended_refused",
+                Action::SessionUnattendedRefused,
                 Some(&id),
                 json!({"reason": e.code(), "mode": current.machine.mode()}),
             )
@@ -618,9 +619,9 @@ async fn consent(
     }
     let unattended = req.unattended;
     let action = if req.allow {
-        "session.allowed"
+        Action::SessionAllowed
     } else {
-        "session.denied"
+        Action::SessionDenied
     };
     let row = service::update_audited(
         &state,

@@ -4,6 +4,7 @@ use super::Json;
 use crate::access::Need;
 use crate::access::guard::perm;
 use crate::audit;
+use crate::audit::action::Action;
 use crate::auth::Authed;
 use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::MAX_SESSION_MINUTES;
@@ -59,7 +60,7 @@ async fn put_settings(
     let s = state
         .store
         .save_settings(&state.tenant_id, &change, |s| {
-            audit::entry(&who, "settings.changed", None, json!(s))
+            audit::entry(&who, Action::SettingsChanged, None, json!(s))
         })
         .await?;
     state.settings.remember(&s);

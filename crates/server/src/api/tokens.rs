@@ -2,6 +2,7 @@
 
 use super::{Json, Path};
 use crate::audit;
+use crate::audit::action::Action;
 use crate::auth::Authed;
 use crate::auth::extract::Via;
 use crate::clock::now_ms;
@@ -83,7 +84,7 @@ async fn create_token(
             |t| {
                 audit::entry(
                     &who,
-                    "token.created",
+                    Action::TokenCreated,
                     Some(&t.id),
                     json!({"name": name, "days": days}),
                 )
@@ -101,7 +102,7 @@ async fn revoke_token(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     validate::id("id", &id)?;
-    let entry = audit::entry(&who, "token.revoked", Some(&id), json!({}));
+    let entry = audit::entry(&who, Action::TokenRevoked, Some(&id), json!({}));
     if !state
         .store
         .revoke_api_token(&state.tenant_id, &who.user.id, &id, &entry)

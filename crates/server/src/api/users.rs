@@ -4,6 +4,7 @@ use super::{Json, Listing, Page, Path, Query};
 use crate::access::guard::perm;
 use crate::access::{Need, Permission};
 use crate::audit;
+use crate::audit::action::Action;
 use crate::auth::{Authed, password};
 use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
@@ -120,7 +121,7 @@ async fn create_user(
         .create_user_audited(&state.tenant_id, &new, |user| {
             audit::entry(
                 &who,
-                "user.created",
+                Action::UserCreated,
                 Some(&user.id),
                 json!({"email": user.email}),
             )
@@ -205,7 +206,12 @@ async fn update_user(
     .into_iter()
     .flatten()
     .collect();
-    let entry = audit::entry(&who, "user.updated", Some(&id), json!({"fields": changed}));
+    let entry = audit::entry(
+        &who,
+        Action::UserUpdated,
+        Some(&id),
+        json!({"fields": changed}),
+    );
     guarded(
         state
             .store
@@ -244,7 +250,7 @@ async fn delete_user(
             "you cannot delete your own account",
         ));
     }
-    let entry = audit::entry(&who, "user.deleted", Some(&id), json!({}));
+    let entry = audit::entry(&who, Action::UserDeleted, Some(&id), json!({}));
     guarded(
         state
             .store
@@ -348,7 +354,7 @@ async fn put_picture(
     let url = format!("/api/users/{id}/picture");
     let entry = audit::entry(
         &who,
-        "user.picture_changed",
+        Action::UserPictureChanged,
         Some(&id),
         json!({"bytes": data.len()}),
     );

@@ -17,6 +17,7 @@ pub mod signing;
 #[cfg(test)]
 mod signing_fuzz;
 
+use crate::audit::action::Action;
 use crate::clock::now_ms;
 use crate::store::Store;
 use crate::store::Tenancy;
@@ -188,7 +189,7 @@ fn change_entry(before: &Device, after: &Outcome) -> Option<crate::store::audit:
     (before.compliance != after.state).then(|| crate::store::audit::AuditEntry {
         actor_id: None,
         actor: "system".into(),
-        action: "device.compliance_changed".into(),
+        action: Action::DeviceComplianceChanged,
         target: Some(before.id.clone()),
         address: None,
         detail: serde_json::json!({

@@ -21,6 +21,7 @@ pub mod revoke;
 pub mod service;
 pub mod view;
 
+use crate::audit::action::Action;
 use crate::auth::AuthContext;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
@@ -54,14 +55,14 @@ pub trait Context: AuthContext + Clone + 'static {
 /// ends it; `None` while it is not over.
 pub fn end_entry(row: &SessionRow) -> Option<AuditEntry> {
     let (action, reason) = match row.machine.state {
-        State::Ended { reason } => ("session.ended", Some(reason.as_str())),
-        State::Expired => ("session.expired", None),
+        State::Ended { reason } => (Action::SessionEnded, Some(reason.as_str())),
+        State::Expired => (Action::SessionExpired, None),
         _ => return None,
     };
     Some(AuditEntry {
         actor_id: None,
         actor: "system".into(),
-        action: action.into(),
+        action,
         target: Some(row.id.clone()),
         address: None,
         detail: serde_json::json!({"reason": reason, "helper_id": row.helper_id, "sharer_id": row.sharer_id}),

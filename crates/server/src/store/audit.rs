@@ -11,6 +11,7 @@
 //! wait for each other in a cycle.
 
 use super::{Backend, Store};
+use crate::audit::action::Action;
 use crate::audit::chain::{self, Break, Fields, Walker};
 use crate::clock::now_ms;
 use serde::Serialize;
@@ -18,13 +19,13 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 /// One audit entry to write.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AuditEntry {
     pub actor_id: Option<String>,
     /// Who acted, for people: an email, `system`, or a device name.
     pub actor: String,
     /// What happened, e.g. `auth.sign_in`, `session.created`.
-    pub action: String,
+    pub action: Action,
     /// What it happened to (an id).
     pub target: Option<String>,
     /// The client address.
@@ -335,7 +336,7 @@ pub(super) async fn append(
                             at,
                             actor_id: e.actor_id.as_deref(),
                             actor: &e.actor,
-                            action: &e.action,
+                            action: e.action.as_str(),
                             target: e.target.as_deref(),
                             address: e.address.as_deref(),
                             detail: &detail,
@@ -349,7 +350,7 @@ pub(super) async fn append(
                 .bind(at)
                 .bind(&e.actor_id)
                 .bind(&e.actor)
-                .bind(&e.action)
+                .bind(e.action.as_str())
                 .bind(&e.target)
                 .bind(&e.address)
                 .bind(detail)

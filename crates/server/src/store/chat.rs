@@ -15,6 +15,7 @@
 
 use super::audit::{AuditEntry, append};
 use super::{Backend, Store};
+use crate::audit::action::Action;
 use crate::clock::now_ms;
 use crate::limits::CHAT_BATCH_MAX;
 use assist_proto::session::{Role, StateName};
@@ -48,7 +49,7 @@ pub struct NewChat {
 }
 
 /// The audit action of a stored message.
-const CHAT_SENT: &str = "session.chat_sent";
+const CHAT_SENT: Action = Action::SessionChatSent;
 
 /// How often a message stored alone is tried before its error is reported.
 const ATTEMPTS_ALONE: usize = 3;
@@ -159,7 +160,7 @@ fn audit_entry(m: &NewChat, seq: i64) -> AuditEntry {
     AuditEntry {
         actor_id: Some(m.sender_id.clone()),
         actor: m.from.as_str().to_owned(),
-        action: CHAT_SENT.into(),
+        action: CHAT_SENT,
         target: Some(m.session_id.clone()),
         address: m.address.clone(),
         detail: serde_json::json!({"seq": seq, "chars": m.text.chars().count()}),
@@ -247,7 +248,7 @@ async fn append_postgres(store: &Store, run: &[NewChat]) -> sqlx::Result<Vec<Opt
         .bind(StateName::TERMINAL[1].as_str())
         .bind(StateName::TERMINAL[2].as_str())
         .bind(now_ms())
-        .bind(CHAT_SENT)
+        .bind(CHAT_SENT.as_str())
         .bind(rows)
         .fetch_all(store.pool())
         .await?

@@ -130,6 +130,7 @@ async fn run_up_to(store: &Store, last: i64) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::action::Action;
     use crate::store::audit::AuditEntry;
     use sqlx::any::install_default_drivers;
 
@@ -164,9 +165,11 @@ mod tests {
                 "t1",
                 &AuditEntry {
                     actor: "system".into(),
-                    action: "new.entry".into(),
+                    action: Action::SettingsChanged,
                     detail: serde_json::json!({}),
-                    ..Default::default()
+                    actor_id: None,
+                    target: None,
+                    address: None,
                 },
             )
             .await

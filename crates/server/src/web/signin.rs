@@ -3,6 +3,7 @@
 
 use super::{Page, Visitor, render, safe_next};
 use crate::audit;
+use crate::audit::action::Action;
 use crate::auth::SESSION_COOKIE;
 use crate::auth::extract::cookie;
 use crate::error::{AppError, ErrorCode};
@@ -135,7 +136,7 @@ async fn signout(State(state): State<AppState>, v: Visitor, parts: Parts) -> Res
         let entry = v.authed.as_ref().map(|who| {
             audit::entry(
                 who,
-                "auth.sign_out",
+                Action::AuthSignOut,
                 None,
                 serde_json::json!({"via": "page"}),
             )

@@ -2,6 +2,7 @@
 
 use crate::both;
 use crate::common::*;
+use assist_server::audit::action::Action;
 use assist_server::store::Store;
 use assist_server::store::audit::AuditEntry;
 use reqwest::StatusCode;
@@ -443,9 +444,11 @@ async fn concurrent_appends_from_two_nodes_chain(db: Db) {
                     &tenant,
                     &AuditEntry {
                         actor: "system".into(),
-                        action: "test.node2".into(),
+                        action: Action::SettingsChanged,
                         detail: json!({"i": i}),
-                        ..Default::default()
+                        actor_id: None,
+                        target: None,
+                        address: None,
                     },
                 )
                 .await
@@ -462,7 +465,7 @@ async fn concurrent_appends_from_two_nodes_chain(db: Db) {
     assert_eq!(v["intact"], true, "{v}");
     assert_eq!(v["verified"], total, "{v}");
     assert_eq!(
-        admin.get_json("/api/audit?action=test.node2").await["total"],
+        admin.get_json("/api/audit?action=settings.changed").await["total"],
         24
     );
     node2.close().await;
