@@ -765,6 +765,7 @@ async fn main() -> Result<()> {
     println!("{}", all.end.line("end"));
     let setups = all.setup.0.len() as f64;
     let (setup_took, statements1) = setup_phase.await?;
+    let statements = statements1? - statements0;
     println!(
         "setups per second (setup phase)    {:.1} ({} set up in {:.2} s)",
         setups / setup_took.as_secs_f64(),
@@ -773,8 +774,8 @@ async fn main() -> Result<()> {
     );
     println!(
         "statements per setup               {:.1} ({} statements in the setup phase)",
-        (statements1? - statements0) as f64 / setups.max(1.0),
-        statements1? - statements0
+        statements as f64 / setups.max(1.0),
+        statements
     );
     println!(
         "session lifecycles per second      {:.1} ({} pairs in {:.1} s, {failures} failed)",

@@ -104,8 +104,8 @@ async fn full_view(state: &impl Context, row: &SessionRow) -> ApiResult<SessionV
         .as_ref()
         .map(|d| d.summary(row.sharer_kind == Some(SharerKind::Agent)));
     v.warnings = warnings(row, device.as_ref());
-    if role == Role::Helper
-        && row.machine.state.name() == StateName::Waiting
+    // Only the helper's view keeps it (SessionView::for_role).
+    if row.machine.state.name() == StateName::Waiting
         && row.device_id.is_some()
         && let Some(offer) = state.store().offer(state.tenant_id(), &row.id).await?
     {

@@ -143,6 +143,7 @@ mod tests {
             pool,
             backend,
             reachable: std::sync::Arc::new(true.into()),
+            cache: Default::default(),
         };
         run_up_to(&store, 9).await.unwrap();
         for (tenant, at) in [("t1", 1), ("t2", 2), ("t1", 3), ("t1", 4)] {
@@ -237,6 +238,7 @@ mod tests {
             pool,
             backend,
             reachable: std::sync::Arc::new(true.into()),
+            cache: Default::default(),
         };
         run_up_to(&store, 10).await.unwrap();
         for stmt in [
