@@ -21,7 +21,8 @@ pub const WINDOW_CHUNKS: u64 = 64;
 /// The receiver acknowledges after this many chunks (and at the end).
 pub const ACK_EVERY_CHUNKS: u64 = 16;
 const _: () = assert!(ACK_EVERY_CHUNKS <= WINDOW_CHUNKS);
-/// Longest file name accepted in an offer, in bytes (the common file-system limit).
+/// Longest file name: in an offer, in characters; of a saved file, in bytes (the common
+/// file-system limit).
 pub const MAX_NAME_BYTES: usize = 255;
 /// Largest clipboard text carried, in bytes of UTF-8 (1 MiB); longer text is not sent.
 pub const MAX_CLIPBOARD_BYTES: usize = 1 << 20;
@@ -106,7 +107,8 @@ impl Outcome {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenTransfer {
-    /// The file's name as offered (at most [`MAX_NAME_BYTES`] bytes).
+    /// The file's name as offered (1 to [`MAX_NAME_BYTES`] characters; the receiving side makes
+    /// it safe).
     pub name: String,
     /// Its size in bytes.
     pub size: i64,
@@ -561,9 +563,19 @@ mod tests {
         let s = safe_name(&long);
         assert!(s.len() <= MAX_NAME_BYTES, "{}", s.len());
         assert!(s.ends_with(".txt"));
-        for hostile in ["../x", "x/../../y", "/abs/path", "\\\\server\\share\\f", "..\u{0}/..", "a/b/"] {
+        for hostile in [
+            "../x",
+            "x/../../y",
+            "/abs/path",
+            "\\\\server\\share\\f",
+            "..\u{0}/..",
+            "a/b/",
+        ] {
             let s = safe_name(hostile);
-            assert!(!s.contains(['/', '\\']) && s != "." && s != ".." && !s.is_empty(), "{hostile:?} -> {s:?}");
+            assert!(
+                !s.contains(['/', '\\']) && s != "." && s != ".." && !s.is_empty(),
+                "{hostile:?} -> {s:?}"
+            );
         }
     }
 
@@ -598,7 +610,13 @@ mod tests {
     /// arrives once, in order, the window is never exceeded, and the hashes agree.
     #[test]
     fn sender_and_receiver_agree_within_the_window() {
-        for size in [0u64, 1, CHUNK_BYTES as u64, 5 * CHUNK_BYTES as u64 + 7, 300 * CHUNK_BYTES as u64 + 1] {
+        for size in [
+            0u64,
+            1,
+            CHUNK_BYTES as u64,
+            5 * CHUNK_BYTES as u64 + 7,
+            300 * CHUNK_BYTES as u64 + 1,
+        ] {
             let file: Vec<u8> = (0..size).map(|i| (i * 31 % 251) as u8).collect();
             let mut tx = Sender::new(size);
             let mut rx = Receiver::new(size);
@@ -610,7 +628,9 @@ mod tests {
                     wire.push_back((off, data));
                     assert!(wire.len() as u64 <= WINDOW_CHUNKS);
                 }
-                let Some((off, data)) = wire.pop_front() else { break };
+                let Some((off, data)) = wire.pop_front() else {
+                    break;
+                };
                 if rx.chunk(off, &data).unwrap() {
                     tx.ack(rx.received());
                 }
@@ -628,13 +648,22 @@ mod tests {
         let mut rx = Receiver::new(10);
         assert_eq!(
             rx.chunk(5, b"x"),
-            Err(ReceiveError::OutOfOrder { expected: 0, got: 5 })
+            Err(ReceiveError::OutOfOrder {
+                expected: 0,
+                got: 5
+            })
         );
-        assert_eq!(rx.chunk(0, &[0; 11]), Err(ReceiveError::TooLong { size: 10 }));
+        assert_eq!(
+            rx.chunk(0, &[0; 11]),
+            Err(ReceiveError::TooLong { size: 10 })
+        );
         rx.chunk(0, &[0; 4]).unwrap();
         assert_eq!(
             rx.clone().finish(&"0".repeat(64)),
-            Err(ReceiveError::Short { received: 4, size: 10 })
+            Err(ReceiveError::Short {
+                received: 4,
+                size: 10
+            })
         );
         rx.chunk(4, &[0; 6]).unwrap();
         assert_eq!(rx.finish(&"0".repeat(64)), Err(ReceiveError::HashMismatch));
@@ -656,7 +685,8 @@ mod tests {
             serde_json::json!({"type": "offer", "id": "a", "name": "n", "size": 1, "from": "Helen"})
         );
         let c: TransferMessage =
-            serde_json::from_str(r#"{"type":"clipboard","selection":"primary","text":"hi"}"#).unwrap();
+            serde_json::from_str(r#"{"type":"clipboard","selection":"primary","text":"hi"}"#)
+                .unwrap();
         assert_eq!(
             c,
             TransferMessage::Clipboard {
@@ -665,7 +695,10 @@ mod tests {
             }
         );
         assert_eq!(Direction::parse("to_helper"), Some(Direction::ToHelper));
-        assert_eq!(Outcome::parse(Outcome::Cancelled.as_str()), Some(Outcome::Cancelled));
+        assert_eq!(
+            Outcome::parse(Outcome::Cancelled.as_str()),
+            Some(Outcome::Cancelled)
+        );
         assert!(is_sha256_hex(&"a".repeat(64)) && !is_sha256_hex(&"g".repeat(64)));
     }
 }
