@@ -85,6 +85,8 @@ settings-remote-help = تمكين المساعدة عن بُعد
 settings-unenrolled = السماح بالجلسات مع الأجهزة غير المسجّلة
 settings-chat-disabled = إيقاف الدردشة
 settings-max-minutes = أقصى مدة للجلسة (بالدقائق)
+settings-file-transfer-disabled = إيقاف نقل الملفات
+settings-max-transfer-mb = أكبر ملف في عملية نقل واحدة (ميغابايت)
 
 domain-add = إضافة نطاق
 domain-name = اسم النطاق

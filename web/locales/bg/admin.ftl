@@ -85,6 +85,8 @@ settings-remote-help = Отдалечената помощ е включена
 settings-unenrolled = Разрешаване на сесии с нерегистрирани устройства
 settings-chat-disabled = Изключване на чата
 settings-max-minutes = Максимална продължителност на сесия (минути)
+settings-file-transfer-disabled = Изключване на прехвърлянето на файлове
+settings-max-transfer-mb = Най-голям файл при едно прехвърляне (MB)
 
 domain-add = Добавяне на домейн
 domain-name = Име на домейн

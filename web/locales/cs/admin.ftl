@@ -85,6 +85,8 @@ settings-remote-help = Vzdálená pomoc zapnuta
 settings-unenrolled = Povolit relace s neregistrovanými zařízeními
 settings-chat-disabled = Vypnout chat
 settings-max-minutes = Maximální délka relace (minuty)
+settings-file-transfer-disabled = Vypnout přenos souborů
+settings-max-transfer-mb = Největší soubor v jednom přenosu (MB)
 
 domain-add = Přidat doménu
 domain-name = Název domény

@@ -85,6 +85,8 @@ settings-remote-help = Fjernhjælp aktiveret
 settings-unenrolled = Tillad sessioner med ikke-tilmeldte enheder
 settings-chat-disabled = Slå chat fra
 settings-max-minutes = Maksimal sessionslængde (minutter)
+settings-file-transfer-disabled = Slå filoverførsel fra
+settings-max-transfer-mb = Største fil i én overførsel (MB)
 
 domain-add = Tilføj domæne
 domain-name = Domænenavn

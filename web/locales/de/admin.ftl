@@ -85,6 +85,8 @@ settings-remote-help = Remotehilfe aktiviert
 settings-unenrolled = Sitzungen mit nicht registrierten Geräten zulassen
 settings-chat-disabled = Chat deaktivieren
 settings-max-minutes = Maximale Sitzungsdauer (Minuten)
+settings-file-transfer-disabled = Dateiübertragung deaktivieren
+settings-max-transfer-mb = Größte Datei pro Übertragung (MB)
 
 domain-add = Domäne hinzufügen
 domain-name = Domänenname

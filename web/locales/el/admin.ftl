@@ -85,6 +85,8 @@ settings-remote-help = Η απομακρυσμένη βοήθεια είναι �
 settings-unenrolled = Να επιτρέπονται συνεδρίες με μη εγγεγραμμένες συσκευές
 settings-chat-disabled = Απενεργοποίηση συνομιλίας
 settings-max-minutes = Μέγιστη διάρκεια συνεδρίας (λεπτά)
+settings-file-transfer-disabled = Απενεργοποίηση μεταφοράς αρχείων
+settings-max-transfer-mb = Μέγιστο αρχείο ανά μεταφορά (MB)
 
 domain-add = Προσθήκη τομέα
 domain-name = Όνομα τομέα

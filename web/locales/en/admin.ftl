@@ -85,6 +85,8 @@ settings-remote-help = Remote Help enabled
 settings-unenrolled = Allow sessions with unenrolled devices
 settings-chat-disabled = Turn chat off
 settings-max-minutes = Maximum session length (minutes)
+settings-file-transfer-disabled = Turn file transfer off
+settings-max-transfer-mb = Largest file in one transfer (MB)
 
 domain-add = Add domain
 domain-name = Domain name

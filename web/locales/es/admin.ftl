@@ -85,6 +85,8 @@ settings-remote-help = Asistencia remota habilitada
 settings-unenrolled = Permitir sesiones con dispositivos no inscritos
 settings-chat-disabled = Desactivar el chat
 settings-max-minutes = Duración máxima de la sesión (minutos)
+settings-file-transfer-disabled = Desactivar la transferencia de archivos
+settings-max-transfer-mb = Archivo más grande por transferencia (MB)
 
 domain-add = Añadir dominio
 domain-name = Nombre de dominio

@@ -85,6 +85,8 @@ settings-remote-help = Kaugabi lubatud
 settings-unenrolled = Luba seansid registreerimata seadmetega
 settings-chat-disabled = Lülita vestlus välja
 settings-max-minutes = Seansi maksimaalne kestus (minutites)
+settings-file-transfer-disabled = Lülita failiedastus välja
+settings-max-transfer-mb = Suurim fail ühes edastuses (MB)
 
 domain-add = Lisa domeen
 domain-name = Domeeninimi

@@ -85,6 +85,8 @@ settings-remote-help = Etätuki käytössä
 settings-unenrolled = Salli istunnot rekisteröimättömien laitteiden kanssa
 settings-chat-disabled = Poista keskustelu käytöstä
 settings-max-minutes = Istunnon enimmäiskesto (minuuttia)
+settings-file-transfer-disabled = Poista tiedostonsiirto käytöstä
+settings-max-transfer-mb = Suurin tiedosto yhdessä siirrossa (Mt)
 
 domain-add = Lisää toimialue
 domain-name = Toimialueen nimi

@@ -85,6 +85,8 @@ settings-remote-help = Assistance à distance activée
 settings-unenrolled = Autoriser les sessions avec des appareils non inscrits
 settings-chat-disabled = Désactiver la messagerie
 settings-max-minutes = Durée maximale d’une session (minutes)
+settings-file-transfer-disabled = Désactiver le transfert de fichiers
+settings-max-transfer-mb = Taille maximale d’un fichier transféré (Mo)
 
 domain-add = Ajouter un domaine
 domain-name = Nom de domaine

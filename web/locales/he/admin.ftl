@@ -85,6 +85,8 @@ settings-remote-help = עזרה מרחוק מופעלת
 settings-unenrolled = לאפשר סשנים עם מכשירים לא רשומים
 settings-chat-disabled = כיבוי הצ׳אט
 settings-max-minutes = משך סשן מרבי (בדקות)
+settings-file-transfer-disabled = כיבוי העברת קבצים
+settings-max-transfer-mb = הקובץ הגדול ביותר בהעברה אחת (MB)
 
 domain-add = הוספת דומיין
 domain-name = שם הדומיין

@@ -85,6 +85,8 @@ settings-remote-help = Pomoć na daljinu uključena
 settings-unenrolled = Dopusti sesije s neregistriranim uređajima
 settings-chat-disabled = Isključi chat
 settings-max-minutes = Najdulje trajanje sesije (minute)
+settings-file-transfer-disabled = Isključi prijenos datoteka
+settings-max-transfer-mb = Najveća datoteka u jednom prijenosu (MB)
 
 domain-add = Dodaj domenu
 domain-name = Naziv domene

@@ -85,6 +85,8 @@ settings-remote-help = Távsegítség engedélyezve
 settings-unenrolled = Munkamenetek engedélyezése nem regisztrált eszközökkel
 settings-chat-disabled = Csevegés kikapcsolása
 settings-max-minutes = Munkamenet maximális hossza (perc)
+settings-file-transfer-disabled = Fájlátvitel kikapcsolása
+settings-max-transfer-mb = Egy átvitel legnagyobb fájlja (MB)
 
 domain-add = Tartomány hozzáadása
 domain-name = Tartománynév

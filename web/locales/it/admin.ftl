@@ -85,6 +85,8 @@ settings-remote-help = Assistenza remota attivata
 settings-unenrolled = Consenti sessioni con dispositivi non registrati
 settings-chat-disabled = Disattiva la chat
 settings-max-minutes = Durata massima della sessione (minuti)
+settings-file-transfer-disabled = Disattiva il trasferimento di file
+settings-max-transfer-mb = File più grande per trasferimento (MB)
 
 domain-add = Aggiungi dominio
 domain-name = Nome di dominio

@@ -85,6 +85,8 @@ settings-remote-help = リモート ヘルプを有効にする
 settings-unenrolled = 未登録デバイスとのセッションを許可する
 settings-chat-disabled = チャットを無効にする
 settings-max-minutes = セッションの最大時間 (分)
+settings-file-transfer-disabled = ファイル転送を無効にする
+settings-max-transfer-mb = 1回の転送での最大ファイルサイズ (MB)
 
 domain-add = ドメインを追加
 domain-name = ドメイン名

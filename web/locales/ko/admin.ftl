@@ -85,6 +85,8 @@ settings-remote-help = 원격 도움 사용
 settings-unenrolled = 등록되지 않은 장치와의 세션 허용
 settings-chat-disabled = 채팅 끄기
 settings-max-minutes = 최대 세션 길이(분)
+settings-file-transfer-disabled = 파일 전송 끄기
+settings-max-transfer-mb = 한 번에 전송할 수 있는 최대 파일 크기(MB)
 
 domain-add = 도메인 추가
 domain-name = 도메인 이름

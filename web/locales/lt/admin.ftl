@@ -85,6 +85,8 @@ settings-remote-help = Nuotolinė pagalba įjungta
 settings-unenrolled = Leisti seansus su neregistruotais įrenginiais
 settings-chat-disabled = Išjungti pokalbius
 settings-max-minutes = Didžiausia seanso trukmė (minutėmis)
+settings-file-transfer-disabled = Išjungti failų perdavimą
+settings-max-transfer-mb = Didžiausias failas viename perdavime (MB)
 
 domain-add = Pridėti domeną
 domain-name = Domeno vardas

@@ -85,6 +85,8 @@ settings-remote-help = Attālā palīdzība iespējota
 settings-unenrolled = Atļaut sesijas ar nereģistrētām ierīcēm
 settings-chat-disabled = Izslēgt tērzēšanu
 settings-max-minutes = Maksimālais sesijas ilgums (minūtes)
+settings-file-transfer-disabled = Izslēgt failu pārsūtīšanu
+settings-max-transfer-mb = Lielākais fails vienā pārsūtīšanā (MB)
 
 domain-add = Pievienot domēnu
 domain-name = Domēna nosaukums

@@ -85,6 +85,8 @@ settings-remote-help = Fjernhjelp aktivert
 settings-unenrolled = Tillat økter med uregistrerte enheter
 settings-chat-disabled = Slå av chat
 settings-max-minutes = Maksimal øktlengde (minutter)
+settings-file-transfer-disabled = Slå av filoverføring
+settings-max-transfer-mb = Største fil i én overføring (MB)
 
 domain-add = Legg til domene
 domain-name = Domenenavn

@@ -85,6 +85,8 @@ settings-remote-help = Hulp op afstand ingeschakeld
 settings-unenrolled = Sessies met niet-ingeschreven apparaten toestaan
 settings-chat-disabled = Chat uitschakelen
 settings-max-minutes = Maximale sessieduur (minuten)
+settings-file-transfer-disabled = Bestandsoverdracht uitschakelen
+settings-max-transfer-mb = Grootste bestand per overdracht (MB)
 
 domain-add = Domein toevoegen
 domain-name = Domeinnaam

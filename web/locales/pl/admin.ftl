@@ -85,6 +85,8 @@ settings-remote-help = Pomoc zdalna włączona
 settings-unenrolled = Zezwalaj na sesje z niezarejestrowanymi urządzeniami
 settings-chat-disabled = Wyłącz czat
 settings-max-minutes = Maksymalny czas sesji (minuty)
+settings-file-transfer-disabled = Wyłącz przesyłanie plików
+settings-max-transfer-mb = Największy plik w jednym przesłaniu (MB)
 
 domain-add = Dodaj domenę
 domain-name = Nazwa domeny

@@ -85,6 +85,8 @@ settings-remote-help = Ajuda Remota ativada
 settings-unenrolled = Permitir sessões com dispositivos não inscritos
 settings-chat-disabled = Desativar o chat
 settings-max-minutes = Duração máxima da sessão (minutos)
+settings-file-transfer-disabled = Desativar a transferência de ficheiros
+settings-max-transfer-mb = Maior ficheiro numa transferência (MB)
 
 domain-add = Adicionar domínio
 domain-name = Nome do domínio

@@ -85,6 +85,8 @@ settings-remote-help = Asistență la distanță activată
 settings-unenrolled = Permite sesiuni cu dispozitive neînscrise
 settings-chat-disabled = Dezactivează chatul
 settings-max-minutes = Durata maximă a sesiunii (minute)
+settings-file-transfer-disabled = Dezactivează transferul de fișiere
+settings-max-transfer-mb = Cel mai mare fișier într-un transfer (MB)
 
 domain-add = Adaugă un domeniu
 domain-name = Nume de domeniu

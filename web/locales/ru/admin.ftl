@@ -85,6 +85,8 @@ settings-remote-help = Удалённая помощь включена
 settings-unenrolled = Разрешить сеансы с незарегистрированными устройствами
 settings-chat-disabled = Отключить чат
 settings-max-minutes = Максимальная длительность сеанса (минуты)
+settings-file-transfer-disabled = Отключить передачу файлов
+settings-max-transfer-mb = Наибольший файл за одну передачу (МБ)
 
 domain-add = Добавить домен
 domain-name = Имя домена

@@ -85,6 +85,8 @@ settings-remote-help = Vzdialená pomoc je zapnutá
 settings-unenrolled = Povoliť relácie s nezaregistrovanými zariadeniami
 settings-chat-disabled = Vypnúť chat
 settings-max-minutes = Maximálna dĺžka relácie (minúty)
+settings-file-transfer-disabled = Vypnúť prenos súborov
+settings-max-transfer-mb = Najväčší súbor v jednom prenose (MB)
 
 domain-add = Pridať doménu
 domain-name = Názov domény

@@ -85,6 +85,8 @@ settings-remote-help = Pomoč na daljavo omogočena
 settings-unenrolled = Dovoli seje z nevčlanjenimi napravami
 settings-chat-disabled = Izklopi klepet
 settings-max-minutes = Največje trajanje seje (minute)
+settings-file-transfer-disabled = Izklopi prenos datotek
+settings-max-transfer-mb = Največja datoteka v enem prenosu (MB)
 
 domain-add = Dodaj domeno
 domain-name = Ime domene

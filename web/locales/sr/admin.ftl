@@ -85,6 +85,8 @@ settings-remote-help = Помоћ на даљину је омогућена
 settings-unenrolled = Дозволи сесије са нерегистрованим уређајима
 settings-chat-disabled = Искључи ћаскање
 settings-max-minutes = Максимално трајање сесије (минути)
+settings-file-transfer-disabled = Искључи пренос датотека
+settings-max-transfer-mb = Највећа датотека у једном преносу (MB)
 
 domain-add = Додај домен
 domain-name = Име домена

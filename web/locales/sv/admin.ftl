@@ -85,6 +85,8 @@ settings-remote-help = Fjärrhjälp aktiverad
 settings-unenrolled = Tillåt sessioner med oregistrerade enheter
 settings-chat-disabled = Stäng av chatten
 settings-max-minutes = Maximal sessionslängd (minuter)
+settings-file-transfer-disabled = Stäng av filöverföring
+settings-max-transfer-mb = Största fil i en överföring (MB)
 
 domain-add = Lägg till domän
 domain-name = Domännamn

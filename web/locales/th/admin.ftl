@@ -85,6 +85,8 @@ settings-remote-help = เปิดใช้ความช่วยเหลื
 settings-unenrolled = อนุญาตเซสชันกับอุปกรณ์ที่ยังไม่ได้ลงทะเบียน
 settings-chat-disabled = ปิดแชท
 settings-max-minutes = ระยะเวลาเซสชันสูงสุด (นาที)
+settings-file-transfer-disabled = ปิดการถ่ายโอนไฟล์
+settings-max-transfer-mb = ไฟล์ใหญ่สุดต่อการถ่ายโอนหนึ่งครั้ง (MB)
 
 domain-add = เพิ่มโดเมน
 domain-name = ชื่อโดเมน

@@ -85,6 +85,8 @@ settings-remote-help = Uzaktan Yardım etkin
 settings-unenrolled = Kayıtlı olmayan cihazlarla oturumlara izin ver
 settings-chat-disabled = Sohbeti kapat
 settings-max-minutes = En uzun oturum süresi (dakika)
+settings-file-transfer-disabled = Dosya aktarımını kapat
+settings-max-transfer-mb = Tek aktarımda en büyük dosya (MB)
 
 domain-add = Etki alanı ekle
 domain-name = Etki alanı adı

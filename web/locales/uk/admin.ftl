@@ -85,6 +85,8 @@ settings-remote-help = Віддалену допомогу ввімкнено
 settings-unenrolled = Дозволити сеанси з незареєстрованими пристроями
 settings-chat-disabled = Вимкнути чат
 settings-max-minutes = Максимальна тривалість сеансу (хвилини)
+settings-file-transfer-disabled = Вимкнути передавання файлів
+settings-max-transfer-mb = Найбільший файл за одне передавання (МБ)
 
 domain-add = Додати домен
 domain-name = Ім’я домену

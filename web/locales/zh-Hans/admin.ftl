@@ -85,6 +85,8 @@ settings-remote-help = 已启用远程协助
 settings-unenrolled = 允许与未注册设备进行会话
 settings-chat-disabled = 关闭聊天
 settings-max-minutes = 最长会话时长（分钟）
+settings-file-transfer-disabled = 关闭文件传输
+settings-max-transfer-mb = 单次传输的最大文件 (MB)
 
 domain-add = 添加域
 domain-name = 域名

@@ -85,6 +85,8 @@ settings-remote-help = 已啟用遠端協助
 settings-unenrolled = 允許與未註冊的裝置進行工作階段
 settings-chat-disabled = 關閉聊天
 settings-max-minutes = 工作階段最長時間（分鐘）
+settings-file-transfer-disabled = 關閉檔案傳輸
+settings-max-transfer-mb = 單次傳輸的最大檔案 (MB)
 
 domain-add = 新增網域
 domain-name = 網域名稱

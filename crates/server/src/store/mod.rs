@@ -20,6 +20,7 @@ pub mod second_factor;
 pub mod sessions;
 pub mod tenants;
 pub mod tokens;
+pub mod transfers;
 pub mod users;
 
 pub use migrate::{MigrateError, SCHEMA_VERSION};

@@ -121,6 +121,8 @@ pub struct ReportRow {
     /// How the sharer consented: `interactive` (answered the prompt), `unattended` (the agent
     /// allowed without asking, as role and policy permitted), or none (never allowed).
     pub consent: Option<String>,
+    /// The session's file transfers, oldest first (filled by the report from the transfers).
+    pub transfers: Vec<assist_proto::transfer::TransferView>,
 }
 
 fn row_from(r: &AnyRow) -> sqlx::Result<SessionRow> {
@@ -398,6 +400,7 @@ impl Store {
                             "interactive".to_owned()
                         }
                     }),
+                    transfers: Vec::new(),
                 })
             })
             .collect()

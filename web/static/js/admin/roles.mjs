@@ -3,7 +3,7 @@ import { start, api, t, el, table, act, button, badge, all, showError, PageError
 
 const PERMISSIONS = [
   'remote_help.offer', 'remote_help.view_screen', 'remote_help.full_control', 'remote_help.elevation',
-  'remote_help.unattended', 'admin.users', 'admin.groups', 'admin.roles', 'admin.settings', 'admin.domains',
+  'remote_help.unattended', 'remote_help.clipboard', 'remote_help.files', 'admin.users', 'admin.groups', 'admin.roles', 'admin.settings', 'admin.domains',
   'admin.devices', 'admin.enrollment', 'admin.compliance', 'admin.conditional_access', 'admin.audit', 'admin.reports',
 ];
 
