@@ -6,7 +6,6 @@ mod errors;
 mod format;
 mod monitors;
 mod shm;
-mod wake;
 
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
@@ -18,11 +17,10 @@ use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, Window};
 use x11rb::reexports::x11rb_protocol::parse_display::parse_display;
 use x11rb::rust_connection::RustConnection;
 
+use crate::wake::{self, CaptureWaker, Readiness};
 use crate::{CaptureError, Capturer, Frame, Monitor, Rect};
 use damage::DamageTracker;
 use shm::SharedSegment;
-pub use wake::CaptureWaker;
-use wake::Readiness;
 
 /// How to set up an [`X11Capturer`].
 #[derive(Debug, Clone)]
