@@ -3,9 +3,12 @@
 //! ```text
 //!  join (signed + bearer) ─► trust screen ─► live socket ─┬─ state: requested → Allow / Deny prompt
 //!                                                         ├─ signal: offer → MediaSession answer
-//!  capture thread (X11 damage) ─frames─► MediaSession ────┤   video to the helper
-//!  input: "input" data channel ──► ControlGate ──► XTEST ─┘   only while active_mode == control
+//!  capture thread (damage) ─frames─► MediaSession ────────┤   video to the helper
+//!  input: "input" data channel ──► ControlGate ──► backend ┘  only while active_mode == control
 //! ```
+//!
+//! The backend (X11, the desktop portal or GNOME's Mutter interfaces) is chosen in
+//! [`crate::backend`]; this module sees only a [`Capturer`] and an [`Injector`].
 //!
 //! Threads: the tokio task running [`join`] (live socket, terminal lines, media events, input
 //! injection), the capture thread, and the media session's encoder thread.
@@ -20,8 +23,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use assist_capture::{CaptureWaker, Capturer, X11Capturer};
-use assist_input::{ScreenRect, X11Injector};
+use assist_capture::{CaptureWaker, Capturer};
+use assist_input::Injector;
 use assist_proto::api::{self as rest, Consent, Empty, JoinSession};
 use assist_proto::{Millis, Mode};
 use serde::Serialize;
@@ -29,6 +32,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use crate::backend::{self, BackendError, BackendKind, SessionEnv};
 use crate::control::{ControlGate, Outcome};
 use crate::http::{Client, HttpError, Signer};
 use crate::identity::Identity;
@@ -51,6 +55,8 @@ pub enum ShareError {
     Live(#[from] LiveError),
     #[error(transparent)]
     Media(#[from] MediaError),
+    #[error("cannot share this screen: {0}")]
+    Backend(#[from] BackendError),
     #[error("screen capture: {0}")]
     Capture(#[from] assist_capture::CaptureError),
     #[error("input injection: {0}")]
@@ -66,6 +72,8 @@ pub struct JoinOptions {
     pub code: String,
     /// X display to share (`None`: `DISPLAY`).
     pub display: Option<String>,
+    /// The backend (`None`: chosen from the session, see [`backend::choose`]).
+    pub backend: Option<BackendKind>,
     /// Monitor index (`None`: the whole screen).
     pub monitor: Option<usize>,
     /// The most frames a second; a frame goes out as soon as the screen changes.
@@ -287,12 +295,12 @@ const CAPTURE_RETRY: Duration = Duration::from_millis(500);
 /// [`crate::media::pacing`]). It sleeps in between (no polling) and copies a picture only for a
 /// frame it sends; a new media session gets a whole frame at once.
 fn capture_thread(
-    mut capturer: X11Capturer,
+    mut capturer: Box<dyn Capturer>,
+    waker: CaptureWaker,
     fps: u32,
     target: Arc<Mutex<FrameTarget>>,
     stop: Arc<AtomicBool>,
 ) {
-    let waker = capturer.waker();
     let mut pacer = FramePacer::new(fps);
     let mut seen = 0;
     while !stop.load(Ordering::Relaxed) {
@@ -310,7 +318,7 @@ fn capture_thread(
         }
         let now = Instant::now();
         let result = match pacer.next(now) {
-            Pace::Send(kind) => send_frame(&mut capturer, &sender, &mut pacer, kind, now),
+            Pace::Send(kind) => send_frame(&mut *capturer, &sender, &mut pacer, kind, now),
             Pace::Hold { until } => waker.sleep(until - now).map(drop),
             Pace::WaitForChange { until } => capturer.wait_for_change(until - now).map(|changed| {
                 if changed {
@@ -329,7 +337,7 @@ fn capture_thread(
 /// Captures and hands the frame to the media session if it changed (a first frame or a refresh
 /// reads the whole screen, so it always has).
 fn send_frame(
-    capturer: &mut X11Capturer,
+    capturer: &mut dyn Capturer,
     sender: &FrameSender,
     pacer: &mut FramePacer,
     kind: FrameKind,
@@ -406,18 +414,16 @@ pub async fn join(
         .into());
     }
     // The desktop first: a sharer with no display learns it before the helper waits.
-    let capturer = X11Capturer::connect(opts.display.as_deref(), opts.monitor)?;
-    let area = capturer.area().clone();
-    let injector = X11Injector::connect(
-        opts.display.as_deref(),
-        Some(ScreenRect {
-            x: area.x,
-            y: area.y,
-            width: area.width,
-            height: area.height,
-        }),
-    )?;
-    let mut gate = ControlGate::new(injector);
+    let env = SessionEnv::current(opts.display.as_deref());
+    let kind = backend::choose(&env, opts.backend, backend::WAYLAND_BUILT)?;
+    let desktop = backend::open(kind, opts.display.as_deref(), opts.monitor)?;
+    let (capturer, waker, area) = (desktop.capturer, desktop.waker, desktop.area);
+    say(&format!(
+        "Screen and input through {} ({} session).",
+        kind.describe(),
+        env.kind()
+    ));
+    let mut gate = ControlGate::new(desktop.injector);
 
     let api = Api {
         client: Client::new(&identity.server, &identity.tls)?,
@@ -456,13 +462,12 @@ pub async fn join(
     }
 
     let stop = Arc::new(AtomicBool::new(false));
-    let waker = capturer.waker();
     let target = Arc::new(Mutex::new(FrameTarget::new(waker.clone())));
     let capture = {
-        let (stop, target, fps) = (stop.clone(), target.clone(), opts.fps);
+        let (stop, target, fps, waker) = (stop.clone(), target.clone(), opts.fps, waker.clone());
         std::thread::Builder::new()
             .name("assist-capture".into())
-            .spawn(move || capture_thread(capturer, fps, target, stop))
+            .spawn(move || capture_thread(capturer, waker, fps, target, stop))
             .map_err(|e| ShareError::Other(e.to_string()))?
     };
 
@@ -562,7 +567,7 @@ async fn run_loop(
     api: &Api,
     id: &str,
     sharer: &mut Sharer,
-    gate: &mut ControlGate<X11Injector>,
+    gate: &mut ControlGate<Box<dyn Injector>>,
     target: &Arc<Mutex<FrameTarget>>,
     lines: &mut Lines,
     out: Media,
