@@ -1,7 +1,9 @@
 //! assist-agent: the native sharer app.
+pub mod backend;
 pub mod channel;
 pub mod checkin;
 pub mod control;
+pub mod doctor;
 pub mod enroll;
 pub mod facts;
 pub mod http;

@@ -3,9 +3,12 @@
 //! ```text
 //!  join (signed + bearer) ─► trust screen ─► live socket ─┬─ state: requested → Allow / Deny prompt
 //!                                                         ├─ signal: offer → MediaSession answer
-//!  capture thread (X11 damage) ─frames─► MediaSession ────┤   video to the helper
-//!  input: "input" data channel ──► ControlGate ──► XTEST ─┘   only while active_mode == control
+//!  capture thread (damage) ─frames─► MediaSession ────────┤   video to the helper
+//!  input: "input" data channel ──► ControlGate ──► backend ┘  only while active_mode == control
 //! ```
+//!
+//! The backend (X11, the desktop portal or GNOME's Mutter interfaces) is chosen in
+//! [`crate::backend`]; this module sees only a [`Capturer`] and an [`Injector`].
 //!
 //! Threads: the tokio task running [`join`] (live socket, terminal lines, media events, input
 //! injection), the capture thread, and the media session's encoder thread.
@@ -20,8 +23,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use assist_capture::{CaptureWaker, Capturer, X11Capturer};
-use assist_input::{ScreenRect, X11Injector};
+use assist_capture::{CaptureWaker, Capturer};
+use assist_input::Injector;
 use assist_proto::api::{self as rest, Consent, Empty, JoinSession};
 use assist_proto::{Millis, Mode};
 use serde::Serialize;
@@ -29,6 +32,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use crate::backend::{self, BackendError, BackendKind, SessionEnv};
 use crate::control::{ControlGate, Outcome};
 use crate::http::{Client, HttpError, Signer};
 use crate::identity::Identity;
@@ -51,15 +55,12 @@ pub enum ShareError {
     Live(#[from] LiveError),
     #[error(transparent)]
     Media(#[from] MediaError),
-    /// The display cannot be captured; `display` names it (`--display`, else `$DISPLAY`).
-    #[error("screen capture on display {display}: {source}")]
-    Capture {
-        display: String,
-        #[source]
-        source: assist_capture::CaptureError,
-    },
-    /// The display cannot take input; `display` names it.
-    #[error("input injection on display {display}: {source}")]
+    #[error("cannot share this screen: {0}")]
+    Backend(#[from] BackendError),
+    #[error("screen capture: {0}")]
+    Capture(#[from] assist_capture::CaptureError),
+    /// Input could not be injected; `display` names where (`display :N`, or the Wayland backend).
+    #[error("input injection on {display}: {source}")]
     Input {
         display: String,
         #[source]
@@ -76,6 +77,8 @@ pub struct JoinOptions {
     pub code: String,
     /// X display to share (`None`: `DISPLAY`).
     pub display: Option<String>,
+    /// The backend (`None`: chosen from the session, see [`backend::choose`]).
+    pub backend: Option<BackendKind>,
     /// Monitor index (`None`: the whole screen).
     pub monitor: Option<usize>,
     /// The most frames a second; a frame goes out as soon as the screen changes.
@@ -297,13 +300,12 @@ const CAPTURE_RETRY: Duration = Duration::from_millis(500);
 /// [`crate::media::pacing`]). It sleeps in between (no polling) and copies a picture only for a
 /// frame it sends; a new media session gets a whole frame at once.
 fn capture_thread(
-    mut capturer: X11Capturer,
-    shown: String,
+    mut capturer: Box<dyn Capturer>,
+    waker: CaptureWaker,
     fps: u32,
     target: Arc<Mutex<FrameTarget>>,
     stop: Arc<AtomicBool>,
 ) {
-    let waker = capturer.waker();
     let mut pacer = FramePacer::new(fps);
     let mut seen = 0;
     while !stop.load(Ordering::Relaxed) {
@@ -321,7 +323,7 @@ fn capture_thread(
         }
         let now = Instant::now();
         let result = match pacer.next(now) {
-            Pace::Send(kind) => send_frame(&mut capturer, &sender, &mut pacer, kind, now),
+            Pace::Send(kind) => send_frame(&mut *capturer, &sender, &mut pacer, kind, now),
             Pace::Hold { until } => waker.sleep(until - now).map(drop),
             Pace::WaitForChange { until } => capturer.wait_for_change(until - now).map(|changed| {
                 if changed {
@@ -330,7 +332,7 @@ fn capture_thread(
             }),
         };
         if let Err(e) = result {
-            tracing::warn!(display = shown.as_str(), error = %e, "capture of the display failed");
+            tracing::warn!(error = %e, "capture failed");
             let _ = waker.sleep(CAPTURE_RETRY);
             pacer.restart();
         }
@@ -340,7 +342,7 @@ fn capture_thread(
 /// Captures and hands the frame to the media session if it changed (a first frame or a refresh
 /// reads the whole screen, so it always has).
 fn send_frame(
-    capturer: &mut X11Capturer,
+    capturer: &mut dyn Capturer,
     sender: &FrameSender,
     pacer: &mut FramePacer,
     kind: FrameKind,
@@ -401,43 +403,6 @@ impl Api {
     }
 }
 
-/// The display's name as the sharer knows it: `--display`, else `$DISPLAY`.
-pub fn display_name(display: Option<&str>) -> String {
-    display
-        .map(str::to_owned)
-        .or_else(|| std::env::var("DISPLAY").ok())
-        .filter(|d| !d.is_empty())
-        .unwrap_or_else(|| "(none: DISPLAY is not set and --display not given)".to_owned())
-}
-
-/// Connects to the display (`None`: `$DISPLAY`) to capture monitor `monitor` and inject input;
-/// an error names the display.
-pub fn open_display(
-    display: Option<&str>,
-    monitor: Option<usize>,
-) -> Result<(X11Capturer, X11Injector), ShareError> {
-    let capturer =
-        X11Capturer::connect(display, monitor).map_err(|source| ShareError::Capture {
-            display: display_name(display),
-            source,
-        })?;
-    let area = capturer.area().clone();
-    let injector = X11Injector::connect(
-        display,
-        Some(ScreenRect {
-            x: area.x,
-            y: area.y,
-            width: area.width,
-            height: area.height,
-        }),
-    )
-    .map_err(|source| ShareError::Input {
-        display: display_name(display),
-        source,
-    })?;
-    Ok((capturer, injector))
-}
-
 /// Joins the session with `opts.code` and runs it until it is over. `lines` is what the sharer
 /// types (answers, chat, `q` to stop).
 pub async fn join(
@@ -454,9 +419,16 @@ pub async fn join(
         .into());
     }
     // The desktop first: a sharer with no display learns it before the helper waits.
-    let (capturer, injector) = open_display(opts.display.as_deref(), opts.monitor)?;
-    let area = capturer.area().clone();
-    let mut gate = ControlGate::new(injector);
+    let env = SessionEnv::current(opts.display.as_deref());
+    let kind = backend::choose(&env, opts.backend, backend::WAYLAND_BUILT)?;
+    let desktop = backend::open(kind, opts.display.as_deref(), opts.monitor)?;
+    let (capturer, waker, area) = (desktop.capturer, desktop.waker, desktop.area);
+    say(&format!(
+        "Screen and input through {} ({} session).",
+        kind.describe(),
+        env.kind()
+    ));
+    let mut gate = ControlGate::new(desktop.injector);
 
     let api = Api {
         client: Client::new(&identity.server, &identity.tls)?,
@@ -495,14 +467,12 @@ pub async fn join(
     }
 
     let stop = Arc::new(AtomicBool::new(false));
-    let waker = capturer.waker();
     let target = Arc::new(Mutex::new(FrameTarget::new(waker.clone())));
     let capture = {
-        let (stop, target, fps) = (stop.clone(), target.clone(), opts.fps);
-        let display = display_name(opts.display.as_deref());
+        let (stop, target, fps, waker) = (stop.clone(), target.clone(), opts.fps, waker.clone());
         std::thread::Builder::new()
             .name("assist-capture".into())
-            .spawn(move || capture_thread(capturer, display, fps, target, stop))
+            .spawn(move || capture_thread(capturer, waker, fps, target, stop))
             .map_err(|e| ShareError::Other(e.to_string()))?
     };
 
@@ -518,7 +488,12 @@ pub async fn join(
             webrtc_ip,
             width: area.width,
             height: area.height,
-            display: display_name(opts.display.as_deref()),
+            display: match kind {
+                BackendKind::X11 => {
+                    format!("display {}", backend::display_name(opts.display.as_deref()))
+                }
+                other => other.name().to_owned(),
+            },
         },
     )
     .await;
@@ -561,7 +536,7 @@ struct Media {
     webrtc_ip: IpAddr,
     width: u32,
     height: u32,
-    /// The display's name, for errors.
+    /// Where input goes, for errors (`display :N`, or the Wayland backend's name).
     display: String,
 }
 
@@ -605,7 +580,7 @@ async fn run_loop(
     api: &Api,
     id: &str,
     sharer: &mut Sharer,
-    gate: &mut ControlGate<X11Injector>,
+    gate: &mut ControlGate<Box<dyn Injector>>,
     target: &Arc<Mutex<FrameTarget>>,
     lines: &mut Lines,
     out: Media,
@@ -792,18 +767,6 @@ fn set_target(target: &Arc<Mutex<FrameTarget>>, sender: Option<FrameSender>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_dead_display_is_named() {
-        // A display number nothing serves (no socket for it).
-        let n = (4700..4800)
-            .find(|n| !std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
-            .unwrap();
-        let name = format!(":{n}");
-        let e = open_display(Some(&name), None).unwrap_err().to_string();
-        assert!(e.contains(&format!("display {name}:")), "{e}");
-        assert_eq!(display_name(Some(":7")), ":7");
-    }
 
     #[test]
     fn answers() {

@@ -1,6 +1,7 @@
 //! `assist agent enroll | run`: the device side (see `docs/devices.md`).
 
 use anyhow::Context;
+use assist_agent::backend::BackendKind;
 use assist_agent::channel::Note;
 use assist_agent::checkin::CheckIn;
 use assist_agent::enroll::{self, EnrollOptions};
@@ -37,6 +38,26 @@ enum AgentCommand {
     Login(LoginArgs),
     /// Join a help session with the code the helper gives, and share this screen.
     Join(JoinArgs),
+    /// Check what this agent can share: session type, backend, what is granted, monitors; with
+    /// --screenshot one captured frame as a PNG. Exits non-zero with the reason when capture is
+    /// impossible.
+    Doctor(DoctorArgs),
+}
+
+#[derive(Args, Debug)]
+struct DoctorArgs {
+    /// Write one captured frame to this PNG file.
+    #[arg(long)]
+    screenshot: Option<PathBuf>,
+    /// The backend to check (x11, portal, mutter) [default: as a session would choose].
+    #[arg(long, env = "ASSIST_AGENT_BACKEND")]
+    backend: Option<BackendKind>,
+    /// The X display [default: $DISPLAY].
+    #[arg(long)]
+    display: Option<String>,
+    /// The monitor index.
+    #[arg(long)]
+    monitor: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -106,7 +127,13 @@ struct ShareArgs {
     /// The X display to share [default: $DISPLAY].
     #[arg(long)]
     display: Option<String>,
-    /// Share only this monitor (index, as RandR lists them) [default: the whole screen].
+    /// How to reach the screen: x11, portal (Wayland, the sharer approves a dialog) or mutter
+    /// (GNOME on Wayland, no dialog: an administrator's choice) [default: from the session,
+    /// Wayland → portal, X11 → x11].
+    #[arg(long, env = "ASSIST_AGENT_BACKEND")]
+    backend: Option<BackendKind>,
+    /// Share only this monitor (index, as RandR or GNOME list them) [default: X11 the whole
+    /// screen, Wayland the primary monitor].
     #[arg(long)]
     monitor: Option<usize>,
     /// The most frames per second to send (a frame goes out as soon as the screen changes).
@@ -158,6 +185,7 @@ impl ShareArgs {
         JoinOptions {
             code,
             display: self.display.clone(),
+            backend: self.backend,
             monitor: self.monitor,
             fps: self.fps,
             webrtc_ip: self.webrtc_ip,
@@ -199,7 +227,19 @@ pub fn run(args: AgentArgs) -> anyhow::Result<()> {
         AgentCommand::Run(a) => rt.block_on(run_cmd(a, dir)),
         AgentCommand::Login(a) => rt.block_on(login_cmd(a, dir)),
         AgentCommand::Join(a) => rt.block_on(join_cmd(a, dir)),
+        AgentCommand::Doctor(a) => doctor_cmd(a),
     }
+}
+
+fn doctor_cmd(a: DoctorArgs) -> anyhow::Result<()> {
+    let opts = assist_agent::doctor::DoctorOptions {
+        display: a.display,
+        backend: a.backend,
+        monitor: a.monitor,
+        screenshot: a.screenshot,
+    };
+    assist_agent::doctor::run(&opts, &mut |line| println!("{line}"))?;
+    Ok(())
 }
 
 async fn enroll_cmd(a: EnrollArgs, dir: PathBuf) -> anyhow::Result<()> {

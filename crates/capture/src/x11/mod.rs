@@ -8,7 +8,6 @@ mod format;
 mod monitors;
 mod pointer;
 mod shm;
-mod wake;
 
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
@@ -21,11 +20,10 @@ use x11rb::reexports::x11rb_protocol::parse_display::parse_display;
 use x11rb::rust_connection::RustConnection;
 
 use crate::cursor::{self, SavedUnder};
+use crate::wake::{self, CaptureWaker, Readiness};
 use crate::{CaptureError, Capturer, Frame, Monitor, Rect};
 use damage::DamageTracker;
 use shm::SharedSegment;
-pub use wake::CaptureWaker;
-use wake::Readiness;
 
 /// How to set up an [`X11Capturer`].
 #[derive(Debug, Clone)]
