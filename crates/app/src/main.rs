@@ -6,6 +6,7 @@
 //! The words come from the web app's catalogues in the desktop's language (right to left for
 //! Arabic and Hebrew); logs go to standard error, never into a window.
 
+mod above;
 mod bridge;
 mod code;
 mod i18n;

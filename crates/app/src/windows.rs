@@ -92,12 +92,25 @@ fn button(text: &str) -> gtk::Button {
 /// A widget of GTK class `class` with an accessible name (and description). GTK 4.8's Rust
 /// binding cannot set accessible properties (that needs 4.10); a UI definition can.
 fn accessible<T: IsA<glib::Object>>(class: &str, name: &str, description: Option<&str>) -> T {
+    accessible_as(class, None, name, description)
+}
+
+/// [`accessible`] with an accessible role (`img`, ...).
+fn accessible_as<T: IsA<glib::Object>>(
+    class: &str,
+    role: Option<&str>,
+    name: &str,
+    description: Option<&str>,
+) -> T {
     let esc = |s: &str| glib::markup_escape_text(s).to_string();
+    let role = role
+        .map(|r| format!("<property name=\"accessible-role\">{r}</property>"))
+        .unwrap_or_default();
     let description = description
         .map(|d| format!("<property name=\"description\">{}</property>", esc(d)))
         .unwrap_or_default();
     let ui = format!(
-        "<interface><object class=\"{class}\" id=\"w\"><accessibility>\
+        "<interface><object class=\"{class}\" id=\"w\">{role}<accessibility>\
          <property name=\"label\">{}</property>{description}</accessibility></object></interface>",
         esc(name)
     );
@@ -220,12 +233,13 @@ impl Ui {
         ibox.append(&ibuttons);
         indicator.set_child(Some(&ibox));
         indicator.connect_close_request(|_| glib::Propagation::Stop);
+        indicator.connect_map(|w| crate::above::keep_above(w));
 
         // The chat.
         let chat = gtk::Window::builder()
             .title(tr.t("app-chat-title"))
-            .default_width(380)
-            .default_height(420)
+            .default_width(340)
+            .default_height(300)
             .hide_on_close(true)
             .build();
         let cbox = vbox();
@@ -367,18 +381,9 @@ impl Ui {
             }
             AppEvent::Share(ShareEvent::View(view)) => self.on_view(view),
             AppEvent::Share(ShareEvent::Chat { text, .. }) => self.on_chat(&text),
-            AppEvent::Share(ShareEvent::Note(text)) => {
-                tracing::info!(%text, "agent");
-                if self
-                    .share
-                    .borrow()
-                    .view
-                    .as_ref()
-                    .is_some_and(|v| v.active_mode.is_some())
-                {
-                    self.indicator_note.set_text(&text);
-                }
-            }
+            // The library's notes are the terminal's English sentences: logged, not shown (what
+            // they say, the windows say in the sharer's language).
+            AppEvent::Share(ShareEvent::Note(text)) => tracing::info!(%text, "agent"),
             AppEvent::Failed { key, detail } => {
                 let key = if self.tr.has(&key) {
                     key
@@ -418,15 +423,18 @@ impl Ui {
         while let Some(old) = self.avatar.first_child() {
             self.avatar.remove(&old);
         }
-        let picture: gtk::Label = accessible(
-            "GtkLabel",
+        let picture: gtk::Box = accessible_as(
+            "GtkBox",
+            Some("img"),
             &tr.t1("app-helper-picture", "helper", &helper.full_name),
             None,
         );
-        picture.set_markup(&format!(
+        let letters = gtk::Label::new(None);
+        letters.set_markup(&format!(
             "<span size='xx-large' weight='bold'>{}</span>",
             glib::markup_escape_text(&initials(&helper.full_name))
         ));
+        picture.append(&letters);
         self.avatar.append(&picture);
         self.name.set_markup(&format!(
             "<big><b>{}</b></big>",

@@ -10,6 +10,7 @@ accessibility bus up. One command per call; the answer is one JSON line on stand
   atspi.py press APP NAME [FRAME]            does a push button's first action ("click")
   atspi.py type APP NAME TEXT                sets the text of the field with this name
   atspi.py text APP ROLE NAME                the text of a control
+  atspi.py extents APP ROLE NAME             a control's box in its window: [x, y, width, height]
   atspi.py shot PATH                         a PNG of the whole screen (GDK 3, X11)
 NAME matches when equal after removing Unicode isolation marks; FRAME narrows to one window.
 """
@@ -136,6 +137,12 @@ def main(argv):
             acc.queryComponent().grabFocus()
             pyatspi.Registry.generateKeyboardEvent(0, argv[4], pyatspi.KEY_STRING)
             return {"ok": True, "typed": True}
+    if cmd == "extents":
+        c = find(app, argv[3], argv[4])
+        if c is None:
+            return {"ok": False}
+        e = c["acc"].queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        return {"ok": True, "box": [e.x, e.y, e.width, e.height]}
     if cmd == "text":
         c = find(app, argv[3], argv[4])
         if c is None:
