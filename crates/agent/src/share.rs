@@ -1,4 +1,5 @@
-//! `assist agent join CODE`: the sharer's whole session, in the terminal.
+//! `assist agent join CODE`: the sharer's whole session, in the terminal or (through
+//! [`join_window`]) in the desktop app's windows.
 //!
 //! ```text
 //!  join (signed + bearer) ─► trust screen ─► live socket ─┬─ state: requested → Allow / Deny prompt
@@ -130,6 +131,114 @@ impl Lines {
         let line = self.rx.recv().await;
         self.open = line.is_some();
         line
+    }
+}
+
+/// What the sharer's desktop app is told during a share ([`join_window`]).
+#[derive(Debug, Clone)]
+pub enum ShareEvent {
+    /// The session was joined: who helps (the trust screen), and what is shared.
+    Joined(SessionView),
+    /// The session as it is now: a request to answer ([`SessionView::state`] `requested`), the
+    /// mode granted, the end.
+    View(SessionView),
+    /// A chat message from the helper.
+    Chat {
+        /// Who wrote it (`helper`).
+        from: String,
+        /// The text.
+        text: String,
+    },
+    /// A sentence for the sharer (what the terminal would print).
+    Note(String),
+}
+
+/// What the sharer chose in the desktop app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareCommand {
+    /// Allow or deny the open request.
+    Answer(bool),
+    /// Send a chat message.
+    Chat(String),
+    /// Stop the helper's control here: their input is dropped and held keys are released; the
+    /// video goes on.
+    StopControl,
+    /// Pause (`true`: no picture and no input pass) or resume.
+    Pause(bool),
+    /// End the session.
+    End,
+}
+
+/// The desktop app's side of a share: events out, the sharer's choices in. Dropping the
+/// commands' sender ends the session, as [`ShareCommand::End`] does.
+pub struct Window {
+    /// What happens, for the windows.
+    pub events: mpsc::UnboundedSender<ShareEvent>,
+    /// What the sharer chose.
+    pub commands: mpsc::UnboundedReceiver<ShareCommand>,
+}
+
+/// Where the sharer is: a terminal or the desktop app.
+enum Front<'a> {
+    Terminal(&'a mut Lines),
+    Window(&'a mut Window),
+}
+
+/// One thing from the sharer.
+enum FrontInput {
+    Machine(Input),
+    StopControl,
+    Pause(bool),
+}
+
+impl Front<'_> {
+    fn say(&self, text: &str) {
+        match self {
+            Front::Terminal(_) => say(text),
+            Front::Window(w) => {
+                let _ = w.events.send(ShareEvent::Note(text.to_owned()));
+            }
+        }
+    }
+
+    fn chat(&self, from: String, text: String) {
+        match self {
+            Front::Terminal(_) => say(&format!("[{from}] {text}")),
+            Front::Window(w) => {
+                let _ = w.events.send(ShareEvent::Chat { from, text });
+            }
+        }
+    }
+
+    fn view(&self, view: &SessionView, joined: bool) {
+        if let Front::Window(w) = self {
+            let _ = w.events.send(if joined {
+                ShareEvent::Joined(view.clone())
+            } else {
+                ShareEvent::View(view.clone())
+            });
+        }
+    }
+
+    /// Whether someone can still answer a request.
+    fn can_answer(&self) -> bool {
+        match self {
+            Front::Terminal(lines) => lines.is_open(),
+            Front::Window(_) => true,
+        }
+    }
+
+    async fn next(&mut self) -> FrontInput {
+        match self {
+            Front::Terminal(lines) => FrontInput::Machine(Input::Line(lines.next().await)),
+            Front::Window(w) => match w.commands.recv().await {
+                Some(ShareCommand::Answer(allow)) => FrontInput::Machine(Input::Consent(allow)),
+                Some(ShareCommand::Chat(text)) => FrontInput::Machine(Input::Chat(text)),
+                Some(ShareCommand::StopControl) => FrontInput::StopControl,
+                Some(ShareCommand::Pause(p)) => FrontInput::Pause(p),
+                Some(ShareCommand::End) | None => FrontInput::Machine(Input::Interrupted),
+            },
+        }
     }
 }
 
@@ -411,6 +520,26 @@ pub async fn join(
     opts: &JoinOptions,
     lines: &mut Lines,
 ) -> Result<Finish, ShareError> {
+    join_front(identity, user, opts, Front::Terminal(lines)).await
+}
+
+/// Joins the session with `opts.code` for the desktop app and runs it until it is over: the
+/// windows get [`ShareEvent`]s and send [`ShareCommand`]s through `window`.
+pub async fn join_window(
+    identity: &Identity,
+    user: &UserToken,
+    opts: &JoinOptions,
+    window: &mut Window,
+) -> Result<Finish, ShareError> {
+    join_front(identity, user, opts, Front::Window(window)).await
+}
+
+async fn join_front(
+    identity: &Identity,
+    user: &UserToken,
+    opts: &JoinOptions,
+    mut front: Front<'_>,
+) -> Result<Finish, ShareError> {
     if user.server.trim_end_matches('/') != identity.server.trim_end_matches('/') {
         return Err(LoginError::ServerMismatch {
             token: user.server.clone(),
@@ -451,19 +580,22 @@ pub async fn join(
         )
         .await?;
     let id = view.id.clone();
-    say(&format!(
-        "Joined session {id}. Sharing {} ({}x{}).",
-        area.name, area.width, area.height
-    ));
-    match &view.helper {
-        Some(h) => say(&format!("Helper: {}", describe(h))),
-        None => say("Helper: (unknown)"),
+    if let Front::Terminal(_) = front {
+        say(&format!(
+            "Joined session {id}. Sharing {} ({}x{}).",
+            area.name, area.width, area.height
+        ));
+        match &view.helper {
+            Some(h) => say(&format!("Helper: {}", describe(h))),
+            None => say("Helper: (unknown)"),
+        }
+        say(
+            "Press q then Enter (or Ctrl-C) to stop sharing at any time; other lines are sent as chat.",
+        );
     }
-    say(
-        "Press q then Enter (or Ctrl-C) to stop sharing at any time; other lines are sent as chat.",
-    );
+    front.view(&view, true);
     if opts.assume_yes {
-        say(&unattended_note(&view));
+        front.say(&unattended_note(&view));
     }
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -476,14 +608,14 @@ pub async fn join(
             .map_err(|e| ShareError::Other(e.to_string()))?
     };
 
-    let mut sharer = Sharer::new(view, opts.assume_yes, lines.is_open(), 0);
+    let mut sharer = Sharer::new(view, opts.assume_yes, front.can_answer(), 0);
     let result = run_loop(
         &api,
         &id,
         &mut sharer,
         &mut gate,
         &target,
-        lines,
+        &mut front,
         Media {
             webrtc_ip,
             width: area.width,
@@ -504,7 +636,7 @@ pub async fn join(
     }
     let _ = capture.join();
     if let Some((p50, p99)) = gate.latency_percentiles() {
-        say(&format!(
+        front.say(&format!(
             "Input: {} events injected, {} dropped outside control; receive to injected p50 {:.2} ms, p99 {:.2} ms",
             gate.injected,
             gate.dropped,
@@ -512,7 +644,7 @@ pub async fn join(
             p99.as_secs_f64() * 1000.0
         ));
     } else {
-        say(&format!(
+        front.say(&format!(
             "Input: 0 events injected, {} dropped outside control",
             gate.dropped
         ));
@@ -523,7 +655,7 @@ pub async fn join(
             .post::<_, IgnoredAny>(&rest::end_path(&id), &Empty {})
             .await
         {
-            Ok(_) => say("Session ended."),
+            Ok(_) => front.say("Session ended."),
             Err(e) if e.code() == Some("already_ended") => {}
             Err(e) => tracing::warn!(error = %e, "ending the session failed"),
         }
@@ -582,7 +714,7 @@ async fn run_loop(
     sharer: &mut Sharer,
     gate: &mut ControlGate<Box<dyn Injector>>,
     target: &Arc<Mutex<FrameTarget>>,
-    lines: &mut Lines,
+    front: &mut Front<'_>,
     out: Media,
 ) -> Result<Finish, ShareError> {
     let Media {
@@ -598,13 +730,18 @@ async fn run_loop(
         Some(LiveSocket::connect(api.client.base(), id, &api.token, api.client.tls()).await?);
     sharer.handle_input(Input::Connected, now());
     let mut media: Option<MediaSession> = None;
+    // The sharer's own holds, from the desktop app: control stopped here (until control ends),
+    // and a pause (no picture, no input).
+    let mut control_stopped = false;
+    let mut paused = false;
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
 
     let finish = 'run: loop {
         while let Some(action) = sharer.poll_output() {
             match action {
-                Action::Say(text) => say(&text),
+                Action::Say(text) => front.say(&text),
+                Action::ShowChat { from, text } => front.chat(from, text),
                 Action::Send(message) => {
                     if let Some(s) = socket.as_mut()
                         && let Err(e) = s.send(&message).await
@@ -637,6 +774,13 @@ async fn run_loop(
                     sharer.handle_input(Input::Answered { allow, why, result }, now());
                 }
                 Action::Gate(mode) => {
+                    front.view(sharer.view(), false);
+                    control_stopped &= mode == Some(Mode::Control);
+                    let mode = if control_stopped {
+                        Some(Mode::View)
+                    } else {
+                        mode
+                    };
                     if gate
                         .on_active_mode(mode)
                         .map_err(|source| ShareError::Input {
@@ -644,7 +788,7 @@ async fn run_loop(
                             source,
                         })?
                     {
-                        say("Control ended: the helper's keys and buttons were released.");
+                        front.say("Control ended: the helper's keys and buttons were released.");
                     }
                 }
                 Action::StartMedia(offer) => {
@@ -677,7 +821,9 @@ async fn run_loop(
                         Ok((m, answer)) => {
                             let answer: Value = serde_json::from_str(&answer)
                                 .map_err(|e| ShareError::Other(e.to_string()))?;
-                            set_target(target, Some(m.frame_sender()));
+                            if !paused {
+                                set_target(target, Some(m.frame_sender()));
+                            }
                             media = Some(m);
                             Input::MediaAnswer(answer)
                         }
@@ -711,7 +857,27 @@ async fn run_loop(
         };
         tokio::select! {
             _ = &mut ctrl_c => sharer.handle_input(Input::Interrupted, now()),
-            line = lines.next() => sharer.handle_input(Input::Line(line), now()),
+            input = front.next() => match input {
+                FrontInput::Machine(input) => sharer.handle_input(input, now()),
+                FrontInput::StopControl => {
+                    control_stopped = gate.in_control();
+                    if control_stopped
+                        && gate
+                            .on_active_mode(Some(Mode::View))
+                            .map_err(|source| ShareError::Input {
+                                display: display.clone(),
+                                source,
+                            })?
+                    {
+                        front.say("Control ended: the helper's keys and buttons were released.");
+                    }
+                }
+                FrontInput::Pause(p) => {
+                    paused = p;
+                    let sender = media.as_ref().filter(|_| !p).map(MediaSession::frame_sender);
+                    set_target(target, sender);
+                }
+            },
             _ = timer => sharer.handle_timeout(now()),
             msg = async { match socket.as_mut() { Some(s) => s.recv().await, None => std::future::pending().await } } => {
                 let input = match msg {
@@ -735,6 +901,11 @@ async fn run_loop(
             }
             event = next_media(&mut media) => {
                 match event {
+                    // Held while the sharer is asked (their answer cannot be the helper's
+                    // click) and while paused.
+                    Some(SessionEvent::Data(_)) if paused || sharer.asking().is_some() => {
+                        gate.dropped += 1;
+                    }
                     Some(SessionEvent::Data(text)) => {
                         match gate.on_message(&text, Instant::now()) {
                             Outcome::Refused(why) => tracing::debug!(%why, "input refused"),
