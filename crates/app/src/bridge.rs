@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 #[derive(Debug)]
 pub enum AppEvent {
     /// Something in the session.
-    Share(ShareEvent),
+    Share(Box<ShareEvent>),
     /// The share could not start or broke: a catalogue key and the detail.
     Failed {
         /// The sentence for the sharer (a catalogue key).
@@ -113,7 +113,7 @@ fn run(
     rt.block_on(async {
         let forward = async {
             while let Some(e) = ev_rx.recv().await {
-                let _ = events.send(AppEvent::Share(e));
+                let _ = events.send(AppEvent::Share(Box::new(e)));
             }
         };
         let share = async {

@@ -56,10 +56,11 @@ pub fn desktop_language(var: impl Fn(&str) -> Option<String>, available: &[Strin
     let c_locale = locale
         .as_deref()
         .is_none_or(|l| catalogue_for(l, available).is_none() && matches!(l, "C" | "POSIX"));
-    if !c_locale && let Some(list) = var("LANGUAGE") {
-        if let Some(found) = list.split(':').find_map(|l| catalogue_for(l, available)) {
-            return found;
-        }
+    if !c_locale
+        && let Some(list) = var("LANGUAGE")
+        && let Some(found) = list.split(':').find_map(|l| catalogue_for(l, available))
+    {
+        return found;
     }
     locale
         .and_then(|l| catalogue_for(&l, available))

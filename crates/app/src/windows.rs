@@ -233,7 +233,7 @@ impl Ui {
         ibox.append(&ibuttons);
         indicator.set_child(Some(&ibox));
         indicator.connect_close_request(|_| glib::Propagation::Stop);
-        indicator.connect_map(|w| crate::above::keep_above(w));
+        indicator.connect_map(crate::above::keep_above);
 
         // The chat.
         let chat = gtk::Window::builder()
@@ -375,15 +375,17 @@ impl Ui {
 
     fn on_event(&self, event: AppEvent) {
         match event {
-            AppEvent::Share(ShareEvent::Joined(view)) => {
-                self.show_trust(&view);
-                self.on_view(view);
-            }
-            AppEvent::Share(ShareEvent::View(view)) => self.on_view(view),
-            AppEvent::Share(ShareEvent::Chat { text, .. }) => self.on_chat(&text),
-            // The library's notes are the terminal's English sentences: logged, not shown (what
-            // they say, the windows say in the sharer's language).
-            AppEvent::Share(ShareEvent::Note(text)) => tracing::info!(%text, "agent"),
+            AppEvent::Share(share) => match *share {
+                ShareEvent::Joined(view) => {
+                    self.show_trust(&view);
+                    self.on_view(view);
+                }
+                ShareEvent::View(view) => self.on_view(view),
+                ShareEvent::Chat { text, .. } => self.on_chat(&text),
+                // The library's notes are the terminal's English sentences: logged, not shown
+                // (what they say, the windows say in the sharer's language).
+                ShareEvent::Note(text) => tracing::info!(%text, "agent"),
+            },
             AppEvent::Failed { key, detail } => {
                 let key = if self.tr.has(&key) {
                     key

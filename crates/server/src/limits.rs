@@ -242,6 +242,18 @@ pub const DEFAULT_TURN_TTL_SECS: u64 = 60 * 60;
 /// TURN: longest lifetime an administrator may configure (a day).
 pub const MAX_TURN_TTL_SECS: u64 = 24 * 60 * 60;
 
+/// The largest file size a tenant may allow for one transfer: 64 GiB.
+pub const MAX_TRANSFER_BYTES_CEILING: i64 = 64 << 30;
+/// The size limit of one transfer until the tenant changes it: 2 GiB (also the column default of
+/// migration 0016).
+pub const DEFAULT_MAX_TRANSFER_BYTES: i64 = 2 << 30;
+const _: () = assert!(DEFAULT_MAX_TRANSFER_BYTES <= MAX_TRANSFER_BYTES_CEILING);
+/// Most file transfers one session may open (finished or not), so that a page cannot fill the
+/// table and the audit log.
+pub const MAX_TRANSFERS_PER_SESSION: i64 = 1_000;
+/// Most transfers of one session open (neither finished nor abandoned) at once.
+pub const MAX_OPEN_TRANSFERS_PER_SESSION: i64 = 8;
+
 #[cfg(test)]
 mod tests {
     /// Every limit of this file is listed in `docs/limits.md`.
@@ -260,15 +272,3 @@ mod tests {
         );
     }
 }
-
-/// The largest file size a tenant may allow for one transfer: 64 GiB.
-pub const MAX_TRANSFER_BYTES_CEILING: i64 = 64 << 30;
-/// The size limit of one transfer until the tenant changes it: 2 GiB (also the column default of
-/// migration 0014).
-pub const DEFAULT_MAX_TRANSFER_BYTES: i64 = 2 << 30;
-const _: () = assert!(DEFAULT_MAX_TRANSFER_BYTES <= MAX_TRANSFER_BYTES_CEILING);
-/// Most file transfers one session may open (finished or not), so that a page cannot fill the
-/// table and the audit log.
-pub const MAX_TRANSFERS_PER_SESSION: i64 = 1_000;
-/// Most transfers of one session open (neither finished nor abandoned) at once.
-pub const MAX_OPEN_TRANSFERS_PER_SESSION: i64 = 8;
