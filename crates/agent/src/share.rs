@@ -547,6 +547,8 @@ async fn join_front(
         }
         .into());
     }
+    // Ctrl-C ends this session from now on (not only once the session loop first waits).
+    let interrupt = Interrupt::listen()?;
     // The desktop first: a sharer with no display learns it before the helper waits.
     let env = SessionEnv::current(opts.display.as_deref());
     let kind = backend::choose(&env, opts.backend, backend::WAYLAND_BUILT)?;
@@ -617,6 +619,7 @@ async fn join_front(
         &target,
         &mut front,
         Media {
+            interrupt,
             webrtc_ip,
             width: area.width,
             height: area.height,
@@ -663,13 +666,14 @@ async fn join_front(
     Ok(finish)
 }
 
-/// Where the video goes from and its largest size.
+/// The session loop's surroundings: where the video goes from, its largest size, and Ctrl-C.
 struct Media {
     webrtc_ip: IpAddr,
     width: u32,
     height: u32,
     /// Where input goes, for errors (`display :N`, or the Wayland backend's name).
     display: String,
+    interrupt: Interrupt,
 }
 
 /// Sends the sharer's answer; `unattended`: allowed without asking.
@@ -708,6 +712,33 @@ async fn fetch_thread(api: &Api, id: &str) -> Option<Vec<ThreadMessage>> {
 /// The share's loop: it turns Ctrl-C, typed lines, the live socket, media events and its timer
 /// into inputs of the sharer's machine (`sharer.rs`, where every decision is) and carries out the
 /// machine's actions.
+/// Ctrl-C, heard from the moment this is made: `tokio::signal::ctrl_c()` starts listening only when
+/// first polled, and a Ctrl-C pressed before that (say, as the trust screen is printed) was lost.
+struct Interrupt {
+    #[cfg(unix)]
+    signal: tokio::signal::unix::Signal,
+}
+
+impl Interrupt {
+    fn listen() -> Result<Self, ShareError> {
+        Ok(Interrupt {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+                .map_err(|e| ShareError::Other(format!("cannot listen for Ctrl-C: {e}")))?,
+        })
+    }
+
+    /// Waits for the next Ctrl-C.
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        self.signal.recv().await;
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
 async fn run_loop(
     api: &Api,
     id: &str,
@@ -722,6 +753,7 @@ async fn run_loop(
         width,
         height,
         display,
+        mut interrupt,
     } = out;
     // The machine's clock: milliseconds since the share started.
     let started = tokio::time::Instant::now();
@@ -734,8 +766,6 @@ async fn run_loop(
     // and a pause (no picture, no input).
     let mut control_stopped = false;
     let mut paused = false;
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
 
     let finish = 'run: loop {
         while let Some(action) = sharer.poll_output() {
@@ -856,7 +886,7 @@ async fn run_loop(
             }
         };
         tokio::select! {
-            _ = &mut ctrl_c => sharer.handle_input(Input::Interrupted, now()),
+            _ = interrupt.recv() => sharer.handle_input(Input::Interrupted, now()),
             input = front.next() => match input {
                 FrontInput::Machine(input) => sharer.handle_input(input, now()),
                 FrontInput::StopControl => {

@@ -177,7 +177,7 @@ async fn agent_channel_survives_a_server_restart_and_hears_its_retirement() {
     assert_eq!(enrolled["online"], false);
 
     // `agent run`: the channel opens and the first check-in travels on it.
-    let run = agent(&cfg, &["run", "--no-join"])
+    let run = agent(&cfg, &["run", "--no-join", "--log-to", "stderr"])
         .env("ASSIST_LOG", "info")
         .stdin(Stdio::null())
         .stdout(Stdio::null())

@@ -357,7 +357,7 @@ async fn self_signed_certificate_is_pinned_with_ca_cert() {
     let out = agent(&plain, &["enroll", "--server", &s.base, "--token", &token]).await;
     assert!(!out.status.success(), "{}", text(&out));
     assert!(
-        text(&out).contains("cannot reach the server"),
+        text(&out).contains("Cannot reach the server"),
         "{}",
         text(&out)
     );

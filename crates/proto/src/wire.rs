@@ -205,7 +205,7 @@ pub struct SessionView {
     pub unattended_refusal: Option<ErrorBody>,
     /// For a session started for an enrolled device, while it waits (helper only): whether its
     /// user was asked, declined, or cannot be asked because the device is offline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub device_offer: Option<DeviceOffer>,
 }
 

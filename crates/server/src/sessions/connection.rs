@@ -843,6 +843,43 @@ mod tests {
     }
 
     #[test]
+    fn a_saved_change_is_sent_without_reading_the_store_and_never_goes_back() {
+        use crate::sessions::bus::Saved;
+        let mut c = greeted();
+        let saved = |version: i64, media: bool| {
+            let s = snapshot(true, media, None);
+            BusEvent::Changed(Box::new(Saved {
+                version,
+                view: s.view,
+                live: true,
+                media,
+                helper: Some(PresenceStatus::Online),
+                sharer: Some(PresenceStatus::Online),
+            }))
+        };
+        c.handle_input(Input::Event(&saved(2, false)), T0 + 10);
+        let out = drain(&mut c);
+        assert!(!out.iter().any(|a| matches!(a, Action::Load(_))), "{out:?}");
+        let msgs = sent(&out);
+        assert_eq!(msgs.len(), 1, "{out:?}");
+        let ServerMessage::State { session } = msgs[0] else {
+            panic!("{out:?}")
+        };
+        assert_eq!(session.your_role, Some(Role::Helper));
+        // A change saved before the one sent (it came late, from another node) is not sent.
+        c.handle_input(Input::Event(&saved(1, true)), T0 + 20);
+        assert!(drain(&mut c).is_empty());
+        // Signalling follows the newest saved change: no media at version 2.
+        c.handle_input(
+            Input::Frame(Frame::Text(
+                r#"{"type":"signal","data":{"sdp":"x"}}"#.to_owned(),
+            )),
+            T0 + 30,
+        );
+        assert_eq!(error_code(&drain(&mut c)), Some("signal_not_allowed"));
+    }
+
+    #[test]
     fn a_store_out_of_reach_is_caught_up_on_the_next_wake_up() {
         let mut c = greeted();
         c.handle_input(Input::Event(&BusEvent::State), T0 + 10);
