@@ -287,9 +287,23 @@ pub struct Live {
     pub ws: tokio_tungstenite::WebSocketStream<
         tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
     >,
+    /// When [`Live::next_alive`] sends its next `ping`.
+    next_ping: tokio::time::Instant,
 }
 
 impl Live {
+    /// A live socket around `ws`.
+    pub fn new(
+        ws: tokio_tungstenite::WebSocketStream<
+            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+        >,
+    ) -> Live {
+        Live {
+            ws,
+            next_ping: tokio::time::Instant::now(),
+        }
+    }
+
     /// Connects `api` (which must carry a bearer token) to the session's live socket.
     pub async fn connect(api: &Api, session_id: &str) -> Live {
         Self::try_connect(api, session_id)
@@ -309,7 +323,7 @@ impl Live {
         req.headers_mut()
             .insert("authorization", format!("Bearer {token}").parse().unwrap());
         match tokio_tungstenite::connect_async(req).await {
-            Ok((ws, _)) => Ok(Live { ws }),
+            Ok((ws, _)) => Ok(Live::new(ws)),
             Err(tokio_tungstenite::tungstenite::Error::Http(res)) => Err(res.status().as_u16()),
             Err(e) => panic!("websocket: {e}"),
         }
@@ -329,19 +343,21 @@ impl Live {
         self.expect_where(kind, secs, |_| true).await
     }
 
-    /// The next JSON message of the type that satisfies `pred`, within `secs` seconds.
+    /// The next JSON message of the type that satisfies `pred`, within `secs` seconds. While it
+    /// waits it sends `ping` every heartbeat interval, as the pages and the agent do (the server
+    /// counts only a client's own messages as signs of life).
     pub async fn expect_where(
         &mut self,
         kind: &str,
         secs: f64,
         pred: impl Fn(&Value) -> bool,
     ) -> Value {
-        use futures_util::StreamExt;
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs_f64(secs);
         loop {
-            let next = tokio::time::timeout_at(deadline, self.ws.next())
+            let next = self
+                .next_alive(deadline)
                 .await
-                .unwrap_or_else(|_| panic!("no {kind} message within {secs} s"));
+                .unwrap_or_else(|| panic!("no {kind} message within {secs} s"));
             match next {
                 Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t))) => {
                     let v: Value = serde_json::from_str(&t).unwrap();
@@ -351,6 +367,38 @@ impl Live {
                 }
                 Some(Ok(_)) => {}
                 other => panic!("socket ended while waiting for {kind}: {other:?}"),
+            }
+        }
+    }
+
+    /// The next frame before `deadline` (`None`: none came), sending `ping` each heartbeat
+    /// interval meanwhile (whatever the server sends).
+    pub async fn next_alive(
+        &mut self,
+        deadline: tokio::time::Instant,
+    ) -> Option<
+        Option<
+            Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>,
+        >,
+    > {
+        use futures_util::{SinkExt, StreamExt};
+        let every =
+            std::time::Duration::from_millis(assist_proto::presence::HEARTBEAT_INTERVAL_MS as u64);
+        loop {
+            if tokio::time::Instant::now() >= self.next_ping {
+                self.next_ping = tokio::time::Instant::now() + every;
+                let ping = tokio_tungstenite::tungstenite::Message::text(
+                    serde_json::json!({"type": "ping"}).to_string(),
+                );
+                if self.ws.send(ping).await.is_err() {
+                    return Some(None);
+                }
+            }
+            let until = self.next_ping.min(deadline);
+            match tokio::time::timeout_at(until, self.ws.next()).await {
+                Ok(frame) => return Some(frame),
+                Err(_) if until >= deadline => return None,
+                Err(_) => {}
             }
         }
     }

@@ -93,7 +93,7 @@ async fn connect_with_cookie(s: &TestServer, cookie: &str, id: &str) -> Live {
     let mut req = url.into_client_request().unwrap();
     req.headers_mut().insert("cookie", cookie.parse().unwrap());
     let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-    let mut live = Live { ws };
+    let mut live = Live::new(ws);
     live.expect("hello", 3.0).await;
     live
 }

@@ -108,7 +108,10 @@ async fn full_lifecycle(db: Db) {
         .iter()
         .map(|w| w["code"].as_str().unwrap())
         .collect();
-    assert_eq!(warnings, ["device_not_enrolled"]);
+    assert!(
+        warnings.is_empty(),
+        "no warning before anyone joined: {warnings:?}"
+    );
 
     // The sharer types the code in upper case with a dash.
     let typed = format!(

@@ -152,18 +152,18 @@ async fn joined_across(a: &Node, b: &Node) -> (String, Live, Live, (crate::commo
     (id, hl, sl, (admin, sharer_id))
 }
 
-/// Every message a socket receives for `secs` seconds, answering pings (the socket must stay
-/// open all along).
+/// Every message a socket receives for `secs` seconds, sending pings (the socket must stay open
+/// all along).
 async fn receive_for(live: &mut Live, secs: f64) -> Vec<Value> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(secs);
     let mut got = Vec::new();
     loop {
-        match tokio::time::timeout_at(deadline, live.ws.next()).await {
-            Err(_) => return got,
-            Ok(Some(Ok(Message::Text(t)))) => got.push(serde_json::from_str(&t).unwrap()),
-            Ok(Some(Ok(Message::Close(f)))) => panic!("the server closed the socket: {f:?}"),
-            Ok(Some(Ok(_))) => {}
-            Ok(other) => panic!("the socket ended: {other:?}"),
+        match live.next_alive(deadline).await {
+            None => return got,
+            Some(Some(Ok(Message::Text(t)))) => got.push(serde_json::from_str(&t).unwrap()),
+            Some(Some(Ok(Message::Close(f)))) => panic!("the server closed the socket: {f:?}"),
+            Some(Some(Ok(_))) => {}
+            Some(other) => panic!("the socket ended: {other:?}"),
         }
     }
 }
