@@ -204,8 +204,9 @@ pub struct SessionView {
     #[serde(default)]
     pub unattended_refusal: Option<ErrorBody>,
     /// For a session started for an enrolled device, while it waits (helper only): whether its
-    /// user was asked, declined, or cannot be asked because the device is offline.
-    #[serde(default)]
+    /// user was asked, declined, or cannot be asked because the device is offline. Absent
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_offer: Option<DeviceOffer>,
 }
 

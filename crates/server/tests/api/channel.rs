@@ -351,7 +351,7 @@ async fn helper_sees_offer_states_decline_and_reoffer(db: Db) {
         .helper
         .get_json(&format!("/api/sessions/{}", plain["id"].as_str().unwrap()))
         .await;
-    assert!(v["device_offer"].is_null(), "{v}");
+    assert!(v.get("device_offer").is_none(), "{v}");
     assert_eq!(v["warnings"], json!([]), "{v}");
 
     // Offered while the device is offline: the helper sees "offline" ...
