@@ -338,3 +338,60 @@ test('forms do nothing before their scripts are ready, and no field ever lands i
     await context.close();
   }
 });
+
+test('errors are sentences in the page\'s language, and fields stop at the server\'s limits', async () => {
+  const taken = await createUser(server, { email: 'taken@example.com', fullName: 'Taken Already' });
+  const { context, page, errors } = await newPage({ locale: 'de-DE' });
+  await context.addCookies([server.admin.cookie]);
+  const alert = async () => (await page.textContent('#error')).replace(/[\u2068\u2069]/g, '').trim();
+  // A role for an email nobody has: a German sentence naming it, not the bare address.
+  await page.goto(`${server.url}/admin/roles`);
+  await page.waitForSelector('#page-gate:not([disabled])');
+  await page.waitForFunction(() => document.querySelector('#a-role').options.length > 0);
+  await page.fill('#a-email', 'nobody@example.test');
+  await page.click('#assign button[type="submit"]');
+  await page.waitForSelector('#error:not([hidden])');
+  assert.equal(await alert(), 'Mit der E-Mail-Adresse nobody@example.test gibt es hier kein Konto.');
+  // The server's refusal (the email is taken) is a German sentence too, not its code or English.
+  await page.goto(`${server.url}/admin/users`);
+  await page.waitForSelector('#page-gate:not([disabled])');
+  assert.equal(await page.getAttribute('#nu-full-name', 'maxlength'), '200');
+  assert.equal(await page.getAttribute('#nu-job-title', 'maxlength'), '200');
+  assert.equal(await page.getAttribute('#nu-email', 'maxlength'), '254');
+  assert.equal(await page.getAttribute('#nu-password', 'maxlength'), '512');
+  // Typing past the limit stops at it: the server's "longer than 200 characters" cannot happen.
+  await page.fill('#nu-full-name', 'x'.repeat(250));
+  assert.equal((await page.inputValue('#nu-full-name')).length, 200);
+  await page.fill('#nu-email', 'taken@example.com');
+  await page.fill('#nu-full-name', 'Someone Else');
+  await page.fill('#nu-password', 'a long enough password 1');
+  await page.click('#new-user button[type="submit"]');
+  await page.waitForSelector('#error:not([hidden])');
+  const text = await alert();
+  assert.equal(text, 'Es gibt bereits ein Konto mit dieser E-Mail-Adresse.');
+  assert.doesNotMatch(text, /email_taken|Error:/);
+  // A picture: one limit, the same in the help text and the check, checked before any upload.
+  await page.goto(`${server.url}/admin/users/${taken.id}`);
+  await page.waitForSelector('#page-gate:not([disabled])');
+  const max = Number(await page.getAttribute('#u-picture', 'data-max-bytes'));
+  assert.equal(max, 512 * 1024);
+  assert.match((await page.textContent('#u-picture-help')).replace(/[\u2068\u2069]/g, ''), /höchstens 512 KB/);
+  const uploads = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/picture')) uploads.push(r.url());
+  });
+  await page.setInputFiles('#u-picture', { name: 'big.png', mimeType: 'image/png', buffer: Buffer.alloc(max + 1, 1) });
+  await page.click('#picture-form button[type="submit"]');
+  await page.waitForSelector('#error:not([hidden])');
+  assert.equal(await alert(), 'Das Bild ist zu groß: Bilder dürfen höchstens 512 KB haben.');
+  assert.deepEqual(uploads, [], 'nothing was sent');
+  for (const path of ['/admin/groups', '/admin/roles', '/admin/compliance', '/admin/enrollment']) {
+    await page.goto(`${server.url}${path}`);
+    const unlimited = await page.$$eval('form input:not([type]), form input[type="text"], form input[type="email"]', (els) =>
+      els.filter((e) => !e.closest('[role="search"]') && !e.hasAttribute('maxlength')).map((e) => e.id));
+    assert.deepEqual(unlimited, [], `${path}: text fields without maxlength`);
+  }
+  // The taken email's 409 is logged by the browser as a failed load; nothing else went wrong.
+  assert.deepEqual(errors.filter((e) => !/status of 409/.test(e)), []);
+  await context.close();
+});

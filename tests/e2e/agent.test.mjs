@@ -4,9 +4,10 @@
 // left half of the screen with four coloured quarters and prints the pointer, button and key
 // events it receives; Chromium's window sits on the right half.
 //
-// Checked: the helper's video shows the probe's colours; input sent while the session is view
+// Checked: the helper's video shows the probe's colours, and the sharer's pointer; input sent while the session is view
 // only injects nothing; in control the helper's pointer move (letterboxing accounted for), click
-// and typing reach the probe; a denied session injects nothing and stops the agent; the sharer's
+// and typing reach the probe, and so do a Chinese text composed through the helper's input method
+// and a paste of the helper's clipboard (Ctrl+V); a denied session injects nothing and stops the agent; the sharer's
 // `q` ends the session; `--yes` asks the sharer when the helper may not be allowed unattended,
 // and when the helper may, the helper's page says so and the agent allows by itself.
 //
@@ -193,6 +194,17 @@ if (!inNamespace && hasOutside) {
       await new Promise((r) => setTimeout(r, 250));
     }
     await probe.waitLine(landed, 5_000, `pointer at ${want}`, from);
+    // The sharer's pointer is in the picture: the agent draws it (a screen read has none). It is
+    // black and white; nothing else near it is black (the probe's red and green quarters).
+    let dark = false;
+    for (let i = 0; i < 50 && !dark; i++) {
+      const pts = [];
+      for (let dx = -6; dx <= 6; dx += 2) for (let dy = -6; dy <= 6; dy += 2) pts.push([(want[0] + dx) / W, (want[1] + dy) / H]);
+      const { points } = await videoPixels(h.page, { points: pts });
+      dark = points.some((p) => p.every((c) => c < 70));
+      if (!dark) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(dark, 'the pointer is drawn in the video');
     await h.page.mouse.down();
     await h.page.mouse.up();
     await probe.waitLine((l) => l.startsWith('BUTTON 1 down'), 5_000, 'button press', from);
@@ -206,6 +218,37 @@ if (!inNamespace && hasOutside) {
     // channel arrived.
     const keyDowns = await h.page.evaluate((from) => window.__sent.slice(from).map((m) => JSON.parse(m)).filter((m) => m.t === 'key' && m.down).map((m) => m.key).join(''), sentBefore);
     assert.equal(keyDowns, 'hello');
+
+    // Text that is not a key press, typed by the agent whatever the sharer's keymap has (the
+    // characters it lacks go through spare keycodes). The text after `KEY name ` is what the
+    // probe's keymap makes of each key.
+    const typedSince = (from) => probe.lines.slice(from).filter((l) => l.startsWith('KEY '))
+      .map((l) => l.slice(l.indexOf(' ', 4) + 1)).join('');
+    const sentSince = (from) => h.page.evaluate((from) => window.__sent.slice(from).map((m) => JSON.parse(m)), from);
+    // Chinese through the helper's input method: a composition (as CDP's IME emulation makes
+    // it) committed as one text; the keys of the composition are not sent.
+    const cdp = await h.context.newCDPSession(h.page);
+    let fromText = probe.lines.length;
+    let sentFrom = await h.page.evaluate(() => window.__sent.length);
+    await cdp.send('Input.imeSetComposition', { text: 'nihao', selectionStart: 5, selectionEnd: 5 });
+    await cdp.send('Input.insertText', { text: '你好，世界' });
+    await probe.waitLine((l) => l.endsWith(' 界'), 10_000, 'composed text', fromText);
+    assert.equal(typedSince(fromText), '你好，世界');
+    assert.deepEqual(await sentSince(sentFrom), [{ t: 'text', text: '你好，世界' }]);
+    // Paste: Ctrl+V on the video sends the helper's clipboard as text, with Ctrl let go first.
+    await h.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const pasted = 'Pasted 粘贴 ok: ünï €';
+    await h.page.evaluate((t) => navigator.clipboard.writeText(t), pasted);
+    fromText = probe.lines.length;
+    sentFrom = await h.page.evaluate(() => window.__sent.length);
+    await h.page.keyboard.press('Control+V');
+    await probe.waitLine((l) => l.endsWith(' €'), 10_000, 'pasted text', fromText);
+    assert.equal(typedSince(fromText), pasted);
+    const sent = await sentSince(sentFrom);
+    assert.deepEqual(sent.filter((m) => m.t === 'text'), [{ t: 'text', text: pasted }]);
+    const ctrlUp = sent.findIndex((m) => m.t === 'key' && m.code === 'ControlLeft' && !m.down);
+    assert.ok(ctrlUp >= 0 && ctrlUp < sent.findIndex((m) => m.t === 'text'), JSON.stringify(sent));
+    assert.ok(!sent.some((m) => m.t === 'key' && m.code === 'KeyV'), 'V itself is not sent');
 
     // The sharer stops with q: the session ends for the helper too.
     agent.write('q');

@@ -2,7 +2,10 @@
 // an enrolled device's page shows its facts as an administrator and as a helper whose role is
 // scoped to the device user's group; "New remote help session" opens the session page with the
 // code shown (the server shows a code only once, in the answer to its creation), and that
-// session is bound to the device. A helper outside the scope is refused.
+// session is bound to the device. A helper outside the scope is refused. The session page tells
+// the helper where the offer to the device stands: offline (and since when), offered once
+// `agent run` connects, declined when the person at the device declines; then the end summary
+// and "Start another session".
 //
 // Run: cd tests/e2e && npm ci && node --test devices.test.mjs   (needs target/debug/assist)
 
@@ -11,6 +14,7 @@ import assert from 'node:assert/strict';
 import { startServer, createUser, signIn, buildBinaries } from './lib/server.mjs';
 import { launch, screenshot } from './lib/browser.mjs';
 import { enrollAgent } from './lib/agent.mjs';
+import { proc } from './lib/proc.mjs';
 
 const SHARER = { email: 'sam@example.com', fullName: 'Sam Sharer', company: 'Example Ltd' };
 const DEVICE = 'e2e-finance-laptop';
@@ -22,6 +26,7 @@ let enrolled;
 let deviceId;
 let scoped;
 let outsider;
+let bin;
 
 /** A user with the Help Desk Operator role for members of `groupId` only. */
 async function scopedHelper(email, fullName, groupId) {
@@ -33,7 +38,7 @@ async function scopedHelper(email, fullName, groupId) {
 }
 
 before(async () => {
-  const { bin } = buildBinaries();
+  ({ bin } = buildBinaries());
   server = await startServer({ timeoutMs: 60_000 });
   await server.admin.put('/api/settings', { remote_help_enabled: true });
   const sharer = await createUser(server, SHARER);
@@ -100,4 +105,69 @@ test('a helper scoped to the device user\'s group does the same; one outside the
   assert.equal(v.state, 'waiting');
   await scoped.client.post(`/api/sessions/${id}/end`);
   await assert.rejects(outsider.client.post('/api/sessions', { device_id: deviceId }), /403|404/);
+});
+
+/** The helper's page status line once it matches `re`. */
+async function statusMatches(page, re, what) {
+  await page.waitForFunction(
+    (src) => new RegExp(src).test(document.querySelector('#session-status')?.textContent || ''),
+    re.source,
+    { timeout: 15_000 },
+  ).catch(async (e) => {
+    throw new Error(`${what}: status is ${JSON.stringify(await page.textContent('#session-status'))}; ${e.message}`);
+  });
+}
+
+test('the helper sees the device offline, offered when its agent runs, declined, then the end summary', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+  await context.addCookies([server.admin.cookie]);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}/admin/devices/${deviceId}`);
+  await page.getByRole('button', { name: 'New remote help session' }).click();
+  await page.waitForURL(/\/sessions\/[0-9a-f]{32}$/, { timeout: 10_000 });
+  const id = page.url().split('/').pop();
+  // The agent has never connected: offline, and the code is there as a fallback.
+  await statusMatches(page, /offline: its agent has never connected/, 'never connected');
+  assert.equal(await page.locator('#code-panel').isVisible(), true);
+  // Nobody joined: no warning about a sharer's device.
+  assert.doesNotMatch(await page.textContent('body'), /not enrolled/);
+
+  // `agent run` connects: the offer reaches it, and the helper sees "asked".
+  const agent = proc(bin, ['agent', '--config-dir', enrolled.configDir, 'run'], { env: { ...process.env, ASSIST_LOG: 'warn' } });
+  try {
+    await agent.waitLine((l) => l.includes('wants to help you on this device'), 20_000, 'the offer');
+    await statusMatches(page, /asked to accept/, 'offered');
+    await screenshot(page, 'device-offer-offered');
+    // The person declines: the helper's page says so at once, with a way to ask again.
+    agent.write('decline');
+    await agent.waitLine((l) => l === 'Declined.', 5_000, 'the decline');
+    await statusMatches(page, /declined the session/, 'declined');
+    await page.locator('#again').filter({ hasText: 'Ask again' }).waitFor({ timeout: 5_000 });
+    await screenshot(page, 'device-offer-declined');
+  } finally {
+    await agent.stop();
+  }
+  // The agent stopped: a decline stands while the device is away.
+  await page.waitForTimeout(500);
+  await statusMatches(page, /declined the session/, 'still declined');
+  const offer = (await server.admin.get(`/api/sessions/${id}`)).device_offer;
+  assert.equal(offer.status, 'declined');
+
+  // The helper ends it: one line says who ended, the summary replaces the code, and nothing
+  // claims anyone is connected.
+  await page.click('#end-session');
+  await statusMatches(page, /^You ended the session\.$/, 'ended');
+  await page.locator('#summary').waitFor({ state: 'visible', timeout: 5_000 });
+  assert.match(await page.textContent('#summary'), /No screen was shared/);
+  assert.equal(await page.locator('#code-panel').isVisible(), false);
+  assert.equal((await page.textContent('#presence')).trim(), '');
+  await page.locator('#again').filter({ hasText: 'Start another session' }).click();
+  await page.waitForURL((u) => /\/sessions\/[0-9a-f]{32}$/.test(u.pathname) && !u.pathname.endsWith(id), { timeout: 10_000 });
+  // Another session for the same device, offered to it again (its agent is away now).
+  await statusMatches(page, /offline since/, 'a new session for the device');
+  await screenshot(page, 'device-offer-offline');
+  assert.deepEqual(errors, []);
+  await context.close();
 });

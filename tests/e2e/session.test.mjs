@@ -261,6 +261,8 @@ test('a helper and a web sharer: code, trust screen, view only, video, chat, lea
   assert.match(told.text, /the sharer left/i);
   assert.ok(figures.leave_notice_ms <= 2000, `told in ${figures.leave_notice_ms} ms`);
   await screenshot(h.page, 'session-sharer-left');
+  // One view model: the status line no longer says the helper is viewing the screen.
+  assert.equal(await h.page.textContent('#session-status'), 'The sharer’s screen is paused.');
 
   await h.ctx.close();
   await s.ctx.close();
@@ -323,6 +325,49 @@ test('reconnection: chat sent while away arrives once, video goes on; a reloaded
   const before = (await videoStats(h.page)).frames;
   await waitFor(async () => (await videoStats(h.page)).frames > before + 5, 10000, 'frames after the reload');
   figures.reshare_to_frames_ms = Date.now() - reshareAt;
+  await h.ctx.close();
+  await s.ctx.close();
+});
+
+test('the sharer pauses, resumes and stops sharing without ending; the helper sees each', async () => {
+  const { h, s } = await activeSession();
+  const status = (page) => page.textContent('#session-status');
+  const helperSays = (text) => h.page.locator('#session-status').filter({ hasText: text }).waitFor({ timeout: 5000 });
+  await s.page.click('#pause-sharing');
+  await helperSays('The sharer paused sharing their screen.');
+  assert.equal(await status(s.page), 'Sharing is paused: your helper does not see your screen.');
+  assert.equal(await s.page.textContent('#pause-sharing'), 'Resume');
+  await s.page.click('#pause-sharing');
+  await helperSays('You are viewing the sharer’s screen.');
+  await s.page.click('#stop-sharing');
+  await helperSays('The sharer stopped sharing their screen; the session goes on.');
+  await s.page.locator('#share-again').waitFor({ state: 'visible' });
+  assert.equal((await h.page.evaluate(() => document.getElementById('live-session').dataset.state)), 'active');
+  await s.page.click('#share-again');
+  await helperSays('You are viewing the sharer’s screen.');
+  await waitFor(async () => (await videoStats(h.page)).frames > 0, 10000, 'frames again');
+  await h.ctx.close();
+  await s.ctx.close();
+});
+
+test('the helper\'s screen view: actual size shows the picture pixel for pixel, full screen fills the screen', async () => {
+  const { h, s } = await activeSession();
+  const width = () => h.page.evaluate(() => {
+    const v = document.getElementById('screen');
+    return { shown: Math.round(v.getBoundingClientRect().width), picture: v.videoWidth };
+  });
+  const fit = await width();
+  assert.ok(fit.shown < fit.picture, `fitted: ${JSON.stringify(fit)}`);
+  await h.page.click('#actual-size');
+  assert.equal(await h.page.getAttribute('#actual-size', 'aria-pressed'), 'true');
+  const actual = await width();
+  assert.equal(actual.shown, actual.picture, 'pixel for pixel');
+  await h.page.click('#actual-size');
+  assert.equal((await width()).shown, fit.shown, 'fitted again');
+  await h.page.click('#fullscreen');
+  await h.page.waitForFunction(() => document.fullscreenElement?.id === 'screen-panel', null, { timeout: 5000 });
+  await h.page.click('#fullscreen');
+  await h.page.waitForFunction(() => !document.fullscreenElement, null, { timeout: 5000 });
   await h.ctx.close();
   await s.ctx.close();
 });
@@ -450,6 +495,35 @@ test('the sharer is told when the helper ends', async () => {
     assert.doesNotMatch(await p.locator('[data-chat-status]').textContent(), /turned off/);
     assert.equal(await p.locator('[data-chat-form] textarea, [data-chat-form] input').first().isDisabled(), true);
   }
+  // One view model per page: no line still says anyone is connected, and the helper sees
+  // a summary and can start another session (the sharer never shared: "No screen was shared.").
+  await h.page.locator('#session-status').filter({ hasText: /^You ended the session\.$/ }).waitFor({ timeout: 3000 });
+  assert.equal((await h.page.textContent('#presence')).trim(), '');
+  assert.equal((await s.page.textContent('#presence')).trim(), '');
+  assert.equal((await s.page.textContent('#connection')).trim(), '');
+  assert.match(await h.page.textContent('#summary'), /No screen was shared/);
+  assert.equal(await h.page.locator('#again').textContent(), 'Start another session');
+  assert.match(await s.page.textContent('#summary'), /No screen was shared/);
+  assert.equal(await s.page.getAttribute('#summary a#again', 'href'), '/rh');
+  await h.ctx.close();
+  await s.ctx.close();
+});
+
+test('a sharer page whose script is paused is seen lost, then back when it runs again', async () => {
+  const h = await helperStarts();
+  const s = await sharerJoins(h.link);
+  await h.page.locator('#presence[data-status="online"]').waitFor({ timeout: 5000 });
+  // The browser still answers WebSocket pings by itself; the page sends nothing.
+  const cdp = await s.ctx.newCDPSession(s.page);
+  await cdp.send('Debugger.enable');
+  const paused = Date.now();
+  await cdp.send('Debugger.pause');
+  await h.page.locator('#presence[data-status="lost"]').waitFor({ timeout: 15_000 });
+  figures.pausedSharerSeenLostMs = Date.now() - paused;
+  assert.match(await h.page.textContent('#presence'), /connection to the sharer was lost/);
+  await cdp.send('Debugger.resume');
+  await h.page.locator('#presence[data-status="online"]').waitFor({ timeout: 15_000 });
+  await cdp.detach();
   await h.ctx.close();
   await s.ctx.close();
 });

@@ -551,6 +551,22 @@ fn rss_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// CPU time (user + system) the process has used so far, in clock ticks (`/proc/PID/stat`).
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
+/// Clock ticks per second of `/proc/PID/stat` (`getconf CLK_TCK`; 100 on Linux).
+const CLOCK_TICKS_PER_SECOND: f64 = 100.0;
+
+/// How long the idle phase measures the server's CPU while only heartbeats flow (seconds).
+const IDLE_CPU_SECONDS: u64 = 10;
+
 async fn idle_phase(args: &Args, accs: &[Account]) -> Result<()> {
     let sessions = args.idle / 2;
     if sessions == 0 {
@@ -605,8 +621,18 @@ async fn idle_phase(args: &Args, accs: &[Account]) -> Result<()> {
     let opened = t0.elapsed();
     // Hold them idle (heartbeats only) for a while; their readers answer the pings.
     let held = sockets;
-    tokio::time::sleep(Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let cpu0 = pid.and_then(cpu_ticks);
+    tokio::time::sleep(Duration::from_secs(IDLE_CPU_SECONDS)).await;
+    let cpu1 = pid.and_then(cpu_ticks);
     let after = pid.and_then(rss_kib);
+    if let (Some(c0), Some(c1)) = (cpu0, cpu1) {
+        let share = (c1 - c0) as f64 / CLOCK_TICKS_PER_SECOND / IDLE_CPU_SECONDS as f64 * 100.0;
+        println!(
+            "server CPU holding them            {share:.1} % of a core ({:.1} % per 10,000 sockets, over {IDLE_CPU_SECONDS} s)",
+            share * 10_000.0 / held.len().max(1) as f64
+        );
+    }
     println!(
         "idle connections                   {} open (sessions {}), opened in {:.1} s",
         held.len(),
@@ -631,6 +657,29 @@ async fn idle_phase(args: &Args, accs: &[Account]) -> Result<()> {
     Ok(())
 }
 
+/// Statements the servers handed to their databases so far (`assist_db_statements_total` of
+/// each server's `/metrics`, summed).
+async fn statements(servers: &[String]) -> Result<u64> {
+    let mut total = 0;
+    for base in servers {
+        let text = reqwest::Client::builder()
+            .danger_accept_invalid_certs(true)
+            .build()?
+            .get(format!("{}/metrics", base.trim_end_matches('/')))
+            .send()
+            .await?
+            .text()
+            .await?;
+        total += text
+            .lines()
+            .find_map(|l| l.strip_prefix("assist_db_statements_total "))
+            .context("no assist_db_statements_total in /metrics")?
+            .trim()
+            .parse::<u64>()?;
+    }
+    Ok(total)
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
@@ -644,7 +693,17 @@ async fn main() -> Result<()> {
         return idle_phase(&args, &accs).await;
     }
     let gates = Arc::new([Gate::new(args.pairs), Gate::new(args.pairs)]);
+    let statements0 = statements(&args.server).await?;
     let t0 = Instant::now();
+    // The setup phase ends when every pair is active (the first gate opens).
+    let setup_phase = {
+        let (gates, servers) = (gates.clone(), args.server.clone());
+        tokio::spawn(async move {
+            gates[0].opened().await;
+            let took = t0.elapsed();
+            (took, statements(&servers).await)
+        })
+    };
     let mut tasks = Vec::new();
     for i in 0..args.pairs {
         let (accs, gates, chat, args_interval) = (
@@ -705,6 +764,19 @@ async fn main() -> Result<()> {
     println!("{}", all.leave.line("leave notice (clean close)"));
     println!("{}", all.end.line("end"));
     let setups = all.setup.0.len() as f64;
+    let (setup_took, statements1) = setup_phase.await?;
+    let statements = statements1? - statements0;
+    println!(
+        "setups per second (setup phase)    {:.1} ({} set up in {:.2} s)",
+        setups / setup_took.as_secs_f64(),
+        all.setup.0.len(),
+        setup_took.as_secs_f64()
+    );
+    println!(
+        "statements per setup               {:.1} ({} statements in the setup phase)",
+        statements as f64 / setups.max(1.0),
+        statements
+    );
     println!(
         "session lifecycles per second      {:.1} ({} pairs in {:.1} s, {failures} failed)",
         setups / elapsed.as_secs_f64(),

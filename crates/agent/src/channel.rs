@@ -12,13 +12,11 @@
 use crate::checkin::{self, CheckIn};
 use crate::enroll::DeviceError;
 use crate::facts::System;
-use crate::http::{HttpError, new_nonce, now_ms, refused};
+use crate::http::{HttpError, new_nonce, now_ms, refused, unreachable};
 use crate::identity::Identity;
 use crate::live::tls_connector;
-pub use assist_proto::channel::OfferHelper;
-use assist_proto::channel::{
-    CHANNEL_PATH, CHANNEL_VERSION, ChannelClient, ChannelServer, SILENT_AFTER_SECS,
-};
+use assist_proto::channel::{CHANNEL_PATH, CHANNEL_VERSION, ChannelServer, SILENT_AFTER_SECS};
+pub use assist_proto::channel::{ChannelClient, OfferHelper};
 use assist_proto::device::CheckedIn;
 use futures_util::{SinkExt, StreamExt};
 use rand::Rng;
@@ -87,10 +85,11 @@ pub fn channel_url(base: &str) -> Result<String, HttpError> {
 /// server's status and error code, so that [`checkin::is_fatal`] tells a retired device from an
 /// outage.
 pub async fn connect(identity: &Identity) -> Result<Ws, DeviceError> {
-    let url = channel_url(&identity.server)?;
+    let server = identity.server.as_str();
+    let url = channel_url(server)?;
     let mut req = url
         .into_client_request()
-        .map_err(|e| HttpError::Transport(e.to_string()))?;
+        .map_err(|e| unreachable(server, &e.to_string()))?;
     let signed = assist_proto::signing::sign(
         &identity.device_id,
         &identity.key,
@@ -103,14 +102,14 @@ pub async fn connect(identity: &Identity) -> Result<Ws, DeviceError> {
     for (name, value) in signed {
         let value = value
             .parse()
-            .map_err(|_| HttpError::Transport("a signature header is not a header value".into()))?;
+            .map_err(|_| unreachable(server, "a signature header is not a header value"))?;
         req.headers_mut().insert(name, value);
     }
     let connector =
-        tls_connector(&identity.tls).map_err(|e| HttpError::Transport(e.to_string()))?;
+        tls_connector(&identity.tls).map_err(|e| unreachable(server, &e.to_string()))?;
     let open = tokio_tungstenite::connect_async_tls_with_config(req, None, false, connector);
     match tokio::time::timeout(CHANNEL_CONNECT_TIMEOUT, open).await {
-        Err(_) => Err(HttpError::Transport("opening the device channel timed out".into()).into()),
+        Err(_) => Err(unreachable(server, "opening the device channel timed out").into()),
         Ok(Ok((ws, _))) => Ok(ws),
         Ok(Err(tungstenite::Error::Http(resp))) => {
             let body = resp
@@ -120,7 +119,7 @@ pub async fn connect(identity: &Identity) -> Result<Ws, DeviceError> {
                 .unwrap_or_default();
             Err(refused(resp.status().as_u16(), &body).into())
         }
-        Ok(Err(e)) => Err(HttpError::Transport(e.to_string()).into()),
+        Ok(Err(e)) => Err(unreachable(server, &e.to_string()).into()),
     }
 }
 
@@ -134,7 +133,19 @@ enum Ended {
 
 /// Keeps the channel open (and check-ins going) until a fatal error, which it returns: the
 /// device was retired or is unknown. `note` hears what happens.
-pub async fn run(identity: &Identity, system: &System, mut note: impl FnMut(Note)) -> DeviceError {
+pub async fn run(identity: &Identity, system: &System, note: impl FnMut(Note)) -> DeviceError {
+    let (_none, mut outbox) = tokio::sync::mpsc::channel(1);
+    run_with(identity, system, &mut outbox, note).await
+}
+
+/// [`run`], also sending what arrives on `outbox` (a [`ChannelClient::Decline`] of an offer) while
+/// the channel is open; what arrives while it is down waits for the next connection.
+pub async fn run_with(
+    identity: &Identity,
+    system: &System,
+    outbox: &mut tokio::sync::mpsc::Receiver<ChannelClient>,
+    mut note: impl FnMut(Note),
+) -> DeviceError {
     let rest = match CheckIn::new(identity) {
         Ok(c) => c,
         Err(e) => return e,
@@ -146,7 +157,7 @@ pub async fn run(identity: &Identity, system: &System, mut note: impl FnMut(Note
         let why = match connect(identity).await {
             Ok(ws) => {
                 attempt = 0;
-                match connected(ws, system, &mut next_check_in, &mut note).await {
+                match connected(ws, system, &mut next_check_in, outbox, &mut note).await {
                     Ended::Lost(why) => why,
                     Ended::Fatal(e) => return e,
                 }
@@ -201,6 +212,7 @@ async fn connected(
     mut ws: Ws,
     system: &System,
     next_check_in: &mut Instant,
+    outbox: &mut tokio::sync::mpsc::Receiver<ChannelClient>,
     note: &mut impl FnMut(Note),
 ) -> Ended {
     let silent_after = Duration::from_secs(SILENT_AFTER_SECS);
@@ -268,6 +280,11 @@ async fn connected(
                     return Ended::Lost(format!("the channel failed: {e}"));
                 }
             }
+            Some(msg) = outbox.recv(), if greeted => {
+                if let Err(e) = send(&mut ws, &msg).await {
+                    return Ended::Lost(format!("the channel failed: {e}"));
+                }
+            }
             _ = tokio::time::sleep_until(last_heard + silent_after) => {
                 return Ended::Lost("the server went silent".into());
             }
@@ -315,5 +332,54 @@ mod tests {
             "ws://127.0.0.1:1/ws/device"
         );
         assert!(channel_url("ftp://h").is_err());
+    }
+
+    /// A server to reach at `port`, trusting the public roots (no pinned certificate).
+    fn identity_at(server: String) -> Identity {
+        Identity {
+            server,
+            device_id: "d".repeat(32),
+            key: crate::identity::new_key(),
+            tls: crate::identity::TlsTrust::default(),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_server_is_a_sentence_naming_it() {
+        // Nothing listens: refused.
+        let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = closed.local_addr().unwrap().port();
+        drop(closed);
+        let server = format!("https://127.0.0.1:{port}");
+        let e = connect(&identity_at(server.clone()))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(&format!("Cannot reach the server {server}: ")),
+            "{e}"
+        );
+        assert!(e.contains("connection refused"), "{e}");
+        assert!(!e.contains("os error"), "no raw error: {e}");
+
+        // Something listens but does not speak TLS: the TLS client starts (it panicked here
+        // for want of a process-wide rustls provider) and fails with a sentence.
+        let plain = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = format!("https://{}", plain.local_addr().unwrap());
+        tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            while let Ok((mut s, _)) = plain.accept().await {
+                let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+            }
+        });
+        let e = connect(&identity_at(server.clone()))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(&format!("Cannot reach the server {server}: ")),
+            "{e}"
+        );
+        assert!(e.contains("does not speak TLS"), "{e}");
     }
 }

@@ -3,13 +3,24 @@
 //! denied, ended, or no state yet) drops input, and leaving control releases every key and
 //! button the helper still holds.
 //!
-//! Pure logic around an [`Injector`]: the caller feeds states and data-channel messages; tests
-//! use a recording injector.
+//! Text events (a paste, an input method's composition) are typed character by character, and a
+//! character the keymap lacks goes through a spare keycode; the helper may have at most
+//! [`TEXT_CHARS_PER_SEC`] characters typed per second, with bursts of [`TEXT_BURST_CHARS`] (one
+//! paste): text past that is refused, so a hostile page cannot keep the desktop typing.
+//!
+//! Pure logic around an [`Injector`]: the caller feeds states and data-channel messages (with
+//! the time they arrived); tests use a recording injector.
 
 use std::time::{Duration, Instant};
 
 use assist_input::{Injector, InputError, InputEvent};
 use assist_proto::Mode;
+
+/// Characters of text the helper may have typed per second, on average.
+pub const TEXT_CHARS_PER_SEC: u32 = 2048;
+/// Most characters of text accepted at once (a paste of this length after a pause); the helper
+/// page cuts pastes there (`MAX_PASTE_CHARS` in `web/static/js/remote-control.js`).
+pub const TEXT_BURST_CHARS: usize = 16 * 1024;
 
 /// What happened to one data-channel message.
 #[derive(Debug, PartialEq)]
@@ -31,6 +42,8 @@ pub struct ControlGate<I: Injector> {
     /// Messages dropped because the session was not in control.
     pub dropped: u64,
     latencies: Vec<Duration>,
+    /// Characters of text that may be typed now, and when that was last worked out.
+    text_budget: (f64, Option<Instant>),
 }
 
 impl<I: Injector> ControlGate<I> {
@@ -42,6 +55,7 @@ impl<I: Injector> ControlGate<I> {
             injected: 0,
             dropped: 0,
             latencies: Vec::new(),
+            text_budget: (TEXT_BURST_CHARS as f64, None),
         }
     }
 
@@ -72,6 +86,13 @@ impl<I: Injector> ControlGate<I> {
             Ok(e) => e,
             Err(e) => return Outcome::Refused(e.to_string()),
         };
+        if let InputEvent::Text { text } = &event
+            && !self.spend_text(text.chars().count(), received)
+        {
+            return Outcome::Refused(format!(
+                "text faster than {TEXT_CHARS_PER_SEC} characters a second (bursts of {TEXT_BURST_CHARS})"
+            ));
+        }
         match self.injector.inject(&event) {
             Ok(()) => {
                 let took = received.elapsed();
@@ -83,6 +104,23 @@ impl<I: Injector> ControlGate<I> {
             }
             Err(e) => Outcome::Refused(e.to_string()),
         }
+    }
+
+    /// Takes `chars` characters from the text budget at `now`; false (and nothing taken) when
+    /// there are not that many.
+    fn spend_text(&mut self, chars: usize, now: Instant) -> bool {
+        let (budget, last) = &mut self.text_budget;
+        if let Some(last) = *last {
+            let refill =
+                now.saturating_duration_since(last).as_secs_f64() * f64::from(TEXT_CHARS_PER_SEC);
+            *budget = (*budget + refill).min(TEXT_BURST_CHARS as f64);
+        }
+        *last = Some(now);
+        if chars as f64 > *budget {
+            return false;
+        }
+        *budget -= chars as f64;
+        true
     }
 
     /// Releases everything (at the end of the session).
@@ -181,6 +219,36 @@ mod tests {
         assert!(!gate.in_control());
         drop(gate);
         assert_eq!(rec.releases, 1);
+    }
+
+    #[test]
+    fn text_is_typed_at_a_bounded_rate() {
+        let mut rec = Recorder::default();
+        let mut gate = ControlGate::new(&mut rec);
+        gate.on_active_mode(Some(Mode::Control)).unwrap();
+        let text = |n: usize| format!(r#"{{"t":"text","text":"{}"}}"#, "字".repeat(n));
+        let t0 = Instant::now();
+        // A whole burst at once, in events of the longest size.
+        let max = assist_input::MAX_TEXT_CHARS;
+        for _ in 0..TEXT_BURST_CHARS / max {
+            assert!(matches!(
+                gate.on_message(&text(max), t0),
+                Outcome::Injected(_)
+            ));
+        }
+        // Then more at once is refused...
+        assert!(matches!(gate.on_message(&text(1), t0), Outcome::Refused(_)));
+        // ...until time has given it back, at TEXT_CHARS_PER_SEC.
+        let half = t0 + Duration::from_millis(500);
+        let n = TEXT_CHARS_PER_SEC as usize / 2;
+        assert!(matches!(
+            gate.on_message(&text(n.min(max)), half),
+            Outcome::Injected(_)
+        ));
+        // Keys are not counted.
+        assert!(matches!(gate.on_message(KEY, half), Outcome::Injected(_)));
+        drop(gate);
+        assert_eq!(rec.events.len(), TEXT_BURST_CHARS / max + 2);
     }
 
     #[test]

@@ -43,19 +43,22 @@ pub async fn enroll(
     identity::create_private_dir(config_dir)?;
     let client = Client::new(&opts.server, &opts.tls)?;
     let key = identity::new_key();
-    let mut report = system.report();
-    if let Some(n) = opts
+    let report = system.report();
+    let name = opts
         .name
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty())
-    {
-        report.name = n.to_owned();
-    }
+        .map(str::to_owned);
     let answer: Enrolled = client
         .post(
             ENROLL_PATH,
-            &Enroll::new(opts.token.trim(), identity::public_key_b64(&key), report),
+            &Enroll::new(
+                opts.token.trim(),
+                identity::public_key_b64(&key),
+                report,
+                name,
+            ),
             None,
         )
         .await?;

@@ -29,7 +29,9 @@ pub enum HttpError {
     BadUrl { url: String, reason: String },
     #[error("invalid CA certificate: {0}")]
     BadCa(String),
-    #[error("cannot reach the server: {0}")]
+    /// The server could not be reached; a sentence naming the server and why
+    /// (see [`unreachable`]).
+    #[error("{0}")]
     Transport(String),
     #[error("the server refused ({status} {code}): {message}")]
     Refused {
@@ -171,7 +173,9 @@ impl Client {
                 .map_err(|e| HttpError::BadCa(e.to_string()))?;
             b = b.tls_built_in_root_certs(false).add_root_certificate(cert);
         }
-        let http = b.build().map_err(|e| HttpError::Transport(e.to_string()))?;
+        let http = b
+            .build()
+            .map_err(|e| unreachable(server, &error_chain(&e)))?;
         Ok(Client {
             base: url.as_str().trim_end_matches('/').to_owned(),
             http,
@@ -232,12 +236,12 @@ impl Client {
             .body(bytes)
             .send()
             .await
-            .map_err(|e| HttpError::Transport(error_chain(&e)))?;
+            .map_err(|e| unreachable(&self.base, &error_chain(&e)))?;
         let status = res.status();
         let text = res
             .text()
             .await
-            .map_err(|e| HttpError::Transport(error_chain(&e)))?;
+            .map_err(|e| unreachable(&self.base, &error_chain(&e)))?;
         if !status.is_success() {
             return Err(refused(status.as_u16(), &text));
         }
@@ -268,6 +272,70 @@ pub(crate) fn refused(status: u16, text: &str) -> HttpError {
 }
 
 /// An error with its causes, for people ("error sending request: ...: certificate unknown").
+/// The server `server` could not be reached: one sentence naming it and the reason in words a
+/// person at the device understands, from the transport's `raw` error text (kept in the debug
+/// log; it is shown as it is only when no reason below matches).
+pub fn unreachable(server: &str, raw: &str) -> HttpError {
+    tracing::debug!(server, error = raw, "the server could not be reached");
+    HttpError::Transport(format!(
+        "Cannot reach the server {server}: {}.",
+        unreachable_reason(raw)
+    ))
+}
+
+/// The reason of [`unreachable`], from the transport's error text (reqwest, hyper, rustls,
+/// tungstenite and the system all word it their own way).
+pub fn unreachable_reason(raw: &str) -> String {
+    let has = |needles: &[&str]| needles.iter().any(|n| raw.contains(n));
+    let reason = if has(&["Connection refused"]) {
+        "nothing answers at that address (connection refused); is the server running, and are the host and port right?"
+    } else if has(&[
+        "dns error",
+        "failed to lookup address",
+        "Name or service not known",
+        "No address associated",
+    ]) {
+        "its name cannot be found (DNS); check the address"
+    } else if has(&[
+        "UnknownIssuer",
+        "invalid peer certificate",
+        "certificate verify failed",
+        "BadSignature",
+        "NotValidForName",
+        "CertExpired",
+        "Expired",
+    ]) {
+        "its TLS certificate is not trusted (unknown issuer, wrong name or expired); enroll again with --ca-cert and the server's certificate if it is self-signed"
+    } else if has(&[
+        "InvalidContentType",
+        "corrupt message",
+        "wrong version number",
+        "HandshakeFailure",
+    ]) {
+        "it does not speak TLS on that port (is the address http:// rather than https://, or the port wrong?)"
+    } else if has(&["timed out", "Timeout", "deadline has elapsed"]) {
+        "it did not answer in time (a firewall, or the server is down)"
+    } else if has(&[
+        "Network is unreachable",
+        "No route to host",
+        "Host is unreachable",
+    ]) {
+        "the network cannot reach it (no route; is this device online?)"
+    } else if has(&[
+        "Connection reset",
+        "connection closed before",
+        "unexpected EOF",
+        "UnexpectedEof",
+        "broken pipe",
+        "Broken pipe",
+    ]) {
+        "the connection was cut (a proxy or firewall in between, or the server restarted)"
+    } else {
+        return raw.to_owned();
+    };
+    reason.to_owned()
+}
+
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut cur = e.source();
@@ -371,6 +439,7 @@ mod tests {
     #[test]
     fn transient_errors() {
         assert!(HttpError::Transport("x".into()).is_transient());
+        assert!(unreachable("https://a.example", "x").is_transient());
         let refused = |status, code: &str| HttpError::Refused {
             status,
             code: code.into(),

@@ -1,7 +1,9 @@
 //! assist-agent: the native sharer app.
+pub mod backend;
 pub mod channel;
 pub mod checkin;
 pub mod control;
+pub mod doctor;
 pub mod enroll;
 pub mod facts;
 pub mod http;
@@ -19,6 +21,7 @@ mod tests {
     const SOURCES: &[&str] = &[
         include_str!("channel.rs"),
         include_str!("checkin.rs"),
+        include_str!("control.rs"),
         include_str!("facts.rs"),
         include_str!("http.rs"),
         include_str!("login.rs"),

@@ -52,6 +52,10 @@ pub(crate) fn tls_connector(
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
     let bad = |e: String| LiveError::Connect(format!("TLS settings: {e}"));
+    // tungstenite's own settings (the public roots, `None` below) take rustls's process-wide
+    // provider, which no crate feature picks here: without this, the first `wss://` connection
+    // to a server with a public certificate panicked. Installing a second time changes nothing.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let builder = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
         rustls::crypto::aws_lc_rs::default_provider(),
     ))
@@ -156,7 +160,9 @@ impl LiveSocket {
         // Nagle off (`true`): small frames (signals, chat) leave at once.
         let (ws, _) = tokio_tungstenite::connect_async_tls_with_config(req, None, true, connector)
             .await
-            .map_err(|e| LiveError::Connect(e.to_string()))?;
+            .map_err(|e| {
+                LiveError::Connect(crate::http::unreachable(base, &e.to_string()).to_string())
+            })?;
         Ok(LiveSocket { ws })
     }
 

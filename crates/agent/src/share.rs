@@ -1,11 +1,15 @@
-//! `assist agent join CODE`: the sharer's whole session, in the terminal.
+//! `assist agent join CODE`: the sharer's whole session, in the terminal or (through
+//! [`join_window`]) in the desktop app's windows.
 //!
 //! ```text
 //!  join (signed + bearer) ─► trust screen ─► live socket ─┬─ state: requested → Allow / Deny prompt
 //!                                                         ├─ signal: offer → MediaSession answer
-//!  capture thread (X11 damage) ─frames─► MediaSession ────┤   video to the helper
-//!  input: "input" data channel ──► ControlGate ──► XTEST ─┘   only while active_mode == control
+//!  capture thread (damage) ─frames─► MediaSession ────────┤   video to the helper
+//!  input: "input" data channel ──► ControlGate ──► backend ┘  only while active_mode == control
 //! ```
+//!
+//! The backend (X11, the desktop portal or GNOME's Mutter interfaces) is chosen in
+//! [`crate::backend`]; this module sees only a [`Capturer`] and an [`Injector`].
 //!
 //! Threads: the tokio task running [`join`] (live socket, terminal lines, media events, input
 //! injection), the capture thread, and the media session's encoder thread.
@@ -20,8 +24,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use assist_capture::{CaptureWaker, Capturer, X11Capturer};
-use assist_input::{ScreenRect, X11Injector};
+use assist_capture::{CaptureWaker, Capturer};
+use assist_input::Injector;
 use assist_proto::api::{self as rest, Consent, Empty, JoinSession};
 use assist_proto::{Millis, Mode};
 use serde::Serialize;
@@ -29,6 +33,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use crate::backend::{self, BackendError, BackendKind, SessionEnv};
 use crate::control::{ControlGate, Outcome};
 use crate::http::{Client, HttpError, Signer};
 use crate::identity::Identity;
@@ -51,10 +56,17 @@ pub enum ShareError {
     Live(#[from] LiveError),
     #[error(transparent)]
     Media(#[from] MediaError),
+    #[error("cannot share this screen: {0}")]
+    Backend(#[from] BackendError),
     #[error("screen capture: {0}")]
     Capture(#[from] assist_capture::CaptureError),
-    #[error("input injection: {0}")]
-    Input(#[from] assist_input::InputError),
+    /// Input could not be injected; `display` names where (`display :N`, or the Wayland backend).
+    #[error("input injection on {display}: {source}")]
+    Input {
+        display: String,
+        #[source]
+        source: assist_input::InputError,
+    },
     #[error("{0}")]
     Other(String),
 }
@@ -66,6 +78,8 @@ pub struct JoinOptions {
     pub code: String,
     /// X display to share (`None`: `DISPLAY`).
     pub display: Option<String>,
+    /// The backend (`None`: chosen from the session, see [`backend::choose`]).
+    pub backend: Option<BackendKind>,
     /// Monitor index (`None`: the whole screen).
     pub monitor: Option<usize>,
     /// The most frames a second; a frame goes out as soon as the screen changes.
@@ -117,6 +131,114 @@ impl Lines {
         let line = self.rx.recv().await;
         self.open = line.is_some();
         line
+    }
+}
+
+/// What the sharer's desktop app is told during a share ([`join_window`]).
+#[derive(Debug, Clone)]
+pub enum ShareEvent {
+    /// The session was joined: who helps (the trust screen), and what is shared.
+    Joined(SessionView),
+    /// The session as it is now: a request to answer ([`SessionView::state`] `requested`), the
+    /// mode granted, the end.
+    View(SessionView),
+    /// A chat message from the helper.
+    Chat {
+        /// Who wrote it (`helper`).
+        from: String,
+        /// The text.
+        text: String,
+    },
+    /// A sentence for the sharer (what the terminal would print).
+    Note(String),
+}
+
+/// What the sharer chose in the desktop app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareCommand {
+    /// Allow or deny the open request.
+    Answer(bool),
+    /// Send a chat message.
+    Chat(String),
+    /// Stop the helper's control here: their input is dropped and held keys are released; the
+    /// video goes on.
+    StopControl,
+    /// Pause (`true`: no picture and no input pass) or resume.
+    Pause(bool),
+    /// End the session.
+    End,
+}
+
+/// The desktop app's side of a share: events out, the sharer's choices in. Dropping the
+/// commands' sender ends the session, as [`ShareCommand::End`] does.
+pub struct Window {
+    /// What happens, for the windows.
+    pub events: mpsc::UnboundedSender<ShareEvent>,
+    /// What the sharer chose.
+    pub commands: mpsc::UnboundedReceiver<ShareCommand>,
+}
+
+/// Where the sharer is: a terminal or the desktop app.
+enum Front<'a> {
+    Terminal(&'a mut Lines),
+    Window(&'a mut Window),
+}
+
+/// One thing from the sharer.
+enum FrontInput {
+    Machine(Input),
+    StopControl,
+    Pause(bool),
+}
+
+impl Front<'_> {
+    fn say(&self, text: &str) {
+        match self {
+            Front::Terminal(_) => say(text),
+            Front::Window(w) => {
+                let _ = w.events.send(ShareEvent::Note(text.to_owned()));
+            }
+        }
+    }
+
+    fn chat(&self, from: String, text: String) {
+        match self {
+            Front::Terminal(_) => say(&format!("[{from}] {text}")),
+            Front::Window(w) => {
+                let _ = w.events.send(ShareEvent::Chat { from, text });
+            }
+        }
+    }
+
+    fn view(&self, view: &SessionView, joined: bool) {
+        if let Front::Window(w) = self {
+            let _ = w.events.send(if joined {
+                ShareEvent::Joined(view.clone())
+            } else {
+                ShareEvent::View(view.clone())
+            });
+        }
+    }
+
+    /// Whether someone can still answer a request.
+    fn can_answer(&self) -> bool {
+        match self {
+            Front::Terminal(lines) => lines.is_open(),
+            Front::Window(_) => true,
+        }
+    }
+
+    async fn next(&mut self) -> FrontInput {
+        match self {
+            Front::Terminal(lines) => FrontInput::Machine(Input::Line(lines.next().await)),
+            Front::Window(w) => match w.commands.recv().await {
+                Some(ShareCommand::Answer(allow)) => FrontInput::Machine(Input::Consent(allow)),
+                Some(ShareCommand::Chat(text)) => FrontInput::Machine(Input::Chat(text)),
+                Some(ShareCommand::StopControl) => FrontInput::StopControl,
+                Some(ShareCommand::Pause(p)) => FrontInput::Pause(p),
+                Some(ShareCommand::End) | None => FrontInput::Machine(Input::Interrupted),
+            },
+        }
     }
 }
 
@@ -287,12 +409,12 @@ const CAPTURE_RETRY: Duration = Duration::from_millis(500);
 /// [`crate::media::pacing`]). It sleeps in between (no polling) and copies a picture only for a
 /// frame it sends; a new media session gets a whole frame at once.
 fn capture_thread(
-    mut capturer: X11Capturer,
+    mut capturer: Box<dyn Capturer>,
+    waker: CaptureWaker,
     fps: u32,
     target: Arc<Mutex<FrameTarget>>,
     stop: Arc<AtomicBool>,
 ) {
-    let waker = capturer.waker();
     let mut pacer = FramePacer::new(fps);
     let mut seen = 0;
     while !stop.load(Ordering::Relaxed) {
@@ -310,7 +432,7 @@ fn capture_thread(
         }
         let now = Instant::now();
         let result = match pacer.next(now) {
-            Pace::Send(kind) => send_frame(&mut capturer, &sender, &mut pacer, kind, now),
+            Pace::Send(kind) => send_frame(&mut *capturer, &sender, &mut pacer, kind, now),
             Pace::Hold { until } => waker.sleep(until - now).map(drop),
             Pace::WaitForChange { until } => capturer.wait_for_change(until - now).map(|changed| {
                 if changed {
@@ -329,7 +451,7 @@ fn capture_thread(
 /// Captures and hands the frame to the media session if it changed (a first frame or a refresh
 /// reads the whole screen, so it always has).
 fn send_frame(
-    capturer: &mut X11Capturer,
+    capturer: &mut dyn Capturer,
     sender: &FrameSender,
     pacer: &mut FramePacer,
     kind: FrameKind,
@@ -398,6 +520,26 @@ pub async fn join(
     opts: &JoinOptions,
     lines: &mut Lines,
 ) -> Result<Finish, ShareError> {
+    join_front(identity, user, opts, Front::Terminal(lines)).await
+}
+
+/// Joins the session with `opts.code` for the desktop app and runs it until it is over: the
+/// windows get [`ShareEvent`]s and send [`ShareCommand`]s through `window`.
+pub async fn join_window(
+    identity: &Identity,
+    user: &UserToken,
+    opts: &JoinOptions,
+    window: &mut Window,
+) -> Result<Finish, ShareError> {
+    join_front(identity, user, opts, Front::Window(window)).await
+}
+
+async fn join_front(
+    identity: &Identity,
+    user: &UserToken,
+    opts: &JoinOptions,
+    mut front: Front<'_>,
+) -> Result<Finish, ShareError> {
     if user.server.trim_end_matches('/') != identity.server.trim_end_matches('/') {
         return Err(LoginError::ServerMismatch {
             token: user.server.clone(),
@@ -406,18 +548,16 @@ pub async fn join(
         .into());
     }
     // The desktop first: a sharer with no display learns it before the helper waits.
-    let capturer = X11Capturer::connect(opts.display.as_deref(), opts.monitor)?;
-    let area = capturer.area().clone();
-    let injector = X11Injector::connect(
-        opts.display.as_deref(),
-        Some(ScreenRect {
-            x: area.x,
-            y: area.y,
-            width: area.width,
-            height: area.height,
-        }),
-    )?;
-    let mut gate = ControlGate::new(injector);
+    let env = SessionEnv::current(opts.display.as_deref());
+    let kind = backend::choose(&env, opts.backend, backend::WAYLAND_BUILT)?;
+    let desktop = backend::open(kind, opts.display.as_deref(), opts.monitor)?;
+    let (capturer, waker, area) = (desktop.capturer, desktop.waker, desktop.area);
+    say(&format!(
+        "Screen and input through {} ({} session).",
+        kind.describe(),
+        env.kind()
+    ));
+    let mut gate = ControlGate::new(desktop.injector);
 
     let api = Api {
         client: Client::new(&identity.server, &identity.tls)?,
@@ -440,44 +580,52 @@ pub async fn join(
         )
         .await?;
     let id = view.id.clone();
-    say(&format!(
-        "Joined session {id}. Sharing {} ({}x{}).",
-        area.name, area.width, area.height
-    ));
-    match &view.helper {
-        Some(h) => say(&format!("Helper: {}", describe(h))),
-        None => say("Helper: (unknown)"),
+    if let Front::Terminal(_) = front {
+        say(&format!(
+            "Joined session {id}. Sharing {} ({}x{}).",
+            area.name, area.width, area.height
+        ));
+        match &view.helper {
+            Some(h) => say(&format!("Helper: {}", describe(h))),
+            None => say("Helper: (unknown)"),
+        }
+        say(
+            "Press q then Enter (or Ctrl-C) to stop sharing at any time; other lines are sent as chat.",
+        );
     }
-    say(
-        "Press q then Enter (or Ctrl-C) to stop sharing at any time; other lines are sent as chat.",
-    );
+    front.view(&view, true);
     if opts.assume_yes {
-        say(&unattended_note(&view));
+        front.say(&unattended_note(&view));
     }
 
     let stop = Arc::new(AtomicBool::new(false));
-    let waker = capturer.waker();
     let target = Arc::new(Mutex::new(FrameTarget::new(waker.clone())));
     let capture = {
-        let (stop, target, fps) = (stop.clone(), target.clone(), opts.fps);
+        let (stop, target, fps, waker) = (stop.clone(), target.clone(), opts.fps, waker.clone());
         std::thread::Builder::new()
             .name("assist-capture".into())
-            .spawn(move || capture_thread(capturer, fps, target, stop))
+            .spawn(move || capture_thread(capturer, waker, fps, target, stop))
             .map_err(|e| ShareError::Other(e.to_string()))?
     };
 
-    let mut sharer = Sharer::new(view, opts.assume_yes, lines.is_open(), 0);
+    let mut sharer = Sharer::new(view, opts.assume_yes, front.can_answer(), 0);
     let result = run_loop(
         &api,
         &id,
         &mut sharer,
         &mut gate,
         &target,
-        lines,
+        &mut front,
         Media {
             webrtc_ip,
             width: area.width,
             height: area.height,
+            display: match kind {
+                BackendKind::X11 => {
+                    format!("display {}", backend::display_name(opts.display.as_deref()))
+                }
+                other => other.name().to_owned(),
+            },
         },
     )
     .await;
@@ -488,7 +636,7 @@ pub async fn join(
     }
     let _ = capture.join();
     if let Some((p50, p99)) = gate.latency_percentiles() {
-        say(&format!(
+        front.say(&format!(
             "Input: {} events injected, {} dropped outside control; receive to injected p50 {:.2} ms, p99 {:.2} ms",
             gate.injected,
             gate.dropped,
@@ -496,7 +644,7 @@ pub async fn join(
             p99.as_secs_f64() * 1000.0
         ));
     } else {
-        say(&format!(
+        front.say(&format!(
             "Input: 0 events injected, {} dropped outside control",
             gate.dropped
         ));
@@ -507,7 +655,7 @@ pub async fn join(
             .post::<_, IgnoredAny>(&rest::end_path(&id), &Empty {})
             .await
         {
-            Ok(_) => say("Session ended."),
+            Ok(_) => front.say("Session ended."),
             Err(e) if e.code() == Some("already_ended") => {}
             Err(e) => tracing::warn!(error = %e, "ending the session failed"),
         }
@@ -520,6 +668,8 @@ struct Media {
     webrtc_ip: IpAddr,
     width: u32,
     height: u32,
+    /// Where input goes, for errors (`display :N`, or the Wayland backend's name).
+    display: String,
 }
 
 /// Sends the sharer's answer; `unattended`: allowed without asking.
@@ -562,15 +712,16 @@ async fn run_loop(
     api: &Api,
     id: &str,
     sharer: &mut Sharer,
-    gate: &mut ControlGate<X11Injector>,
+    gate: &mut ControlGate<Box<dyn Injector>>,
     target: &Arc<Mutex<FrameTarget>>,
-    lines: &mut Lines,
+    front: &mut Front<'_>,
     out: Media,
 ) -> Result<Finish, ShareError> {
     let Media {
         webrtc_ip,
         width,
         height,
+        display,
     } = out;
     // The machine's clock: milliseconds since the share started.
     let started = tokio::time::Instant::now();
@@ -579,13 +730,18 @@ async fn run_loop(
         Some(LiveSocket::connect(api.client.base(), id, &api.token, api.client.tls()).await?);
     sharer.handle_input(Input::Connected, now());
     let mut media: Option<MediaSession> = None;
+    // The sharer's own holds, from the desktop app: control stopped here (until control ends),
+    // and a pause (no picture, no input).
+    let mut control_stopped = false;
+    let mut paused = false;
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
 
     let finish = 'run: loop {
         while let Some(action) = sharer.poll_output() {
             match action {
-                Action::Say(text) => say(&text),
+                Action::Say(text) => front.say(&text),
+                Action::ShowChat { from, text } => front.chat(from, text),
                 Action::Send(message) => {
                     if let Some(s) = socket.as_mut()
                         && let Err(e) = s.send(&message).await
@@ -618,8 +774,21 @@ async fn run_loop(
                     sharer.handle_input(Input::Answered { allow, why, result }, now());
                 }
                 Action::Gate(mode) => {
-                    if gate.on_active_mode(mode)? {
-                        say("Control ended: the helper's keys and buttons were released.");
+                    front.view(sharer.view(), false);
+                    control_stopped &= mode == Some(Mode::Control);
+                    let mode = if control_stopped {
+                        Some(Mode::View)
+                    } else {
+                        mode
+                    };
+                    if gate
+                        .on_active_mode(mode)
+                        .map_err(|source| ShareError::Input {
+                            display: display.clone(),
+                            source,
+                        })?
+                    {
+                        front.say("Control ended: the helper's keys and buttons were released.");
                     }
                 }
                 Action::StartMedia(offer) => {
@@ -652,7 +821,9 @@ async fn run_loop(
                         Ok((m, answer)) => {
                             let answer: Value = serde_json::from_str(&answer)
                                 .map_err(|e| ShareError::Other(e.to_string()))?;
-                            set_target(target, Some(m.frame_sender()));
+                            if !paused {
+                                set_target(target, Some(m.frame_sender()));
+                            }
                             media = Some(m);
                             Input::MediaAnswer(answer)
                         }
@@ -686,7 +857,27 @@ async fn run_loop(
         };
         tokio::select! {
             _ = &mut ctrl_c => sharer.handle_input(Input::Interrupted, now()),
-            line = lines.next() => sharer.handle_input(Input::Line(line), now()),
+            input = front.next() => match input {
+                FrontInput::Machine(input) => sharer.handle_input(input, now()),
+                FrontInput::StopControl => {
+                    control_stopped = gate.in_control();
+                    if control_stopped
+                        && gate
+                            .on_active_mode(Some(Mode::View))
+                            .map_err(|source| ShareError::Input {
+                                display: display.clone(),
+                                source,
+                            })?
+                    {
+                        front.say("Control ended: the helper's keys and buttons were released.");
+                    }
+                }
+                FrontInput::Pause(p) => {
+                    paused = p;
+                    let sender = media.as_ref().filter(|_| !p).map(MediaSession::frame_sender);
+                    set_target(target, sender);
+                }
+            },
             _ = timer => sharer.handle_timeout(now()),
             msg = async { match socket.as_mut() { Some(s) => s.recv().await, None => std::future::pending().await } } => {
                 let input = match msg {
@@ -710,6 +901,11 @@ async fn run_loop(
             }
             event = next_media(&mut media) => {
                 match event {
+                    // Held while the sharer is asked (their answer cannot be the helper's
+                    // click) and while paused.
+                    Some(SessionEvent::Data(_)) if paused || sharer.asking().is_some() => {
+                        gate.dropped += 1;
+                    }
                     Some(SessionEvent::Data(text)) => {
                         match gate.on_message(&text, Instant::now()) {
                             Outcome::Refused(why) => tracing::debug!(%why, "input refused"),

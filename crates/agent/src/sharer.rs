@@ -56,6 +56,11 @@ pub struct ThreadMessage {
 pub enum Input {
     /// A line the sharer typed (trimmed), or `None`: standard input is at its end.
     Line(Option<String>),
+    /// The sharer's answer to the open request, from a window's Allow or Deny (ignored when no
+    /// request is open).
+    Consent(bool),
+    /// A chat message the sharer wrote in a window.
+    Chat(String),
     /// Ctrl-C.
     Interrupted,
     /// A message from the server (boxed: it is the largest input by far).
@@ -96,6 +101,13 @@ pub enum Input {
 pub enum Action {
     /// Tell the sharer (a line in the terminal).
     Say(String),
+    /// Show the sharer a chat message from the other side (once per message, in order).
+    ShowChat {
+        /// Who wrote it (`helper`).
+        from: String,
+        /// The text.
+        text: String,
+    },
     /// Send this on the live socket (a failure is [`Input::SocketLost`]).
     Send(ClientMessage),
     /// Open the live socket again (answer [`Input::Connected`] or [`Input::ConnectFailed`]).
@@ -173,6 +185,12 @@ impl Sharer {
         &self.view
     }
 
+    /// The mode of the request waiting for the sharer's answer, if any (while it is open, the
+    /// helper's input is held).
+    pub fn asking(&self) -> Option<Mode> {
+        self.asked
+    }
+
     /// Whether the live socket is open.
     pub fn is_connected(&self) -> bool {
         matches!(self.link, Link::Up(_))
@@ -248,6 +266,22 @@ impl Sharer {
                 }
             }
             Input::Line(Some(line)) => self.on_line(line),
+            Input::Consent(allow) => {
+                if self.asked.take().is_some() {
+                    self.out.push_back(Action::Answer {
+                        allow,
+                        why: Answering::Typed,
+                    });
+                }
+            }
+            Input::Chat(text) => {
+                let text = text.trim();
+                if !text.is_empty() && self.is_connected() {
+                    self.send(ClientMessage::Chat {
+                        text: text.to_owned(),
+                    });
+                }
+            }
             Input::Message(message) => {
                 if let Link::Up(l) = &mut self.link {
                     l.seen(now);
@@ -290,7 +324,10 @@ impl Sharer {
                     }
                     self.chat.shown(m.seq);
                     if m.from != Role::Sharer.as_str() {
-                        self.say(format!("[{}] {}", m.from, m.text));
+                        self.out.push_back(Action::ShowChat {
+                            from: m.from,
+                            text: m.text,
+                        });
                     }
                 }
             }
@@ -346,7 +383,10 @@ impl Sharer {
             } => match self.chat.on_chat(seq) {
                 ChatStep::Show => {
                     if from != Role::Sharer {
-                        self.say(format!("[{from}] {text}"));
+                        self.out.push_back(Action::ShowChat {
+                            from: from.to_string(),
+                            text,
+                        });
                     }
                 }
                 ChatStep::Repeat => {}
@@ -491,11 +531,12 @@ mod tests {
         std::iter::from_fn(|| s.poll_output()).collect()
     }
 
-    fn said(actions: &[Action]) -> Vec<&str> {
+    fn said(actions: &[Action]) -> Vec<String> {
         actions
             .iter()
             .filter_map(|a| match a {
-                Action::Say(t) => Some(t.as_str()),
+                Action::Say(t) => Some(t.clone()),
+                Action::ShowChat { from, text } => Some(format!("[{from}] {text}")),
                 _ => None,
             })
             .collect()
@@ -668,5 +709,48 @@ mod tests {
                 !lines_open
             );
         }
+    }
+
+    #[test]
+    fn a_window_answers_only_an_open_request_and_sends_chat() {
+        let (mut s, mut session) = connected(true, false);
+        s.handle_input(Input::Consent(true), 1);
+        assert!(drain(&mut s).is_empty(), "nothing was asked");
+        session
+            .apply(
+                Event::Request {
+                    mode: Mode::Control,
+                },
+                2,
+            )
+            .unwrap();
+        s.handle_input(
+            Input::Message(Box::new(ServerMessage::State {
+                session: view(&session),
+            })),
+            2,
+        );
+        assert_eq!(s.asking(), Some(Mode::Control));
+        drain(&mut s);
+        s.handle_input(Input::Consent(false), 3);
+        assert_eq!(
+            drain(&mut s),
+            [Action::Answer {
+                allow: false,
+                why: Answering::Typed
+            }]
+        );
+        assert_eq!(s.asking(), None);
+        s.handle_input(Input::Consent(true), 4);
+        assert!(drain(&mut s).is_empty(), "answered once");
+        s.handle_input(Input::Chat("  مرحبا hello  ".into()), 5);
+        assert_eq!(
+            drain(&mut s),
+            [Action::Send(ClientMessage::Chat {
+                text: "مرحبا hello".into()
+            })]
+        );
+        s.handle_input(Input::Chat("   ".into()), 6);
+        assert!(drain(&mut s).is_empty(), "a blank message is not sent");
     }
 }

@@ -1,6 +1,7 @@
 //! `assist agent enroll | run`: the device side (see `docs/devices.md`).
 
 use anyhow::Context;
+use assist_agent::backend::BackendKind;
 use assist_agent::channel::Note;
 use assist_agent::checkin::CheckIn;
 use assist_agent::enroll::{self, EnrollOptions};
@@ -18,6 +19,11 @@ pub struct AgentArgs {
     /// otherwise $XDG_CONFIG_HOME/assist-agent].
     #[arg(long, global = true, env = "ASSIST_AGENT_CONFIG_DIR")]
     config_dir: Option<PathBuf>,
+    /// Where `run` and `join` write their log [default: agent.log in the config directory; the
+    /// journal (standard error) when systemd runs the agent]. Other commands log to standard
+    /// error.
+    #[arg(long, global = true, value_enum, env = "ASSIST_AGENT_LOG_TO")]
+    log_to: Option<crate::logging::LogTo>,
     #[command(subcommand)]
     command: AgentCommand,
 }
@@ -32,6 +38,26 @@ enum AgentCommand {
     Login(LoginArgs),
     /// Join a help session with the code the helper gives, and share this screen.
     Join(JoinArgs),
+    /// Check what this agent can share: session type, backend, what is granted, monitors; with
+    /// --screenshot one captured frame as a PNG. Exits non-zero with the reason when capture is
+    /// impossible.
+    Doctor(DoctorArgs),
+}
+
+#[derive(Args, Debug)]
+struct DoctorArgs {
+    /// Write one captured frame to this PNG file.
+    #[arg(long)]
+    screenshot: Option<PathBuf>,
+    /// The backend to check (x11, portal, mutter) [default: as a session would choose].
+    #[arg(long, env = "ASSIST_AGENT_BACKEND")]
+    backend: Option<BackendKind>,
+    /// The X display [default: $DISPLAY].
+    #[arg(long)]
+    display: Option<String>,
+    /// The monitor index.
+    #[arg(long)]
+    monitor: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -94,10 +120,20 @@ struct ShareArgs {
     /// (standard input closed) the request is denied.
     #[arg(long)]
     yes: bool,
+    /// The terminal mode, without windows: the only mode of this command, accepted so that
+    /// scripts and service units can say so.
+    #[arg(long)]
+    no_gui: bool,
     /// The X display to share [default: $DISPLAY].
     #[arg(long)]
     display: Option<String>,
-    /// Share only this monitor (index, as RandR lists them) [default: the whole screen].
+    /// How to reach the screen: x11, portal (Wayland, the sharer approves a dialog) or mutter
+    /// (GNOME on Wayland, no dialog: an administrator's choice) [default: from the session,
+    /// Wayland → portal, X11 → x11].
+    #[arg(long, env = "ASSIST_AGENT_BACKEND")]
+    backend: Option<BackendKind>,
+    /// Share only this monitor (index, as RandR or GNOME list them) [default: X11 the whole
+    /// screen, Wayland the primary monitor].
     #[arg(long)]
     monitor: Option<usize>,
     /// The most frames per second to send (a frame goes out as soon as the screen changes).
@@ -149,6 +185,7 @@ impl ShareArgs {
         JoinOptions {
             code,
             display: self.display.clone(),
+            backend: self.backend,
             monitor: self.monitor,
             fps: self.fps,
             webrtc_ip: self.webrtc_ip,
@@ -163,6 +200,25 @@ pub fn run(args: AgentArgs) -> anyhow::Result<()> {
         Some(d) => d,
         None => identity::default_config_dir()?,
     };
+    let share = match &args.command {
+        AgentCommand::Run(a) => Some(&a.share),
+        AgentCommand::Join(a) => Some(&a.share),
+        _ => None,
+    };
+    let sharing = share.is_some();
+    if sharing {
+        let journal = std::env::var_os("JOURNAL_STREAM").is_some();
+        let sink = crate::logging::agent_sink(args.log_to, journal, &dir);
+        if let crate::logging::Sink::File(path) = &sink {
+            println!("Log: {}", path.display());
+        }
+        crate::logging::init(&sink);
+        if share.is_some_and(|s| s.no_gui) {
+            tracing::debug!("terminal mode (--no-gui)");
+        }
+    } else {
+        crate::logging::init(&crate::logging::Sink::Stderr);
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -171,7 +227,19 @@ pub fn run(args: AgentArgs) -> anyhow::Result<()> {
         AgentCommand::Run(a) => rt.block_on(run_cmd(a, dir)),
         AgentCommand::Login(a) => rt.block_on(login_cmd(a, dir)),
         AgentCommand::Join(a) => rt.block_on(join_cmd(a, dir)),
+        AgentCommand::Doctor(a) => doctor_cmd(a),
     }
+}
+
+fn doctor_cmd(a: DoctorArgs) -> anyhow::Result<()> {
+    let opts = assist_agent::doctor::DoctorOptions {
+        display: a.display,
+        backend: a.backend,
+        monitor: a.monitor,
+        screenshot: a.screenshot,
+    };
+    assist_agent::doctor::run(&opts, &mut |line| println!("{line}"))?;
+    Ok(())
 }
 
 async fn enroll_cmd(a: EnrollArgs, dir: PathBuf) -> anyhow::Result<()> {
@@ -222,7 +290,8 @@ async fn run_cmd(a: RunArgs, dir: PathBuf) -> anyhow::Result<()> {
     // Offers of helpers, from the channel to the loop that reads the terminal.
     let (offers_tx, mut offers) = tokio::sync::mpsc::channel::<Offer>(OFFERS_QUEUE);
     let no_join = a.no_join;
-    let checkins = assist_agent::channel::run(&id, &system, |note| match note {
+    let (declines, mut outbox) = tokio::sync::mpsc::channel(OFFERS_QUEUE);
+    let checkins = assist_agent::channel::run_with(&id, &system, &mut outbox, |note| match note {
         Note::Up => tracing::info!("device channel open"),
         Note::Down { why, retry_in } => {
             tracing::warn!(%why, retry_in_ms = retry_in.as_millis() as u64, "device channel down; reopening")
@@ -247,7 +316,14 @@ async fn run_cmd(a: RunArgs, dir: PathBuf) -> anyhow::Result<()> {
                     "{} ({}) wants to help you, but this agent runs with --no-join.",
                     helper.name, helper.email
                 );
-            } else if offers_tx.try_send(Offer { code, helper }).is_err() {
+            } else if offers_tx
+                .try_send(Offer {
+                    session_id,
+                    code,
+                    helper,
+                })
+                .is_err()
+            {
                 tracing::warn!("too many offers at once; this one is ignored");
             }
         }
@@ -257,7 +333,7 @@ async fn run_cmd(a: RunArgs, dir: PathBuf) -> anyhow::Result<()> {
     } else {
         tokio::select! {
             fatal = checkins => fatal,
-            stop = codes(&id, &dir, &a.share, &mut offers) => return stop,
+            stop = codes(&id, &dir, &a.share, &mut offers, &declines) => return stop,
         }
     };
     Err(anyhow::Error::new(fatal).context("the agent stops"))
@@ -268,6 +344,7 @@ const OFFERS_QUEUE: usize = 4;
 
 /// A helper's offer, received on the device channel.
 struct Offer {
+    session_id: String,
     code: String,
     helper: assist_agent::channel::OfferHelper,
 }
@@ -275,22 +352,24 @@ struct Offer {
 /// `agent run`'s sessions: each line of standard input is a security code, joined as
 /// `agent join CODE` would; after the session, the next code. A helper's offer (from the device
 /// channel) is shown with who they are, and `accept` joins it without a code (`decline` drops
-/// it). Returns on Ctrl-C outside a session; at the end of input it waits for ever (check-ins go
+/// it and tells the helper, through `declines`). Returns on Ctrl-C outside a session; at the end of input it waits for ever (check-ins go
 /// on).
 async fn codes(
     identity: &Identity,
     dir: &Path,
     share: &ShareArgs,
     offers: &mut tokio::sync::mpsc::Receiver<Offer>,
+    declines: &tokio::sync::mpsc::Sender<assist_agent::channel::ChannelClient>,
 ) -> anyhow::Result<()> {
     let mut lines = share::Lines::stdin();
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
     println!("{}", share::CODE_PROMPT);
     let mut pending: Option<Offer> = None;
     loop {
+        // A new listener for each wait: one made before a session would also see the Ctrl-C that
+        // stopped that session (tokio keeps a signal for every listener that exists when it
+        // arrives), and the agent would quit instead of waiting for the next code.
         let line = tokio::select! {
-            _ = &mut ctrl_c => return Ok(()),
+            _ = tokio::signal::ctrl_c() => return Ok(()),
             Some(offer) = offers.recv() => {
                 let h = &offer.helper;
                 let from = [h.title.as_deref(), h.company.as_deref()]
@@ -316,7 +395,13 @@ async fn codes(
             .to_ascii_lowercase();
         let code = match pending.take() {
             Some(offer) if matches!(answer.as_str(), "accept" | "a" | "y" | "yes") => offer.code,
-            Some(_) if matches!(answer.as_str(), "decline" | "d" | "n" | "no") => {
+            Some(offer) if matches!(answer.as_str(), "decline" | "d" | "n" | "no") => {
+                let decline = assist_agent::channel::ChannelClient::Decline {
+                    session_id: offer.session_id,
+                };
+                if declines.try_send(decline).is_err() {
+                    tracing::warn!("too many answers at once; the helper is not told of this one");
+                }
                 println!("Declined.");
                 println!("{}", share::CODE_PROMPT);
                 continue;

@@ -4,6 +4,7 @@
 
 mod admin;
 mod agent;
+mod logging;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -28,16 +29,16 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ASSIST_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     match cli.command {
-        Command::Serve(args) => serve::run(*args),
+        Command::Serve(args) => {
+            logging::init(&logging::Sink::Stderr);
+            serve::run(*args)
+        }
+        // The agent picks its own log (a file while it talks to a person).
         Command::Agent(args) => agent::run(args),
-        Command::Admin(args) => admin::run(args),
+        Command::Admin(args) => {
+            logging::init(&logging::Sink::Stderr);
+            admin::run(args)
+        }
     }
 }

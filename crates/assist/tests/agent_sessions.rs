@@ -375,13 +375,20 @@ impl World {
     }
 
     fn agent(&self, args: &[&str], stdin: bool) -> Proc {
+        self.agent_logging(args, stdin, "warn")
+    }
+
+    /// The agent with log level `level`.
+    fn agent_logging(&self, args: &[&str], stdin: bool, level: &str) -> Proc {
         let mut cmd = Command::new(BIN);
         cmd.arg("agent")
             .arg("--config-dir")
             .arg(&self.agent_dir)
             .args(args)
             .args(["--display", &self.x.display, "--webrtc-ip", "127.0.0.1"])
-            .env("ASSIST_LOG", "warn");
+            .env("ASSIST_LOG", level)
+            .env_remove("JOURNAL_STREAM")
+            .env_remove("ASSIST_AGENT_LOG_TO");
         Proc::spawn(cmd, &format!("assist agent {}", args[0]), stdin)
     }
 
@@ -578,5 +585,83 @@ async fn run_takes_codes_on_standard_input() {
             .any(|d| d["last_check_in"].is_i64()),
         "{devices}"
     );
+    // The name given at enrollment survives the check-ins; the host name is shown beside it.
+    let device = &list[0];
+    assert_eq!(device["name"], "sam-pc", "{devices}");
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    assert_eq!(device["hostname"], host.trim(), "{devices}");
     assert!(agent.child.try_wait().unwrap().is_none(), "{}", agent.all());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_in_a_session_returns_to_the_code_prompt() {
+    let w = World::start("Help Desk Operator").await;
+    // The terminal mode by its name; the log (at info) goes to a file, not over the prompt.
+    let mut agent = w.agent_logging(&["run", "--no-gui"], true, "info");
+    agent
+        .wait_line(0, |l| l.contains("type the security code"), "code prompt")
+        .await;
+    let (id, code) = w.session().await;
+    let from = agent.count();
+    agent.write(&code);
+    agent
+        .wait_line(from, |l| l.starts_with("Helper: "), "trust screen")
+        .await;
+    let log_path = w.agent_dir.join("agent.log");
+    assert!(
+        agent
+            .all()
+            .starts_with(&format!("Log: {}", log_path.display())),
+        "{}",
+        agent.all()
+    );
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(log.contains("opening the device channel"), "{log}");
+    assert!(!log.contains('\x1b'), "no colour in a file: {log}");
+    assert!(
+        !agent.all().contains("stderr: ") && !agent.all().contains("INFO"),
+        "nothing logged on the terminal:\n{}",
+        agent.all()
+    );
+    // Ctrl-C (SIGINT) during the session: the session ends, the agent waits for a code again.
+    let pid = agent.child.id().to_string();
+    let kill = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(kill.success());
+    w.wait_state(&id, "ended").await;
+    agent
+        .wait_line(
+            from,
+            |l| l.contains("type the security code"),
+            "waiting again",
+        )
+        .await;
+    // Still running (it quit here before), and it takes the next code.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(agent.child.try_wait().unwrap().is_none(), "{}", agent.all());
+    let (id, code) = w.session().await;
+    let from = agent.count();
+    agent.write(&code);
+    agent
+        .wait_line(from, |l| l.starts_with("Helper: "), "trust screen")
+        .await;
+    assert_eq!(w.state(&id).await["sharer"]["id"], w.sharer_id.as_str());
+    // Ctrl-C while waiting for a code stops the agent, as before.
+    let from = agent.count();
+    call(
+        &w.helper,
+        "POST",
+        w.url(&format!("/api/sessions/{id}/end")),
+        json!({}),
+    )
+    .await;
+    agent
+        .wait_line(
+            from,
+            |l| l.contains("type the security code"),
+            "waiting again",
+        )
+        .await;
+    let kill = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(kill.success());
+    assert_eq!(agent.exit_code().await, Some(0), "{}", agent.all());
 }

@@ -322,6 +322,9 @@ impl World {
         while let Some(action) = self.agent().machine.poll_output() {
             match action {
                 Action::Say(text) => self.agent().said.push((now, text)),
+                Action::ShowChat { from, text } => {
+                    self.agent().said.push((now, format!("[{from}] {text}")))
+                }
                 Action::Send(message) => {
                     if let Some(sock) = self.agent().socket {
                         self.push(true, Role::Sharer, sock, Wire::Text(message.to_json()));
@@ -453,6 +456,7 @@ impl World {
             live: !self.server.session.is_terminal(),
             media: self.server.session.active_mode().is_some(),
             peer: self.server.presence.of(role.peer()).map(|p| p.status),
+            version: 0,
         }
     }
 

@@ -118,6 +118,8 @@ fn main() -> ExitCode {
         monitor: args.monitor,
         use_shm: args.mode != "getimage",
         use_damage: args.mode == "damage",
+        // As the agent captures: with the pointer drawn in.
+        draw_pointer: true,
     };
     let mut capturer = match X11Capturer::connect_with(options) {
         Ok(c) => c,

@@ -14,8 +14,9 @@
 //!   plain `GetImage` when shared memory is not available (a remote display); RandR monitors to
 //!   pick one screen of several; XDamage to read only what changed and to sleep until something
 //!   does (`poll(2)` on the X socket and on an eventfd that [`CaptureWaker`] writes to).
-//! - Wayland (xdg-desktop-portal ScreenCast + PipeWire) and other systems are meant to be more
-//!   implementations of [`Capturer`]; nothing in the trait or the frame is X11-specific.
+//! - Wayland (GNOME's Mutter ScreenCast or the desktop portal, frames from PipeWire) lives in the
+//!   `assist-wayland` crate, another implementation of [`Capturer`]; nothing in the trait or the
+//!   frame is X11-specific. [`wake`] is the sleeping and waking both share.
 //!
 //! Threads: none of its own. A capturer is `Send`, so it can be moved to the capture thread; the
 //! caller copies a frame it must keep (see [`Frame::copy_into`]) before the next capture. Another
@@ -31,10 +32,13 @@
 )]
 
 mod capturer;
+pub mod cursor;
 mod error;
 mod frame;
 mod monitor;
 pub mod testing;
+#[cfg(target_os = "linux")]
+pub mod wake;
 #[cfg(target_os = "linux")]
 mod x11;
 
@@ -43,4 +47,6 @@ pub use error::CaptureError;
 pub use frame::{Frame, PixelFormat, Rect};
 pub use monitor::Monitor;
 #[cfg(target_os = "linux")]
-pub use x11::{CaptureWaker, X11Capturer, X11Options};
+pub use wake::CaptureWaker;
+#[cfg(target_os = "linux")]
+pub use x11::{X11Capturer, X11Options};

@@ -192,7 +192,13 @@ fn captures_the_pixels_drawn_on_screen() {
 fn reports_damage_after_a_change_and_not_when_nothing_changed() {
     let Some(x) = xvfb(1280, 720) else { return };
     let painter = Painter::new(x.display(), 0, 0, 1280, 720, RED);
-    let mut capturer = X11Capturer::connect(Some(x.display()), None).expect("connect");
+    // The screen's own pixels (the pointer has its own test).
+    let mut capturer = X11Capturer::connect_with(X11Options {
+        display: Some(x.display().to_owned()),
+        draw_pointer: false,
+        ..X11Options::default()
+    })
+    .expect("connect");
     assert!(capturer.capture().expect("first").is_changed());
 
     let frame = capturer.capture().expect("still");
@@ -316,6 +322,7 @@ fn without_damage_tracking_every_capture_is_whole() {
     let options = X11Options {
         display: Some(x.display().to_owned()),
         use_damage: false,
+        draw_pointer: false,
         ..X11Options::default()
     };
     let mut capturer = X11Capturer::connect_with(options).expect("connect");
@@ -474,4 +481,81 @@ fn without_damage_tracking_a_change_is_always_pending() {
     let mut capturer = X11Capturer::connect_with(options).expect("connect");
     capturer.capture().expect("first");
     assert!(capturer.wait_for_change(Duration::from_secs(10)).unwrap());
+}
+
+/// Moves the pointer as the agent does (XTEST), to (`x`, `y`) on the screen.
+fn move_pointer(painter: &Painter, x: i16, y: i16) {
+    use x11rb::protocol::xtest::ConnectionExt as _;
+    painter
+        .conn
+        .xtest_fake_input(
+            x11rb::protocol::xproto::MOTION_NOTIFY_EVENT,
+            0,
+            x11rb::CURRENT_TIME,
+            painter.root,
+            x,
+            y,
+            0,
+        )
+        .unwrap();
+    painter.sync();
+}
+
+#[test]
+fn the_pointer_is_drawn_and_its_moves_wake_the_capture() {
+    use std::time::Duration;
+    let Some(x) = xvfb(640, 480) else { return };
+    let painter = Painter::new(x.display(), 0, 0, 640, 480, RED);
+    move_pointer(&painter, 100, 100);
+    let near = |x: u32, y: u32| Rect {
+        x: x - 8,
+        y: y - 8,
+        width: 17,
+        height: 17,
+    };
+    let (first, second) = (near(100, 100), near(400, 300));
+
+    // Not drawn when asked not to: the screen read has no pointer in it.
+    let options = X11Options {
+        display: Some(x.display().to_owned()),
+        draw_pointer: false,
+        ..X11Options::default()
+    };
+    let mut plain = X11Capturer::connect_with(options).expect("connect");
+    assert!(all_of(plain.capture().unwrap(), first, RED), "no pointer");
+
+    let mut capturer = X11Capturer::connect(Some(x.display()), None).expect("connect");
+    let frame = capturer.capture().expect("capture");
+    assert!(
+        !all_of(frame, first, RED),
+        "the pointer is drawn where it is"
+    );
+    assert!(all_of(frame, second, RED));
+    assert!(
+        !capturer
+            .wait_for_change(Duration::from_millis(100))
+            .unwrap()
+    );
+
+    // A move alone (no pixel of the screen changes) wakes the capture; the pointer moves in the
+    // frame and leaves no trail.
+    move_pointer(&painter, 400, 300);
+    assert!(
+        capturer.wait_for_change(Duration::from_secs(10)).unwrap(),
+        "a pointer move is a change"
+    );
+    let frame = capturer.capture().expect("capture");
+    assert!(all_of(frame, first, RED), "no trail where it was");
+    assert!(!all_of(frame, second, RED), "drawn where it went");
+    assert!(covered(&frame.damage, 100, 100), "{:?}", frame.damage);
+    assert!(covered(&frame.damage, 400, 300), "{:?}", frame.damage);
+    // A screen change under the pointer: the screen is read and the pointer drawn over it.
+    painter.fill(BLUE, 380, 280, 40, 40);
+    assert!(capturer.wait_for_change(Duration::from_secs(10)).unwrap());
+    let frame = capturer.capture().expect("capture");
+    assert!(
+        !all_of(frame, second, BLUE),
+        "the pointer over the new pixels"
+    );
+    assert_eq!(colour_at(frame, 381, 281), bgr(BLUE));
 }

@@ -84,8 +84,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let min = conn.setup().min_keycode;
     let max = conn.setup().max_keycode;
-    let map = conn.get_keyboard_mapping(min, max - min + 1)?.reply()?;
-    let per = usize::from(map.keysyms_per_keycode);
+    let mut map = conn.get_keyboard_mapping(min, max - min + 1)?.reply()?;
+    let mut per = usize::from(map.keysyms_per_keycode);
 
     std::thread::spawn(|| {
         let mut sink = String::new();
@@ -105,6 +105,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 conn.set_input_focus(InputFocus::POINTER_ROOT, win, x11rb::CURRENT_TIME)?;
                 conn.flush()?;
                 writeln!(out, "READY {x} {y} {w} {h}")?;
+            }
+            // The injector maps characters the keymap lacks onto spare keycodes: read the
+            // mapping again, as real clients do.
+            Event::MappingNotify(_) => {
+                map = conn.get_keyboard_mapping(min, max - min + 1)?.reply()?;
+                per = usize::from(map.keysyms_per_keycode);
             }
             Event::MotionNotify(e) => writeln!(out, "MOTION {} {}", e.root_x, e.root_y)?,
             Event::ButtonPress(e) => {

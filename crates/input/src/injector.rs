@@ -19,6 +19,16 @@ pub trait Injector: Send {
     fn release_all(&mut self) -> Result<(), InputError>;
 }
 
+impl<T: Injector + ?Sized> Injector for Box<T> {
+    fn inject(&mut self, ev: &InputEvent) -> Result<(), InputError> {
+        (**self).inject(ev)
+    }
+
+    fn release_all(&mut self) -> Result<(), InputError> {
+        (**self).release_all()
+    }
+}
+
 /// The shared screen's rectangle in desktop pixels: where normalised pointer coordinates land.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScreenRect {

@@ -31,6 +31,8 @@ mod error;
 mod event;
 mod injector;
 #[cfg(target_os = "linux")]
+pub mod keysyms;
+#[cfg(target_os = "linux")]
 mod x11;
 
 pub use error::InputError;

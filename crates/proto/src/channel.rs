@@ -111,6 +111,12 @@ pub enum ChannelClient {
         /// The inventory and facts (boxed: the largest message by far).
         report: Box<Report>,
     },
+    /// The person at the device declined a helper's [`ChannelServer::Offer`]: the helper's page
+    /// says so at once. Not answered (an offer that is no longer open is ignored).
+    Decline {
+        /// The session offered.
+        session_id: String,
+    },
     /// A message of a `type` this version does not know: answered with an error, ignored.
     #[serde(other, skip_serializing)]
     Unknown,
@@ -197,6 +203,11 @@ mod tests {
             }),
         };
         assert_eq!(ChannelClient::read(&check_in.to_json()).unwrap(), check_in);
+        let decline = ChannelClient::Decline {
+            session_id: "s".into(),
+        };
+        assert_eq!(decline.to_json(), r#"{"type":"decline","session_id":"s"}"#);
+        assert_eq!(ChannelClient::read(&decline.to_json()).unwrap(), decline);
     }
 
     #[test]

@@ -46,7 +46,8 @@ pub struct Facts {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Report {
-    /// The device's host name.
+    /// The device's host name. At a check-in it is stored as the device's `hostname`; it never
+    /// renames the device (the name given at enrollment or by an administrator stays).
     pub name: String,
     /// `ID` of os-release, e.g. `ubuntu`, `debian`, `fedora`.
     #[serde(default)]
@@ -84,8 +85,12 @@ pub struct Enroll {
     pub token: String,
     /// Base64 of the device's Ed25519 public key (32 bytes).
     pub public_key: String,
-    /// The device's host name.
+    /// The device's name: the one the person enrolling gave, else its host name. Later
+    /// check-ins do not change it (only an administrator does).
     pub name: String,
+    /// The device's host name, when `name` is not it. Check-ins keep it current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
     /// `ID` of os-release.
     pub os_id: Option<String>,
     /// `NAME` of os-release.
@@ -106,8 +111,14 @@ pub struct Enroll {
 }
 
 impl Enroll {
-    /// An enrollment with `token`, `public_key` and the first `report`.
-    pub fn new(token: impl Into<String>, public_key: impl Into<String>, report: Report) -> Enroll {
+    /// An enrollment with `token`, `public_key` and the first `report`, whose `name` is the
+    /// host name; `name`: the device's name when the person enrolling gave one.
+    pub fn new(
+        token: impl Into<String>,
+        public_key: impl Into<String>,
+        report: Report,
+        given_name: Option<String>,
+    ) -> Enroll {
         let Report {
             name,
             os_id,
@@ -119,10 +130,15 @@ impl Enroll {
             last_boot,
             facts,
         } = report;
+        let (name, hostname) = match given_name {
+            Some(given) if given != name => (given, Some(name)),
+            _ => (name, None),
+        };
         Enroll {
             token: token.into(),
             public_key: public_key.into(),
             name,
+            hostname,
             os_id,
             os_name,
             os_version,
@@ -134,10 +150,10 @@ impl Enroll {
         }
     }
 
-    /// The report part of the enrollment.
+    /// The report part of the enrollment; its `name` is the host name.
     pub fn report(&self) -> Report {
         Report {
-            name: self.name.clone(),
+            name: self.hostname.clone().unwrap_or_else(|| self.name.clone()),
             os_id: self.os_id.clone(),
             os_name: self.os_name.clone(),
             os_version: self.os_version.clone(),

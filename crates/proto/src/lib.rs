@@ -15,6 +15,8 @@
 //! - [`channel`]: the messages of the device channel, the long-lived socket of a running agent.
 //! - [`ice`]: a session's STUN/TURN servers.
 //! - [`api`]: the sign-in and session REST bodies the native agent sends and reads.
+//! - [`transfer`]: clipboard text and files between helper and sharer: REST bodies, data-channel
+//!   messages, safe file names, the sending window and the receiving check.
 //!
 //! Everything that crosses the wire between the agent, the server and the web app is defined
 //! here once, so that a change to the contract is a compile error on the other side. See
@@ -48,6 +50,7 @@ pub mod ice;
 pub mod presence;
 pub mod session;
 pub mod signing;
+pub mod transfer;
 pub mod wire;
 
 pub use chat::{CHAT_MAX_CHARS, ChatError, sanitize_chat};

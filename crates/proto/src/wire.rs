@@ -203,6 +203,21 @@ pub struct SessionView {
     /// not over): e.g. `unattended_not_permitted`, `unattended_web_sharer`.
     #[serde(default)]
     pub unattended_refusal: Option<ErrorBody>,
+    /// For a session started for an enrolled device, while it waits (helper only): whether its
+    /// user was asked, declined, or cannot be asked because the device is offline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_offer: Option<DeviceOffer>,
+}
+
+/// Where the offer of a session to its device stands (see [`SessionView::device_offer`]).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceOffer {
+    /// `offered` (the device's user is asked), `declined`, or `offline` (the device's agent is
+    /// not connected; it is asked when it connects again while the session waits).
+    pub status: String,
+    /// Since when: the offer or decline, or the device's going offline (`null`: never online).
+    pub since: Option<Millis>,
 }
 
 impl SessionView {
@@ -235,6 +250,7 @@ impl SessionView {
             chat_enabled: true,
             unattended_allowed: false,
             unattended_refusal: None,
+            device_offer: None,
         }
     }
 
@@ -245,6 +261,7 @@ impl SessionView {
         if role != Role::Helper || self.state != StateName::Waiting {
             self.code = None;
             self.link = None;
+            self.device_offer = None;
         }
         self
     }

@@ -8,6 +8,8 @@ pub const MAX_PICTURE_BYTES: usize = 512 * 1024;
 pub const MAX_EMAIL_CHARS: usize = 254;
 /// Longest name, title, company, group or role name.
 pub const MAX_NAME_CHARS: usize = 200;
+/// Longest DNS domain name (RFC 1035: 253 characters written out).
+pub const MAX_DOMAIN_CHARS: usize = 253;
 /// Longest description.
 pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
 /// Shortest and longest password.
@@ -130,6 +132,13 @@ pub const CHAT_QUEUE_MAX: usize = 4_096;
 /// How long a node keeps the tenant settings in memory before reading them again (ms). A change
 /// made on this node applies at once; one made on another node applies within this time.
 pub const SETTINGS_CACHE_MS: u64 = 1_000;
+/// How long a node keeps a user's row and a domain's verified flag in memory for the session
+/// views (trust-screen profiles) before reading them again (ms). A change made on this node
+/// applies at once; one made on another node applies within this time. Sign-ins and
+/// permission checks always read the database.
+pub const PROFILE_CACHE_MS: u64 = 1_000;
+/// Users (and, apart, domains) a node keeps in that cache; when full, it starts over.
+pub const PROFILE_CACHE_MAX: usize = 10_000;
 /// Maximum session length that an administrator may set (minutes).
 pub const MAX_SESSION_MINUTES: i64 = 24 * 60;
 /// Devices: how far a signed request's timestamp may be from the server's clock (either side).
@@ -232,6 +241,18 @@ pub const LIVE_CATCH_UP_MAX: i64 = 500;
 pub const DEFAULT_TURN_TTL_SECS: u64 = 60 * 60;
 /// TURN: longest lifetime an administrator may configure (a day).
 pub const MAX_TURN_TTL_SECS: u64 = 24 * 60 * 60;
+
+/// The largest file size a tenant may allow for one transfer: 64 GiB.
+pub const MAX_TRANSFER_BYTES_CEILING: i64 = 64 << 30;
+/// The size limit of one transfer until the tenant changes it: 2 GiB (also the column default of
+/// migration 0016).
+pub const DEFAULT_MAX_TRANSFER_BYTES: i64 = 2 << 30;
+const _: () = assert!(DEFAULT_MAX_TRANSFER_BYTES <= MAX_TRANSFER_BYTES_CEILING);
+/// Most file transfers one session may open (finished or not), so that a page cannot fill the
+/// table and the audit log.
+pub const MAX_TRANSFERS_PER_SESSION: i64 = 1_000;
+/// Most transfers of one session open (neither finished nor abandoned) at once.
+pub const MAX_OPEN_TRANSFERS_PER_SESSION: i64 = 8;
 
 #[cfg(test)]
 mod tests {

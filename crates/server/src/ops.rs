@@ -71,11 +71,16 @@ pub async fn fail_fast(State(state): State<AppState>, req: Request, next: Next) 
 
 async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
     let sessions = state.store.sessions_by_state(&state.tenant_id).await?;
-    Ok((
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(&sessions),
-    )
-        .into_response())
+    let mut text = state.metrics.render(&sessions);
+    text.push_str(
+        "# HELP assist_db_statements_total Statements handed to the database.\n\
+         # TYPE assist_db_statements_total counter\n",
+    );
+    text.push_str(&format!(
+        "assist_db_statements_total {}\n",
+        state.store.statements()
+    ));
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }
 
 /// Counts the request and its latency; adds security headers: HSTS where the server is reached

@@ -67,7 +67,7 @@ pub fn email(v: &str) -> Result<String, AppError> {
 /// Checks a DNS domain name and lower-cases it.
 pub fn domain_name(v: &str) -> Result<String, AppError> {
     let v = v.trim().trim_end_matches('.').to_lowercase();
-    let ok = v.len() <= 253
+    let ok = v.len() <= MAX_DOMAIN_CHARS
         && v.contains('.')
         && v.split('.').all(|l| {
             !l.is_empty()

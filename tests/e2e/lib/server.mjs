@@ -21,9 +21,9 @@ export const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.
  * ASSIST_E2E_BUILT=1 says a parent process has (a test re-run in a network namespace). Returns
  * the paths: `{bin, examples: {name: path}}`.
  */
-export function buildBinaries({ examples = [] } = {}) {
+export function buildBinaries({ examples = [], features = [] } = {}) {
   if (process.env.ASSIST_E2E_BUILT !== '1') {
-    const args = ['build', '-p', 'assist', '--bin', 'assist', ...examples.flatMap(([pkg, ex]) => ['-p', pkg, '--example', ex])];
+    const args = ['build', '-p', 'assist', '--bin', 'assist', ...examples.flatMap(([pkg, ex]) => ['-p', pkg, '--example', ex]), ...features.flatMap((f) => ['--features', f])];
     const r = spawnSync('cargo', args, { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`cargo ${args.join(' ')} failed`);
   }

@@ -9,15 +9,18 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export async function startXvfb(width, height, { depth = 24, timeoutMs = 10_000 } = {}) {
-  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${width}x${height}x${depth}`, '-nolisten', 'tcp'], {
+export async function startXvfb(width, height, { depth = 24, timeoutMs = 10_000, display: number = null } = {}) {
+  // `display`: a fixed display number instead of the first free one (a test that shares /tmp with
+  // other machines' X servers picks an unlikely one).
+  const where = number === null ? ['-displayfd', '3'] : [`:${number}`];
+  const child = spawn('Xvfb', [...where, '-screen', '0', `${width}x${height}x${depth}`, '-nolisten', 'tcp'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise((resolve) => child.on('exit', resolve));
   let err = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (c) => { err += c; });
-  const display = await new Promise((resolve, reject) => {
+  const display = number !== null ? `:${number}` : await new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`Xvfb gave no display in ${timeoutMs} ms: ${err}`)), timeoutMs);
     child.stdio[3].on('data', (c) => {

@@ -13,11 +13,48 @@
 // sent. Keys carry `code` (the physical key) and `key` (what the helper's layout made of it): the
 // agent types by meaning. Held keys and buttons are released when the video loses focus, on
 // disable and on detach, so nothing stays pressed on the sharer's desktop.
+//
+// Text that is not a key press goes out as `{t: 'text'}` events: what the helper's input method
+// composed (Chinese, Japanese...) and the helper's clipboard on Ctrl+V (Cmd+V). A <video> is not
+// editable, so neither an input method nor a paste would reach it: keyboard focus goes to a
+// transparent text area over the picture (the "keyboard catcher"). Its key events are sent as
+// keys (and cancelled, so nothing is typed into it), except those that belong to an input method
+// (`isComposing`, `Process`) and Ctrl+V / Cmd+V, which are left to the browser: the composition
+// ends in `compositionend` and the paste in `paste`, each sent as text and never typed into the
+// catcher. The modifier held for Ctrl+V is released on the sharer's side first, so the pasted
+// text is not typed as shortcuts. A text is cut into events of at most MAX_TEXT_CHARS characters
+// (the agent's limit, crates/input/src/event.rs); a paste longer than MAX_PASTE_CHARS is cut
+// there (docs/limits.md).
 
 const BUTTONS = ['left', 'middle', 'right', 'back', 'forward'];
 const LINE_PIXELS = 40;
 const PAGE_PIXELS = 800;
 const MAX_TEXT_CHARS = 1024;
+const MAX_PASTE_CHARS = 16 * 1024;
+const MODIFIERS = ['ControlLeft', 'ControlRight', 'MetaLeft', 'MetaRight', 'OSLeft', 'OSRight'];
+
+/** Whether a keydown is the paste shortcut (Ctrl+V, or Cmd+V on a Mac). */
+export function isPasteShortcut(e) {
+  return e.code === 'KeyV' && (e.ctrlKey || e.metaKey) && !e.altKey;
+}
+
+/** Whether a key event belongs to an input method's composition (the browser must have it). */
+export function isComposition(e) {
+  return e.isComposing || e.key === 'Process' || e.keyCode === 229;
+}
+
+/**
+ * `text` cut into pieces of at most `max` characters (code points, never a surrogate half).
+ * @param {string} text
+ * @param {number} [max]
+ * @returns {string[]}
+ */
+export function textChunks(text, max = MAX_TEXT_CHARS) {
+  const chars = Array.from(text);
+  const out = [];
+  for (let i = 0; i < chars.length; i += max) out.push(chars.slice(i, i + max).join(''));
+  return out;
+}
 
 /**
  * Where the picture is drawn inside the element: the content box with `object-fit: contain`.
@@ -72,11 +109,55 @@ export function attachRemoteControl(videoEl, dataChannel, options = {}) {
   const previousTabIndex = videoEl.getAttribute('tabindex');
   if (previousTabIndex === null) videoEl.setAttribute('tabindex', '0');
   videoEl.style.touchAction = 'none';
+  // Modifiers released on the sharer's side for a paste: their own keyup is not sent again.
+  const releasedForPaste = new Set();
+
+  // The keyboard catcher: transparent, over the picture's top left corner (where an input
+  // method shows its candidates), named like the video for screen readers.
+  const catcher = document.createElement('textarea');
+  catcher.className = 'remote-keyboard';
+  catcher.setAttribute('aria-label', videoEl.getAttribute('aria-label') || '');
+  catcher.setAttribute('autocomplete', 'off');
+  catcher.setAttribute('autocapitalize', 'off');
+  catcher.setAttribute('spellcheck', 'false');
+  Object.assign(catcher.style, {
+    position: 'absolute', opacity: '0', width: '1px', height: '1px', padding: '0', border: '0',
+    resize: 'none', overflow: 'hidden', pointerEvents: 'none', left: '0', top: '0',
+  });
+  function placeCatcher() {
+    const parent = videoEl.offsetParent || document.body;
+    const box = videoEl.getBoundingClientRect();
+    const base = parent.getBoundingClientRect();
+    catcher.style.left = `${box.left - base.left + parent.scrollLeft}px`;
+    catcher.style.top = `${box.top - base.top + parent.scrollTop}px`;
+  }
+  videoEl.insertAdjacentElement('afterend', catcher);
+  placeCatcher();
+  function focusCatcher() {
+    placeCatcher();
+    catcher.focus({ preventScroll: true });
+  }
 
   function send(ev) {
     if (!enabled || dataChannel.readyState !== 'open') return false;
     dataChannel.send(JSON.stringify(ev));
     return true;
+  }
+
+  // Focus moves between the video and the catcher (a click focuses the video, which hands the
+  // keyboard on): keys and buttons are released only when neither has it any more, or the
+  // window lost it.
+  function releaseUnlessFocused() {
+    setTimeout(() => {
+      const a = document.activeElement;
+      if ((a === catcher || a === videoEl) && document.hasFocus()) return;
+      releaseAll();
+      releasedForPaste.clear();
+    }, 0);
+  }
+
+  function sendText(text) {
+    for (const piece of textChunks(text)) send({ t: 'text', text: piece });
   }
 
   function releaseAll() {
@@ -103,7 +184,7 @@ export function attachRemoteControl(videoEl, dataChannel, options = {}) {
     },
     pointerdown(e) {
       if (!enabled) return;
-      videoEl.focus({ preventScroll: true });
+      focusCatcher();
       const button = BUTTONS[e.button];
       if (!button || !move(e)) return;
       e.preventDefault();
@@ -134,43 +215,68 @@ export function attachRemoteControl(videoEl, dataChannel, options = {}) {
     contextmenu(e) {
       if (enabled) e.preventDefault();
     },
+    focus() {
+      // Keyboard users reach the video with Tab: typing goes through the catcher.
+      if (enabled) focusCatcher();
+    },
+    blur: releaseUnlessFocused,
+  };
+
+  // On the catcher: the keyboard, input methods and paste.
+  const keys = {
     keydown(e) {
-      if (!enabled || e.isComposing) return;
-      // Everything goes to the sharer: Tab, Backspace, F5, Ctrl+F... (the browser keeps the
-      // few it never lets a page have, such as Ctrl+W).
+      if (!enabled || isComposition(e)) return;
+      if (isPasteShortcut(e)) {
+        // Left to the browser, which fires `paste`; the sharer's side lets go of Ctrl/Cmd
+        // first, so the text is not typed as shortcuts.
+        for (const code of MODIFIERS) {
+          if (heldKeys.has(code)) {
+            send({ t: 'key', code, key: heldKeys.get(code), down: false });
+            heldKeys.delete(code);
+            releasedForPaste.add(code);
+          }
+        }
+        return;
+      }
+      // Everything else goes to the sharer: Tab, Backspace, F5, Ctrl+F... (the browser keeps
+      // the few it never lets a page have, such as Ctrl+W).
       e.preventDefault();
       e.stopPropagation();
       heldKeys.set(e.code, e.key);
       send({ t: 'key', code: e.code, key: e.key, down: true });
     },
     keyup(e) {
-      if (!enabled || e.isComposing) return;
+      if (!enabled || isComposition(e)) return;
+      if (releasedForPaste.delete(e.code) || (e.code === 'KeyV' && !heldKeys.has('KeyV'))) return;
       e.preventDefault();
       e.stopPropagation();
       heldKeys.delete(e.code);
       send({ t: 'key', code: e.code, key: e.key, down: false });
     },
     compositionend(e) {
+      catcher.value = '';
       if (!enabled || !e.data) return;
-      send({ t: 'text', text: e.data.slice(0, MAX_TEXT_CHARS) });
+      sendText(e.data);
+    },
+    input(e) {
+      // Text inserted without a key press or a composition (an emoji picker, a dictation
+      // tool); compositions arrive whole in `compositionend`.
+      if (e.isComposing) return;
+      if (enabled && e.inputType === 'insertText' && e.data) sendText(e.data);
+      catcher.value = '';
     },
     paste(e) {
+      e.preventDefault();
       if (!enabled) return;
       const text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
-      if (!text) return;
-      e.preventDefault();
-      const chars = Array.from(text);
-      for (let i = 0; i < chars.length; i += MAX_TEXT_CHARS) {
-        send({ t: 'text', text: chars.slice(i, i + MAX_TEXT_CHARS).join('') });
-      }
+      if (text) sendText(Array.from(text).slice(0, MAX_PASTE_CHARS).join(''));
     },
-    blur() {
-      releaseAll();
-    },
+    blur: releaseUnlessFocused,
   };
 
   const passiveFalse = { passive: false };
   for (const [name, fn] of Object.entries(on)) videoEl.addEventListener(name, fn, passiveFalse);
+  for (const [name, fn] of Object.entries(keys)) catcher.addEventListener(name, fn, passiveFalse);
 
   return {
     get enabled() {
@@ -178,6 +284,10 @@ export function attachRemoteControl(videoEl, dataChannel, options = {}) {
     },
     enable() {
       enabled = true;
+    },
+    /** The element that takes the keyboard while control is on. */
+    get keyboard() {
+      return catcher;
     },
     disable() {
       releaseAll();
@@ -188,6 +298,10 @@ export function attachRemoteControl(videoEl, dataChannel, options = {}) {
       releaseAll();
       enabled = false;
       for (const [name, fn] of Object.entries(on)) videoEl.removeEventListener(name, fn, passiveFalse);
+      for (const [name, fn] of Object.entries(keys)) catcher.removeEventListener(name, fn, passiveFalse);
+      const hadFocus = document.activeElement === catcher;
+      catcher.remove();
+      if (hadFocus) videoEl.focus({ preventScroll: true });
       if (previousTabIndex === null) videoEl.removeAttribute('tabindex');
     },
   };

@@ -1,12 +1,13 @@
 //! X11 capture: MIT-SHM (or `GetImage`) reads of the root window, limited to one RandR monitor and
-//! to what XDamage says changed.
+//! to what XDamage says changed, with the pointer drawn in (XFixes gives its image; XInput 2 raw
+//! motion and XFixes cursor events wake the capture when it moves or changes shape).
 
 mod damage;
 mod errors;
 mod format;
 mod monitors;
+mod pointer;
 mod shm;
-mod wake;
 
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
@@ -18,11 +19,11 @@ use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, Window};
 use x11rb::reexports::x11rb_protocol::parse_display::parse_display;
 use x11rb::rust_connection::RustConnection;
 
+use crate::cursor::{self, SavedUnder};
+use crate::wake::{self, CaptureWaker, Readiness};
 use crate::{CaptureError, Capturer, Frame, Monitor, Rect};
 use damage::DamageTracker;
 use shm::SharedSegment;
-pub use wake::CaptureWaker;
-use wake::Readiness;
 
 /// How to set up an [`X11Capturer`].
 #[derive(Debug, Clone)]
@@ -36,6 +37,8 @@ pub struct X11Options {
     /// Use XDamage to read only what changed. Default `true`; without it every capture reads the
     /// whole area and reports all of it as changed.
     pub use_damage: bool,
+    /// Draw the pointer into the frames (XFixes). Default `true`.
+    pub draw_pointer: bool,
 }
 
 impl Default for X11Options {
@@ -45,6 +48,7 @@ impl Default for X11Options {
             monitor: None,
             use_shm: true,
             use_damage: true,
+            draw_pointer: true,
         }
     }
 }
@@ -79,6 +83,13 @@ pub struct X11Capturer {
     notified: bool,
     /// Interrupts [`Capturer::wait_for_change`].
     waker: CaptureWaker,
+    /// The pointer is drawn into frames (the server has XFixes).
+    pointer: bool,
+    /// The pointer moved or changed shape since the last capture.
+    pointer_moved: bool,
+    /// The pixels under the pointer drawn into the frame, and what was drawn (position and the
+    /// cursor's serial), to put back and to tell whether it changed.
+    drawn: Option<(SavedUnder, (i64, i64, u32))>,
 }
 
 impl std::fmt::Debug for X11Capturer {
@@ -140,6 +151,7 @@ impl X11Capturer {
         } else {
             None
         };
+        let pointer = options.draw_pointer && pointer::watch(&conn, screen.root)?;
         Ok(X11Capturer {
             conn,
             screen_num,
@@ -154,6 +166,9 @@ impl X11Capturer {
             damage_emptied: 0,
             notified: false,
             waker: CaptureWaker::new()?,
+            pointer,
+            pointer_moved: false,
+            drawn: None,
         })
     }
 
@@ -208,6 +223,9 @@ impl X11Capturer {
                 Event::DamageNotify(_) if sequence >= self.damage_emptied => {
                     self.notified = true;
                 }
+                Event::XinputRawMotion(_) | Event::XfixesCursorNotify(_) => {
+                    self.pointer_moved = true;
+                }
                 _ => {}
             }
         }
@@ -216,7 +234,35 @@ impl X11Capturer {
 
     /// Whether the next capture has something to read.
     fn change_pending(&self) -> bool {
-        self.full_next || self.notified || self.damage.is_none()
+        self.full_next || self.notified || self.damage.is_none() || self.pointer_moved
+    }
+
+    /// Draws the pointer into the frame (the screen's pixels under the previous one were put
+    /// back already) and adds where it was and where it is to the frame's damage when it moved
+    /// or changed shape. `full`: the whole frame is in the damage already.
+    fn draw_pointer(
+        &mut self,
+        previous: Option<(Rect, (i64, i64, u32))>,
+        full: bool,
+    ) -> Result<(), CaptureError> {
+        self.pointer_moved = false;
+        let Some((image, serial)) = pointer::image(&self.conn, &self.area)? else {
+            if let Some((rect, _)) = previous
+                && !full
+            {
+                self.pending.push(rect);
+            }
+            return Ok(());
+        };
+        let what = (image.x, image.y, serial);
+        let saved = cursor::draw(&mut self.frame, &image);
+        let now = saved.as_ref().map(SavedUnder::rect);
+        if !full && previous.map(|(_, w)| w) != saved.as_ref().map(|_| what) {
+            self.pending.extend(previous.map(|(r, _)| r));
+            self.pending.extend(now);
+        }
+        self.drawn = saved.map(|s| (s, what));
+        Ok(())
     }
 }
 
@@ -250,8 +296,17 @@ impl Capturer for X11Capturer {
         }
         self.notified = false;
         let captured_at = Instant::now();
+        // The screen's own pixels back under the pointer drawn last time.
+        let previous = self.drawn.take().map(|(saved, what)| {
+            cursor::restore(&mut self.frame, &saved);
+            (saved.rect(), what)
+        });
+        let full = self.pending.first() == Some(&self.frame.bounds());
         if !self.pending.is_empty() {
             self.read_pending()?;
+        }
+        if self.pointer {
+            self.draw_pointer(previous, full)?;
         }
         self.read_events()?;
         self.full_next = false;

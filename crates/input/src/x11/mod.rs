@@ -3,7 +3,6 @@
 
 mod errors;
 mod keymap;
-mod keysyms;
 
 use x11rb::connection::{Connection, RequestConnection};
 use x11rb::protocol::Event;
@@ -15,11 +14,11 @@ use x11rb::protocol::xtest::{self, ConnectionExt as _};
 use x11rb::rust_connection::RustConnection;
 use xkeysym::{Keysym, key};
 
+use crate::keysyms::{self, KeyMeaning};
 use crate::{
     Button, Injector, InputError, InputEvent, MAX_PRESSED_KEYS, ScreenRect, WHEEL_STEP_PIXELS,
 };
 use keymap::{Keymap, Level};
-use keysyms::KeyMeaning;
 
 /// A key the helper holds down: its DOM code and the keycode pressed for it.
 #[derive(Debug)]

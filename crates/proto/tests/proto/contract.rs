@@ -261,10 +261,21 @@ fn request_bodies_have_the_shape_the_server_reads() {
     let mut enroll = report_json();
     enroll["token"] = json!("ae_token");
     enroll["public_key"] = json!("a2V5");
-    let built = Enroll::new("ae_token", "a2V5", report());
+    let built = Enroll::new("ae_token", "a2V5", report(), None);
     assert_eq!(serde_json::to_value(&built).unwrap(), enroll);
     assert_eq!(built.report(), report());
     assert_eq!(round_trip::<Enroll>(&enroll), built);
+    // A name given at enrollment is the device's name; the host name travels beside it.
+    let named = Enroll::new("ae_token", "a2V5", report(), Some("Front desk".into()));
+    enroll["name"] = json!("Front desk");
+    enroll["hostname"] = json!("laptop-7");
+    assert_eq!(serde_json::to_value(&named).unwrap(), enroll);
+    assert_eq!(
+        named.report(),
+        report(),
+        "the report's name is the host name"
+    );
+    assert_eq!(round_trip::<Enroll>(&enroll), named);
     for (body, want) in [
         (
             serde_json::to_value(Consent {

@@ -4,6 +4,7 @@ pub mod conditional;
 pub mod guard;
 pub mod permissions;
 pub mod policy;
+pub mod transfer;
 pub mod unattended;
 
 pub use guard::Need;

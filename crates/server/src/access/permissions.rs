@@ -33,6 +33,12 @@ pub enum Permission {
     /// Sessions without the sharer's interactive consent (where policy allows).
     #[serde(rename = "remote_help.unattended")]
     Unattended,
+    /// Share clipboard text with the sharer, both ways, during a session.
+    #[serde(rename = "remote_help.clipboard")]
+    Clipboard,
+    /// Send files to the sharer and receive files from them during a session.
+    #[serde(rename = "remote_help.files")]
+    Files,
     #[serde(rename = "admin.users")]
     ManageUsers,
     #[serde(rename = "admin.groups")]
@@ -59,12 +65,14 @@ pub enum Permission {
 
 impl Permission {
     /// All permissions.
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 18] = [
         Permission::Offer,
         Permission::ViewScreen,
         Permission::FullControl,
         Permission::Elevation,
         Permission::Unattended,
+        Permission::Clipboard,
+        Permission::Files,
         Permission::ManageUsers,
         Permission::ManageGroups,
         Permission::ManageRoles,
@@ -86,6 +94,8 @@ impl Permission {
             Permission::FullControl => "remote_help.full_control",
             Permission::Elevation => "remote_help.elevation",
             Permission::Unattended => "remote_help.unattended",
+            Permission::Clipboard => "remote_help.clipboard",
+            Permission::Files => "remote_help.files",
             Permission::ManageUsers => "admin.users",
             Permission::ManageGroups => "admin.groups",
             Permission::ManageRoles => "admin.roles",
@@ -109,6 +119,8 @@ impl Permission {
                 | Permission::FullControl
                 | Permission::Elevation
                 | Permission::Unattended
+                | Permission::Clipboard
+                | Permission::Files
         )
     }
 }
@@ -123,11 +135,13 @@ pub fn builtin_roles() -> Vec<(&'static str, &'static str, Vec<Permission>)> {
         ),
         (
             "Help Desk Operator",
-            "Offers remote help with view only or full control.",
+            "Offers remote help with view only or full control, clipboard and files.",
             vec![
                 Permission::Offer,
                 Permission::ViewScreen,
                 Permission::FullControl,
+                Permission::Clipboard,
+                Permission::Files,
             ],
         ),
         (

@@ -47,15 +47,22 @@ pub enum EvalPoint {
     /// consent). Evaluated for the *helper*, with the facts of the sign-in the helper created the
     /// session with.
     UnattendedConsent,
+    /// A helper opening a file transfer in a session (either way).
+    FileTransfer,
+    /// A helper sharing clipboard text in a session (checked when the page asks what the session
+    /// allows).
+    Clipboard,
 }
 
 impl EvalPoint {
     /// All evaluation points.
-    pub const ALL: [EvalPoint; 4] = [
+    pub const ALL: [EvalPoint; 6] = [
         EvalPoint::SignIn,
         EvalPoint::SessionCreate,
         EvalPoint::SessionJoin,
         EvalPoint::UnattendedConsent,
+        EvalPoint::FileTransfer,
+        EvalPoint::Clipboard,
     ];
 
     /// The wire name.
@@ -65,6 +72,8 @@ impl EvalPoint {
             EvalPoint::SessionCreate => "session_create",
             EvalPoint::SessionJoin => "session_join",
             EvalPoint::UnattendedConsent => "unattended_consent",
+            EvalPoint::FileTransfer => "file_transfer",
+            EvalPoint::Clipboard => "clipboard",
         }
     }
 
@@ -74,6 +83,8 @@ impl EvalPoint {
             EvalPoint::SessionCreate => "starting a session",
             EvalPoint::SessionJoin => "joining a session",
             EvalPoint::UnattendedConsent => "allowing a session without the sharer's consent",
+            EvalPoint::FileTransfer => "file transfer",
+            EvalPoint::Clipboard => "clipboard sharing",
         }
     }
 }
@@ -789,10 +800,10 @@ mod tests {
         p.conditions.evaluation_points = vec![EvalPoint::SessionCreate, EvalPoint::SessionJoin];
         for point in EvalPoint::ALL {
             let f = F { point, ..F::new() };
-            let want = if matches!(point, EvalPoint::SignIn | EvalPoint::UnattendedConsent) {
-                Decision::Allow
-            } else {
+            let want = if matches!(point, EvalPoint::SessionCreate | EvalPoint::SessionJoin) {
                 Decision::Block
+            } else {
+                Decision::Allow
             };
             assert_eq!(f.decide(std::slice::from_ref(&p)), want, "{point:?}");
         }

@@ -156,6 +156,20 @@ pub struct Check {
 
 /// Gathers the facts for `row` now and applies the rule. Writes nothing.
 pub async fn check(state: &impl Tenancy, row: &SessionRow) -> ApiResult<Check> {
+    let helper = match row.sharer_id {
+        Some(_) => state.store().user_by_id(&row.helper_id).await?,
+        None => None,
+    };
+    check_for(state, row, helper).await
+}
+
+/// [`check`] with the session's helper as the caller read them (a session view reads them for
+/// the profile anyway).
+pub async fn check_for(
+    state: &impl Tenancy,
+    row: &SessionRow,
+    helper: Option<crate::store::users::User>,
+) -> ApiResult<Check> {
     let refused = |r| Check {
         decision: Err(r),
         evaluation: None,
@@ -177,7 +191,6 @@ pub async fn check(state: &impl Tenancy, row: &SessionRow) -> ApiResult<Check> {
             .await?
             .is_some_and(|d| d.enrolled);
     }
-    let helper = state.store().user_by_id(&row.helper_id).await?;
     facts.helper_active = helper.as_ref().is_some_and(|h| !h.disabled);
     if facts.sharer_on_agent && facts.device_enrolled && facts.helper_active {
         let groups: BTreeSet<String> = state

@@ -305,6 +305,23 @@ fn field_rules() -> Vec<(&'static str, &'static str, Value)> {
             "max_session_minutes",
             range(5, MAX_SESSION_MINUTES),
         ),
+        (
+            "SettingsUpdate",
+            "max_transfer_bytes",
+            range(1, MAX_TRANSFER_BYTES_CEILING),
+        ),
+        (
+            "OpenTransfer",
+            "name",
+            json!({"minLength": 1, "maxLength": assist_proto::transfer::MAX_NAME_BYTES}),
+        ),
+        ("OpenTransfer", "size", json!({"minimum": 0})),
+        (
+            "FinishTransfer",
+            "sha256",
+            json!({"pattern": "^[0-9a-fA-F]{64}$"}),
+        ),
+        ("FinishTransfer", "bytes_done", json!({"minimum": 0})),
         ("CreateSession", "device_id", id_rule()),
         (
             "JoinSession",

@@ -10,16 +10,22 @@
 //! a minute-scale keepalive: a WebSocket ping every `KEEPALIVE_SECS`, and a channel silent for
 //! `SILENT_AFTER_SECS` is dropped. On exit the row says "offline since", unless a newer channel
 //! took over.
+//!
+//! Sessions offered to the device while it was offline (or offered before it dropped) and still
+//! waiting are offered again when its channel opens; the helpers' pages of those sessions are
+//! told when the device comes and goes, and at once when its user declines.
 
 use crate::clock::now_ms;
 use crate::devices::VerifiedDevice;
 use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::{WS_MAX_MESSAGE_BYTES, WS_READ_BUFFER_BYTES, WS_WRITE_BUFFER_BYTES};
-use crate::sessions::bus::DeviceEvent;
+use crate::sessions::bus::{BusEvent, DeviceEvent};
+use crate::sessions::service;
 use crate::state::AppState;
 use assist_proto::channel::{
     CHANNEL_VERSION, ChannelClient, ChannelServer, KEEPALIVE_SECS, SILENT_AFTER_SECS,
 };
+use assist_proto::session::{CODE_TTL_MS, StateName};
 use assist_proto::wire::ErrorBody;
 use axum::Extension;
 use axum::extract::State;
@@ -34,6 +40,9 @@ use tokio::time::Instant;
 pub const CLOSE_RETIRED: u16 = 4401;
 /// The close code of a channel replaced by a newer one of the same device.
 pub const CLOSE_REPLACED: u16 = 4409;
+/// At most this many open offers are made again to a device whose channel opens (the newest;
+/// each is a session a helper waits on, so more than a few is unusual).
+pub const REOFFER_MAX: i64 = 8;
 
 /// Upgrades a signed request of an enrolled device to its channel.
 pub async fn upgrade(
@@ -87,6 +96,12 @@ fn error(code: &str, message: impl Into<String>) -> Message {
     })
 }
 
+/// Whether a newer channel took over (the device stays online).
+enum ExitKind {
+    Replaced,
+    Other,
+}
+
 /// How a channel ended, for the log.
 enum Exit {
     Closed,
@@ -119,6 +134,9 @@ async fn run(state: &AppState, socket: WebSocket, device: &VerifiedDevice) -> an
     let mut next_ping = Instant::now() + keepalive;
     let exit = if tx.send(text(&hello)).await.is_err() {
         Exit::Lost("hello failed")
+    } else if let Err(e) = reoffer(state, device, &mut tx).await {
+        tracing::warn!(error = %e, device = %device.id, "offering waiting sessions again failed");
+        Exit::Lost("offers failed")
     } else {
         loop {
             let wake = next_ping.min(last_heard + silent_after);
@@ -129,8 +147,9 @@ async fn run(state: &AppState, socket: WebSocket, device: &VerifiedDevice) -> an
                         None | Some(Err(_)) => break Exit::Lost("read failed"),
                         Some(Ok(Message::Close(_))) => break Exit::Closed,
                         Some(Ok(Message::Text(t))) => {
-                            let reply = handle(state, device, t.as_str()).await;
-                            if tx.send(reply).await.is_err() {
+                            if let Some(reply) = handle(state, device, t.as_str()).await
+                                && tx.send(reply).await.is_err()
+                            {
                                 break Exit::Lost("write failed");
                             }
                         }
@@ -174,6 +193,10 @@ async fn run(state: &AppState, socket: WebSocket, device: &VerifiedDevice) -> an
             }
         }
     };
+    let exit_kind = match exit {
+        Exit::Replaced => ExitKind::Replaced,
+        _ => ExitKind::Other,
+    };
     match exit {
         Exit::Closed => tracing::debug!(device = %device.id, "device channel closed"),
         Exit::Lost(why) => tracing::debug!(device = %device.id, why, "device channel lost"),
@@ -186,16 +209,84 @@ async fn run(state: &AppState, socket: WebSocket, device: &VerifiedDevice) -> an
         .store
         .channel_closed(&device.id, &conn, now_ms())
         .await?;
+    if !matches!(exit_kind, ExitKind::Replaced) {
+        // The helpers waiting on this device see it offline.
+        for offer in open_offers(state, &device.id).await? {
+            state.hub.publish(&offer.session_id, BusEvent::State).await;
+        }
+    }
     Ok(())
 }
 
-/// Answers one text frame of the agent.
-async fn handle(state: &AppState, device: &VerifiedDevice, text: &str) -> Message {
-    match ChannelClient::read(text) {
+/// The device's open offers whose codes may still be valid.
+async fn open_offers(
+    state: &AppState,
+    device_id: &str,
+) -> anyhow::Result<Vec<crate::store::offers::Offer>> {
+    Ok(state
+        .store
+        .open_offers(device_id, now_ms() - CODE_TTL_MS, REOFFER_MAX)
+        .await?)
+}
+
+/// Offers again the sessions offered to this device that still wait (newest last, so that the
+/// agent shows the newest), and tells their helpers' pages the device is online.
+async fn reoffer<S>(state: &AppState, device: &VerifiedDevice, tx: &mut S) -> anyhow::Result<()>
+where
+    S: futures_util::Sink<Message> + Unpin,
+    S::Error: std::error::Error + Send + Sync + 'static,
+{
+    let offers = open_offers(state, &device.id).await?;
+    for offer in offers.iter().rev() {
+        let Some(code) = &offer.code else { continue };
+        let Some(row) = state
+            .store
+            .session(&state.tenant_id, &offer.session_id)
+            .await?
+        else {
+            continue;
+        };
+        if row.machine.state.name() != StateName::Waiting || row.machine.code_expires_at <= now_ms()
+        {
+            continue;
+        }
+        let Some(helper) = state.store.user_by_id(&row.helper_id).await? else {
+            continue;
+        };
+        tx.send(text(&service::offer_message(&helper, &row, code)))
+            .await?;
+        state.hub.publish(&row.id, BusEvent::State).await;
+    }
+    Ok(())
+}
+
+/// Answers one text frame of the agent (`None`: a message that has no answer).
+async fn handle(state: &AppState, device: &VerifiedDevice, text: &str) -> Option<Message> {
+    Some(match ChannelClient::read(text) {
         Ok(ChannelClient::CheckIn { report }) => {
             match super::devices::record_check_in(state, &device.id, &report).await {
                 Ok(answer) => self::text(&ChannelServer::CheckedIn { answer }),
                 Err(e) => {
+                    let body = e.body().error;
+                    error(&body.code, body.message)
+                }
+            }
+        }
+        Ok(ChannelClient::Decline { session_id }) => {
+            match state
+                .store
+                .decline_offer(&session_id, &device.id, now_ms())
+                .await
+            {
+                Ok(true) => {
+                    tracing::info!(device = %device.id, session = %session_id, "the device's user declined a session");
+                    state.hub.publish(&session_id, BusEvent::State).await;
+                    return None;
+                }
+                // An offer no longer open (already declined, or not this device's): nothing.
+                Ok(false) => return None,
+                Err(e) => {
+                    let e = AppError::from(e);
                     let body = e.body().error;
                     error(&body.code, body.message)
                 }
@@ -206,5 +297,5 @@ async fn handle(state: &AppState, device: &VerifiedDevice, text: &str) -> Messag
             "this server does not know that message type",
         ),
         Err(e) => error("invalid_message", e.to_string()),
-    }
+    })
 }

@@ -202,7 +202,10 @@ async fn enroll_with_token(
     addr: ClientAddr,
     req: Enroll,
 ) -> ApiResult<(StatusCode, Json<Enrolled>)> {
+    // The report's name is the host name; the device's own name is the one given at enrollment
+    // (the host name when none was).
     let report = facts::check(&req.report())?;
+    let name = crate::validate::name("name", &req.name)?;
     let token = req.token.trim();
     if token.is_empty() || token.chars().count() > MAX_ENROLLMENT_TOKEN_CHARS {
         return Err(AppError::auth_failed(
@@ -228,6 +231,7 @@ async fn enroll_with_token(
             &hash_token(token),
             &NewDevice {
                 public_key,
+                name: &name,
                 report: &report,
                 reported_user_id: reported_user.as_deref(),
                 now: now_ms(),

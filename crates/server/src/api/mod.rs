@@ -21,6 +21,7 @@ pub mod second_factor;
 pub mod sessions;
 pub mod settings;
 pub mod tokens;
+pub mod transfers;
 pub mod users;
 
 use crate::error::{AppError, ErrorCode};
@@ -151,6 +152,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(sessions::router())
         .merge(ice::router())
         .merge(reports::router())
+        .merge(transfers::router())
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`) in PATCH bodies.

@@ -7,15 +7,20 @@ use crate::clock::rfc3339;
 use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::state::AppState;
 use crate::store::sessions::ReportRow;
+use assist_proto::transfer::{Direction, Outcome, TransferView};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use std::collections::HashMap;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 /// Most rows in one report.
 pub const MAX_REPORT_ROWS: i64 = 10_000;
+/// Most file transfers listed in one report (the sessions' first ones, in order); the CSV counts
+/// are over these.
+pub const MAX_REPORT_TRANSFERS: i64 = 50_000;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(session_report))
@@ -47,10 +52,17 @@ fn cell(v: &str) -> String {
     }
 }
 
+/// The completed transfers of a row going `direction`.
+fn completed(r: &ReportRow, direction: Direction) -> impl Iterator<Item = &TransferView> {
+    r.transfers
+        .iter()
+        .filter(move |t| t.direction == direction && t.outcome == Some(Outcome::Completed))
+}
+
 /// The report as CSV text.
 pub fn to_csv(rows: &[ReportRow]) -> String {
     let mut out = String::from(
-        "id,helper_email,helper_name,sharer_email,sharer_name,device_id,sharer_kind,created_at,started_at,ended_at,duration_secs,mode,outcome,consent\r\n",
+        "id,helper_email,helper_name,sharer_email,sharer_name,device_id,sharer_kind,created_at,started_at,ended_at,duration_secs,mode,outcome,consent,files_to_sharer,files_to_helper,transfer_bytes\r\n",
     );
     for r in rows {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -70,6 +82,14 @@ pub fn to_csv(rows: &[ReportRow]) -> String {
             opt(&r.mode),
             r.outcome.clone(),
             opt(&r.consent),
+            completed(r, Direction::ToSharer).count().to_string(),
+            completed(r, Direction::ToHelper).count().to_string(),
+            r.transfers
+                .iter()
+                .filter(|t| t.outcome == Some(Outcome::Completed))
+                .map(|t| t.size)
+                .sum::<i64>()
+                .to_string(),
         ];
         out.push_str(&fields.iter().map(|f| cell(f)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
@@ -88,10 +108,21 @@ async fn session_report(
 ) -> ApiResult<Response> {
     let from = q.from.unwrap_or(0);
     let to = q.to.unwrap_or(i64::MAX);
-    let rows = state
+    let mut rows = state
         .store
         .session_report(&state.tenant_id, from, to, MAX_REPORT_ROWS)
         .await?;
+    let transfers = state
+        .store
+        .transfers_in_report(&state.tenant_id, from, to, MAX_REPORT_TRANSFERS)
+        .await?;
+    let mut by_session: HashMap<String, Vec<TransferView>> = HashMap::new();
+    for t in transfers {
+        by_session.entry(t.session_id.clone()).or_default().push(t);
+    }
+    for r in &mut rows {
+        r.transfers = by_session.remove(&r.id).unwrap_or_default();
+    }
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(rows).into_response()),
         Some("csv") => Ok((

@@ -272,7 +272,8 @@ async fn create_session(
     ))
 }
 
-/// Offers a new session to its device's channel, if the device is online (audited).
+/// Offers a new session to its device's channel, if the device is online (audited); an offline
+/// device is offered it when it comes back online while the session still waits.
 async fn offer_to_device(
     state: &AppState,
     who: &Authed,
@@ -285,23 +286,23 @@ async fn offer_to_device(
         .device(&state.tenant_id, device_id)
         .await?
         .ok_or(AppError::NotFound("device"))?;
+    state
+        .store
+        .insert_offer(
+            &state.tenant_id,
+            &row.id,
+            device_id,
+            code.as_str(),
+            now_ms(),
+        )
+        .await?;
     if !device.online {
         return Ok(DeviceReach {
             status: "offline".into(),
             offline_since: device.online_changed_at,
         });
     }
-    let offer = assist_proto::channel::ChannelServer::Offer {
-        session_id: row.id.clone(),
-        code: code.as_str().to_owned(),
-        helper: assist_proto::channel::OfferHelper {
-            name: who.user.full_name.clone(),
-            email: who.user.email.clone(),
-            title: who.user.job_title.clone(),
-            company: who.user.company.clone(),
-        },
-        expires_at: row.machine.code_expires_at,
-    };
+    let offer = service::offer_message(&who.user, row, code.as_str());
     state
         .hub
         .push_device(

@@ -7,7 +7,7 @@ use crate::audit;
 use crate::audit::action::Action;
 use crate::auth::Authed;
 use crate::error::{ApiResult, AppError, ErrorCode};
-use crate::limits::MAX_SESSION_MINUTES;
+use crate::limits::{MAX_SESSION_MINUTES, MAX_TRANSFER_BYTES_CEILING};
 use crate::state::AppState;
 use crate::store::tenants::{Settings, SettingsChange};
 use axum::extract::State;
@@ -29,6 +29,9 @@ pub struct SettingsUpdate {
     pub chat_disabled: Option<bool>,
     /// 5 to 1440.
     pub max_session_minutes: Option<i64>,
+    pub file_transfer_disabled: Option<bool>,
+    /// 1 to `MAX_TRANSFER_BYTES_CEILING` (64 GiB).
+    pub max_transfer_bytes: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/api/settings", tag = "settings", responses((status = 200, body = Settings)))]
@@ -51,11 +54,21 @@ async fn put_settings(
             format!("max_session_minutes must be 5 to {MAX_SESSION_MINUTES}"),
         ));
     }
+    if let Some(m) = req.max_transfer_bytes
+        && !(1..=MAX_TRANSFER_BYTES_CEILING).contains(&m)
+    {
+        return Err(AppError::bad_request(
+            ErrorCode::InvalidField,
+            format!("max_transfer_bytes must be 1 to {MAX_TRANSFER_BYTES_CEILING}"),
+        ));
+    }
     let change = SettingsChange {
         remote_help_enabled: req.remote_help_enabled,
         allow_unenrolled_devices: req.allow_unenrolled_devices,
         chat_disabled: req.chat_disabled,
         max_session_minutes: req.max_session_minutes,
+        file_transfer_disabled: req.file_transfer_disabled,
+        max_transfer_bytes: req.max_transfer_bytes,
     };
     let s = state
         .store

@@ -135,6 +135,12 @@ audit_actions! {
     TokenCreated = "token.created",
     /// An API token was revoked.
     TokenRevoked = "token.revoked",
+    /// A file transfer was finished, failed or cancelled (with its outcome and SHA-256).
+    TransferFinished = "transfer.finished",
+    /// A file transfer was opened in a session.
+    TransferOpened = "transfer.opened",
+    /// A file transfer was refused (larger than the organisation allows).
+    TransferRefused = "transfer.refused",
     /// A user was created.
     UserCreated = "user.created",
     /// A user was deleted.

@@ -50,6 +50,10 @@ pub struct DeviceState {
     /// The failing rules (empty unless `not_compliant`).
     pub reasons: Vec<String>,
     pub primary_user_id: Option<String>,
+    /// Whether its agent holds a device channel now.
+    pub online: bool,
+    /// Since when it has been online or offline (`None`: never connected).
+    pub online_changed_at: Option<i64>,
 }
 
 impl DeviceState {
@@ -82,6 +86,8 @@ pub async fn device_summary(
         compliance: d.compliance,
         reasons: d.compliance_reasons,
         primary_user_id: d.primary_user_id,
+        online: d.online,
+        online_changed_at: d.online_changed_at,
     }))
 }
 

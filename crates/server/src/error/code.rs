@@ -100,6 +100,8 @@ error_codes! {
     EnrollmentTokenUsedUp = "enrollment_token_used_up",
     /// The session's code expired before the action.
     Expired = "expired",
+    /// File transfer is turned off for the organisation.
+    FileTransferDisabled = "file_transfer_disabled",
     /// Only the helper may do this.
     HelperOnly = "helper_only",
     /// A fault of the server.
@@ -216,6 +218,8 @@ error_codes! {
     SecondFactorNotEnabled = "second_factor_not_enabled",
     /// A second factor is required.
     SecondFactorRequired = "second_factor_required",
+    /// The session is not active (the sharer has not allowed view or control, or it ended).
+    SessionNotActive = "session_not_active",
     /// The session is over.
     SessionOver = "session_over",
     /// Only the sharer may do this.
@@ -228,8 +232,14 @@ error_codes! {
     TokenCannotMint = "token_cannot_mint",
     /// The tenant has as many conditional-access policies as allowed.
     TooManyPolicies = "too_many_policies",
+    /// The session has as many file transfers (open, or in all) as allowed.
+    TooManyTransfers = "too_many_transfers",
     /// The helper has as many waiting sessions as allowed.
     TooManyWaiting = "too_many_waiting",
+    /// The transfer already ended.
+    TransferFinished = "transfer_finished",
+    /// The file is larger than the organisation's limit for one transfer.
+    TransferTooLarge = "transfer_too_large",
     /// Unattended consent: a conditional-access policy blocks it.
     UnattendedBlockedByPolicy = "unattended_blocked_by_policy",
     /// Unattended consent: the device is not enrolled.

@@ -5,6 +5,7 @@
 use assist_proto::channel::ChannelServer;
 use assist_proto::presence::PresenceStatus;
 use assist_proto::session::Role;
+use assist_proto::wire::SessionView;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
@@ -14,8 +15,11 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BusEvent {
-    /// The session changed: connections send each side its fresh view.
+    /// The session changed: connections read it and send each side its fresh view.
     State,
+    /// The session changed and was saved as this: connections send each side its view without
+    /// reading the store (boxed: it is by far the largest event).
+    Changed(Box<Saved>),
     /// A participant came online, left or was lost.
     Presence { role: Role, status: PresenceStatus },
     /// A chat message was stored.
@@ -45,6 +49,24 @@ pub enum BusEvent {
     /// This node may have missed events (its bus connection came back): connections read the
     /// session's state and chat from the store and send the client what it lacks. Local only.
     Resync,
+}
+
+/// A session as a change saved it, built once by the node that saved it and carried with the
+/// event ([`BusEvent::Changed`]), so that no connection has to read the store for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Saved {
+    /// The session's version after the change: a connection never goes back to an older one.
+    pub version: i64,
+    /// The view for no role in particular (each connection narrows it to its own).
+    pub view: SessionView,
+    /// The session is not over.
+    pub live: bool,
+    /// A mode is active.
+    pub media: bool,
+    /// The helper's presence, if they ever connected.
+    pub helper: Option<PresenceStatus>,
+    /// The sharer's presence, if they ever connected.
+    pub sharer: Option<PresenceStatus>,
 }
 
 /// What a device channel is told.

@@ -20,7 +20,7 @@
 //! The two-sided tests (`crates/assist/tests/two_sided.rs`) drive this machine against the agent's
 //! (`assist_agent::sharer`) on a simulated clock.
 
-use super::bus::{BusEvent, RevokeScope};
+use super::bus::{BusEvent, RevokeScope, Saved};
 use crate::limits::{LIVE_CHAT_QUEUE, MOVING_CLOSE_WAIT_MS};
 use crate::store::chat::ChatRecord;
 use assist_proto::presence::{Heartbeat, Liveness, PresenceStatus};
@@ -51,6 +51,24 @@ pub struct Snapshot {
     pub media: bool,
     /// The other participant's presence, if it ever connected.
     pub peer: Option<PresenceStatus>,
+    /// The session's version this was read at.
+    pub version: i64,
+}
+
+impl Snapshot {
+    /// The session a change saved ([`BusEvent::Changed`]), as the connection of `role` sees it.
+    pub fn of_saved(saved: &Saved, role: Role) -> Snapshot {
+        Snapshot {
+            view: saved.view.clone().for_role(role),
+            live: saved.live,
+            media: saved.media,
+            peer: match role.peer() {
+                Role::Helper => saved.helper,
+                Role::Sharer => saved.sharer,
+            },
+            version: saved.version,
+        }
+    }
 }
 
 /// A frame read from the client (or the failure to read one).
@@ -225,6 +243,9 @@ pub struct Connection {
     media: bool,
     /// The last chat `seq` sent to the client.
     chat_seq: i64,
+    /// The newest session version the client was sent (a [`BusEvent::Changed`] that is not
+    /// newer is not sent: the client has it, or something newer).
+    version: i64,
     /// A store read failed: resync on the next wake-up.
     behind: bool,
     /// The node stops and the client was told to move: its last frames are still handled.
@@ -251,6 +272,7 @@ impl Connection {
             live: false,
             media: false,
             chat_seq: 0,
+            version: i64::MIN,
             behind: false,
             moving: None,
             out: VecDeque::new(),
@@ -331,6 +353,7 @@ impl Connection {
             }),
             Input::Greet { session, chat_seq } => {
                 self.chat_seq = chat_seq;
+                self.version = self.version.max(session.version);
                 self.live = session.live;
                 self.media = session.media;
                 let role = self.owner.role;
@@ -343,7 +366,11 @@ impl Connection {
                 }
             }
             Input::Frame(frame) => {
-                self.liveness.seen(now);
+                // Liveness comes from the client's own messages: a browser answers WebSocket
+                // pings by itself, even while the page's script is stuck or paused.
+                if !matches!(frame, Frame::Control) {
+                    self.liveness.seen(now);
+                }
                 self.on_frame(frame);
             }
             Input::Event(event) => self.on_event(event),
@@ -470,6 +497,9 @@ impl Connection {
         let role = self.owner.role;
         match event {
             BusEvent::State => self.load(Load::State),
+            BusEvent::Changed(saved) if saved.version > self.version => {
+                self.on_loaded(Loaded::State(Snapshot::of_saved(saved, role)))
+            }
             BusEvent::Presence { role: r, status } if *r != role => {
                 self.send(ServerMessage::Presence {
                     role: *r,
@@ -529,6 +559,7 @@ impl Connection {
     fn on_loaded(&mut self, loaded: Loaded) {
         match loaded {
             Loaded::State(session) => {
+                self.version = self.version.max(session.version);
                 self.live = session.live;
                 self.media = session.media;
                 self.send(ServerMessage::State {
@@ -538,6 +569,7 @@ impl Connection {
             Loaded::Chat(records) => self.send_chat(records),
             Loaded::Resync { session, chat } => {
                 self.behind = false;
+                self.version = self.version.max(session.version);
                 self.live = session.live;
                 self.media = session.media;
                 self.send(ServerMessage::State {
@@ -646,6 +678,7 @@ mod tests {
             live,
             media,
             peer,
+            version: 0,
         }
     }
 
@@ -783,6 +816,30 @@ mod tests {
         // A frame after the end changes nothing.
         c.handle_input(Input::Frame(Frame::Close), last + LOST_AFTER_MS + 1);
         assert!(drain(&mut c).is_empty());
+    }
+
+    #[test]
+    fn pongs_alone_do_not_keep_a_silent_client_alive() {
+        let mut c = greeted();
+        c.handle_input(Input::Frame(Frame::Text(r#"{"type":"ping"}"#.into())), T0);
+        drain(&mut c);
+        // The browser's automatic pongs answer every ping, but the page says nothing.
+        let mut now = T0;
+        let mut ended = None;
+        while now < T0 + 10 * LOST_AFTER_MS && ended.is_none() {
+            now = c.poll_timeout(now);
+            c.handle_timeout(now);
+            for a in drain(&mut c) {
+                match a {
+                    Action::Ping => c.handle_input(Input::Frame(Frame::Control), now),
+                    Action::End(e) => ended = Some((now, e)),
+                    _ => {}
+                }
+            }
+        }
+        let (at, ending) = ended.expect("the client is declared lost");
+        assert_eq!(at, T0 + LOST_AFTER_MS);
+        assert_eq!(ending.presence, Some(PresenceStatus::Lost));
     }
 
     #[test]

@@ -127,7 +127,7 @@ fn frame_of(frame: Option<Result<Message, axum::Error>>) -> Frame {
         Some(Ok(Message::Close(_))) => Frame::Close,
         Some(Ok(Message::Text(t))) => Frame::Text(t.as_str().to_owned()),
         Some(Ok(Message::Binary(_))) => Frame::Binary,
-        Some(Ok(_)) => Frame::Control, // ping and pong frames: liveness only
+        Some(Ok(_)) => Frame::Control, // ping and pong frames: not a sign of life (see Connection)
     }
 }
 
@@ -318,6 +318,7 @@ async fn snapshot(state: &impl Context, row: &SessionRow, role: Role) -> ApiResu
         live: !row.machine.is_terminal(),
         media: row.machine.active_mode().is_some(),
         peer: row.presence.of(role.peer()).map(|p| p.status),
+        version: row.version,
     })
 }
 

@@ -162,8 +162,17 @@ where
             if let Some(hash) = &used_code {
                 state.store().remember_used_code(&row.id, hash).await?;
             }
-            state.hub().publish(&row.id, BusEvent::State).await;
             row.version += 1;
+            // The view is built once here rather than by each connection (they read the store
+            // for it only if this fails).
+            let event = match super::view::saved(state, &row, row.version).await {
+                Ok(saved) => BusEvent::Changed(Box::new(saved)),
+                Err(e) => {
+                    tracing::debug!(error = %e, session = %row.id, "session view not built");
+                    BusEvent::State
+                }
+            };
+            state.hub().publish(&row.id, event).await;
             return result.map(|_| row);
         }
     }
@@ -243,4 +252,23 @@ pub async fn sweep(state: &impl Context) -> ApiResult<usize> {
         }
     }
     Ok(moved)
+}
+
+/// The device channel's offer of `row` to its device, from `helper`, with the session's code.
+pub fn offer_message(
+    helper: &crate::store::users::User,
+    row: &SessionRow,
+    code: &str,
+) -> assist_proto::channel::ChannelServer {
+    assist_proto::channel::ChannelServer::Offer {
+        session_id: row.id.clone(),
+        code: code.to_owned(),
+        helper: assist_proto::channel::OfferHelper {
+            name: helper.full_name.clone(),
+            email: helper.email.clone(),
+            title: helper.job_title.clone(),
+            company: helper.company.clone(),
+        },
+        expires_at: row.machine.code_expires_at,
+    }
 }

@@ -296,7 +296,7 @@ async fn head(tx: &mut Transaction<'_, Any>, tenant_id: &str) -> sqlx::Result<(i
          ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_chain.seq RETURNING seq, hash",
     )
     .bind(tenant_id)
-    .fetch_one(&mut **tx)
+    .fetch_one(crate::store::counting(&mut **tx))
     .await?;
     Ok((row.try_get("seq")?, row.try_get("hash")?))
 }
@@ -357,14 +357,14 @@ pub(super) async fn append(
                 .bind(link.as_ref().map(|l| l.0))
                 .bind(link.map(|l| l.1));
         }
-        q.execute(&mut **tx).await?;
+        q.execute(crate::store::counting(&mut **tx)).await?;
     }
     if backend == Backend::Sqlite && !entries.is_empty() {
         sqlx::query("UPDATE audit_chain SET seq = $1, hash = $2 WHERE tenant_id = $3")
             .bind(seq)
             .bind(&prev)
             .bind(tenant_id)
-            .execute(&mut **tx)
+            .execute(crate::store::counting(&mut **tx))
             .await?;
     }
     Ok(())
@@ -423,7 +423,7 @@ impl Linked {
 pub(super) async fn chain_existing(tx: &mut Transaction<'_, Any>) -> sqlx::Result<()> {
     let tenants: Vec<String> =
         sqlx::query("SELECT DISTINCT tenant_id FROM audit ORDER BY tenant_id")
-            .fetch_all(&mut **tx)
+            .fetch_all(crate::store::counting(&mut **tx))
             .await?
             .iter()
             .map(|r| r.try_get("tenant_id"))
@@ -438,7 +438,7 @@ pub(super) async fn chain_existing(tx: &mut Transaction<'_, Any>) -> sqlx::Resul
             .bind(&tenant_id)
             .bind(after)
             .bind(AUDIT_VERIFY_PAGE)
-            .fetch_all(&mut **tx)
+            .fetch_all(crate::store::counting(&mut **tx))
             .await?;
             if rows.is_empty() {
                 break;
@@ -453,7 +453,7 @@ pub(super) async fn chain_existing(tx: &mut Transaction<'_, Any>) -> sqlx::Resul
                     .bind(seq)
                     .bind(&prev)
                     .bind(row.id)
-                    .execute(&mut **tx)
+                    .execute(crate::store::counting(&mut **tx))
                     .await?;
             }
         }
@@ -461,7 +461,7 @@ pub(super) async fn chain_existing(tx: &mut Transaction<'_, Any>) -> sqlx::Resul
             .bind(&tenant_id)
             .bind(seq)
             .bind(&prev)
-            .execute(&mut **tx)
+            .execute(crate::store::counting(&mut **tx))
             .await?;
     }
     Ok(())

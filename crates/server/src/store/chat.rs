@@ -288,7 +288,7 @@ async fn append_sqlite(store: &Store, run: &[NewChat]) -> sqlx::Result<Vec<Optio
         q = q.bind(*session).bind(*tenant).bind(*count);
     }
     let raised = q
-        .fetch_all(&mut *tx)
+        .fetch_all(crate::store::counting(&mut *tx))
         .await?
         .iter()
         .map(|r| {
@@ -333,7 +333,7 @@ async fn append_sqlite(store: &Store, run: &[NewChat]) -> sqlx::Result<Vec<Optio
                 .bind(&m.text)
                 .bind(m.sent_at);
         }
-        q.execute(&mut *tx).await?;
+        q.execute(crate::store::counting(&mut *tx)).await?;
     }
     if let Some((first, _)) = stored.first() {
         let audit: Vec<AuditEntry> = stored.iter().map(|(m, seq)| audit_entry(m, *seq)).collect();

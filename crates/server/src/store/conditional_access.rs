@@ -108,14 +108,14 @@ impl Store {
         .bind(json_text(&p.conditions))
         .bind(p.grant.as_str())
         .bind(now)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         if done.rows_affected() == 0 {
             return Ok(None);
         }
         let row = sqlx::query("SELECT * FROM ca_policies WHERE id = $1")
             .bind(&id)
-            .fetch_one(&mut **w.tx())
+            .fetch_one(crate::store::counting(&mut **w.tx()))
             .await?;
         let policy = policy_from(&row)?;
         w.commit(&audit(&policy)).await?;
@@ -146,7 +146,7 @@ impl Store {
         .bind(now_ms())
         .bind(tenant_id)
         .bind(id)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
@@ -166,7 +166,7 @@ impl Store {
         let done = sqlx::query("DELETE FROM ca_policies WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .execute(&mut **w.tx())
+            .execute(crate::store::counting(&mut **w.tx()))
             .await?;
         if done.rows_affected() == 0 {
             return Ok(false);

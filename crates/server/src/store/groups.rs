@@ -72,7 +72,7 @@ impl Store {
         .bind(name)
         .bind(description)
         .bind(now_ms())
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         if done.rows_affected() == 0 {
             return Ok(None);
@@ -81,7 +81,7 @@ impl Store {
         let group = group_from(
             &sqlx::query(AssertSqlSafe(q))
                 .bind(&id)
-                .fetch_one(&mut **w.tx())
+                .fetch_one(crate::store::counting(&mut **w.tx()))
                 .await?,
         )?;
         w.commit(&audit(&group)).await?;
@@ -105,7 +105,7 @@ impl Store {
         .bind(description)
         .bind(tenant_id)
         .bind(id)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
@@ -126,7 +126,7 @@ impl Store {
         let done = sqlx::query("DELETE FROM user_groups WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .execute(&mut **w.tx())
+            .execute(crate::store::counting(&mut **w.tx()))
             .await?;
         if done.rows_affected() == 0 {
             return Ok(Guarded::Missing);
@@ -162,7 +162,7 @@ impl Store {
         )
         .bind(group_id)
         .bind(user_id)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         w.commit(audit).await
     }
@@ -180,7 +180,7 @@ impl Store {
         let done = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
             .bind(group_id)
             .bind(user_id)
-            .execute(&mut **w.tx())
+            .execute(crate::store::counting(&mut **w.tx()))
             .await?;
         if done.rows_affected() == 0 {
             return Ok(Guarded::Missing);

@@ -30,6 +30,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(11, "0011_device_channel.sql"),
     migration!(12, "0012_used_codes.sql"),
     migration!(13, "0013_presence_columns.sql"),
+    migration!(14, "0014_session_offers.sql"),
+    migration!(15, "0015_device_hostname.sql"),
+    migration!(16, "0016_transfers.sql"),
 ];
 
 /// The schema version this binary brings.
@@ -141,6 +144,7 @@ mod tests {
             pool,
             backend,
             reachable: std::sync::Arc::new(true.into()),
+            cache: Default::default(),
         };
         run_up_to(&store, 9).await.unwrap();
         for (tenant, at) in [("t1", 1), ("t2", 2), ("t1", 3), ("t1", 4)] {
@@ -235,6 +239,7 @@ mod tests {
             pool,
             backend,
             reachable: std::sync::Arc::new(true.into()),
+            cache: Default::default(),
         };
         run_up_to(&store, 10).await.unwrap();
         for stmt in [
@@ -302,6 +307,95 @@ mod tests {
     async fn connection_ids_move_to_columns_on_postgres() {
         let db = ScratchPostgres::create("assist_m13").await;
         connection_ids_move_to_columns(Backend::Postgres, &db.url).await;
+        db.drop().await;
+    }
+
+    /// Migration 16 gives the built-in roles that hold full control the new clipboard and files
+    /// permissions, and leaves other roles (built-in or custom) as they were.
+    async fn builtin_roles_gain_clipboard_and_files(backend: Backend, url: &str) {
+        use crate::access::permissions::Permission;
+        install_default_drivers();
+        let pool = sqlx::AnyPool::connect(url).await.unwrap();
+        let store = Store {
+            pool,
+            backend,
+            reachable: std::sync::Arc::new(true.into()),
+            cache: Default::default(),
+        };
+        run_up_to(&store, 15).await.unwrap();
+        sqlx::query("INSERT INTO tenants (id, name, secret, created_at) VALUES ('t', 'T', 's', 0)")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        for (id, name, perms, builtin) in [
+            (
+                "r1",
+                "Administrator",
+                r#"["admin.users","remote_help.offer"]"#,
+                1,
+            ),
+            (
+                "r2",
+                "Help Desk Operator",
+                r#"["remote_help.full_control","remote_help.offer","remote_help.view_screen"]"#,
+                1,
+            ),
+            (
+                "r3",
+                "Read Only Operator",
+                r#"["remote_help.offer","remote_help.view_screen"]"#,
+                1,
+            ),
+            ("r4", "Help Desk Operator 2", r#"["remote_help.offer"]"#, 0),
+        ] {
+            sqlx::query(
+                "INSERT INTO roles (id, tenant_id, name, permissions, builtin, created_at) VALUES ($1, 't', $2, $3, $4, 0)",
+            )
+            .bind(id)
+            .bind(name)
+            .bind(perms)
+            .bind(builtin as i64)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        }
+        run(&store).await.unwrap();
+        let roles = store.list_roles("t").await.unwrap();
+        let has = |name: &str, p: Permission| {
+            roles
+                .iter()
+                .find(|r| r.name == name)
+                .unwrap()
+                .permissions
+                .contains(&p)
+        };
+        for p in [Permission::Clipboard, Permission::Files] {
+            assert!(has("Administrator", p));
+            assert!(has("Help Desk Operator", p));
+            assert!(!has("Read Only Operator", p));
+            assert!(!has("Help Desk Operator 2", p));
+        }
+        assert!(has("Help Desk Operator", Permission::FullControl));
+        let t = store.tenant("t").await.unwrap().unwrap();
+        assert!(!t.settings.file_transfer_disabled);
+        assert_eq!(
+            t.settings.max_transfer_bytes,
+            crate::limits::DEFAULT_MAX_TRANSFER_BYTES
+        );
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn builtin_roles_gain_clipboard_and_files_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("a.db").display());
+        builtin_roles_gain_clipboard_and_files(Backend::Sqlite, &url).await;
+    }
+
+    #[tokio::test]
+    async fn builtin_roles_gain_clipboard_and_files_on_postgres() {
+        let db = ScratchPostgres::create("assist_m16").await;
+        builtin_roles_gain_clipboard_and_files(Backend::Postgres, &db.url).await;
         db.drop().await;
     }
 }

@@ -2,6 +2,7 @@
 //! SQL is written once with `$1` placeholders (both backends accept them); what differs between the
 //! backends lives in the numbered migration files of `migrations/{sqlite,postgres}`.
 
+mod cache;
 mod migrate;
 
 pub mod audit;
@@ -10,6 +11,7 @@ pub mod conditional_access;
 pub mod devices;
 pub mod groups;
 pub mod nodes;
+pub mod offers;
 pub mod oidc;
 pub mod rate_limits;
 pub mod revocation;
@@ -18,6 +20,7 @@ pub mod second_factor;
 pub mod sessions;
 pub mod tenants;
 pub mod tokens;
+pub mod transfers;
 pub mod users;
 
 pub use migrate::{MigrateError, SCHEMA_VERSION};
@@ -25,6 +28,22 @@ pub use migrate::{MigrateError, SCHEMA_VERSION};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
+
+/// Statements the query modules handed to the database, for `/metrics` and the benchmark's
+/// statements per session setup: one per [`Store::pool`] call, and the statements inside a
+/// transaction through [`counted`] (its `BEGIN` and `COMMIT` are not counted).
+static STATEMENTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Counts `n` statements run inside a transaction (outside [`Store::pool`]).
+pub(crate) fn counted(n: u64) {
+    STATEMENTS.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Counts one statement run inside a transaction, and passes its executor through.
+pub(crate) fn counting<E>(executor: E) -> E {
+    counted(1);
+    executor
+}
 
 /// Which database is behind the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +68,7 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     reachable: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    cache: std::sync::Arc<cache::Cache>,
 }
 
 impl Store {
@@ -90,6 +110,7 @@ impl Store {
             pool,
             backend,
             reachable: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            cache: Default::default(),
         };
         migrate::run(&store).await?;
         if backend == Backend::Sqlite {
@@ -98,9 +119,17 @@ impl Store {
         Ok(store)
     }
 
-    /// The connection pool, for the query modules.
+    /// The connection pool, for the query modules: each call is counted as one statement (a
+    /// transaction's further statements are counted with [`Store::counted`]).
     pub fn pool(&self) -> &AnyPool {
+        counted(1);
         &self.pool
+    }
+
+    /// Statements handed to the database by this process since it started
+    /// (`assist_db_statements_total`).
+    pub fn statements(&self) -> u64 {
+        STATEMENTS.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Which backend this is.

@@ -26,6 +26,7 @@ impl Store {
                 pool,
                 backend: self.backend,
                 reachable: self.reachable.clone(),
+                cache: self.cache.clone(),
             },
             Err(e) => {
                 tracing::warn!(error = %e, "no connection of its own; using the shared pool");

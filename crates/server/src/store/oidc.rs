@@ -100,7 +100,7 @@ impl Store {
         .bind(serde_json::to_string(&s.allowed_domains).unwrap_or_else(|_| "[]".into()))
         .bind(&s.button_label)
         .bind(now_ms())
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         w.commit(audit).await
     }

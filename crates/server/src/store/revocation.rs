@@ -19,11 +19,11 @@ impl Store {
         )
         .bind(now_ms())
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(crate::store::counting(&mut *tx))
         .await?;
         sqlx::query("DELETE FROM web_sessions WHERE user_id = $1")
             .bind(user_id)
-            .execute(&mut *tx)
+            .execute(crate::store::counting(&mut *tx))
             .await?;
         tx.commit().await
     }

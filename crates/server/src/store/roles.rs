@@ -76,7 +76,7 @@ pub(super) async fn keeps_an_administrator(
     )
     .bind(tenant_id)
     .bind(ADMINISTRATOR_ROLE)
-    .fetch_one(&mut **tx)
+    .fetch_one(crate::store::counting(&mut **tx))
     .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
@@ -102,14 +102,14 @@ async fn insert_role(
     .bind(perms_to(permissions))
     .bind(b(builtin))
     .bind(now_ms())
-    .execute(&mut **tx)
+    .execute(crate::store::counting(&mut **tx))
     .await?;
     if done.rows_affected() == 0 {
         return Ok(None);
     }
     let row = sqlx::query("SELECT * FROM roles WHERE id = $1")
         .bind(&id)
-        .fetch_one(&mut **tx)
+        .fetch_one(crate::store::counting(&mut **tx))
         .await?;
     role_from(&row).map(Some)
 }
@@ -238,7 +238,7 @@ impl Store {
         .bind(perms_to(permissions))
         .bind(tenant_id)
         .bind(id)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
@@ -260,7 +260,7 @@ impl Store {
             sqlx::query("DELETE FROM roles WHERE tenant_id = $1 AND id = $2 AND builtin = 0")
                 .bind(tenant_id)
                 .bind(id)
-                .execute(&mut **w.tx())
+                .execute(crate::store::counting(&mut **w.tx()))
                 .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
@@ -327,7 +327,7 @@ impl Store {
         .bind(b(a.scope_all))
         .bind(serde_json::to_string(&a.scope_groups).unwrap_or_else(|_| "[]".into()))
         .bind(a.created_at)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         w.commit(&audit(&a)).await?;
         Ok(a)
@@ -345,7 +345,7 @@ impl Store {
         let done = sqlx::query("DELETE FROM role_assignments WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .execute(&mut **w.tx())
+            .execute(crate::store::counting(&mut **w.tx()))
             .await?;
         if done.rows_affected() == 0 {
             return Ok(Guarded::Missing);
@@ -371,7 +371,7 @@ impl Store {
             sqlx::query("SELECT id FROM roles WHERE tenant_id = $1 AND builtin = 1 AND name = $2")
                 .bind(tenant_id)
                 .bind(ADMINISTRATOR_ROLE)
-                .fetch_optional(&mut **w.tx())
+                .fetch_optional(crate::store::counting(&mut **w.tx()))
                 .await?
         else {
             return Ok(None);
@@ -383,7 +383,7 @@ impl Store {
         .bind(now_ms())
         .bind(tenant_id)
         .bind(user_id)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?
         .rows_affected()
             == 1;
@@ -393,7 +393,7 @@ impl Store {
         .bind(tenant_id)
         .bind(&role_id)
         .bind(user_id)
-        .fetch_optional(&mut **w.tx())
+        .fetch_optional(crate::store::counting(&mut **w.tx()))
         .await?;
         let assigned = held.is_none();
         let assignment_id = match held {
@@ -409,7 +409,7 @@ impl Store {
                 .bind(&role_id)
                 .bind(user_id)
                 .bind(now_ms())
-                .execute(&mut **w.tx())
+                .execute(crate::store::counting(&mut **w.tx()))
                 .await?;
                 id
             }
@@ -421,6 +421,7 @@ impl Store {
             enabled,
         };
         w.commit(&audit(&grant)).await?;
+        self.forget_user(user_id);
         Ok(Some(grant))
     }
 

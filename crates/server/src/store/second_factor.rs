@@ -67,11 +67,11 @@ impl Store {
         .bind(now_ms())
         .bind(tenant_id)
         .bind(user_id)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         sqlx::query("DELETE FROM totp_recovery_codes WHERE user_id = $1")
             .bind(user_id)
-            .execute(&mut **w.tx())
+            .execute(crate::store::counting(&mut **w.tx()))
             .await?;
         w.commit(audit).await
     }
@@ -94,7 +94,7 @@ impl Store {
         .bind(now_ms())
         .bind(tenant_id)
         .bind(user_id)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
@@ -124,7 +124,7 @@ impl Store {
         .bind(tenant_id)
         .bind(user_id)
         .bind(secret)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
@@ -144,7 +144,7 @@ async fn put_recovery_codes(
 ) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM totp_recovery_codes WHERE user_id = $1")
         .bind(user_id)
-        .execute(&mut **tx)
+        .execute(crate::store::counting(&mut **tx))
         .await?;
     let now = now_ms();
     for h in hashes {
@@ -155,7 +155,7 @@ async fn put_recovery_codes(
         .bind(user_id)
         .bind(h)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(crate::store::counting(&mut **tx))
         .await?;
     }
     Ok(())

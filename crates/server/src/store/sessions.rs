@@ -121,6 +121,8 @@ pub struct ReportRow {
     /// How the sharer consented: `interactive` (answered the prompt), `unattended` (the agent
     /// allowed without asking, as role and policy permitted), or none (never allowed).
     pub consent: Option<String>,
+    /// The session's file transfers, oldest first (filled by the report from the transfers).
+    pub transfers: Vec<assist_proto::transfer::TransferView>,
 }
 
 fn row_from(r: &AnyRow) -> sqlx::Result<SessionRow> {
@@ -197,7 +199,7 @@ impl Store {
         .bind(&s.presence.sharer_conn)
         .bind(node_of(s.presence.helper_conn.as_deref()))
         .bind(node_of(s.presence.sharer_conn.as_deref()))
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         w.commit(audit).await
     }
@@ -303,7 +305,12 @@ impl Store {
             return Ok(save.execute(self.pool()).await?.rows_affected() == 1);
         }
         let mut w = self.audited(&s.tenant_id).await?;
-        if save.execute(&mut **w.tx()).await?.rows_affected() == 0 {
+        if save
+            .execute(crate::store::counting(&mut **w.tx()))
+            .await?
+            .rows_affected()
+            == 0
+        {
             return Ok(false);
         }
         w.commit_all(audit).await?;
@@ -393,6 +400,7 @@ impl Store {
                             "interactive".to_owned()
                         }
                     }),
+                    transfers: Vec::new(),
                 })
             })
             .collect()

@@ -4,8 +4,8 @@ use super::audit::AuditEntry;
 use super::{Store, b, new_id};
 use crate::clock::now_ms;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
 
 /// Tenant settings for Remote Help.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema, PartialEq, Eq)]
@@ -18,6 +18,11 @@ pub struct Settings {
     pub chat_disabled: bool,
     /// Maximum session length in minutes.
     pub max_session_minutes: i64,
+    /// File transfer is turned off in sessions (no by default).
+    pub file_transfer_disabled: bool,
+    /// Largest file one transfer may carry, in bytes (1 to `MAX_TRANSFER_BYTES_CEILING`; default
+    /// `DEFAULT_MAX_TRANSFER_BYTES`).
+    pub max_transfer_bytes: i64,
 }
 
 /// Settings to change (`None`: keep).
@@ -27,6 +32,8 @@ pub struct SettingsChange {
     pub allow_unenrolled_devices: Option<bool>,
     pub chat_disabled: Option<bool>,
     pub max_session_minutes: Option<i64>,
+    pub file_transfer_disabled: Option<bool>,
+    pub max_transfer_bytes: Option<i64>,
 }
 
 /// A tenant.
@@ -47,6 +54,12 @@ pub struct Domain {
     pub created_at: i64,
 }
 
+/// The columns `tenant_from` reads, named rather than `*`: a statement prepared on one pooled
+/// SQLite connection just before another connection added columns would otherwise come back
+/// with more columns than it was prepared with.
+const TENANT_COLUMNS: &str = "id, name, secret, remote_help_enabled, allow_unenrolled_devices, \
+     chat_disabled, max_session_minutes, file_transfer_disabled, max_transfer_bytes";
+
 fn tenant_from(row: &AnyRow) -> sqlx::Result<Tenant> {
     Ok(Tenant {
         id: row.try_get("id")?,
@@ -57,6 +70,8 @@ fn tenant_from(row: &AnyRow) -> sqlx::Result<Tenant> {
             allow_unenrolled_devices: row.try_get::<i64, _>("allow_unenrolled_devices")? != 0,
             chat_disabled: row.try_get::<i64, _>("chat_disabled")? != 0,
             max_session_minutes: row.try_get("max_session_minutes")?,
+            file_transfer_disabled: row.try_get::<i64, _>("file_transfer_disabled")? != 0,
+            max_transfer_bytes: row.try_get("max_transfer_bytes")?,
         },
     })
 }
@@ -64,18 +79,22 @@ fn tenant_from(row: &AnyRow) -> sqlx::Result<Tenant> {
 impl Store {
     /// The first tenant, if one exists.
     pub async fn first_tenant(&self) -> sqlx::Result<Option<Tenant>> {
-        let row = sqlx::query("SELECT * FROM tenants ORDER BY created_at LIMIT 1")
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {TENANT_COLUMNS} FROM tenants ORDER BY created_at LIMIT 1"
+        )))
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(tenant_from).transpose()
     }
 
     /// A tenant by id.
     pub async fn tenant(&self, id: &str) -> sqlx::Result<Option<Tenant>> {
-        let row = sqlx::query("SELECT * FROM tenants WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {TENANT_COLUMNS} FROM tenants WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(tenant_from).transpose()
     }
 
@@ -106,19 +125,25 @@ impl Store {
             "UPDATE tenants SET remote_help_enabled = COALESCE($1, remote_help_enabled), \
              allow_unenrolled_devices = COALESCE($2, allow_unenrolled_devices), \
              chat_disabled = COALESCE($3, chat_disabled), \
-             max_session_minutes = COALESCE($4, max_session_minutes) WHERE id = $5",
+             max_session_minutes = COALESCE($4, max_session_minutes), \
+             file_transfer_disabled = COALESCE($5, file_transfer_disabled), \
+             max_transfer_bytes = COALESCE($6, max_transfer_bytes) WHERE id = $7",
         )
         .bind(change.remote_help_enabled.map(b))
         .bind(change.allow_unenrolled_devices.map(b))
         .bind(change.chat_disabled.map(b))
         .bind(change.max_session_minutes)
+        .bind(change.file_transfer_disabled.map(b))
+        .bind(change.max_transfer_bytes)
         .bind(tenant_id)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
-        let row = sqlx::query("SELECT * FROM tenants WHERE id = $1")
-            .bind(tenant_id)
-            .fetch_one(&mut **w.tx())
-            .await?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {TENANT_COLUMNS} FROM tenants WHERE id = $1"
+        )))
+        .bind(tenant_id)
+        .fetch_one(crate::store::counting(&mut **w.tx()))
+        .await?;
         let settings = tenant_from(&row)?.settings;
         w.commit(&audit(&settings)).await?;
         Ok(settings)
@@ -164,12 +189,13 @@ impl Store {
         .bind(tenant_id)
         .bind(&d.domain)
         .bind(d.created_at)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         if done.rows_affected() == 0 {
             return Ok(None);
         }
         w.commit(&audit(&d)).await?;
+        self.forget_domains();
         Ok(Some(d))
     }
 
@@ -184,12 +210,13 @@ impl Store {
         let done = sqlx::query("DELETE FROM domains WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .execute(&mut **w.tx())
+            .execute(crate::store::counting(&mut **w.tx()))
             .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
         }
         w.commit(audit).await?;
+        self.forget_domains();
         Ok(true)
     }
 

@@ -90,7 +90,9 @@ impl Store {
         match audit {
             Some(entry) => {
                 let mut w = self.audited(tenant_id).await?;
-                delete.execute(&mut **w.tx()).await?;
+                delete
+                    .execute(crate::store::counting(&mut **w.tx()))
+                    .await?;
                 w.commit(entry).await
             }
             None => delete.execute(self.pool()).await.map(|_| ()),
@@ -137,7 +139,7 @@ impl Store {
         .bind(token_hash)
         .bind(t.created_at)
         .bind(t.expires_at)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         w.commit(&audit(&t)).await?;
         Ok(t)
@@ -206,7 +208,7 @@ impl Store {
             .bind(now_ms())
             .bind(user_id)
             .bind(id)
-            .execute(&mut **w.tx())
+            .execute(crate::store::counting(&mut **w.tx()))
             .await?;
         if done.rows_affected() == 0 {
             return Ok(false);

@@ -116,7 +116,7 @@ async fn update_fields(
     .bind(now_ms())
     .bind(tenant_id)
     .bind(id)
-    .execute(&mut **tx)
+    .execute(crate::store::counting(&mut **tx))
     .await?;
     if done.rows_affected() == 0 {
         return Ok(false);
@@ -124,7 +124,7 @@ async fn update_fields(
     if u.disabled == Some(true) {
         sqlx::query("DELETE FROM web_sessions WHERE user_id = $1")
             .bind(id)
-            .execute(&mut **tx)
+            .execute(crate::store::counting(&mut **tx))
             .await?;
     }
     Ok(true)
@@ -160,7 +160,7 @@ impl Store {
         let user = user_from(
             &sqlx::query(AssertSqlSafe(q))
                 .bind(&id)
-                .fetch_one(&mut **w.tx())
+                .fetch_one(crate::store::counting(&mut **w.tx()))
                 .await?,
         )?;
         w.commit(&audit(&user)).await?;
@@ -319,6 +319,7 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let done = update_fields(&mut tx, tenant_id, id, &profile).await?;
         tx.commit().await?;
+        self.forget_user(id);
         Ok(done)
     }
 
@@ -340,6 +341,7 @@ impl Store {
             return Ok(Guarded::LastAdministrator);
         }
         w.commit(audit).await?;
+        self.forget_user(id);
         Ok(Guarded::Done(()))
     }
 
@@ -376,7 +378,7 @@ impl Store {
             "SELECT 1 AS one FROM sessions WHERE helper_id = $1 OR sharer_id = $1 LIMIT 1",
         )
         .bind(id)
-        .fetch_optional(&mut **w.tx())
+        .fetch_optional(crate::store::counting(&mut **w.tx()))
         .await?;
         let removal = if used.is_some() {
             let disable = UserUpdate {
@@ -391,7 +393,7 @@ impl Store {
             let done = sqlx::query("DELETE FROM users WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant_id)
                 .bind(id)
-                .execute(&mut **w.tx())
+                .execute(crate::store::counting(&mut **w.tx()))
                 .await?;
             if done.rows_affected() == 0 {
                 return Ok(Guarded::Missing);
@@ -402,6 +404,7 @@ impl Store {
             return Ok(Guarded::LastAdministrator);
         }
         w.commit(audit).await?;
+        self.forget_user(id);
         Ok(Guarded::Done(removal))
     }
 
@@ -423,7 +426,7 @@ impl Store {
         }
         sqlx::query("DELETE FROM web_sessions WHERE user_id = $1")
             .bind(id)
-            .execute(&mut **w.tx())
+            .execute(crate::store::counting(&mut **w.tx()))
             .await?;
         w.commit(audit).await?;
         Ok(true)
@@ -450,7 +453,7 @@ impl Store {
         .bind(now)
         .bind(tenant_id)
         .bind(user_id)
-        .execute(&mut **tx)
+        .execute(crate::store::counting(&mut **tx))
         .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
@@ -464,9 +467,10 @@ impl Store {
         .bind(content_type)
         .bind(data.to_vec())
         .bind(now)
-        .execute(&mut **tx)
+        .execute(crate::store::counting(&mut **tx))
         .await?;
         w.commit(audit).await?;
+        self.forget_user(user_id);
         Ok(true)
     }
 

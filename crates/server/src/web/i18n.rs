@@ -5,7 +5,7 @@
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// The Fluent files, embedded at compile time.
 #[derive(rust_embed::RustEmbed)]
@@ -133,13 +133,20 @@ impl Lang {
 
 type Bundle = FluentBundle<FluentResource>;
 
-/// Every language's bundle, built once.
-static BUNDLES: LazyLock<HashMap<&'static str, Bundle>> = LazyLock::new(|| {
+/// Every language's bundle, each built on its first use (a server whose pages are served in one
+/// language holds that language and English, the fallback, not all 34).
+static BUNDLES: LazyLock<HashMap<&'static str, OnceLock<Bundle>>> = LazyLock::new(|| {
     LANGUAGES
         .iter()
-        .map(|(code, _)| (*code, build_bundle(code)))
+        .map(|(code, _)| (*code, OnceLock::new()))
         .collect()
 });
+
+/// The bundle of a supported language, built now if this is its first use.
+fn bundle(code: &str) -> Option<&'static Bundle> {
+    let (code, cell) = BUNDLES.get_key_value(code)?;
+    Some(cell.get_or_init(|| build_bundle(code)))
+}
 
 /// The `.ftl` sources of one language, by file name, sorted.
 pub fn sources(code: &str) -> BTreeMap<String, String> {
@@ -209,14 +216,9 @@ impl Tr {
             }
             a
         });
-        BUNDLES
-            .get(self.lang.code())
+        bundle(self.lang.code())
             .and_then(|b| format(b, key, args.as_ref()))
-            .or_else(|| {
-                BUNDLES
-                    .get(Lang::EN.code())
-                    .and_then(|b| format(b, key, args.as_ref()))
-            })
+            .or_else(|| bundle(Lang::EN.code()).and_then(|b| format(b, key, args.as_ref())))
             .unwrap_or_else(|| key.to_owned())
     }
 
@@ -225,7 +227,7 @@ impl Tr {
     pub fn all_for_scripts(&self) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         for code in [Lang::EN.code(), self.lang.code()] {
-            let Some(bundle) = BUNDLES.get(code) else {
+            let Some(bundle) = bundle(code) else {
                 continue;
             };
             for (_, text) in sources(code) {

@@ -105,11 +105,32 @@ const SCRIPT_KEYS: &[&str] = &[
     "join-error-invalid_transition",
     "join-error-unenrolled_not_allowed",
     "join-error-code_used",
+    "offer-offered",
+    "offer-declined",
+    "offer-offline-never",
+    "offer-again",
+    "new-code",
+    "start-another",
+    "summary-mode-view",
+    "summary-mode-control",
+    "summary-not-started",
+    "error-network",
+    "error-generic",
+    "pause",
+    "resume",
+    "sharer-paused",
+    "sharer-stopped",
+    "sharing-paused",
+    "sharing-stopped",
 ];
 
 /// Script strings with one variable: (key, variable). The page holds the text with `{variable}`
 /// where the value goes; the script fills it in (`t(key, {variable: value})`).
-const SCRIPT_KEYS_WITH_VALUE: &[(&str, &str)] = &[("join-error-rate_limited-wait", "when")];
+const SCRIPT_KEYS_WITH_VALUE: &[(&str, &str)] = &[
+    ("join-error-rate_limited-wait", "when"),
+    ("offer-offline", "when"),
+    ("summary-duration", "duration"),
+];
 
 /// One script string: the attribute name (without `data-`) and its text.
 #[derive(Debug, Clone)]

@@ -103,6 +103,7 @@ fn sso_refusal(v: &Visitor, code: ErrorCode, status: axum::http::StatusCode) -> 
         ErrorCode::OidcProviderError => "sso-refused-provider",
         ErrorCode::OidcInvalidState | ErrorCode::OidcMissingCode => "sso-refused-expired",
         ErrorCode::RateLimited => "sso-refused-rate-limited",
+        ErrorCode::SsoNotConfigured => "sso-refused-not-configured",
         _ => "sso-refused-other",
     };
     let mut res = v.message_page(status, "sso-refused-title", key);

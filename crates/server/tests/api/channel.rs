@@ -18,7 +18,8 @@ both!(
     channel_refuses_unsigned_forged_replayed_and_retired,
     channel_online_state_and_check_in,
     channel_pushes_retirement_and_replacement,
-    sessions_for_a_device_are_offered_on_its_channel
+    sessions_for_a_device_are_offered_on_its_channel,
+    helper_sees_offer_states_decline_and_reoffer
 );
 
 type Ws =
@@ -275,8 +276,12 @@ async fn sessions_for_a_device_are_offered_on_its_channel(db: Db) {
     );
     assert!(created["code"].is_string());
 
-    // Online: the offer reaches the channel with the helper's trust data and the session's code.
+    // Online: that waiting session is offered now, ...
     let mut ws = open(&w.s, &device, &k).await;
+    let again = next_json(&mut ws, 5.0).await;
+    assert_eq!(again["type"], "offer", "{again}");
+    assert_eq!(again["session_id"], created["id"]);
+    // ... and a new one reaches the channel with the helper's trust data and the session's code.
     let res = w
         .helper
         .post("/api/sessions", json!({"device_id": device}))
@@ -321,5 +326,98 @@ async fn sessions_for_a_device_are_offered_on_its_channel(db: Db) {
         .await
         .unwrap();
     assert!(created.get("device_channel").is_none());
+    w.s.stop().await;
+}
+
+/// The helper's view of a session: its `device_offer`.
+async fn offer_of(w: &crate::sessions::World, id: &str) -> Value {
+    w.helper.get_json(&format!("/api/sessions/{id}")).await["device_offer"].clone()
+}
+
+async fn helper_sees_offer_states_decline_and_reoffer(db: Db) {
+    let w = crate::sessions::world(db).await;
+    let k = key(36);
+    let device = enrolled(&w.s, &w.admin, &k, report("pc-36", Some("sam"), json!({}))).await;
+
+    // A session without a device: no offer, and no warning about a device nobody has yet.
+    let plain: Value = w
+        .helper
+        .post("/api/sessions", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let v = w
+        .helper
+        .get_json(&format!("/api/sessions/{}", plain["id"].as_str().unwrap()))
+        .await;
+    assert!(v.get("device_offer").is_none(), "{v}");
+    assert_eq!(v["warnings"], json!([]), "{v}");
+
+    // Offered while the device is offline: the helper sees "offline" ...
+    let created: Value = w
+        .helper
+        .post("/api/sessions", json!({"device_id": device}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(offer_of(&w, &id).await["status"], "offline");
+    // ... and the device is offered the session when it comes online, the helper sees "offered".
+    let mut ws = open(&w.s, &device, &k).await;
+    let offer = next_json(&mut ws, 5.0).await;
+    assert_eq!(offer["type"], "offer", "{offer}");
+    assert_eq!(offer["session_id"], id.as_str());
+    assert_eq!(
+        offer["code"].as_str().unwrap(),
+        created["code"].as_str().unwrap().replace(' ', "")
+    );
+    online_is(&w.admin, &device, true).await;
+    assert_eq!(offer_of(&w, &id).await["status"], "offered");
+
+    // The device goes away: offline since then; back: offered again.
+    let t = now_ms();
+    ws.close(None).await.unwrap();
+    online_is(&w.admin, &device, false).await;
+    let off = offer_of(&w, &id).await;
+    assert_eq!(off["status"], "offline", "{off}");
+    assert!(off["since"].as_i64().unwrap() >= t);
+    let mut ws = open(&w.s, &device, &k).await;
+    assert_eq!(next_json(&mut ws, 5.0).await["session_id"], id.as_str());
+
+    // The user declines: the helper's view says so, and the decline is not offered again.
+    ws.send(Message::text(
+        json!({"type": "decline", "session_id": id}).to_string(),
+    ))
+    .await
+    .unwrap();
+    let mut declined = Value::Null;
+    for _ in 0..100 {
+        declined = offer_of(&w, &id).await;
+        if declined["status"] == "declined" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(declined["status"], "declined", "{declined}");
+    ws.close(None).await.unwrap();
+    online_is(&w.admin, &device, false).await;
+    let mut ws = open(&w.s, &device, &k).await;
+    // A decline of a session not offered to this device changes nothing and is not answered.
+    ws.send(Message::text(
+        json!({"type": "decline", "session_id": plain["id"]}).to_string(),
+    ))
+    .await
+    .unwrap();
+    ws.send(Message::text(r#"{"type":"later_kind"}"#))
+        .await
+        .unwrap();
+    let next = next_json(&mut ws, 5.0).await;
+    assert_eq!(
+        next["error"]["code"], "unknown_type",
+        "nothing was offered again: {next}"
+    );
+    assert_eq!(offer_of(&w, &id).await["status"], "declined");
     w.s.stop().await;
 }

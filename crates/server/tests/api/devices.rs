@@ -13,7 +13,8 @@ both!(
     enrollment_tokens_and_refusals,
     signed_requests,
     compliance_policies,
-    inventory_and_retirement
+    inventory_and_retirement,
+    a_given_name_survives_check_ins
 );
 
 pub(crate) fn b64(b: &[u8]) -> String {
@@ -592,6 +593,25 @@ async fn compliance_policies(db: Db) {
     s.stop().await;
 }
 
+async fn a_given_name_survives_check_ins(db: Db) {
+    let s = TestServer::start(db).await;
+    let admin = s.admin().await;
+    // A name given at enrollment, beside the host name; a check-in keeps it.
+    let mut named = report("gamma-host", None, json!({}));
+    named["name"] = json!("Front desk");
+    named["hostname"] = json!("gamma-host");
+    let k3 = key(33);
+    let d3 = enrolled(&s, &admin, &k3, named).await;
+    check_in(&s, &k3, &d3, &report("gamma-host-2", None, json!({}))).await;
+    let v = admin.get_json(&format!("/api/devices/{d3}")).await;
+    assert_eq!(
+        v["name"], "Front desk",
+        "the name given at enrollment stays"
+    );
+    assert_eq!(v["hostname"], "gamma-host-2");
+    s.stop().await;
+}
+
 async fn inventory_and_retirement(db: Db) {
     let s = TestServer::start(db).await;
     let admin = s.admin().await;
@@ -669,6 +689,10 @@ async fn inventory_and_retirement(db: Db) {
     // Detail.
     let d = admin.get_json(&format!("/api/devices/{d1}")).await;
     assert_eq!(d["name"], "Alpha-PC");
+    assert_eq!(
+        d["hostname"], "Alpha-PC",
+        "enrolled without a name: the host name"
+    );
     assert_eq!(d["os_version"], "22.04");
     assert_eq!(d["kernel"], "6.8.0-45-generic");
     assert_eq!(d["last_boot"], 1_700_000_000_000i64);
@@ -699,6 +723,11 @@ async fn inventory_and_retirement(db: Db) {
     let v: Value = res.json().await.unwrap();
     assert_eq!(v["name"], "Beta");
     assert_eq!(v["primary_user_pinned"], true);
+    // A check-in reports the host name: it is kept as a fact and does not undo the rename.
+    check_in(&s, &key(32), &d2, &report("beta-host", None, json!({}))).await;
+    let v = admin.get_json(&format!("/api/devices/{d2}")).await;
+    assert_eq!(v["name"], "Beta", "the name an administrator set stays");
+    assert_eq!(v["hostname"], "beta-host");
     let res = admin
         .patch(
             &format!("/api/devices/{d2}"),

@@ -533,7 +533,7 @@ async fn domains_and_settings(db: Db) {
     assert_eq!(
         settings,
         json!({"remote_help_enabled": false, "allow_unenrolled_devices": false, "chat_disabled": false,
-        "max_session_minutes": 480})
+        "max_session_minutes": 480, "file_transfer_disabled": false, "max_transfer_bytes": 2_i64 << 30})
     );
     let changed: Value = admin
         .put("/api/settings", json!({"remote_help_enabled": true}))

@@ -19,4 +19,5 @@ mod outage;
 mod rate_limits;
 mod revocation;
 mod sessions;
+mod transfers;
 mod unattended;

@@ -1243,10 +1243,12 @@ async fn refusals_are_pages_for_people_and_the_label_is_kept(db: Db) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Single sign-on did not work"), "{html}");
+    // Not "try again": it cannot work until an administrator sets it up.
     assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("Single sign-on did not work")
+        html.contains("Single sign-on is not set up for this organisation"),
+        "{html}"
     );
+    assert!(!html.contains("Try again"), "{html}");
 }

@@ -83,6 +83,9 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/sessions/{id}/end"),
     ("get", "/api/sessions/{id}/chat"),
     ("post", "/api/sessions/{id}/chat"),
+    ("get", "/api/sessions/{id}/transfers"),
+    ("post", "/api/sessions/{id}/transfers"),
+    ("post", "/api/sessions/{id}/transfers/{transfer_id}/finish"),
     ("get", "/api/sessions/{id}/ice-servers"),
     ("get", "/api/reports/sessions"),
 ];

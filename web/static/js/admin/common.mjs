@@ -45,12 +45,31 @@ export function showStatus(text) {
   }
 }
 
+/** An error the page found itself, already a sentence in the page's language. */
+export class PageError extends Error {}
+
+/**
+ * An error as a sentence in the page's language: the page's own (`PageError`), the API's code
+ * mapped to `error-code-{code}`, a network failure, or a general sentence. Never the server's
+ * English message or a raw code (those go to the console, for support).
+ */
+export function errorSentence(e) {
+  if (e instanceof PageError) return e.message;
+  if (e instanceof ApiError) {
+    if (e.status === 0) return t('error-network');
+    const key = `error-code-${e.code}`;
+    const known = t(key);
+    if (known !== key) return known;
+  }
+  console.warn('unmapped error', e);
+  return t('error-generic');
+}
+
 /** Shows an error in the alert region. */
 export function showError(e) {
   const err = document.getElementById('error');
   if (!err) return;
-  const message = e instanceof Error ? e.message : String(e);
-  err.textContent = t('ui-error', { message });
+  err.textContent = errorSentence(e);
   err.hidden = false;
 }
 

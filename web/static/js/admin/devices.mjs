@@ -36,6 +36,7 @@ async function detail(id) {
   const facts = [
     [t('col-os'), `${d.os_name} ${d.os_version}`],
     [t('col-primary-user'), r.primary_user ? (r.primary_user.full_name || r.primary_user.email) : (d.primary_user_login || '')],
+    [t('device-hostname'), d.hostname],
     [t('device-agent-version'), d.agent_version],
     [t('col-compliance'), compliance(d)],
     [t('compliance-disk-encryption'), d.facts.disk_encryption == null ? '' : yesNo(d.facts.disk_encryption)],

@@ -1,5 +1,5 @@
 // Groups: list, create, delete; detail: members (add by email, remove).
-import { start, api, t, el, table, formValues, act, link, button, pageId, all } from './common.mjs';
+import { start, api, t, el, table, formValues, act, link, button, pageId, all, showError, PageError } from './common.mjs';
 
 start(async () => {
   const id = pageId();
@@ -53,7 +53,7 @@ async function detail(id) {
     ev.preventDefault();
     const email = ev.target.elements.email.value.trim().toLowerCase();
     const u = users.find((x) => x.email.toLowerCase() === email);
-    if (!u) return act(() => Promise.reject(new Error(email)));
+    if (!u) return showError(new PageError(t('error-unknown-email', { email })));
     if (await act(() => api('PUT', `${base}/members/${encodeURIComponent(u.id)}`), t('ui-saved')) !== undefined) {
       ev.target.reset();
     }

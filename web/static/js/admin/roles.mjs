@@ -1,9 +1,9 @@
 // Roles and role assignments (to a user or a group, with the whole tenant or scope groups).
-import { start, api, t, el, table, act, button, badge, all, showError } from './common.mjs';
+import { start, api, t, el, table, act, button, badge, all, showError, PageError } from './common.mjs';
 
 const PERMISSIONS = [
   'remote_help.offer', 'remote_help.view_screen', 'remote_help.full_control', 'remote_help.elevation',
-  'remote_help.unattended', 'admin.users', 'admin.groups', 'admin.roles', 'admin.settings', 'admin.domains',
+  'remote_help.unattended', 'remote_help.clipboard', 'remote_help.files', 'admin.users', 'admin.groups', 'admin.roles', 'admin.settings', 'admin.domains',
   'admin.devices', 'admin.enrollment', 'admin.compliance', 'admin.conditional_access', 'admin.audit', 'admin.reports',
 ];
 
@@ -47,10 +47,10 @@ start(async () => {
     };
     if (email) {
       const u = users.find((x) => x.email.toLowerCase() === email);
-      if (!u) return showError(new Error(email));
+      if (!u) return showError(new PageError(t('error-unknown-email', { email })));
       body.user_id = u.id;
     } else if (groupId) body.group_id = groupId;
-    else return showError(new Error(t('role-user-email')));
+    else return showError(new PageError(t('error-choose-user-or-group')));
     if (await act(() => api('POST', '/api/role-assignments', body), t('ui-saved'))) {
       form.elements.email.value = '';
       await refreshAssignments();

@@ -1,5 +1,5 @@
 // Users: list, create; detail: edit profile, disable, picture upload, reset second factor.
-import { start, api, t, el, table, formValues, act, all, link, badge, pageId, when, showStatus } from './common.mjs';
+import { start, api, t, el, table, formValues, act, all, link, badge, pageId, when, showStatus, showError, PageError } from './common.mjs';
 
 start(async () => {
   const id = pageId();
@@ -64,8 +64,12 @@ async function detail(id) {
   });
   document.getElementById('picture-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const file = ev.target.elements.picture.files[0];
+    const input = ev.target.elements.picture;
+    const file = input.files[0];
     if (!file) return;
+    // The server's limit, checked before sending (a large body would only be cut off mid-upload).
+    const max = Number(input.dataset.maxBytes);
+    if (file.size > max) return showError(new PageError(t('user-picture-too-large', { kb: Math.floor(max / 1024) })));
     await act(() => api('PUT', `${path}/picture`, file), t('ui-saved'));
     fill(await api('GET', path));
   });

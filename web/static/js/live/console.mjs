@@ -1,7 +1,7 @@
 // The helper console `/`: my sessions (newest first) and "start a session".
 
 import { api, me, signInUrl } from '../api.mjs';
-import { setText, show, t } from './text.mjs';
+import { errorText, setText, show, t } from './text.mjs';
 import { formatTime } from '../i18n.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -32,7 +32,7 @@ async function main() {
   try {
     list = await api('GET', '/api/sessions?limit=50');
   } catch (e) {
-    setText($('console-error'), `${t('error')} ${e.message}`);
+    setText($('console-error'), errorText(e));
     show($('console-error'), true);
   }
   body.textContent = '';
@@ -58,6 +58,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  setText($('console-error'), `${t('error')} ${e.message || e}`);
+  setText($('console-error'), errorText(e));
   show($('console-error'), true);
 });

@@ -7,8 +7,9 @@ import { ChatPanel } from './chat.mjs';
 import { HelperPeer } from './rtc.mjs';
 import { LiveSocket, PROTOCOL_VERSION, isTerminal } from './socket.mjs';
 import { renderProfile, renderWarnings } from './trust.mjs';
-import { setText, show, t } from './text.mjs';
-import { readCode, renderCode } from './code.mjs';
+import { errorText, setText, show, t } from './text.mjs';
+import { readCode, renderCode, saveCode } from './code.mjs';
+import { helperLines, helperModel } from './helper-view.mjs';
 
 const root = document.getElementById('live-session');
 const sessionId = root.dataset.sessionId;
@@ -31,11 +32,17 @@ const els = {
   screenNote: $('screen-note'),
   end: $('end-session'),
   chat: $('chat'),
+  summary: $('summary'),
+  summaryLines: $('summary-lines'),
+  againActions: $('again-actions'),
+  again: $('again'),
 };
 
 let view = null;
 let permissions = new Set();
 let sharerPresence = 'unknown';
+const model = helperModel();
+model.lang = document.documentElement.lang || 'en';
 let socket = null;
 let peer = null;
 let chat = null;
@@ -43,29 +50,40 @@ let remoteControl = null;
 const DISCONNECTED_GRACE_MS = 2000;
 
 function showError(e) {
-  setText(els.error, e ? `${t('error')} ${e.message || e}` : '');
+  setText(els.error, e ? errorText(e) : '');
   show(els.error, !!e);
 }
 
-function statusText(v) {
-  if (v.state === 'active') return t(v.active_mode === 'control' ? 'state-active-control' : 'state-active-view');
-  if (v.state === 'ended') {
-    const reason = v.end_reason || '';
-    if (reason === 'helper_ended') return t('you-ended');
-    if (reason === 'sharer_ended') return t('sharer-ended');
-    if (reason) return `${t('state-ended')} (${t(`reason-${reason}`)})`;
-    return t('state-ended');
-  }
-  return t(`state-${v.state}`);
+/** Shows every line of the page from the one view model (see `helper-view.mjs`). */
+function paint() {
+  const lines = helperLines(model, t);
+  setText(els.status, lines.status);
+  els.status.dataset.tone = lines.tone;
+  setText(els.presence, lines.presence);
+  els.presence.dataset.status = lines.presenceStatus;
+  els.connection.dataset.status = model.socket;
+  setText(els.connection, lines.connection);
+  show(els.summary, !!lines.summary);
+  els.summaryLines.replaceChildren(
+    ...(lines.summary || []).map((text) => {
+      const li = document.createElement('li');
+      li.textContent = text;
+      return li;
+    }),
+  );
+  show(els.againActions, !!lines.again);
+  if (lines.again) setText(els.again, t(lines.again));
+  return lines;
 }
 
 function render(v) {
   view = v;
+  model.view = v;
   root.dataset.state = v.state;
-  setText(els.status, statusText(v));
+  const lines = paint();
   const waiting = v.state === 'waiting';
-  show(els.codePanel, waiting);
-  if (waiting) renderCode(els.codePanel, readCode(v.id) || (v.code ? { code: v.code, link: v.link, expires_at: v.expires_at } : null));
+  show(els.codePanel, lines.codeShown);
+  if (lines.codeShown) renderCode(els.codePanel, readCode(v.id) || (v.code ? { code: v.code, link: v.link, expires_at: v.expires_at } : null));
   renderProfile(els.trust, v.sharer);
   renderWarnings(els.warnings, v.warnings);
 
@@ -105,12 +123,46 @@ function renderPresence(status) {
   // restart); a connection still up survived a mere socket blip and is kept.
   const back = status === 'online' && ['left', 'lost', 'moving'].includes(sharerPresence);
   sharerPresence = status;
-  els.presence.dataset.status = status;
-  setText(els.presence, t(`sharer-${status}`));
+  model.sharer = status;
+  paint();
   if (status !== 'online') {
     setText(els.screenNote, view && view.active_mode ? t('video-paused') : '');
   }
   if (status === 'online') maybeOffer(back && !peer.connected);
+}
+
+/**
+ * The screen view's tools: full screen (the panel, so the status note stays over the picture),
+ * and fit to the window or actual size (pixel for pixel, scrolled).
+ */
+function bindScreenTools() {
+  const full = $('fullscreen');
+  const actual = $('actual-size');
+  if (!document.fullscreenEnabled) full.hidden = true;
+  full.addEventListener('click', () => {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    else els.screenPanel.requestFullscreen().catch(() => {});
+  });
+  actual.addEventListener('click', () => {
+    const on = actual.getAttribute('aria-pressed') !== 'true';
+    actual.setAttribute('aria-pressed', String(on));
+    els.screenPanel.classList.toggle('actual-size', on);
+  });
+}
+
+/** A new session like this one (for the same device, if it was for one), then its page. */
+async function startAgain() {
+  showError(null);
+  els.again.disabled = true;
+  try {
+    const body = view && view.device && view.device.id && !view.sharer ? { device_id: view.device.id } : {};
+    const created = await api('POST', '/api/sessions', body);
+    saveCode(created.id, created);
+    location.assign(`/sessions/${encodeURIComponent(created.id)}`);
+  } catch (e) {
+    els.again.disabled = false;
+    showError(e);
+  }
 }
 
 /** Offers a connection when media may flow, the sharer is here, and none is up (or `force`). */
@@ -170,7 +222,12 @@ function onMessage(msg) {
       chat.live(msg);
       break;
     case 'signal':
-      peer.signal(msg.data).catch(showError);
+      if (msg.data && msg.data.type === 'paused') {
+        model.paused = msg.data.paused ? (msg.data.stopped ? 'stopped' : 'paused') : null;
+        paint();
+      } else {
+        peer.signal(msg.data).catch(showError);
+      }
       break;
     case 'error':
       if (msg.error && msg.error.code !== 'signal_not_allowed') showError(msg.error);
@@ -201,8 +258,8 @@ async function main() {
   socket = new LiveSocket(sessionId, {
     onMessage,
     onStatus: (s) => {
-      els.connection.dataset.status = s;
-      setText(els.connection, s === 'open' ? '' : t('connection-lost'));
+      model.socket = s;
+      paint();
       if (s === 'open') maybeOffer();
     },
   });
@@ -228,6 +285,8 @@ async function main() {
   els.requestView.addEventListener('click', () => post('request', { mode: 'view' }));
   els.requestControl.addEventListener('click', () => post('request', { mode: 'control' }));
   els.end.addEventListener('click', () => post('end'));
+  els.again.addEventListener('click', startAgain);
+  bindScreenTools();
   els.video.addEventListener('playing', () => setText(els.screenNote, ''));
   try {
     render(await api('GET', `/api/sessions/${encodeURIComponent(sessionId)}`));

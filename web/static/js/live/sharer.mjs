@@ -8,7 +8,8 @@ import { ChatPanel } from './chat.mjs';
 import { SharerPeer } from './rtc.mjs';
 import { LiveSocket, isTerminal } from './socket.mjs';
 import { renderProfile } from './trust.mjs';
-import { setText, show, t } from './text.mjs';
+import { sharerLines, sharerModel } from './sharer-view.mjs';
+import { errorText, setText, show, t } from './text.mjs';
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -30,10 +31,13 @@ const els = {
   deny: $('deny'),
   bar: $('sharing-bar'),
   stop: $('stop-sharing'),
+  pause: $('pause-sharing'),
   shareAgain: $('share-again'),
   end: $('end-session'),
   notice: $('end-notice'),
   chat: $('chat'),
+  summary: $('summary'),
+  summaryLines: $('summary-lines'),
 };
 const CURRENT = 'assist.rh.current';
 
@@ -45,9 +49,13 @@ let chat = null;
 let stream = null;
 /** An answer to the helper's request is on its way (see `answer`). */
 let answering = false;
+/** The person paused sending their screen (the track stays, sending black frames). */
+let paused = false;
+const model = sharerModel();
+model.lang = document.documentElement.lang || 'en';
 
 function showError(e) {
-  setText(els.error, e ? `${t('error')} ${e.message || e}` : '');
+  setText(els.error, e ? errorText(e) : '');
   show(els.error, !!e);
 }
 
@@ -68,35 +76,45 @@ async function pickScreen() {
     stream = await navigator.mediaDevices.getDisplayMedia({ video: { displaySurface: 'monitor' }, audio: false });
   } catch {
     stream = null;
-    setText(els.status, t('share-cancelled'));
+    model.cancelled = true;
+    paint();
     return null;
   }
+  model.cancelled = false;
   const tr = stream.getVideoTracks()[0];
   tr.contentHint = 'detail';
-  // The browser's own "stop sharing" ends the track: the same as our Stop.
+  // The browser's own "stop sharing" ends the track: the same as our Stop (the session goes on).
   tr.addEventListener('ended', () => {
-    if (view && view.state === 'active') stop();
+    if (view && view.state === 'active' && stream && stream.getVideoTracks()[0] === tr) stopSharing();
   });
   return tr;
 }
 
-function endNotice(v) {
-  switch (v.state) {
-    case 'denied':
-      return t('you-denied');
-    case 'expired':
-      return t('state-expired');
-    case 'ended':
-      if (v.end_reason === 'helper_ended') return t('helper-ended');
-      if (v.end_reason === 'sharer_ended') return t('you-ended');
-      return v.end_reason ? `${t('state-ended')} (${t(`reason-${v.end_reason}`)})` : t('state-ended');
-    default:
-      return '';
-  }
+/** Shows every line of the page from the one view model (see `sharer-view.mjs`). */
+function paint() {
+  const lines = sharerLines(model, t);
+  setText(els.status, lines.status);
+  setText(els.presence, lines.presence);
+  els.presence.dataset.status = lines.presenceStatus;
+  els.connection.dataset.status = model.socket;
+  setText(els.connection, lines.connection);
+  setText(els.notice, lines.notice);
+  show(els.notice, !!lines.notice);
+  show(els.summary, !!lines.summary);
+  els.summaryLines.replaceChildren(
+    ...(lines.summary || []).map((text) => {
+      const li = document.createElement('li');
+      li.textContent = text;
+      return li;
+    }),
+  );
 }
 
 function render(v) {
   view = v;
+  model.view = v;
+  if (v.state !== 'requested' && v.state !== 'active') model.cancelled = false;
+  paint();
   document.getElementById('live-sharer').dataset.state = v.state;
   renderProfile(els.trust, v.helper);
   const terminal = isTerminal(v.state);
@@ -106,19 +124,17 @@ function render(v) {
   const sharing = v.state === 'active' && !!track();
   show(els.bar, sharing);
   show(els.shareAgain, v.state === 'active' && !track());
-  show(els.end, !terminal && !sharing);
+  show(els.end, !terminal);
+  els.pause.setAttribute('aria-pressed', String(paused));
+  setText(els.pause, t(paused ? 'resume' : 'pause'));
   chat?.setEnabled(!!v.chat_enabled && !terminal, !!v.chat_enabled);
   if (terminal) {
-    setText(els.status, '');
-    setText(els.notice, endNotice(v));
-    show(els.notice, true);
     stopStream();
     peer?.close();
     socket?.stop();
     sessionStorage.removeItem(CURRENT);
     return;
   }
-  setText(els.status, t(`sharer-state-${v.state}`));
 }
 
 function onMessage(msg) {
@@ -132,8 +148,8 @@ function onMessage(msg) {
       break;
     case 'presence':
       if (msg.role === 'helper') {
-        els.presence.dataset.status = msg.status;
-        setText(els.presence, t(`helper-${msg.status}`));
+        model.helper = msg.status;
+        paint();
       }
       break;
     case 'chat':
@@ -191,9 +207,39 @@ async function shareAgain() {
   const tr = await pickScreen();
   if (!tr) return;
   peer.setTrack(tr);
+  model.sharing = 'on';
+  tellPaused(null);
   render(view);
 }
 
+/** Tells the helper whether the screen is paused or stopped (a signal the peers read; the
+ * server passes it on as any signal). */
+function tellPaused(state) {
+  socket?.send({ type: 'signal', data: { type: 'paused', paused: state !== null, stopped: state === 'stopped' } });
+}
+
+/** Pauses or resumes sending the screen: the helper sees the last picture and "paused". */
+function togglePause() {
+  const tr = track();
+  if (!tr) return;
+  paused = !paused;
+  tr.enabled = !paused;
+  model.sharing = paused ? 'paused' : 'on';
+  tellPaused(paused ? 'paused' : null);
+  render(view);
+}
+
+/** Stops sharing the screen; the session goes on (chat, sharing again later). */
+function stopSharing() {
+  paused = false;
+  model.sharing = 'stopped';
+  stopStream();
+  peer?.close();
+  tellPaused('stopped');
+  render(view);
+}
+
+/** Ends the session. */
 async function stop() {
   stopStream();
   peer?.close();
@@ -209,8 +255,8 @@ async function enter(v) {
   socket = new LiveSocket(sessionId, {
     onMessage,
     onStatus: (s) => {
-      els.connection.dataset.status = s;
-      setText(els.connection, s === 'open' ? '' : t('connection-lost'));
+      model.socket = s;
+      paint();
     },
   });
   peer = new SharerPeer({
@@ -234,7 +280,7 @@ function joinError(e) {
   }
   const key = e instanceof ApiError ? `join-error-${e.code}` : 'error';
   const known = t(key);
-  return known !== key ? known : `${t('error')} ${e.message}`;
+  return known !== key ? known : errorText(e);
 }
 
 async function join(ev) {
@@ -264,7 +310,8 @@ async function main() {
   els.joinForm.addEventListener('submit', join);
   els.allow.addEventListener('click', () => answer(allow));
   els.deny.addEventListener('click', () => answer(() => post('consent', { allow: false })));
-  els.stop.addEventListener('click', stop);
+  els.stop.addEventListener('click', stopSharing);
+  els.pause.addEventListener('click', togglePause);
   els.end.addEventListener('click', stop);
   els.shareAgain.addEventListener('click', shareAgain);
   const who = await me();

@@ -1,7 +1,9 @@
 // The live WebSocket of a session (docs/protocol.md): hello, state, presence, chat, signal.
 //
 // - Sends `ping` every HEARTBEAT_INTERVAL_MS and counts any message as a sign of life; after
-//   LOST_AFTER_MS of silence the connection is dropped and made again.
+//   LOST_AFTER_MS of silence the connection is dropped and made again. The server counts only
+//   these messages (not the browser's automatic pongs), so the beat is timed by a worker
+//   (heartbeat-worker.js) that hidden tabs do not throttle, and sent by the page itself.
 // - Reconnects at once, then with a growing delay (capped at one second while the session may
 //   still resume, five seconds after RESUME_GRACE_MS), until `stop()` or a terminal state.
 // - A close with CLOSE_MOVING (1012: the server node is shutting down) reconnects at once, whatever
@@ -20,6 +22,19 @@ const TERMINAL = new Set(TERMINAL_STATES);
 
 export function isTerminal(state) {
   return TERMINAL.has(state);
+}
+
+/** Calls `fn` every `ms`, timed by a worker when the browser has them; returns a stop function. */
+function every(fn, ms) {
+  try {
+    const worker = new Worker('/static/js/live/heartbeat-worker.js');
+    worker.onmessage = fn;
+    worker.postMessage(ms);
+    return () => worker.terminate();
+  } catch {
+    const timer = setInterval(fn, ms);
+    return () => clearInterval(timer);
+  }
 }
 
 export class LiveSocket {
@@ -60,7 +75,8 @@ export class LiveSocket {
       this.attempt = 0;
       this.downSince = null;
       this.lastSeen = Date.now();
-      this.timer = setInterval(() => this.beat(), HEARTBEAT_INTERVAL_MS / 2);
+      this.timer?.();
+      this.timer = every(() => this.beat(), HEARTBEAT_INTERVAL_MS / 2);
       this.send({ type: 'ping' });
       this.handlers.onStatus?.('open');
     };
@@ -112,7 +128,7 @@ export class LiveSocket {
   dropped(ws) {
     if (this.ws !== ws) return;
     this.ws = null;
-    clearInterval(this.timer);
+    this.timer?.();
     this.timer = null;
     if (this.downSince === null) this.downSince = Date.now();
     this.handlers.onStatus?.('closed');
@@ -142,7 +158,8 @@ export class LiveSocket {
   stop() {
     this.stopped = true;
     clearTimeout(this.retry);
-    clearInterval(this.timer);
+    this.timer?.();
+    this.timer = null;
     removeEventListener('pagehide', this.onPageHide);
     if (this.ws) {
       const ws = this.ws;

@@ -7,7 +7,7 @@
 
 import { api, me, signInUrl } from '../api.mjs';
 import { readCode, saveCode } from './code.mjs';
-import { setText, show, t } from './text.mjs';
+import { errorText, setText, show, t } from './text.mjs';
 
 const $ = (id) => document.getElementById(id);
 const error = $('start-error');
@@ -21,7 +21,7 @@ function go(id) {
 function fail(e) {
   const key = `start-error-${e.code}`;
   const known = t(key);
-  setText(error, known !== key ? known : `${t('error')} ${e.message || e}`);
+  setText(error, known !== key ? known : errorText(e));
   show(error, true);
   show(again, true);
 }

@@ -72,6 +72,18 @@ function lookup(key) {
   return cache[key] ?? FALLBACK[key] ?? key;
 }
 
+/**
+ * An error as a sentence in the page's language: a known code (`join-error-{code}`), a network
+ * failure, or a general sentence; never the server's English message or a raw code.
+ */
+export function errorText(e) {
+  if (e && e.status === 0) return t('error-network');
+  const key = e && e.code ? `join-error-${e.code}` : '';
+  if (key && t(key) !== key) return t(key);
+  if (e) console.warn('unmapped error', e);
+  return t('error-generic');
+}
+
 /** Sets an element's text (never HTML). */
 export function setText(el, text) {
   if (el) el.textContent = text;

@@ -103,7 +103,7 @@ impl Store {
                 .bind(b(p.all_devices))
                 .bind(&rules)
                 .bind(now)
-                .execute(&mut **tx)
+                .execute(crate::store::counting(&mut **tx))
                 .await;
                 match done {
                     Ok(_) => id,
@@ -124,7 +124,7 @@ impl Store {
                 .bind(now)
                 .bind(tenant_id)
                 .bind(id)
-                .execute(&mut **tx)
+                .execute(crate::store::counting(&mut **tx))
                 .await;
                 match done {
                     Ok(d) if d.rows_affected() == 1 => id.to_owned(),
@@ -136,7 +136,7 @@ impl Store {
         };
         sqlx::query("DELETE FROM compliance_policy_groups WHERE policy_id = $1")
             .bind(&id)
-            .execute(&mut **tx)
+            .execute(crate::store::counting(&mut **tx))
             .await?;
         for g in &p.group_ids {
             sqlx::query(
@@ -144,7 +144,7 @@ impl Store {
             )
             .bind(&id)
             .bind(g)
-            .execute(&mut **tx)
+            .execute(crate::store::counting(&mut **tx))
             .await?;
         }
         let saved = policies_in(tx, tenant_id)
@@ -185,7 +185,7 @@ impl Store {
         let done = sqlx::query("DELETE FROM compliance_policies WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .execute(&mut **w.tx())
+            .execute(crate::store::counting(&mut **w.tx()))
             .await?;
         if done.rows_affected() == 0 {
             return Ok(false);

@@ -87,7 +87,7 @@ impl Store {
         .bind(t.created_by)
         .bind(now)
         .bind(t.expires_at)
-        .execute(&mut **w.tx())
+        .execute(crate::store::counting(&mut **w.tx()))
         .await?;
         let token = EnrollmentToken {
             id,
@@ -164,7 +164,7 @@ impl Store {
         .bind(d.now)
         .bind(tenant_id)
         .bind(token_hash)
-        .execute(&mut **tx)
+        .execute(crate::store::counting(&mut **tx))
         .await?;
         let q = format!(
             "SELECT {TOKEN_COLS} FROM enrollment_tokens WHERE tenant_id = $1 AND token_hash = $2"
@@ -172,7 +172,7 @@ impl Store {
         let token = sqlx::query(AssertSqlSafe(q))
             .bind(tenant_id)
             .bind(token_hash)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(crate::store::counting(&mut **tx))
             .await?
             .as_ref()
             .map(token_from)
@@ -192,7 +192,7 @@ impl Store {
         }
         let taken = sqlx::query("SELECT id FROM devices WHERE public_key = $1")
             .bind(d.public_key)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(crate::store::counting(&mut **tx))
             .await?;
         if taken.is_some() {
             return Ok(Err(EnrollRefusal::KeyInUse));
@@ -207,12 +207,12 @@ impl Store {
         let inserted = sqlx::query(
             "INSERT INTO devices (id, tenant_id, name, os_id, os_name, os_version, kernel, agent_version, \
              primary_user_id, primary_user_login, primary_user_pinned, public_key, facts, enrollment_token_id, \
-             enrolled_at, last_check_in, last_boot) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)",
+             enrolled_at, last_check_in, last_boot, hostname) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17)",
         )
         .bind(&id)
         .bind(tenant_id)
-        .bind(&r.name)
+        .bind(d.name)
         .bind(&r.os_id)
         .bind(&r.os_name)
         .bind(&r.os_version)
@@ -226,7 +226,8 @@ impl Store {
         .bind(&token.id)
         .bind(d.now)
         .bind(r.last_boot)
-        .execute(&mut **tx)
+        .bind(&r.name)
+        .execute(crate::store::counting(&mut **tx))
         .await;
         match inserted {
             Ok(_) => {}
@@ -238,7 +239,7 @@ impl Store {
         let device = device_from(
             &sqlx::query(AssertSqlSafe(q))
                 .bind(&id)
-                .fetch_one(&mut **tx)
+                .fetch_one(crate::store::counting(&mut **tx))
                 .await?,
         )?;
         w.commit(&audit(&device, &token)).await?;

@@ -12,7 +12,11 @@ use sqlx::{AssertSqlSafe, Row};
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Device {
     pub id: String,
+    /// The device's name: given at enrollment (else its host name then) or by an administrator;
+    /// check-ins never change it.
     pub name: String,
+    /// The host name the agent last reported (a fact, shown beside the name).
+    pub hostname: String,
     /// os-release `ID`, e.g. `ubuntu`.
     pub os_id: String,
     pub os_name: String,
@@ -45,7 +49,7 @@ pub struct Device {
     pub online_changed_at: Option<i64>,
 }
 
-pub(super) const DEVICE_COLS: &str = "id, name, os_id, os_name, os_version, kernel, agent_version, primary_user_id, \
+pub(super) const DEVICE_COLS: &str = "id, name, hostname, os_id, os_name, os_version, kernel, agent_version, primary_user_id, \
      primary_user_login, primary_user_pinned, public_key, facts, compliance, compliance_reasons, evaluated_at, \
      enrolled_at, last_check_in, last_boot, retired_at, channel_conn, channel_changed_at";
 
@@ -56,6 +60,7 @@ pub(super) fn device_from(r: &AnyRow) -> sqlx::Result<Device> {
     Ok(Device {
         id: r.try_get("id")?,
         name: r.try_get("name")?,
+        hostname: r.try_get("hostname")?,
         os_id: r.try_get("os_id")?,
         os_name: r.try_get("os_name")?,
         os_version: r.try_get("os_version")?,
@@ -96,6 +101,9 @@ pub struct DeviceKey {
 #[derive(Debug, Clone)]
 pub struct NewDevice<'a> {
     pub public_key: &'a str,
+    /// The device's name (given at enrollment, else its host name); `report.name` is the host
+    /// name.
+    pub name: &'a str,
     pub report: &'a CheckedReport,
     /// The primary user found from the report (used unless the token names one).
     pub reported_user_id: Option<&'a str>,
@@ -291,7 +299,8 @@ impl Store {
         ))
     }
 
-    /// Records a check-in: inventory, facts, time. The primary user changes only when not pinned.
+    /// Records a check-in: inventory, facts, time. The reported name is the host name: it is kept
+    /// as `hostname` and never renames the device. The primary user changes only when not pinned.
     pub async fn record_check_in(
         &self,
         tenant_id: &str,
@@ -302,7 +311,7 @@ impl Store {
     ) -> sqlx::Result<bool> {
         let facts = serde_json::to_string(&r.facts).unwrap_or_else(|_| "{}".into());
         let done = sqlx::query(
-            "UPDATE devices SET name = $1, os_id = $2, os_name = $3, os_version = $4, kernel = $5, \
+            "UPDATE devices SET hostname = $1, os_id = $2, os_name = $3, os_version = $4, kernel = $5, \
              agent_version = $6, primary_user_login = $7, \
              primary_user_id = CASE WHEN primary_user_pinned = 1 THEN primary_user_id ELSE $8 END, \
              facts = $9, last_check_in = $10, last_boot = $11 \
@@ -351,7 +360,11 @@ impl Store {
         let changed = match audit {
             Some(entry) => {
                 let mut w = self.audited(tenant_id).await?;
-                let changed = store.execute(&mut **w.tx()).await?.rows_affected() > 0;
+                let changed = store
+                    .execute(crate::store::counting(&mut **w.tx()))
+                    .await?
+                    .rows_affected()
+                    > 0;
                 if changed {
                     w.commit(entry).await?;
                 }
@@ -386,7 +399,7 @@ impl Store {
         let exists = sqlx::query("SELECT id FROM devices WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(crate::store::counting(&mut **tx))
             .await?;
         if exists.is_none() {
             return Ok(false);
@@ -395,7 +408,7 @@ impl Store {
             sqlx::query("UPDATE devices SET name = $1 WHERE id = $2")
                 .bind(name)
                 .bind(id)
-                .execute(&mut **tx)
+                .execute(crate::store::counting(&mut **tx))
                 .await?;
         }
         match primary_user {
@@ -405,7 +418,7 @@ impl Store {
                 )
                 .bind(user)
                 .bind(id)
-                .execute(&mut **tx)
+                .execute(crate::store::counting(&mut **tx))
                 .await?;
             }
             Some(None) => {
@@ -414,7 +427,7 @@ impl Store {
                 )
                 .bind(reported_user_id)
                 .bind(id)
-                .execute(&mut **tx)
+                .execute(crate::store::counting(&mut **tx))
                 .await?;
             }
             None => {}

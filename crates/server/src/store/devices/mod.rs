@@ -47,7 +47,7 @@ impl Store {
             .bind(now)
             .bind(tenant_id)
             .bind(id)
-            .execute(&mut **w.tx())
+            .execute(crate::store::counting(&mut **w.tx()))
             .await?;
         if done.rows_affected() == 0 {
             return Ok(false);

@@ -1,11 +1,11 @@
-//! From DOM key events to X keysyms: by character when the helper's key produced one, by
-//! physical position or key name otherwise.
+//! From DOM key events to keysyms (X11 and Wayland both name keys by them): by character when
+//! the helper's key produced one, by physical position or key name otherwise.
 
 use xkeysym::{Keysym, key};
 
 /// What a DOM key event asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum KeyMeaning {
+pub enum KeyMeaning {
     /// A character: type whatever keycode and shift level produce it on the sharer.
     Char(char, Keysym),
     /// A key that produces no character (Enter, arrows, modifiers...), or a character key when the
@@ -16,7 +16,7 @@ pub(super) enum KeyMeaning {
 }
 
 /// What the helper's key event means. `None` when neither `key` nor `code` is known.
-pub(super) fn meaning(code: &str, key: &str) -> Option<KeyMeaning> {
+pub fn meaning(code: &str, key: &str) -> Option<KeyMeaning> {
     let mut chars = key.chars();
     if let (Some(c), None) = (chars.next(), chars.next())
         && !c.is_control()
@@ -41,7 +41,7 @@ pub(super) fn meaning(code: &str, key: &str) -> Option<KeyMeaning> {
 }
 
 /// The keysym a US keyboard gives the physical key `code` without modifiers.
-pub(super) fn code_keysym(code: &str) -> Option<Keysym> {
+pub fn code_keysym(code: &str) -> Option<Keysym> {
     if let Some(letter) = code.strip_prefix("Key")
         && let [b @ b'A'..=b'Z'] = letter.as_bytes()
     {
@@ -93,7 +93,7 @@ pub(super) fn code_keysym(code: &str) -> Option<Keysym> {
 
 /// The keysym of a DOM key value that is a name rather than a character (also used for codes,
 /// which share most of these names).
-pub(super) fn named_keysym(name: &str) -> Option<Keysym> {
+pub fn named_keysym(name: &str) -> Option<Keysym> {
     if let Some(n) = name.strip_prefix('F').and_then(|n| n.parse::<u32>().ok()) {
         return (1..=24).contains(&n).then(|| Keysym::new(key::F1 + n - 1));
     }

@@ -1,9 +1,10 @@
-//! Sleeping until the X server has something to say, and waking a sleeping capture thread from
-//! another thread.
+//! Sleeping until the display server has something to say, and waking a sleeping capture thread
+//! from another thread.
 //!
-//! The capture thread sleeps in `poll(2)` on two descriptors: the X connection's socket (a
-//! `DamageNotify` arrives) and an eventfd that [`CaptureWaker::wake`] writes to (the owner has
-//! something new for the thread: a new media session, or stop).
+//! The capture thread sleeps in `poll(2)` on two descriptors: the display's (X11: the connection's
+//! socket, where a `DamageNotify` arrives; Wayland: an eventfd the PipeWire thread writes to when a
+//! frame arrives) and an eventfd that [`CaptureWaker::wake`] writes to (the owner has something
+//! new for the thread: a new media session, or stop).
 
 use std::os::fd::{BorrowedFd, OwnedFd};
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use crate::CaptureError;
 /// The longest single sleep (a longer timeout is slept in parts; the caller loops anyway).
 const MAX_SLEEP: Duration = Duration::from_secs(3600);
 
-/// Wakes a thread waiting in [`crate::Capturer::wait_for_change`] on an [`super::X11Capturer`].
+/// Wakes a thread waiting in [`crate::Capturer::wait_for_change`] (or in [`CaptureWaker::sleep`]).
 /// Cheap to clone, usable from any thread. A wake while nobody waits is kept: the next wait
 /// returns at once.
 #[derive(Debug, Clone)]
@@ -26,7 +27,8 @@ pub struct CaptureWaker {
 }
 
 impl CaptureWaker {
-    pub(super) fn new() -> Result<CaptureWaker, CaptureError> {
+    /// A new waker, for a capturer to hand out.
+    pub fn new() -> Result<CaptureWaker, CaptureError> {
         let fd = eventfd(0, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK)
             .map_err(|e| CaptureError::Protocol(Box::new(std::io::Error::from(e))))?;
         Ok(CaptureWaker { fd: Arc::new(fd) })
@@ -59,7 +61,7 @@ impl CaptureWaker {
 
 /// Why [`sleep`] returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Readiness {
+pub enum Readiness {
     /// The display connection has bytes to read (or was closed: reading says which).
     Display,
     /// [`CaptureWaker::wake`] was called.
@@ -68,8 +70,8 @@ pub(super) enum Readiness {
     Timeout,
 }
 
-/// Sleeps until `display` is readable, `waker` is woken, or `timeout` passes.
-pub(super) fn sleep(
+/// Sleeps until `display` (any descriptor that becomes readable when there is news) is readable, `waker` is woken, or `timeout` passes.
+pub fn sleep(
     display: BorrowedFd<'_>,
     waker: &CaptureWaker,
     timeout: Duration,

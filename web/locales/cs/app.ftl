@@ -1,0 +1,22 @@
+# The sharer's desktop app (assist-app). It also uses keys from session.ftl (live-*).
+
+app-title = Assist: pomoc
+app-connecting = Připojování…
+app-helper-picture = Fotografie: { $helper }
+app-consent-title = Povolit?
+app-consent-view = { $helper } žádá o zobrazení vaší obrazovky.
+app-consent-control = { $helper } žádá o ovládání vaší myši a klávesnice.
+app-sharing-title = Assist: sdílení
+app-sharing-view = { $helper } vidí vaši obrazovku
+app-sharing-control = { $helper } ovládá vaši myš a klávesnici
+app-stop-control = Ukončit ovládání
+app-control-stopped = Ovládání ukončeno: pomocník vaši obrazovku jen vidí.
+app-pause = Pozastavit
+app-resume = Pokračovat
+app-paused = Pozastaveno: nic se neodesílá.
+app-chat-open = Chat
+app-chat-title = Assist: chat
+app-chat-new = Nová zpráva od: { $helper }
+app-session-over = Relace skončila.
+app-error-unreachable = Server není dostupný. Zkontrolujte síť a zkuste to znovu.
+app-error-not-set-up = Tento počítač ještě není nastaven pro vzdálenou pomoc. Obraťte se na IT oddělení.
