@@ -4,7 +4,7 @@
 // summary on both sides. Then the cross-browser pairs: a Firefox helper with a Chromium sharer and
 // a Chromium helper with a Firefox sharer.
 //
-// Firefox shares the X screen it runs on (TESTING.md: headed under Xvfb with
+// Firefox shares the X screen it runs on (docs/testing.md: headed under Xvfb with
 // `media.navigator.permission.disabled`); Chromium shares its fake screen (mode B). WebRTC stays on
 // loopback: the test runs inside netns.sh (only `lo` up; lib/firefox.mjs turns on Firefox's
 // loopback candidates).

@@ -1,6 +1,6 @@
 // Debian's Firefox ESR through puppeteer-core over WebDriver BiDi (never a downloaded browser).
 //
-// Screen sharing (TESTING.md): Firefox shares a real screen only when headed, so it runs on a
+// Screen sharing (docs/testing.md): Firefox shares a real screen only when headed, so it runs on a
 // private Xvfb; `media.navigator.permission.disabled` makes `getDisplayMedia` return that X screen
 // with no picker (headless Firefox answers the same call with a cancellation). WebRTC on loopback:
 // Firefox leaves 127.0.0.1 out of its host candidates unless `media.peerconnection.ice.loopback`

@@ -4,7 +4,7 @@
 //
 // MiniBrowser has no headless mode: it runs on an X display (a private Xvfb). `--automation` is
 // required for WebDriver; `--enable-mock-capture-devices=true` makes getDisplayMedia return a mock
-// screen with no prompt (TESTING.md).
+// screen with no prompt (docs/testing.md).
 //
 //   const driver = await startWebKitDriver({ display: x.display });
 //   const wk = await driver.session();
