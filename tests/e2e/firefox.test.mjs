@@ -21,11 +21,13 @@ import { launch, waitFor } from './lib/browser.mjs';
 import { startXvfb } from './lib/xvfb.mjs';
 import { FIREFOX, hasFirefox, launchFirefox } from './lib/firefox.mjs';
 import {
+  candidateAddresses,
   chromiumPage,
   firefoxPage,
   helperOpens,
   helperFramesIn,
   helperVideo,
+  recordPeerConnections,
   sharerJoinsWithCode,
   signInThroughPage,
   waitPath,
@@ -76,12 +78,14 @@ async function firefoxSide() {
   const ctx = await firefox.createBrowserContext();
   const page = await ctx.newPage();
   await page.setViewport({ width: 1200, height: 760 });
+  await page.evaluateOnNewDocument(recordPeerConnections);
   return { ctx, p: firefoxPage(page) };
 }
 
 /** A fresh Chromium context and a page in it. */
 async function chromiumSide() {
   const ctx = await chromium.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+  await ctx.addInitScript(recordPeerConnections);
   return { ctx, p: chromiumPage(await ctx.newPage()) };
 }
 
@@ -148,6 +152,11 @@ async function wholeSession(h, s, label) {
   assert.ok(later.lit > 10, `the picture is not black (${later.lit} lit samples)`);
   figures[`${label}_frames_per_second`] = frames;
   figures[`${label}_video`] = `${later.width}x${later.height}`;
+  // Both engines offered and answered loopback candidates only (inside netns.sh there is nothing
+  // else; outside it, this says where a test would have reached).
+  const addresses = [...(await candidateAddresses(h)), ...(await candidateAddresses(s))];
+  assert.ok(addresses.length > 0, 'candidates were exchanged');
+  for (const a of addresses) assert.match(a, /^(127\.|::1$)/, `candidate ${a} is loopback`);
   await h.screenshot(`${label}-helper-video`);
   await s.screenshot(`${label}-sharer-sharing`);
 

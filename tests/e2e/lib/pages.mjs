@@ -151,3 +151,36 @@ export async function helperFramesIn(p, ms = 1000) {
     }, ms);
   }), ms);
 }
+
+/**
+ * Records every RTCPeerConnection a page makes (`window.__pcs`), for candidateAddresses; run in
+ * the page before its own scripts (test instrumentation, not in the product).
+ */
+export function recordPeerConnections() {
+  window.__pcs = [];
+  const Original = window.RTCPeerConnection;
+  if (!Original) return;
+  window.RTCPeerConnection = class extends Original {
+    constructor(...args) {
+      super(...args);
+      window.__pcs.push(this);
+    }
+  };
+}
+
+/** The candidate addresses in both descriptions of every open connection the page recorded. */
+export async function candidateAddresses(p) {
+  return p.evaluate(() => {
+    const out = [];
+    for (const pc of window.__pcs || []) {
+      if (pc.connectionState === 'closed') continue; // Firefox throws on a closed one's descriptions
+      for (const d of [pc.localDescription, pc.remoteDescription]) {
+        for (const line of (d && d.sdp ? d.sdp : '').split(/\r?\n/)) {
+          const m = /^a=candidate:\S+ \d+ \S+ \d+ (\S+) \d+ typ/.exec(line);
+          if (m) out.push(m[1]);
+        }
+      }
+    }
+    return out;
+  });
+}
