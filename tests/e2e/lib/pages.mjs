@@ -1,10 +1,11 @@
-// One small set of page actions over both drivers of the browser tests, so that one scenario runs
-// in Chromium (playwright-core) and in Firefox (puppeteer-core over WebDriver BiDi): the
-// cross-browser pairs of firefox.test.mjs put a helper in one and a sharer in the other.
+// One small set of page actions over the three drivers of the browser tests, so that one scenario
+// runs in Chromium (playwright-core), Firefox (puppeteer-core over WebDriver BiDi) or WebKit
+// (lib/webdriver.mjs, which gives its sessions the same actions): the cross-browser pairs of
+// firefox.test.mjs and webkit.test.mjs put a helper in one engine and a sharer in another.
 //
-//   const p = chromiumPage(await ctx.newPage(), 'chromium');   // or firefoxPage(page)
-//   await signInThroughPage(p, url, user, '/rhh');
-//   const code = await helperOpens(p, url);
+//   const p = chromiumPage(await ctx.newPage());   // or firefoxPage(page), or a WebKit session
+//   await signInThroughPage(p, url, user, '/');
+//   const { id, code } = await helperOpens(p, url);
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
