@@ -24,6 +24,13 @@
 //!
 //! [`testing`] starts a private Xvfb for tests of this crate and of crates that build on it.
 
+#![warn(
+    missing_docs,
+    unreachable_pub,
+    let_underscore_drop,
+    clippy::let_underscore_must_use
+)]
+
 mod capturer;
 pub mod cursor;
 mod error;

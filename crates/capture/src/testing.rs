@@ -61,7 +61,7 @@ impl Xvfb {
         };
         let number = line.trim();
         if read.is_err() || number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
-            let _ = child.kill();
+            drop(child.kill());
             let status = child.wait()?;
             return Err(XvfbError::Exited(status.to_string()));
         }
@@ -79,7 +79,7 @@ impl Xvfb {
 
 impl Drop for Xvfb {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        drop(self.child.kill());
+        drop(self.child.wait());
     }
 }

@@ -37,7 +37,7 @@ impl CaptureWaker {
     /// Makes the capturer's current wait return, or its next one if none is in progress.
     pub fn wake(&self) {
         // Fails only when the counter would overflow (a wake is pending then anyway).
-        let _ = rustix::io::write(&*self.fd, &1u64.to_ne_bytes());
+        rustix::io::write(&*self.fd, &1u64.to_ne_bytes()).ok();
     }
 
     /// Sleeps until [`CaptureWaker::wake`] is called (or was, since the last wait) or `timeout`

@@ -20,6 +20,13 @@
 //! server (one round trip only when a character needs the current modifier state), so it can run
 //! on the agent's network loop.
 
+#![warn(
+    missing_docs,
+    unreachable_pub,
+    let_underscore_drop,
+    clippy::let_underscore_must_use
+)]
+
 mod error;
 mod event;
 mod injector;

@@ -34,7 +34,12 @@
 //!
 //! With the `openapi` feature, every view and wire type derives `utoipa::ToSchema`.
 
-#![warn(missing_docs)]
+#![warn(
+    missing_docs,
+    unreachable_pub,
+    let_underscore_drop,
+    clippy::let_underscore_must_use
+)]
 
 pub mod api;
 pub mod channel;
