@@ -269,7 +269,7 @@ fn open_portal(monitor: Option<usize>) -> Result<Desktop, BackendError> {
             backend: kind.name(),
             source: cause(e),
         })?;
-    // A token is good for one start: keep the next one.
+    // Each start answers with the token for the next (single-use by the specification): keep it.
     match (&tokens, capturer.restore_token()) {
         (Some(file), Some(token)) => {
             if let Err(e) = file.save(token) {

@@ -7,8 +7,9 @@
 //! token) only for a screen cast, not for a remote-desktop session ("Remote desktop sessions
 //! cannot persist" up to version 1 of the RemoteDesktop interface):
 //! - [`ScreenCast`]: the picture, asked for with `persist_mode: 2`. The portal answers with a
-//!   restore token; given back the next time, the session starts without a dialog. A token is
-//!   good for one use: each start returns the next one, which the caller keeps ([`TokenFile`]).
+//!   restore token; given back the next time, the session starts without a dialog. Each start
+//!   answers with a token (single-use by the specification; GNOME 43's portal hands back the same
+//!   one), which the caller keeps ([`TokenFile`]).
 //! - [`RemoteDesktop`]: the input, asked for when the helper first sends input under control (the
 //!   dialog's "Allow remote interaction"); it has a screen stream of its own, which only names
 //!   the monitor that absolute pointer positions refer to (its frames are not read).
