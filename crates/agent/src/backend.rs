@@ -117,11 +117,6 @@ pub enum BackendError {
         /// Whether `DISPLAY` is set too (XWayland).
         x_fallback: bool,
     },
-    /// The portal backend is not in this version.
-    #[error(
-        "the desktop-portal backend is not available in this version of the agent; on GNOME an administrator can choose --backend mutter"
-    )]
-    PortalUnavailable,
     /// The X display cannot be captured or take input; `display` names it.
     #[error("{what} on display {display}: {source}")]
     Display {
@@ -224,8 +219,82 @@ pub fn open(
     match kind {
         BackendKind::X11 => open_x11(display, monitor),
         BackendKind::Mutter => open_mutter(monitor),
-        BackendKind::Portal => Err(BackendError::PortalUnavailable),
+        BackendKind::Portal => open_portal(monitor),
     }
+}
+
+/// The agent's configuration directory, where the portal's restore token is kept; set once by
+/// the program (`--config-dir`), else [`crate::identity::default_config_dir`].
+static CONFIG_DIR: std::sync::Mutex<Option<std::path::PathBuf>> = std::sync::Mutex::new(None);
+
+/// Sets the configuration directory the backends keep their grants in (the portal's restore
+/// token).
+pub fn set_config_dir(dir: &std::path::Path) {
+    *CONFIG_DIR.lock().unwrap_or_else(|e| e.into_inner()) = Some(dir.to_owned());
+}
+
+/// Where the portal's restore token is kept (`None`: no configuration directory is known).
+#[cfg(target_os = "linux")]
+pub fn portal_token_file() -> Option<assist_wayland::portal::TokenFile> {
+    let dir = CONFIG_DIR
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .or_else(|| crate::identity::default_config_dir().ok())?;
+    Some(assist_wayland::portal::TokenFile::in_dir(&dir))
+}
+
+/// A capture error's own cause: a backend that cannot start says why, not "cannot connect".
+#[cfg(all(target_os = "linux", feature = "wayland"))]
+fn cause(e: assist_capture::CaptureError) -> Box<dyn std::error::Error + Send + Sync> {
+    match e {
+        assist_capture::CaptureError::Connect(inner) => inner,
+        other => Box::new(other),
+    }
+}
+
+#[cfg(all(target_os = "linux", feature = "wayland"))]
+fn open_portal(monitor: Option<usize>) -> Result<Desktop, BackendError> {
+    use assist_wayland::{PortalInjector, WaylandCapturer};
+    let kind = BackendKind::Portal;
+    if monitor.is_some() {
+        tracing::warn!(
+            "--monitor is not used with the portal: the sharer picks the monitor in its dialog"
+        );
+    }
+    let tokens = portal_token_file();
+    let kept = tokens.as_ref().and_then(|t| t.load());
+    let capturer =
+        WaylandCapturer::start_portal(kept.as_deref()).map_err(|e| BackendError::Start {
+            backend: kind.name(),
+            source: cause(e),
+        })?;
+    // Each start answers with the token for the next (single-use by the specification): keep it.
+    match (&tokens, capturer.restore_token()) {
+        (Some(file), Some(token)) => {
+            if let Err(e) = file.save(token) {
+                tracing::warn!(error = %e, file = %file.path().display(), "cannot keep the portal's restore token");
+            }
+        }
+        (Some(file), None) => {
+            // The portal keeps no grant (older portal, or refused persistence).
+            let _ = file.remove();
+        }
+        (None, _) => {}
+    }
+    let area = capturer.area().clone();
+    Ok(Desktop {
+        kind,
+        waker: capturer.waker(),
+        capturer: Box::new(capturer),
+        injector: Box::new(PortalInjector::new()),
+        area,
+    })
+}
+
+#[cfg(not(all(target_os = "linux", feature = "wayland")))]
+fn open_portal(_: Option<usize>) -> Result<Desktop, BackendError> {
+    Err(BackendError::NoWaylandSupport { x_fallback: false })
 }
 
 #[cfg(target_os = "linux")]
@@ -263,7 +332,10 @@ fn open_x11(_: Option<&str>, _: Option<usize>) -> Result<Desktop, BackendError> 
 fn open_mutter(monitor: Option<usize>) -> Result<Desktop, BackendError> {
     use assist_wayland::{MutterInjector, WaylandCapturer};
     let kind = BackendKind::Mutter;
-    let capturer = WaylandCapturer::start_mutter(monitor).map_err(start_error(kind))?;
+    let capturer = WaylandCapturer::start_mutter(monitor).map_err(|e| BackendError::Start {
+        backend: kind.name(),
+        source: cause(e),
+    })?;
     let area = capturer.area().clone();
     let injector = MutterInjector::new(capturer.session()).map_err(start_error(kind))?;
     Ok(Desktop {

@@ -53,7 +53,9 @@ pub fn grant(kind: BackendKind) -> &'static str {
         BackendKind::Mutter => {
             "no dialog: GNOME's remote-desktop interface serves the programs of this session (an administrator's choice)"
         }
-        BackendKind::Portal => "the desktop portal asks the sharer in a dialog",
+        BackendKind::Portal => {
+            "the desktop portal asks the sharer in a dialog: for the screen once (the grant is kept), for remote input when the helper first takes control"
+        }
     }
 }
 
@@ -87,6 +89,20 @@ pub fn run(opts: &DoctorOptions, say: &mut dyn FnMut(String)) -> Result<(), Doct
         }
     ));
     say(format!("Granted: {}", grant(kind)));
+    #[cfg(target_os = "linux")]
+    if kind == BackendKind::Portal {
+        say(match backend::portal_token_file() {
+            Some(f) if f.load().is_some() => format!(
+                "Restore token: kept in {} (the screen is shared without the dialog while the desktop keeps the grant)",
+                f.path().display()
+            ),
+            Some(f) => format!(
+                "Restore token: none yet in {} (the portal's dialog asks for the screen; the grant is kept after it)",
+                f.path().display()
+            ),
+            None => "Restore token: none (no configuration directory to keep it in)".to_owned(),
+        });
+    }
     let mut desktop = backend::open(kind, opts.display.as_deref(), opts.monitor)?;
     let monitors = desktop.capturer.monitors()?;
     say(format!("Monitors: {}", monitors.len()));

@@ -200,6 +200,8 @@ pub fn run(args: AgentArgs) -> anyhow::Result<()> {
         Some(d) => d,
         None => identity::default_config_dir()?,
     };
+    // The portal backend keeps its restore token there.
+    assist_agent::backend::set_config_dir(&dir);
     let share = match &args.command {
         AgentCommand::Run(a) => Some(&a.share),
         AgentCommand::Join(a) => Some(&a.share),

@@ -10,16 +10,24 @@ use assist_capture::{CaptureError, CaptureWaker, Capturer, Frame, Monitor, Pixel
 use crate::WaylandError;
 use crate::frames::FrameStream;
 use crate::mutter::Session;
+use crate::portal::ScreenCast;
 
-/// How long [`WaylandCapturer::start_mutter`] waits for the first frame (the compositor sends one
+/// How long [`WaylandCapturer::start_mutter`] and [`WaylandCapturer::start_portal`] wait for the first frame (the compositor sends one
 /// at once; a loaded machine with software rendering may take a second or more).
 pub const FIRST_FRAME_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The session that feeds the stream.
+enum Source {
+    Mutter(Arc<Session>),
+    Portal(ScreenCast),
+}
 
 /// Captures one monitor of a Wayland session.
 pub struct WaylandCapturer {
     // Field order: the stream stops before the session that feeds it.
     stream: FrameStream,
-    session: Arc<Session>,
+    source: Source,
+    monitors: Vec<Monitor>,
     waker: CaptureWaker,
     frame: Frame,
     area: Monitor,
@@ -31,7 +39,6 @@ impl std::fmt::Debug for WaylandCapturer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WaylandCapturer")
             .field("area", &self.area)
-            .field("session", &self.session)
             .finish_non_exhaustive()
     }
 }
@@ -47,7 +54,29 @@ impl WaylandCapturer {
     pub fn start_mutter(monitor: Option<usize>) -> Result<WaylandCapturer, CaptureError> {
         let session = Arc::new(Session::start(monitor).map_err(capture_error)?);
         let stream = FrameStream::connect(session.node(), None).map_err(capture_error)?;
-        let mut area = session.monitor().clone();
+        let area = session.monitor().clone();
+        let monitors = session.monitors().to_vec();
+        WaylandCapturer::first_frame(stream, Source::Mutter(session), area, monitors)
+    }
+
+    /// Starts a screen cast through the desktop portal (the sharer picks the monitor in its
+    /// dialog, unless `restore` names an earlier grant) and waits for its first frame. The
+    /// next restore token is [`WaylandCapturer::restore_token`].
+    pub fn start_portal(restore: Option<&str>) -> Result<WaylandCapturer, CaptureError> {
+        let mut cast = ScreenCast::start(restore).map_err(capture_error)?;
+        let remote = cast.take_remote();
+        let stream = FrameStream::connect(cast.node(), remote).map_err(capture_error)?;
+        let area = cast.monitor().clone();
+        let monitors = vec![area.clone()];
+        WaylandCapturer::first_frame(stream, Source::Portal(cast), area, monitors)
+    }
+
+    fn first_frame(
+        stream: FrameStream,
+        source: Source,
+        mut area: Monitor,
+        monitors: Vec<Monitor>,
+    ) -> Result<WaylandCapturer, CaptureError> {
         let waker = CaptureWaker::new()?;
         // The stream's real size is known with its first frame.
         let deadline = Instant::now() + FIRST_FRAME_TIMEOUT;
@@ -75,7 +104,8 @@ impl WaylandCapturer {
         Ok(WaylandCapturer {
             frame: Frame::new(area.width, area.height, PixelFormat::Bgrx),
             stream,
-            session,
+            source,
+            monitors,
             waker,
             area,
             seen: 0,
@@ -83,9 +113,29 @@ impl WaylandCapturer {
         })
     }
 
-    /// The remote-desktop session (for the injector).
+    /// The Mutter remote-desktop session (for the injector); `None` for a portal screen cast.
+    pub fn mutter_session(&self) -> Option<Arc<Session>> {
+        match &self.source {
+            Source::Mutter(s) => Some(s.clone()),
+            Source::Portal(_) => None,
+        }
+    }
+
+    /// The Mutter remote-desktop session (for the injector).
+    ///
+    /// # Panics
+    /// For a capturer of [`WaylandCapturer::start_portal`].
     pub fn session(&self) -> Arc<Session> {
-        self.session.clone()
+        self.mutter_session()
+            .expect("a capturer of start_mutter has a Mutter session")
+    }
+
+    /// The portal's token for the next screen cast without a dialog (portal capturers only).
+    pub fn restore_token(&self) -> Option<&str> {
+        match &self.source {
+            Source::Portal(c) => c.restore_token(),
+            Source::Mutter(_) => None,
+        }
     }
 
     /// Wakes a thread waiting in [`Capturer::wait_for_change`].
@@ -96,7 +146,7 @@ impl WaylandCapturer {
 
 impl Capturer for WaylandCapturer {
     fn monitors(&self) -> Result<Vec<Monitor>, CaptureError> {
-        Ok(self.session.monitors().to_vec())
+        Ok(self.monitors.clone())
     }
 
     fn area(&self) -> &Monitor {

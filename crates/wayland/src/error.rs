@@ -11,6 +11,30 @@ pub enum WaylandError {
         "GNOME's remote-desktop interface (org.gnome.Mutter.RemoteDesktop) is not available: this is not a GNOME Wayland session"
     )]
     NoMutter,
+    /// No desktop portal on the session bus.
+    #[error(
+        "the desktop portal (org.freedesktop.portal.Desktop) is not available: install xdg-desktop-portal and the portal of this desktop (xdg-desktop-portal-gnome, -kde, ...), or on GNOME let an administrator choose --backend mutter"
+    )]
+    NoPortal,
+    /// The portal is there but lacks an interface (its desktop's backend does not offer it).
+    #[error(
+        "the desktop portal has no {0} interface: the portal backend of this desktop does not offer it"
+    )]
+    NoPortalInterface(&'static str),
+    /// The sharer answered the portal's dialog with Cancel.
+    #[error("{0}: refused in the desktop's dialog")]
+    PortalRefused(&'static str),
+    /// The sharer shared the screen but did not allow remote interaction.
+    #[error(
+        "remote input was not allowed in the desktop's dialog (its \"Allow remote interaction\" switch was off)"
+    )]
+    PortalNoInput,
+    /// Nobody answered the portal's dialog in time.
+    #[error("{0}: nobody answered the desktop's dialog within {1} s")]
+    PortalTimeout(&'static str, u64),
+    /// The portal answered something unexpected.
+    #[error("the desktop portal: {0}")]
+    Portal(String),
     /// A D-Bus call failed.
     #[error("{what}: {source}")]
     Call {

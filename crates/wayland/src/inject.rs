@@ -1,9 +1,14 @@
-//! The helper's input through Mutter's remote-desktop session: pointer in the recorded monitor's
-//! pixels, buttons and keys by evdev code, characters by keysym (Mutter finds the key and level,
-//! so any Unicode character its keymap can reach is typed).
+//! The helper's input through a remote-desktop session (Mutter's or the portal's): pointer in the
+//! recorded monitor's pixels, buttons and keys by evdev code, characters by keysym (the
+//! compositor finds the key and level, so any Unicode character its keymap can reach is typed).
+//!
+//! [`PortalInjector`] asks the portal for input only when the helper first sends some under
+//! control (the dialog's "Allow remote interaction"), on a thread of its own so the session goes
+//! on while the sharer answers; events until then are refused, with the reason.
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Duration;
 
 use assist_input::keysyms::{self, KeyMeaning};
@@ -11,7 +16,9 @@ use assist_input::{
     Button, Injector, InputError, InputEvent, MAX_PRESSED_KEYS, ScreenRect, WHEEL_STEP_PIXELS,
 };
 
+use crate::input::RemoteInput;
 use crate::mutter::Session;
+use crate::portal::RemoteDesktop;
 
 /// How long the seat needs after its first key before keys are delivered: Mutter creates the
 /// virtual keyboard on the first key event and drops that event, so a throwaway Shift goes first.
@@ -23,7 +30,7 @@ const KEY_LEFTSHIFT: u32 = 42;
 const KEY_ENTER: u32 = 28;
 const KEY_TAB: u32 = 15;
 
-/// How a key goes to Mutter.
+/// How a key goes to the compositor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Press {
     /// By evdev code: the physical key (keys that produce no character).
@@ -32,9 +39,9 @@ enum Press {
     Keysym(u32),
 }
 
-/// Replays [`InputEvent`]s into a Mutter remote-desktop session.
-pub struct MutterInjector {
-    session: Arc<Session>,
+/// Replays [`InputEvent`]s into a remote-desktop session.
+pub struct RemoteInjector<S: RemoteInput> {
+    session: S,
     screen: ScreenRect,
     /// Keys held down, by the helper's DOM `code`, with how they were pressed.
     pressed: HashMap<String, Press>,
@@ -42,9 +49,12 @@ pub struct MutterInjector {
     wheel: (f64, f64),
 }
 
-impl std::fmt::Debug for MutterInjector {
+/// The injector of a Mutter session (shared with its capturer).
+pub type MutterInjector = RemoteInjector<Arc<Session>>;
+
+impl<S: RemoteInput> std::fmt::Debug for RemoteInjector<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MutterInjector")
+        f.debug_struct("RemoteInjector")
             .field("screen", &self.screen)
             .field("pressed", &self.pressed.len())
             .finish()
@@ -59,17 +69,25 @@ impl MutterInjector {
     /// An injector for `session`'s monitor; sends the throwaway first key (see
     /// [`FIRST_KEY_SETTLE`]).
     pub fn new(session: Arc<Session>) -> Result<MutterInjector, InputError> {
-        let m = session.monitor();
+        let (w, h) = (session.monitor().width, session.monitor().height);
+        RemoteInjector::with(session, w, h)
+    }
+}
+
+impl<S: RemoteInput> RemoteInjector<S> {
+    /// An injector for `session`, whose monitor is `width` x `height`; sends the throwaway first
+    /// key (see [`FIRST_KEY_SETTLE`]).
+    pub fn with(session: S, width: u32, height: u32) -> Result<RemoteInjector<S>, InputError> {
         let screen = ScreenRect {
             x: 0,
             y: 0,
-            width: m.width.max(1),
-            height: m.height.max(1),
+            width: width.max(1),
+            height: height.max(1),
         };
         session.keycode(KEY_LEFTSHIFT, true).map_err(failed)?;
         session.keycode(KEY_LEFTSHIFT, false).map_err(failed)?;
         std::thread::sleep(FIRST_KEY_SETTLE);
-        Ok(MutterInjector {
+        Ok(RemoteInjector {
             session,
             screen,
             pressed: HashMap::new(),
@@ -147,7 +165,7 @@ impl MutterInjector {
     }
 }
 
-impl Injector for MutterInjector {
+impl<S: RemoteInput> Injector for RemoteInjector<S> {
     fn inject(&mut self, ev: &InputEvent) -> Result<(), InputError> {
         match ev.sanitized()? {
             InputEvent::MouseMove { x, y } => {
@@ -193,9 +211,131 @@ impl Injector for MutterInjector {
     }
 }
 
-impl Drop for MutterInjector {
+impl<S: RemoteInput> Drop for RemoteInjector<S> {
     fn drop(&mut self) {
         let _ = self.release_all();
+    }
+}
+
+/// Where the portal's input stands.
+enum PortalInput {
+    /// Not asked yet (or asked again after a refusal).
+    Idle,
+    /// The dialog is up; the answer comes on the receiver.
+    Asking(Receiver<Result<RemoteInjector<RemoteDesktop>, String>>),
+    /// Allowed.
+    Ready(Box<RemoteInjector<RemoteDesktop>>),
+    /// Refused or failed: why (asked again when control next ends and starts).
+    Failed(String),
+}
+
+/// Replays [`InputEvent`]s through the desktop portal's remote-desktop session, which it asks for
+/// when the first event comes (so a session the helper only watches never asks for input).
+pub struct PortalInjector {
+    state: PortalInput,
+}
+
+impl std::fmt::Debug for PortalInjector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.state {
+            PortalInput::Idle => "idle",
+            PortalInput::Asking(_) => "asking",
+            PortalInput::Ready(_) => "ready",
+            PortalInput::Failed(_) => "failed",
+        };
+        f.debug_struct("PortalInjector")
+            .field("state", &state)
+            .finish()
+    }
+}
+
+impl Default for PortalInjector {
+    fn default() -> Self {
+        PortalInjector::new()
+    }
+}
+
+fn waiting(why: String) -> InputError {
+    InputError::Connect(why.into())
+}
+
+impl PortalInjector {
+    /// An injector that has asked nothing yet.
+    pub fn new() -> PortalInjector {
+        PortalInjector {
+            state: PortalInput::Idle,
+        }
+    }
+
+    /// Asks the portal on a thread of its own.
+    fn ask(&mut self) -> Result<(), InputError> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("assist-portal-input".into())
+            .spawn(move || {
+                let answer = RemoteDesktop::start()
+                    .map_err(|e| e.to_string())
+                    .and_then(|rd| {
+                        let (w, h) = (rd.monitor().width, rd.monitor().height);
+                        RemoteInjector::with(rd, w, h).map_err(|e| e.to_string())
+                    });
+                let _ = tx.send(answer);
+            })
+            .map_err(|e| waiting(e.to_string()))?;
+        tracing::info!("asking the desktop portal for remote input: the sharer answers its dialog");
+        self.state = PortalInput::Asking(rx);
+        Ok(())
+    }
+
+    /// The ready injector, or why there is none yet.
+    fn ready(&mut self) -> Result<&mut RemoteInjector<RemoteDesktop>, InputError> {
+        if let PortalInput::Idle = self.state {
+            self.ask()?;
+        }
+        if let PortalInput::Asking(rx) = &self.state {
+            self.state = match rx.try_recv() {
+                Ok(Ok(inj)) => {
+                    tracing::info!("the sharer allowed remote input in the portal's dialog");
+                    PortalInput::Ready(Box::new(inj))
+                }
+                Ok(Err(why)) => {
+                    tracing::warn!(%why, "no remote input through the portal");
+                    PortalInput::Failed(why)
+                }
+                Err(TryRecvError::Empty) => {
+                    return Err(waiting(
+                        "waiting for the sharer to allow remote input in the desktop's dialog"
+                            .into(),
+                    ));
+                }
+                Err(TryRecvError::Disconnected) => {
+                    PortalInput::Failed("the portal request ended".into())
+                }
+            };
+        }
+        match &mut self.state {
+            PortalInput::Ready(inj) => Ok(&mut **inj),
+            PortalInput::Failed(why) => Err(waiting(why.clone())),
+            PortalInput::Idle | PortalInput::Asking(_) => Err(waiting("not asked yet".into())),
+        }
+    }
+}
+
+impl Injector for PortalInjector {
+    fn inject(&mut self, ev: &InputEvent) -> Result<(), InputError> {
+        self.ready()?.inject(ev)
+    }
+
+    fn release_all(&mut self) -> Result<(), InputError> {
+        match &mut self.state {
+            PortalInput::Ready(inj) => inj.release_all(),
+            // Control ended after a refusal: the next control asks again.
+            PortalInput::Failed(_) => {
+                self.state = PortalInput::Idle;
+                Ok(())
+            }
+            PortalInput::Idle | PortalInput::Asking(_) => Ok(()),
+        }
     }
 }
 

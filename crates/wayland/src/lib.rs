@@ -6,13 +6,14 @@
 //!   `org.gnome.Mutter.ScreenCast`, what gnome-remote-desktop uses): no dialog; any program of the
 //!   user's session may call them, so the agent uses them only when the administrator chooses
 //!   (`--backend mutter`).
-//! - **The desktop portal** (`org.freedesktop.portal.ScreenCast` + `.RemoteDesktop`): the sharer
-//!   approves a dialog once; not built yet (see `docs/agent.md`).
+//! - **The desktop portal** ([`portal`], `org.freedesktop.portal.ScreenCast` + `.RemoteDesktop`):
+//!   the sharer approves the screen in a dialog once (the restore token keeps the grant), and
+//!   remote input in a dialog when the helper first takes control.
 //!
 //! Frames come from PipeWire ([`frames`], behind the `pipewire` feature: it links libpipewire);
 //! the compositor draws the cursor into them and sends a frame only when the screen changed.
-//! [`WaylandCapturer`] and [`MutterInjector`] are the [`assist_capture::Capturer`] and
-//! [`assist_input::Injector`] of a [`mutter::Session`], which they share.
+//! [`WaylandCapturer`] is the [`assist_capture::Capturer`] of either; [`MutterInjector`] and
+//! [`PortalInjector`] are the [`assist_input::Injector`]s.
 //!
 //! Threads: the PipeWire loop runs on its own thread ([`frames`]); D-Bus calls are blocking
 //! (zbus's blocking API, whose connection has its own executor thread).
@@ -26,14 +27,20 @@ pub mod frames;
 #[cfg(target_os = "linux")]
 mod inject;
 #[cfg(target_os = "linux")]
+mod input;
+#[cfg(target_os = "linux")]
 pub mod mutter;
+#[cfg(target_os = "linux")]
+pub mod portal;
 
 #[cfg(all(target_os = "linux", feature = "pipewire"))]
 pub use capture::WaylandCapturer;
 #[cfg(target_os = "linux")]
 pub use error::WaylandError;
 #[cfg(target_os = "linux")]
-pub use inject::MutterInjector;
+pub use inject::{MutterInjector, PortalInjector, RemoteInjector};
+#[cfg(target_os = "linux")]
+pub use input::RemoteInput;
 
 /// Whether this build can read frames (the `pipewire` feature).
 pub const CAN_CAPTURE: bool = cfg!(feature = "pipewire");

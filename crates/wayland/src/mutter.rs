@@ -15,6 +15,7 @@ use zbus::blocking::{Connection, MessageIterator};
 use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
 
 use crate::WaylandError;
+use crate::input::RemoteInput;
 
 const RD: &str = "org.gnome.Mutter.RemoteDesktop";
 const RD_PATH: &str = "/org/gnome/Mutter/RemoteDesktop";
@@ -267,9 +268,11 @@ impl Session {
             .call_method(Some(RD), &self.rd_path, Some(RD_SESSION), method, body)
             .map(drop)
     }
+}
 
+impl RemoteInput for Session {
     /// Moves the pointer to (`x`, `y`) in the recorded monitor's pixels.
-    pub fn pointer_to(&self, x: f64, y: f64) -> Result<(), zbus::Error> {
+    fn pointer_to(&self, x: f64, y: f64) -> Result<(), zbus::Error> {
         self.notify(
             "NotifyPointerMotionAbsolute",
             &(self.stream_path.as_str(), x, y),
@@ -277,23 +280,23 @@ impl Session {
     }
 
     /// Presses or releases a pointer button (an evdev `BTN_*` code).
-    pub fn pointer_button(&self, button: i32, pressed: bool) -> Result<(), zbus::Error> {
+    fn pointer_button(&self, button: i32, pressed: bool) -> Result<(), zbus::Error> {
         self.notify("NotifyPointerButton", &(button, pressed))
     }
 
     /// Turns the wheel `steps` clicks (positive: down or right) on `axis` (0 vertical, 1
     /// horizontal).
-    pub fn pointer_axis_steps(&self, axis: u32, steps: i32) -> Result<(), zbus::Error> {
+    fn pointer_axis_steps(&self, axis: u32, steps: i32) -> Result<(), zbus::Error> {
         self.notify("NotifyPointerAxisDiscrete", &(axis, steps))
     }
 
     /// Presses or releases a key by its evdev code (`KEY_*`).
-    pub fn keycode(&self, code: u32, pressed: bool) -> Result<(), zbus::Error> {
+    fn keycode(&self, code: u32, pressed: bool) -> Result<(), zbus::Error> {
         self.notify("NotifyKeyboardKeycode", &(code, pressed))
     }
 
     /// Presses or releases whatever key gives `keysym` (Mutter picks the key and the level).
-    pub fn keysym(&self, keysym: u32, pressed: bool) -> Result<(), zbus::Error> {
+    fn keysym(&self, keysym: u32, pressed: bool) -> Result<(), zbus::Error> {
         self.notify("NotifyKeyboardKeysym", &(keysym, pressed))
     }
 }
