@@ -168,11 +168,13 @@ test('a helper\'s menu, row counts, a user without a picture, the icon and dates
   await context.addCookies([server.admin.cookie]);
   await page.goto(`${server.url}/`);
   assert.ok((await page.$$eval('.site-nav a', (as) => as.map((a) => a.textContent.trim()))).includes('Admin center'));
-  // One row is "Rows: 1", not "1 rows".
+  // One row is "1 row", more are "N rows" (Fluent's plural forms, chosen in the page).
   await page.goto(`${server.url}/admin/users`);
   await page.waitForSelector('#table input[type="search"]:not([disabled])');
   await page.fill('#table input[type="search"]', 'helper3@');
-  await page.waitForFunction(() => document.querySelector('#table p.help').textContent.replace(/[\u2068\u2069]/g, '') === 'Rows: 1');
+  await page.waitForFunction(() => document.querySelector('#table p.help').textContent.replace(/[\u2068\u2069]/g, '') === '1 row');
+  await page.fill('#table input[type="search"]', 'helper');
+  await page.waitForFunction(() => /^([2-9]|\d\d+) rows$/.test(document.querySelector('#table p.help').textContent.replace(/[\u2068\u2069]/g, '')));
   // A user without a picture shows no broken image.
   await page.click('#table a >> text=Third Helper');
   await page.waitForFunction(() => document.getElementById('u-full-name').value === 'Third Helper');

@@ -7,7 +7,8 @@
 // Checked: the helper's video shows the probe's colours, and the sharer's pointer; input sent while the session is view
 // only injects nothing; in control the helper's pointer move (letterboxing accounted for), click
 // and typing reach the probe, and so do a Chinese text composed through the helper's input method
-// and a paste of the helper's clipboard (Ctrl+V); a denied session injects nothing and stops the agent; the sharer's
+// and a paste of the helper's clipboard (Ctrl+V); when the sharer takes control back the helper's
+// page says so and later input injects nothing; a denied session injects nothing and stops the agent; the sharer's
 // `q` ends the session; `--yes` asks the sharer when the helper may not be allowed unattended,
 // and when the helper may, the helper's page says so and the agent allows by itself.
 //
@@ -56,6 +57,7 @@ if (!inNamespace && hasOutside) {
   let enrolled;
   let probe;
   let browser;
+  let sharerUser;
 
   before(async () => {
     const { bin, examples } = build();
@@ -66,6 +68,7 @@ if (!inNamespace && hasOutside) {
     await server.admin.post('/api/domains', { domain: 'example.com' });
     helper = await createUser(server, HELPER);
     const sharer = await createUser(server, SHARER);
+    sharerUser = sharer;
     enrolled = await enrollAgent(server, { bin, email: sharer.email, password: sharer.password, name: 'e2e-laptop' });
     assert.match(enrolled.signedIn, /Signed in as Sam Sharer/);
 
@@ -249,6 +252,25 @@ if (!inNamespace && hasOutside) {
     const ctrlUp = sent.findIndex((m) => m.t === 'key' && m.code === 'ControlLeft' && !m.down);
     assert.ok(ctrlUp >= 0 && ctrlUp < sent.findIndex((m) => m.t === 'text'), JSON.stringify(sent));
     assert.ok(!sent.some((m) => m.t === 'key' && m.code === 'KeyV'), 'V itself is not sent');
+
+    // The sharer takes control back (what the desktop app's Stop control calls): the helper's
+    // page says so at once and offers to ask again; the agent's gate drops what comes after.
+    const agentFrom = agent.lines.length;
+    const stopped = Date.now();
+    await sharerUser.client.post(`/api/sessions/${h.id}/stop-control`, {});
+    await h.page.locator('#session-status', { hasText: /Sam Sharer\u2069? took back control; you are viewing their screen\./ }).waitFor({ timeout: 5_000 });
+    const toldMs = Date.now() - stopped;
+    assert.equal(await h.page.isEnabled('#request-control'), true, 'control can be asked for again');
+    await agent.waitLine((l) => l.includes('now SEES'), 5_000, 'agent back to view', agentFrom);
+    const afterStop = probe.lines.length;
+    await h.page.evaluate(() => {
+      const ch = window.__inputChannel;
+      ch.send(JSON.stringify({ t: 'key', code: 'KeyZ', key: 'z', down: true }));
+      ch.send(JSON.stringify({ t: 'key', code: 'KeyZ', key: 'z', down: false }));
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(inputLines(afterStop), [], 'nothing injected after control was taken back');
+    console.log(`helper told of the stop of control in ${toldMs} ms`);
 
     // The sharer stops with q: the session ends for the helper too.
     agent.write('q');

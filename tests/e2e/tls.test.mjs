@@ -64,9 +64,7 @@ test('a whole session over TLS: pages, wss:// live sockets, long chat messages, 
   assert.ok(link.startsWith(`${server.url}/rh?passcode=`), `the link is on the TLS origin: ${link}`);
 
   const s = await pageFor(sharer);
-  await s.page.goto(link);
-  await s.page.locator('#join-form').waitFor();
-  await s.page.click('#join-button');
+  await s.page.goto(link); // the link joins by itself
   await s.page.locator('#trust [data-field="full_name"]').filter({ hasText: 'Hana Kato' }).waitFor();
   await h.page.locator('#trust [data-field="full_name"]').filter({ hasText: 'Sami Haddad' }).waitFor();
   await h.page.locator('#presence[data-status="online"]').waitFor();

@@ -76,6 +76,21 @@ test('the helper page names each state of an offer and each way on', () => {
   assert.deepEqual(ended.summary, ['summary-duration:{"duration":"1 minute"}', 'summary-mode-view']);
 });
 
+test('the helper page says when the sharer took control back, and only then', () => {
+  const at = (extra, more = {}) => helperLines({ ...helperModel(), socket: 'open', sharer: 'online', ...more, view: view('active', extra) }, t);
+  const sharer = { full_name: 'Sam Sharer' };
+  const back = at({ mode: 'view', active_mode: 'view', control_stopped_at: 5, sharer });
+  assert.equal(back.status, 'control-taken-back:{"name":"Sam Sharer"}');
+  assert.equal(back.tone, 'warning');
+  // Without a name the role stands in; control allowed again says "controlling".
+  assert.equal(at({ active_mode: 'view', control_stopped_at: 5 }).status, 'control-taken-back:{"name":"role-sharer"}');
+  assert.equal(at({ mode: 'control', active_mode: 'control', control_stopped_at: null, sharer }).status, 'state-active-control');
+  assert.equal(at({ active_mode: 'view', control_stopped_at: null, sharer }).status, 'state-active-view');
+  // A pause, or the sharer away, says that instead.
+  assert.equal(at({ active_mode: 'view', control_stopped_at: 5, sharer }, { paused: 'paused' }).status, 'sharer-paused');
+  assert.equal(at({ active_mode: 'view', control_stopped_at: 5, sharer }, { sharer: 'left' }).status, 'video-paused');
+});
+
 test('the sharer page never says two contradicting things', () => {
   for (const state of STATES) {
     for (const helper of PRESENCE) {

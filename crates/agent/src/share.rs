@@ -901,6 +901,15 @@ async fn run_loop(
                     {
                         front.say("Control ended: the helper's keys and buttons were released.");
                     }
+                    // The gate is shut here already; the server then moves the session back to
+                    // view only and tells the helper's page (its `state` reaches this loop too).
+                    if control_stopped
+                        && let Err(e) = api
+                            .post::<_, IgnoredAny>(&rest::stop_control_path(id), &Empty {})
+                            .await
+                    {
+                        tracing::warn!(error = %e, "telling the server that control stopped failed");
+                    }
                 }
                 FrontInput::Pause(p) => {
                     paused = p;

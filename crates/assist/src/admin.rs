@@ -130,7 +130,7 @@ async fn reset_password(store: &Store, email: &str, from_stdin: bool) -> anyhow:
         actor: ACTOR.into(),
         action: Action::UserPasswordReset,
         target: Some(user.id.clone()),
-        detail: json!({"email": user.email, "generated": generated, "sessions_ended": true}),
+        detail: json!({"email": user.email, "generated": generated, "sessions_ended": true, "tokens_revoked": true}),
         actor_id: None,
         address: None,
     };

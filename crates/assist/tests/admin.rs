@@ -141,6 +141,25 @@ async fn recovery(postgres: bool) {
     let s = Server::start(postgres).await;
     let (status, old) = s.sign_in(EMAIL, PASSWORD).await;
     assert_eq!(status, 200);
+    // An API token made with the old password (an agent's sign-in is one).
+    let res = old
+        .post(format!("{}/api/tokens", s.base))
+        .json(&json!({"name": "agent"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    let token = res.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let with_token = |path: &str| {
+        reqwest::Client::new()
+            .get(format!("{}{path}", s.base))
+            .bearer_auth(&token)
+            .send()
+    };
+    assert_eq!(with_token("/api/me").await.unwrap().status().as_u16(), 200);
     // Locked out as an older version allowed: the administrator disabled and unassigned.
     let pool = s.state.store.pool();
     sqlx::query("UPDATE users SET disabled = 1")
@@ -161,6 +180,8 @@ async fn recovery(postgres: bool) {
     );
     assert!(text(&out).contains("enabled again"), "{}", text(&out));
 
+    // Enabled again, the token works until the reset.
+    assert_eq!(with_token("/api/me").await.unwrap().status().as_u16(), 200);
     let out = s.admin(&["reset-password", EMAIL], None);
     assert!(out.status.success(), "{}", text(&out));
     let said = text(&out);
@@ -171,9 +192,10 @@ async fn recovery(postgres: bool) {
         .unwrap_or_else(|| panic!("no password in {said}"))
         .to_owned();
     assert_eq!(password.len(), 20);
-    // The old session is over, the old password no longer works, the new one does, and the
-    // account can administer again.
+    // The old session and API token are over, the old password no longer works, the new one
+    // does, and the account can administer again.
     assert_eq!(s.get(&old, "/api/me").await.0, 401);
+    assert_eq!(with_token("/api/me").await.unwrap().status().as_u16(), 401);
     assert_eq!(s.sign_in(EMAIL, PASSWORD).await.0, 401);
     let (status, admin) = s.sign_in(EMAIL, &password).await;
     assert_eq!(status, 200);

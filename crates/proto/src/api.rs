@@ -27,6 +27,12 @@ pub fn consent_path(id: &str) -> String {
     format!("/api/sessions/{id}/consent")
 }
 
+/// `POST /api/sessions/{id}/stop-control`: the sharer takes control back; the session goes on
+/// as view only.
+pub fn stop_control_path(id: &str) -> String {
+    format!("/api/sessions/{id}/stop-control")
+}
+
 /// `POST /api/sessions/{id}/end`.
 pub fn end_path(id: &str) -> String {
     format!("/api/sessions/{id}/end")

@@ -9,6 +9,7 @@
 //!                               ▼
 //!                            Active(mode) ──Request(control) from view──► Requested(control, view goes on)
 //!                                                                            deny: back to Active(view)
+//!                            Active(control) ──StopControl (sharer)──► Active(view)
 //!  any non-terminal state ──End(reason)──► Ended(reason);  live states past max length ──► Ended(max_length)
 //! ```
 //!
@@ -429,6 +430,9 @@ pub enum Event {
         /// Allow (true) or deny (false).
         allow: bool,
     },
+    /// The sharer takes control back without ending: Active(control) goes on as Active(view).
+    /// Legal only in Active(control).
+    StopControl,
     /// Someone or something ends the session. Legal in every non-terminal state.
     End {
         /// Why.
@@ -444,7 +448,7 @@ impl Event {
     /// on its own (`*_lost`, `max_length`, `Tick`) return false for both roles.
     pub fn may_be_sent_by(&self, role: Role) -> bool {
         match self {
-            Event::Join | Event::Consent { .. } => role == Role::Sharer,
+            Event::Join | Event::Consent { .. } | Event::StopControl => role == Role::Sharer,
             Event::Request { .. } => role == Role::Helper,
             Event::End {
                 reason:
@@ -466,6 +470,7 @@ impl fmt::Display for Event {
             Event::Request { mode } => write!(f, "request {mode}"),
             Event::Consent { allow: true } => f.write_str("allow"),
             Event::Consent { allow: false } => f.write_str("deny"),
+            Event::StopControl => f.write_str("stop control"),
             Event::End { reason } => write!(f, "end ({reason})"),
             Event::Tick => f.write_str("tick"),
         }
@@ -516,6 +521,7 @@ impl TransitionError {
                 "full control is active; it cannot be reduced to view only"
             }
             (_, Event::Consent { .. }) => "nothing is waiting for consent",
+            (_, Event::StopControl) => "the helper does not control the screen",
             _ => "not allowed in this state",
         };
         format!(
@@ -544,6 +550,11 @@ pub struct Session {
     pub max_length_ms: Option<i64>,
     /// The highest mode the sharer ever allowed (`control` > `view`), for reports.
     pub highest_mode: Option<Mode>,
+    /// When the sharer last took control back ([`Event::StopControl`]); cleared when control
+    /// is allowed again. Tells the helper's page why it went back to view. Left out of the JSON
+    /// when `None`, so a session stored before it existed reads the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_stopped_at: Option<Millis>,
 }
 
 impl Session {
@@ -560,6 +571,7 @@ impl Session {
             ended_at: None,
             max_length_ms,
             highest_mode: None,
+            control_stopped_at: None,
         }
     }
 
@@ -586,6 +598,9 @@ impl Session {
             },
             (State::Requested { mode, .. }, Event::Consent { allow: true }) => {
                 self.started_at.get_or_insert(now);
+                if mode == Mode::Control {
+                    self.control_stopped_at = None;
+                }
                 self.highest_mode = self.highest_mode.max(Some(mode));
                 State::Active { mode }
             }
@@ -599,6 +614,15 @@ impl Session {
             (State::Requested { active: None, .. }, Event::Consent { allow: false }) => {
                 self.ended_at = Some(now);
                 State::Denied
+            }
+            (
+                State::Active {
+                    mode: Mode::Control,
+                },
+                Event::StopControl,
+            ) => {
+                self.control_stopped_at = Some(now);
+                State::Active { mode: Mode::View }
             }
             (from, Event::End { reason }) if !from.is_terminal() => {
                 self.ended_at = Some(now);
@@ -755,6 +779,7 @@ mod tests {
             },
             Event::Consent { allow: true },
             Event::Consent { allow: false },
+            Event::StopControl,
             Event::Tick,
         ];
         events.extend(EndReason::ALL.map(|reason| Event::End { reason }));
@@ -802,6 +827,7 @@ mod tests {
                 },
                 Event::Consent { allow: false },
             ) => Active { mode: View },
+            (Active { mode: Control }, Event::StopControl) => Active { mode: View },
             (Waiting { .. } | Joined | Requested { .. } | Active { .. }, Event::End { reason }) => {
                 Ended { reason }
             }
@@ -866,10 +892,10 @@ mod tests {
                 }
             }
         }
-        // 17 states × 14 events. Legal: 17 ticks, 1 join, 3 requests, 3 requested states × 2
-        // answers, 7 waiting-or-live states × 8 end reasons.
-        assert_eq!(legal + illegal, 17 * 14);
-        assert_eq!(legal, 17 + 1 + 3 + 3 * 2 + 7 * 8);
+        // 17 states × 15 events. Legal: 17 ticks, 1 join, 3 requests, 3 requested states × 2
+        // answers, 1 stop of control, 7 waiting-or-live states × 8 end reasons.
+        assert_eq!(legal + illegal, 17 * 15);
+        assert_eq!(legal, 17 + 1 + 3 + 3 * 2 + 1 + 7 * 8);
     }
 
     #[test]
@@ -1160,6 +1186,44 @@ mod tests {
     }
 
     #[test]
+    fn stop_control_goes_back_to_view_and_is_cleared_by_a_new_allow() {
+        let mut s = session_in(State::Active {
+            mode: Mode::Control,
+        });
+        assert_eq!(
+            s.apply(Event::StopControl, T0 + 5),
+            Ok(State::Active { mode: Mode::View })
+        );
+        assert!(!s.control_allowed());
+        assert_eq!(s.control_stopped_at, Some(T0 + 5));
+        // Still a control session in reports: control was allowed once.
+        assert_eq!(s.highest_mode, Some(Mode::Control));
+        let again = s.apply(Event::StopControl, T0 + 6).unwrap_err();
+        assert_eq!(again.code(), "invalid_transition");
+        assert!(again.message().contains("does not control"), "{again}");
+        // The helper asks again; a denial keeps the mark, an allow clears it.
+        s.apply(
+            Event::Request {
+                mode: Mode::Control,
+            },
+            T0 + 7,
+        )
+        .unwrap();
+        s.apply(Event::Consent { allow: false }, T0 + 8).unwrap();
+        assert_eq!(s.control_stopped_at, Some(T0 + 5));
+        s.apply(
+            Event::Request {
+                mode: Mode::Control,
+            },
+            T0 + 9,
+        )
+        .unwrap();
+        s.apply(Event::Consent { allow: true }, T0 + 10).unwrap();
+        assert_eq!(s.control_stopped_at, None);
+        assert!(s.control_allowed());
+    }
+
+    #[test]
     fn control_allowed_only_in_active_control() {
         for state in all_states() {
             let s = session_in(state);
@@ -1189,8 +1253,9 @@ mod tests {
     #[test]
     fn who_may_send_what() {
         use Role::*;
-        let table: [(Event, bool, bool); 12] = [
+        let table: [(Event, bool, bool); 13] = [
             (Event::Join, false, true),
+            (Event::StopControl, false, true),
             (Event::Request { mode: Mode::View }, true, false),
             (
                 Event::Request {

@@ -208,6 +208,10 @@ pub struct SessionView {
     /// otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_offer: Option<DeviceOffer>,
+    /// When the sharer last took control back (the session went on as view only); absent once
+    /// control is allowed again, or if it never was taken back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_stopped_at: Option<Millis>,
 }
 
 /// Where the offer of a session to its device stands (see [`SessionView::device_offer`]).
@@ -228,7 +232,8 @@ impl SessionView {
     }
 
     /// A view of `session` with the fields the state machine knows filled in: `state`, `mode`,
-    /// `active_mode`, `expires_at`, `created_at`, `started_at`, `ended_at`, `end_reason`.
+    /// `active_mode`, `expires_at`, `created_at`, `started_at`, `ended_at`, `end_reason`,
+    /// `control_stopped_at`.
     /// Everything else is empty, and `chat_enabled` is true; the server fills in the rest.
     pub fn new(id: impl Into<String>, session: &Session) -> SessionView {
         SessionView {
@@ -252,6 +257,7 @@ impl SessionView {
             unattended_allowed: false,
             unattended_refusal: None,
             device_offer: None,
+            control_stopped_at: session.control_stopped_at,
         }
     }
 

@@ -43,7 +43,14 @@ ui-filter = تصفية
 ui-previous = السابق
 ui-next = التالي
 ui-page = الصفحة { $page } من { $pages }
-ui-rows = الصفوف: { $count }
+ui-rows = { $count ->
+    [zero] لا صفوف
+    [one] صف واحد
+    [two] صفان
+    [few] { $count } صفوف
+    [many] { $count } صفًا
+   *[other] { $count } صف
+}
 ui-no-rows = لا يوجد ما يُعرض.
 ui-sort = ترتيب
 ui-save = حفظ

@@ -145,6 +145,7 @@ live-pause = إيقاف مؤقت
 live-resume = استئناف
 live-sharer-paused = أوقف المشارك مشاركة شاشته مؤقتًا.
 live-sharer-stopped = أوقف المشارك مشاركة شاشته؛ الجلسة مستمرة.
+live-control-taken-back = استعاد { $name } التحكم؛ أنت تشاهد شاشته فقط.
 live-sharing-paused = المشاركة متوقفة مؤقتًا: لا يرى المساعد شاشتك.
 live-sharing-stopped = أوقفت مشاركة شاشتك. الجلسة مستمرة.
 live-screen-tools = عرض الشاشة

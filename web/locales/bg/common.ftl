@@ -43,7 +43,10 @@ ui-filter = Филтър
 ui-previous = Предишна
 ui-next = Следваща
 ui-page = Страница { $page } от { $pages }
-ui-rows = Редове: { $count }
+ui-rows = { $count ->
+    [one] { $count } ред
+   *[other] { $count } реда
+}
 ui-no-rows = Няма нищо за показване.
 ui-sort = Сортиране
 ui-save = Запазване

@@ -43,7 +43,12 @@ ui-filter = Filtrovat
 ui-previous = Předchozí
 ui-next = Další
 ui-page = Strana { $page } z { $pages }
-ui-rows = Řádků: { $count }
+ui-rows = { $count ->
+    [one] { $count } řádek
+    [few] { $count } řádky
+    [many] { $count } řádku
+   *[other] { $count } řádků
+}
 ui-no-rows = Není co zobrazit.
 ui-sort = Seřadit
 ui-save = Uložit

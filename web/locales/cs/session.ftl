@@ -152,6 +152,7 @@ live-pause = Pozastavit
 live-resume = Pokračovat
 live-sharer-paused = Sdílející pozastavil sdílení obrazovky.
 live-sharer-stopped = Sdílející přestal sdílet obrazovku; relace pokračuje.
+live-control-taken-back = { $name } převzal zpět ovládání; nyní obrazovku jen sledujete.
 live-sharing-paused = Sdílení je pozastaveno: pomocník nevidí vaši obrazovku.
 live-sharing-stopped = Přestali jste sdílet obrazovku. Relace pokračuje.
 live-screen-tools = Zobrazení obrazovky

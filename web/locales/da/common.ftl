@@ -43,7 +43,10 @@ ui-filter = Filtrer
 ui-previous = Forrige
 ui-next = Næste
 ui-page = Side { $page } af { $pages }
-ui-rows = Rækker: { $count }
+ui-rows = { $count ->
+    [one] { $count } række
+   *[other] { $count } rækker
+}
 ui-no-rows = Intet at vise.
 ui-sort = Sorter
 ui-save = Gem

@@ -152,6 +152,7 @@ live-pause = Sæt på pause
 live-resume = Genoptag
 live-sharer-paused = Deleren har sat skærmdelingen på pause.
 live-sharer-stopped = Deleren er stoppet med at dele skærmen; sessionen fortsætter.
+live-control-taken-back = { $name } tog kontrollen tilbage; du ser nu kun skærmen.
 live-sharing-paused = Delingen er sat på pause: din hjælper kan ikke se din skærm.
 live-sharing-stopped = Du er stoppet med at dele din skærm. Sessionen fortsætter.
 live-screen-tools = Skærmvisning

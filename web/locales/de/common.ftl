@@ -43,7 +43,10 @@ ui-filter = Filtern
 ui-previous = Zurück
 ui-next = Weiter
 ui-page = Seite { $page } von { $pages }
-ui-rows = Zeilen: { $count }
+ui-rows = { $count ->
+    [one] { $count } Zeile
+   *[other] { $count } Zeilen
+}
 ui-no-rows = Nichts anzuzeigen.
 ui-sort = Sortieren
 ui-save = Speichern

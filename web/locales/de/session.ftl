@@ -152,6 +152,7 @@ live-pause = Pausieren
 live-resume = Fortsetzen
 live-sharer-paused = Die teilende Person hat die Bildschirmfreigabe pausiert.
 live-sharer-stopped = Die teilende Person hat die Bildschirmfreigabe beendet; die Sitzung läuft weiter.
+live-control-taken-back = { $name } hat die Steuerung zurückgenommen; Sie sehen den Bildschirm jetzt nur an.
 live-sharing-paused = Die Freigabe ist pausiert: Ihre Hilfe sieht Ihren Bildschirm nicht.
 live-sharing-stopped = Sie haben die Bildschirmfreigabe beendet. Die Sitzung läuft weiter.
 live-screen-tools = Bildschirmansicht

@@ -43,7 +43,10 @@ ui-filter = Φιλτράρισμα
 ui-previous = Προηγούμενη
 ui-next = Επόμενη
 ui-page = Σελίδα { $page } από { $pages }
-ui-rows = Γραμμές: { $count }
+ui-rows = { $count ->
+    [one] { $count } γραμμή
+   *[other] { $count } γραμμές
+}
 ui-no-rows = Δεν υπάρχει τίποτα για εμφάνιση.
 ui-sort = Ταξινόμηση
 ui-save = Αποθήκευση

@@ -48,7 +48,10 @@ ui-filter = Filter
 ui-previous = Previous
 ui-next = Next
 ui-page = Page { $page } of { $pages }
-ui-rows = Rows: { $count }
+ui-rows = { $count ->
+    [one] { $count } row
+   *[other] { $count } rows
+}
 ui-no-rows = Nothing to show.
 ui-sort = Sort
 ui-save = Save

@@ -153,6 +153,7 @@ live-pause = Pause
 live-resume = Resume
 live-sharer-paused = The sharer paused sharing their screen.
 live-sharer-stopped = The sharer stopped sharing their screen; the session goes on.
+live-control-taken-back = { $name } took back control; you are viewing their screen.
 live-sharing-paused = Sharing is paused: your helper does not see your screen.
 live-sharing-stopped = You stopped sharing your screen. The session goes on.
 live-screen-tools = Screen view

@@ -43,7 +43,10 @@ ui-filter = Filtrar
 ui-previous = Anterior
 ui-next = Siguiente
 ui-page = Página { $page } de { $pages }
-ui-rows = Filas: { $count }
+ui-rows = { $count ->
+    [one] { $count } fila
+   *[other] { $count } filas
+}
 ui-no-rows = No hay nada que mostrar.
 ui-sort = Ordenar
 ui-save = Guardar

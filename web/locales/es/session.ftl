@@ -152,6 +152,7 @@ live-pause = Pausar
 live-resume = Reanudar
 live-sharer-paused = La persona que comparte ha pausado el uso compartido de su pantalla.
 live-sharer-stopped = La persona que comparte ha dejado de compartir su pantalla; la sesión continúa.
+live-control-taken-back = { $name } ha recuperado el control; ahora solo ve su pantalla.
 live-sharing-paused = El uso compartido está en pausa: tu ayudante no ve tu pantalla.
 live-sharing-stopped = Has dejado de compartir tu pantalla. La sesión continúa.
 live-screen-tools = Vista de la pantalla

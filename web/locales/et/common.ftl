@@ -43,7 +43,10 @@ ui-filter = Filtreeri
 ui-previous = Eelmine
 ui-next = Järgmine
 ui-page = Leht { $page }/{ $pages }
-ui-rows = Ridu: { $count }
+ui-rows = { $count ->
+    [one] { $count } rida
+   *[other] { $count } rida
+}
 ui-no-rows = Pole midagi näidata.
 ui-sort = Sordi
 ui-save = Salvesta

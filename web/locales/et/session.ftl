@@ -152,6 +152,7 @@ live-pause = Peata
 live-resume = Jätka
 live-sharer-paused = Jagaja peatas ekraani jagamise.
 live-sharer-stopped = Jagaja lõpetas ekraani jagamise; seanss jätkub.
+live-control-taken-back = { $name } võttis juhtimise tagasi; sa näed nüüd ainult ekraani.
 live-sharing-paused = Jagamine on peatatud: abistaja ei näe sinu ekraani.
 live-sharing-stopped = Lõpetasid ekraani jagamise. Seanss jätkub.
 live-screen-tools = Ekraanivaade

@@ -43,7 +43,10 @@ ui-filter = Suodata
 ui-previous = Edellinen
 ui-next = Seuraava
 ui-page = Sivu { $page }/{ $pages }
-ui-rows = Rivejä: { $count }
+ui-rows = { $count ->
+    [one] { $count } rivi
+   *[other] { $count } riviä
+}
 ui-no-rows = Ei näytettävää.
 ui-sort = Lajittele
 ui-save = Tallenna

@@ -152,6 +152,7 @@ live-pause = Keskeytä
 live-resume = Jatka
 live-sharer-paused = Jakaja keskeytti näytön jakamisen.
 live-sharer-stopped = Jakaja lopetti näytön jakamisen; istunto jatkuu.
+live-control-taken-back = { $name } otti hallinnan takaisin; näet nyt vain näytön.
 live-sharing-paused = Jakaminen on keskeytetty: auttajasi ei näe näyttöäsi.
 live-sharing-stopped = Lopetit näytön jakamisen. Istunto jatkuu.
 live-screen-tools = Näyttönäkymä

@@ -43,7 +43,10 @@ ui-filter = Filtrer
 ui-previous = Précédent
 ui-next = Suivant
 ui-page = Page { $page } sur { $pages }
-ui-rows = Lignes : { $count }
+ui-rows = { $count ->
+    [one] { $count } ligne
+   *[other] { $count } lignes
+}
 ui-no-rows = Rien à afficher.
 ui-sort = Trier
 ui-save = Enregistrer

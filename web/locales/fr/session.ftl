@@ -152,6 +152,7 @@ live-pause = Pause
 live-resume = Reprendre
 live-sharer-paused = La personne aidée a mis en pause le partage de son écran.
 live-sharer-stopped = La personne aidée a arrêté de partager son écran ; la session continue.
+live-control-taken-back = { $name } a repris le contrôle ; vous voyez maintenant son écran sans le contrôler.
 live-sharing-paused = Le partage est en pause : votre assistant ne voit pas votre écran.
 live-sharing-stopped = Vous avez arrêté de partager votre écran. La session continue.
 live-screen-tools = Affichage de l’écran

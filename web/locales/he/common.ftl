@@ -43,7 +43,11 @@ ui-filter = סינון
 ui-previous = הקודם
 ui-next = הבא
 ui-page = עמוד { $page } מתוך { $pages }
-ui-rows = שורות: { $count }
+ui-rows = { $count ->
+    [one] שורה אחת
+    [two] שתי שורות
+   *[other] { $count } שורות
+}
 ui-no-rows = אין מה להציג.
 ui-sort = מיון
 ui-save = שמירה

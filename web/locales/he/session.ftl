@@ -152,6 +152,7 @@ live-pause = השהיה
 live-resume = המשך
 live-sharer-paused = המשתף השהה את שיתוף המסך.
 live-sharer-stopped = המשתף הפסיק לשתף את המסך; ההפעלה נמשכת.
+live-control-taken-back = { $name } לקח בחזרה את השליטה; כעת אתם רק צופים במסך.
 live-sharing-paused = השיתוף מושהה: העוזר לא רואה את המסך שלך.
 live-sharing-stopped = הפסקת לשתף את המסך. ההפעלה נמשכת.
 live-screen-tools = תצוגת מסך

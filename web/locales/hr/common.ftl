@@ -43,7 +43,11 @@ ui-filter = Filtriraj
 ui-previous = Prethodna
 ui-next = Sljedeća
 ui-page = Stranica { $page } od { $pages }
-ui-rows = Redaka: { $count }
+ui-rows = { $count ->
+    [one] { $count } redak
+    [few] { $count } retka
+   *[other] { $count } redaka
+}
 ui-no-rows = Nema ničega za prikaz.
 ui-sort = Poredaj
 ui-save = Spremi

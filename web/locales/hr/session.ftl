@@ -152,6 +152,7 @@ live-pause = Pauziraj
 live-resume = Nastavi
 live-sharer-paused = Korisnik je pauzirao dijeljenje zaslona.
 live-sharer-stopped = Korisnik je prestao dijeliti zaslon; sesija se nastavlja.
+live-control-taken-back = { $name } je preuzeo natrag upravljanje; sada samo gledate zaslon.
 live-sharing-paused = Dijeljenje je pauzirano: pomagač ne vidi vaš zaslon.
 live-sharing-stopped = Prestali ste dijeliti zaslon. Sesija se nastavlja.
 live-screen-tools = Prikaz zaslona

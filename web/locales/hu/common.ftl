@@ -43,7 +43,10 @@ ui-filter = Szűrés
 ui-previous = Előző
 ui-next = Következő
 ui-page = { $page }. oldal / { $pages }
-ui-rows = Sorok: { $count }
+ui-rows = { $count ->
+    [one] { $count } sor
+   *[other] { $count } sor
+}
 ui-no-rows = Nincs megjeleníthető elem.
 ui-sort = Rendezés
 ui-save = Mentés

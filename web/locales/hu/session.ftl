@@ -152,6 +152,7 @@ live-pause = Szüneteltetés
 live-resume = Folytatás
 live-sharer-paused = A megosztó szüneteltette a képernyő megosztását.
 live-sharer-stopped = A megosztó befejezte a képernyő megosztását; a munkamenet folytatódik.
+live-control-taken-back = { $name } visszavette az irányítást; most csak nézi a képernyőt.
 live-sharing-paused = A megosztás szünetel: a segítő nem látja a képernyőjét.
 live-sharing-stopped = Befejezte a képernyő megosztását. A munkamenet folytatódik.
 live-screen-tools = Képernyőnézet

@@ -43,7 +43,10 @@ ui-filter = Filtra
 ui-previous = Precedente
 ui-next = Successiva
 ui-page = Pagina { $page } di { $pages }
-ui-rows = Righe: { $count }
+ui-rows = { $count ->
+    [one] { $count } riga
+   *[other] { $count } righe
+}
 ui-no-rows = Niente da mostrare.
 ui-sort = Ordina
 ui-save = Salva

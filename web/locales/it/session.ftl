@@ -152,6 +152,7 @@ live-pause = Pausa
 live-resume = Riprendi
 live-sharer-paused = La persona ha messo in pausa la condivisione dello schermo.
 live-sharer-stopped = La persona ha smesso di condividere lo schermo; la sessione continua.
+live-control-taken-back = { $name } ha ripreso il controllo; ora stai solo visualizzando lo schermo.
 live-sharing-paused = La condivisione è in pausa: chi ti aiuta non vede il tuo schermo.
 live-sharing-stopped = Hai smesso di condividere lo schermo. La sessione continua.
 live-screen-tools = Visualizzazione schermo

@@ -145,6 +145,7 @@ live-pause = 一時停止
 live-resume = 再開
 live-sharer-paused = 共有者が画面の共有を一時停止しました。
 live-sharer-stopped = 共有者が画面の共有を停止しました。セッションは続いています。
+live-control-taken-back = { $name } さんが操作を取り戻しました。画面の表示のみになります。
 live-sharing-paused = 共有は一時停止中です。サポート担当者にはあなたの画面が見えません。
 live-sharing-stopped = 画面の共有を停止しました。セッションは続いています。
 live-screen-tools = 画面表示

@@ -152,6 +152,7 @@ live-pause = 일시 중지
 live-resume = 다시 시작
 live-sharer-paused = 공유자가 화면 공유를 일시 중지했습니다.
 live-sharer-stopped = 공유자가 화면 공유를 중지했습니다. 세션은 계속됩니다.
+live-control-taken-back = { $name } 님이 제어권을 되찾았습니다. 이제 화면 보기만 가능합니다.
 live-sharing-paused = 공유가 일시 중지되었습니다. 도우미가 화면을 볼 수 없습니다.
 live-sharing-stopped = 화면 공유를 중지했습니다. 세션은 계속됩니다.
 live-screen-tools = 화면 보기

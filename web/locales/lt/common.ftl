@@ -43,7 +43,12 @@ ui-filter = Filtruoti
 ui-previous = Ankstesnis
 ui-next = Kitas
 ui-page = { $page } puslapis iš { $pages }
-ui-rows = Eilučių: { $count }
+ui-rows = { $count ->
+    [one] { $count } eilutė
+    [few] { $count } eilutės
+    [many] { $count } eilutės
+   *[other] { $count } eilučių
+}
 ui-no-rows = Nėra ką rodyti.
 ui-sort = Rikiuoti
 ui-save = Išsaugoti

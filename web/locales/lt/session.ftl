@@ -152,6 +152,7 @@ live-pause = Pristabdyti
 live-resume = Tęsti
 live-sharer-paused = Bendrintojas pristabdė ekrano bendrinimą.
 live-sharer-stopped = Bendrintojas nustojo bendrinti ekraną; seansas tęsiasi.
+live-control-taken-back = { $name } susigrąžino valdymą; dabar ekraną tik matote.
 live-sharing-paused = Bendrinimas pristabdytas: pagalbininkas nemato jūsų ekrano.
 live-sharing-stopped = Nustojote bendrinti ekraną. Seansas tęsiasi.
 live-screen-tools = Ekrano rodinys

@@ -43,7 +43,11 @@ ui-filter = Filtrēt
 ui-previous = Iepriekšējā
 ui-next = Nākamā
 ui-page = Lapa { $page } no { $pages }
-ui-rows = Rindas: { $count }
+ui-rows = { $count ->
+    [zero] { $count } rindu
+    [one] { $count } rinda
+   *[other] { $count } rindas
+}
 ui-no-rows = Nav ko rādīt.
 ui-sort = Kārtot
 ui-save = Saglabāt

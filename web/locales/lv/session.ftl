@@ -152,6 +152,7 @@ live-pause = Pauzēt
 live-resume = Turpināt
 live-sharer-paused = Kopīgotājs pauzēja ekrāna kopīgošanu.
 live-sharer-stopped = Kopīgotājs pārtrauca ekrāna kopīgošanu; sesija turpinās.
+live-control-taken-back = { $name } atņēma vadību; tagad jūs ekrānu tikai skatāt.
 live-sharing-paused = Kopīgošana ir pauzēta: palīgs neredz jūsu ekrānu.
 live-sharing-stopped = Jūs pārtraucāt ekrāna kopīgošanu. Sesija turpinās.
 live-screen-tools = Ekrāna skats

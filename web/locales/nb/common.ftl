@@ -43,7 +43,10 @@ ui-filter = Filtrer
 ui-previous = Forrige
 ui-next = Neste
 ui-page = Side { $page } av { $pages }
-ui-rows = Rader: { $count }
+ui-rows = { $count ->
+    [one] { $count } rad
+   *[other] { $count } rader
+}
 ui-no-rows = Ingenting å vise.
 ui-sort = Sorter
 ui-save = Lagre

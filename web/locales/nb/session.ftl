@@ -152,6 +152,7 @@ live-pause = Pause
 live-resume = Fortsett
 live-sharer-paused = Den som deler, har satt skjermdelingen på pause.
 live-sharer-stopped = Den som deler, har sluttet å dele skjermen; økten fortsetter.
+live-control-taken-back = { $name } tok tilbake kontrollen; du ser nå bare skjermen.
 live-sharing-paused = Delingen er satt på pause: hjelperen ser ikke skjermen din.
 live-sharing-stopped = Du har sluttet å dele skjermen. Økten fortsetter.
 live-screen-tools = Skjermvisning

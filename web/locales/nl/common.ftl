@@ -43,7 +43,10 @@ ui-filter = Filteren
 ui-previous = Vorige
 ui-next = Volgende
 ui-page = Pagina { $page } van { $pages }
-ui-rows = Rijen: { $count }
+ui-rows = { $count ->
+    [one] { $count } rij
+   *[other] { $count } rijen
+}
 ui-no-rows = Niets om te tonen.
 ui-sort = Sorteren
 ui-save = Opslaan

@@ -152,6 +152,7 @@ live-pause = Pauzeren
 live-resume = Hervatten
 live-sharer-paused = De deler heeft het delen van het scherm gepauzeerd.
 live-sharer-stopped = De deler is gestopt met het delen van het scherm; de sessie gaat door.
+live-control-taken-back = { $name } heeft de besturing teruggenomen; u bekijkt het scherm nu alleen.
 live-sharing-paused = Delen is gepauzeerd: je helper ziet je scherm niet.
 live-sharing-stopped = Je bent gestopt met het delen van je scherm. De sessie gaat door.
 live-screen-tools = Schermweergave

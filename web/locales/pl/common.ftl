@@ -43,7 +43,12 @@ ui-filter = Filtruj
 ui-previous = Poprzednia
 ui-next = Następna
 ui-page = Strona { $page } z { $pages }
-ui-rows = Wiersze: { $count }
+ui-rows = { $count ->
+    [one] { $count } wiersz
+    [few] { $count } wiersze
+    [many] { $count } wierszy
+   *[other] { $count } wiersza
+}
 ui-no-rows = Brak danych do wyświetlenia.
 ui-sort = Sortuj
 ui-save = Zapisz

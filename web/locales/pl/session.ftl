@@ -152,6 +152,7 @@ live-pause = Wstrzymaj
 live-resume = Wznów
 live-sharer-paused = Udostępniający wstrzymał udostępnianie ekranu.
 live-sharer-stopped = Udostępniający przestał udostępniać ekran; sesja trwa dalej.
+live-control-taken-back = { $name } odebrał(a) kontrolę; teraz tylko oglądasz ekran.
 live-sharing-paused = Udostępnianie jest wstrzymane: pomocnik nie widzi Twojego ekranu.
 live-sharing-stopped = Przestałeś udostępniać ekran. Sesja trwa dalej.
 live-screen-tools = Widok ekranu

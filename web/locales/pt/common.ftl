@@ -43,7 +43,10 @@ ui-filter = Filtrar
 ui-previous = Anterior
 ui-next = Seguinte
 ui-page = Página { $page } de { $pages }
-ui-rows = Linhas: { $count }
+ui-rows = { $count ->
+    [one] { $count } linha
+   *[other] { $count } linhas
+}
 ui-no-rows = Nada a mostrar.
 ui-sort = Ordenar
 ui-save = Guardar

@@ -152,6 +152,7 @@ live-pause = Pausar
 live-resume = Retomar
 live-sharer-paused = A pessoa pausou a partilha do ecrã.
 live-sharer-stopped = A pessoa deixou de partilhar o ecrã; a sessão continua.
+live-control-taken-back = { $name } retomou o controlo; agora está apenas a ver o ecrã.
 live-sharing-paused = A partilha está em pausa: o seu assistente não vê o seu ecrã.
 live-sharing-stopped = Deixou de partilhar o ecrã. A sessão continua.
 live-screen-tools = Vista do ecrã

@@ -43,7 +43,11 @@ ui-filter = Filtrează
 ui-previous = Înapoi
 ui-next = Înainte
 ui-page = Pagina { $page } din { $pages }
-ui-rows = Rânduri: { $count }
+ui-rows = { $count ->
+    [one] { $count } rând
+    [few] { $count } rânduri
+   *[other] { $count } de rânduri
+}
 ui-no-rows = Nimic de afișat.
 ui-sort = Sortează
 ui-save = Salvează

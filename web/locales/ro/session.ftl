@@ -152,6 +152,7 @@ live-pause = Pauză
 live-resume = Reia
 live-sharer-paused = Persoana a întrerupt temporar partajarea ecranului.
 live-sharer-stopped = Persoana a oprit partajarea ecranului; sesiunea continuă.
+live-control-taken-back = { $name } a preluat înapoi controlul; acum doar vizualizați ecranul.
 live-sharing-paused = Partajarea este întreruptă: cel care vă ajută nu vă vede ecranul.
 live-sharing-stopped = Ați oprit partajarea ecranului. Sesiunea continuă.
 live-screen-tools = Vizualizare ecran

@@ -43,7 +43,12 @@ ui-filter = Фильтр
 ui-previous = Назад
 ui-next = Далее
 ui-page = Страница { $page } из { $pages }
-ui-rows = Строк: { $count }
+ui-rows = { $count ->
+    [one] { $count } строка
+    [few] { $count } строки
+    [many] { $count } строк
+   *[other] { $count } строки
+}
 ui-no-rows = Нечего показать.
 ui-sort = Сортировать
 ui-save = Сохранить

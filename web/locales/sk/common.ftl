@@ -43,7 +43,12 @@ ui-filter = Filtrovať
 ui-previous = Predchádzajúca
 ui-next = Ďalšia
 ui-page = Strana { $page } z { $pages }
-ui-rows = Riadkov: { $count }
+ui-rows = { $count ->
+    [one] { $count } riadok
+    [few] { $count } riadky
+    [many] { $count } riadku
+   *[other] { $count } riadkov
+}
 ui-no-rows = Nie je čo zobraziť.
 ui-sort = Zoradiť
 ui-save = Uložiť

@@ -152,6 +152,7 @@ live-pause = Pozastaviť
 live-resume = Pokračovať
 live-sharer-paused = Zdieľajúci pozastavil zdieľanie obrazovky.
 live-sharer-stopped = Zdieľajúci prestal zdieľať obrazovku; relácia pokračuje.
+live-control-taken-back = { $name } prevzal späť ovládanie; teraz obrazovku iba sledujete.
 live-sharing-paused = Zdieľanie je pozastavené: pomocník nevidí vašu obrazovku.
 live-sharing-stopped = Prestali ste zdieľať obrazovku. Relácia pokračuje.
 live-screen-tools = Zobrazenie obrazovky

@@ -43,7 +43,12 @@ ui-filter = Filtriraj
 ui-previous = Prejšnja
 ui-next = Naslednja
 ui-page = Stran { $page } od { $pages }
-ui-rows = Vrstic: { $count }
+ui-rows = { $count ->
+    [one] { $count } vrstica
+    [two] { $count } vrstici
+    [few] { $count } vrstice
+   *[other] { $count } vrstic
+}
 ui-no-rows = Ni česa prikazati.
 ui-sort = Razvrsti
 ui-save = Shrani

@@ -152,6 +152,7 @@ live-pause = Začasno ustavi
 live-resume = Nadaljuj
 live-sharer-paused = Uporabnik je začasno ustavil deljenje zaslona.
 live-sharer-stopped = Uporabnik je prenehal deliti zaslon; seja se nadaljuje.
+live-control-taken-back = { $name } je prevzel nazaj nadzor; zaslon zdaj samo gledate.
 live-sharing-paused = Deljenje je začasno ustavljeno: pomočnik ne vidi vašega zaslona.
 live-sharing-stopped = Prenehali ste deliti zaslon. Seja se nadaljuje.
 live-screen-tools = Pogled zaslona

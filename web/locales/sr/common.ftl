@@ -43,7 +43,11 @@ ui-filter = Филтрирај
 ui-previous = Претходна
 ui-next = Следећа
 ui-page = Страница { $page } од { $pages }
-ui-rows = Редова: { $count }
+ui-rows = { $count ->
+    [one] { $count } ред
+    [few] { $count } реда
+   *[other] { $count } редова
+}
 ui-no-rows = Нема шта да се прикаже.
 ui-sort = Сортирај
 ui-save = Сачувај

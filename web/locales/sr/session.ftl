@@ -152,6 +152,7 @@ live-pause = Паузирај
 live-resume = Настави
 live-sharer-paused = Корисник је паузирао дељење екрана.
 live-sharer-stopped = Корисник је престао да дели екран; сесија се наставља.
+live-control-taken-back = { $name } је преузео назад управљање; сада само гледате екран.
 live-sharing-paused = Дељење је паузирано: помагач не види ваш екран.
 live-sharing-stopped = Престали сте да делите екран. Сесија се наставља.
 live-screen-tools = Приказ екрана

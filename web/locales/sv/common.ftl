@@ -43,7 +43,10 @@ ui-filter = Filtrera
 ui-previous = Föregående
 ui-next = Nästa
 ui-page = Sida { $page } av { $pages }
-ui-rows = Rader: { $count }
+ui-rows = { $count ->
+    [one] { $count } rad
+   *[other] { $count } rader
+}
 ui-no-rows = Inget att visa.
 ui-sort = Sortera
 ui-save = Spara

@@ -152,6 +152,7 @@ live-pause = Pausa
 live-resume = Fortsätt
 live-sharer-paused = Den som delar har pausat skärmdelningen.
 live-sharer-stopped = Den som delar har slutat dela skärmen; sessionen fortsätter.
+live-control-taken-back = { $name } tog tillbaka kontrollen; du ser nu bara skärmen.
 live-sharing-paused = Delningen är pausad: din hjälpare ser inte din skärm.
 live-sharing-stopped = Du har slutat dela skärmen. Sessionen fortsätter.
 live-screen-tools = Skärmvy

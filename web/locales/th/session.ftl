@@ -152,6 +152,7 @@ live-pause = หยุดชั่วคราว
 live-resume = ทำต่อ
 live-sharer-paused = ผู้แชร์หยุดการแชร์หน้าจอชั่วคราว
 live-sharer-stopped = ผู้แชร์หยุดแชร์หน้าจอแล้ว เซสชันยังดำเนินต่อ
+live-control-taken-back = { $name } นำการควบคุมกลับไปแล้ว ตอนนี้คุณดูหน้าจอได้เท่านั้น
 live-sharing-paused = การแชร์หยุดชั่วคราว: ผู้ช่วยมองไม่เห็นหน้าจอของคุณ
 live-sharing-stopped = คุณหยุดแชร์หน้าจอแล้ว เซสชันยังดำเนินต่อ
 live-screen-tools = มุมมองหน้าจอ

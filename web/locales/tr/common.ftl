@@ -43,7 +43,10 @@ ui-filter = Filtrele
 ui-previous = Önceki
 ui-next = Sonraki
 ui-page = Sayfa { $page } / { $pages }
-ui-rows = Satır: { $count }
+ui-rows = { $count ->
+    [one] { $count } satır
+   *[other] { $count } satır
+}
 ui-no-rows = Gösterilecek bir şey yok.
 ui-sort = Sırala
 ui-save = Kaydet

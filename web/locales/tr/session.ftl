@@ -152,6 +152,7 @@ live-pause = Duraklat
 live-resume = Sürdür
 live-sharer-paused = Paylaşan kişi ekran paylaşımını duraklattı.
 live-sharer-stopped = Paylaşan kişi ekranını paylaşmayı bıraktı; oturum sürüyor.
+live-control-taken-back = { $name } denetimi geri aldı; artık ekranı yalnızca görüntülüyorsunuz.
 live-sharing-paused = Paylaşım duraklatıldı: yardımcınız ekranınızı görmüyor.
 live-sharing-stopped = Ekranınızı paylaşmayı bıraktınız. Oturum sürüyor.
 live-screen-tools = Ekran görünümü

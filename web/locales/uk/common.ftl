@@ -43,7 +43,12 @@ ui-filter = Фільтр
 ui-previous = Назад
 ui-next = Далі
 ui-page = Сторінка { $page } з { $pages }
-ui-rows = Рядків: { $count }
+ui-rows = { $count ->
+    [one] { $count } рядок
+    [few] { $count } рядки
+    [many] { $count } рядків
+   *[other] { $count } рядка
+}
 ui-no-rows = Нічого показати.
 ui-sort = Сортувати
 ui-save = Зберегти

@@ -152,6 +152,7 @@ live-pause = 暂停
 live-resume = 继续
 live-sharer-paused = 共享者已暂停共享屏幕。
 live-sharer-stopped = 共享者已停止共享屏幕；会话仍在继续。
+live-control-taken-back = { $name } 收回了控制权；您现在只能查看屏幕。
 live-sharing-paused = 共享已暂停：你的协助者看不到你的屏幕。
 live-sharing-stopped = 你已停止共享屏幕。会话仍在继续。
 live-screen-tools = 屏幕视图

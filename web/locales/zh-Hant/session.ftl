@@ -152,6 +152,7 @@ live-pause = 暫停
 live-resume = 繼續
 live-sharer-paused = 分享者已暫停分享畫面。
 live-sharer-stopped = 分享者已停止分享畫面；工作階段仍在繼續。
+live-control-taken-back = { $name } 收回了控制權；您現在只能檢視螢幕。
 live-sharing-paused = 分享已暫停：你的協助者看不到你的畫面。
 live-sharing-stopped = 你已停止分享畫面。工作階段仍在繼續。
 live-screen-tools = 畫面檢視

@@ -23,13 +23,35 @@ export function load() {
 
 /** The message `key` with `{name}` placeholders filled from `args`. Call `load()` first. */
 export function t(key, args) {
-  let text = (messages && messages[key]) || key;
+  let text = (args && typeof args.count === 'number' && plural(key, args.count)) || (messages && messages[key]) || key;
   if (args) {
     for (const [k, v] of Object.entries(args)) {
       text = text.split(`{${k}}`).join(String(v));
     }
   }
   return text;
+}
+
+// The numbers the server gives each plural message for (`key[n]`, see `PLURAL_SAMPLES` in
+// crates/server/src/web/i18n.rs).
+const PLURAL_SAMPLES = [0, 1, 2, 3, 4, 5, 7, 10, 11, 12, 20, 21, 22, 25, 100, 101, 102, 103, 111, 1000];
+
+/**
+ * The plural form of `key` for the number `n`: the sample text for `n` itself, else that of a
+ * sample of the same plural category in the page's language; null for a message without plurals.
+ */
+function plural(key, n) {
+  if (!messages || messages[`${key}[0]`] === undefined) return null;
+  if (messages[`${key}[${n}]`] !== undefined) return messages[`${key}[${n}]`];
+  let rules;
+  try {
+    rules = new Intl.PluralRules(lang());
+  } catch {
+    return null;
+  }
+  const want = rules.select(n);
+  const same = PLURAL_SAMPLES.find((s) => rules.select(s) === want);
+  return same === undefined ? null : messages[`${key}[${same}]`];
 }
 
 /** The page's language, for `Intl` formatting. */

@@ -18,6 +18,7 @@ fn random_event(rng: &mut StdRng) -> Event {
         3 | 4 => Event::Consent {
             allow: rng.random_bool(0.6),
         },
+        6 => Event::StopControl,
         // `max_length` is left to time, so that its invariant below can be checked.
         5 => Event::End {
             reason: EndReason::ALL[rng.random_range(0..EndReason::ALL.len() - 1)],
@@ -144,6 +145,7 @@ fn random_sequences_keep_every_invariant() {
         (StateName::Requested, "consent", StateName::Denied),
         (StateName::Active, "request", StateName::Requested),
         (StateName::Active, "end", StateName::Ended),
+        (StateName::Active, "stop_control", StateName::Active),
         (StateName::Active, "tick", StateName::Ended),
         (StateName::Requested, "end", StateName::Ended),
     ] {
@@ -157,6 +159,7 @@ fn event_kind(event: Event) -> &'static str {
         Event::Request { .. } => "request",
         Event::Consent { .. } => "consent",
         Event::End { .. } => "end",
+        Event::StopControl => "stop_control",
         Event::Tick => "tick",
     }
 }

@@ -48,6 +48,9 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 
 /// Name of the cookie that binds a login to the browser that started it.
 pub const STATE_COOKIE: &str = "assist_oidc";
+/// Name of the cookie that holds where a web sign-in goes back to (`next`, base64url), beside
+/// [`STATE_COOKIE`]: the page that sent the person to sign in, e.g. `/rh?passcode=...`.
+pub const NEXT_COOKIE: &str = "assist_oidc_next";
 /// Where the callback is served.
 pub const CALLBACK_PATH: &str = "/auth/oidc/callback";
 pub use crate::store::oidc::DEFAULT_BUTTON_LABEL;
@@ -154,6 +157,14 @@ fn error_to_agent(state: &AppState, agent: &AgentReturn, e: &AppError) -> ApiRes
         agent,
         &[("error", e.code()), ("error_description", &e.to_string())],
     )
+}
+
+/// Where a web sign-in goes back to once signed in.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WebReturn {
+    /// A path on this site (`/rh?passcode=...`); anything else, or none, is `/`.
+    pub next: Option<String>,
 }
 
 /// What the provider sends back to the callback.
@@ -318,14 +329,33 @@ async fn enabled_settings(state: &AppState) -> ApiResult<OidcSettings> {
 }
 
 fn state_cookie(state: &AppState, value: &str, max_age_secs: i64) -> ApiResult<HeaderValue> {
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{STATE_COOKIE}={value}; Path=/auth/oidc; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-    ))
-    .map_err(|e| anyhow::anyhow!("state cookie: {e}").into())
+    login_cookie(state, STATE_COOKIE, value, max_age_secs)
 }
 
-#[utoipa::path(get, path = "/auth/oidc/login", tag = "sso", params(LoginQuery),
+fn login_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+) -> ApiResult<HeaderValue> {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/auth/oidc; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    ))
+    .map_err(|e| anyhow::anyhow!("login cookie: {e}").into())
+}
+
+/// The `next` a web sign-in started with (from [`NEXT_COOKIE`]), made safe: `/` when absent.
+fn next_of(headers: &HeaderMap) -> String {
+    let mut parts: Parts = axum::http::Request::new(()).into_parts().0;
+    parts.headers = headers.clone();
+    let next = extract::cookie(&parts, NEXT_COOKIE)
+        .and_then(|c| data_encoding::BASE64URL_NOPAD.decode(c.as_bytes()).ok())
+        .and_then(|b| String::from_utf8(b).ok());
+    validate::safe_next(next.as_deref())
+}
+
+#[utoipa::path(get, path = "/auth/oidc/login", tag = "sso", params(LoginQuery, WebReturn),
     responses((status = 303, description = "To the identity provider's sign-in page (or, for the agent, an error to its loopback redirect)"),
               (status = 400, body = crate::error::ErrorBody, description = "Invalid agent parameters"),
               (status = 409, body = crate::error::ErrorBody, description = "Single sign-on is not configured"),
@@ -336,8 +366,23 @@ async fn login(
     addr: ClientAddr,
     headers: HeaderMap,
     Query(q): Query<LoginQuery>,
+    Query(back): Query<WebReturn>,
 ) -> ApiResult<Response> {
-    start_login(&state, addr, &headers, q).await
+    let web = q.agent_redirect.is_none();
+    let mut res = start_login(&state, addr, &headers, q).await?;
+    // A web sign-in goes back where it came from (the agent's has its own return).
+    if let Some(next) = back
+        .next
+        .filter(|_| web && res.status() == StatusCode::SEE_OTHER)
+    {
+        let next = validate::safe_next(Some(&next));
+        let value = data_encoding::BASE64URL_NOPAD.encode(next.as_bytes());
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            login_cookie(&state, NEXT_COOKIE, &value, OIDC_LOGIN_TTL_MS / 1000)?,
+        );
+    }
+    Ok(res)
 }
 
 async fn start_login(
@@ -397,7 +442,7 @@ async fn begin(
 }
 
 #[utoipa::path(get, path = "/auth/oidc/callback", tag = "sso", params(CallbackQuery),
-    responses((status = 303, description = "Signed in: the session cookie is set, on to `/`; for the agent: to its loopback redirect with a one-time code or the error"),
+    responses((status = 303, description = "Signed in: the session cookie is set, on to the `next` the login started with (default `/`); for the agent: to its loopback redirect with a one-time code or the error"),
               (status = 400, body = crate::error::ErrorBody, description = "Missing or wrong state or code"),
               (status = 401, body = crate::error::ErrorBody, description = "The provider's answer or ID token was refused"),
               (status = 403, body = crate::error::ErrorBody, description = "Not allowed to sign in (domain, disabled, conditional access)"),
@@ -482,7 +527,7 @@ async fn finish(
         .await
         .map_err(|e| (e, None))?;
     let agent = pending.agent.clone();
-    complete(state, addr, q, pending, who)
+    complete(state, addr, q, pending, &next_of(headers), who)
         .await
         .map_err(|e| (e, agent))
 }
@@ -520,6 +565,7 @@ async fn complete(
     addr: ClientAddr,
     q: CallbackQuery,
     pending: PendingLogin,
+    next: &str,
     who: &mut Option<User>,
 ) -> ApiResult<Response> {
     let settings = enabled_settings(state).await?;
@@ -601,11 +647,15 @@ async fn complete(
     let session = super::auth::start_session(state, &user, identity.second_factor, addr).await?;
     let mut res = StatusCode::SEE_OTHER.into_response();
     let h = res.headers_mut();
-    h.insert(header::LOCATION, HeaderValue::from_static("/"));
+    h.insert(
+        header::LOCATION,
+        HeaderValue::from_str(next).unwrap_or(HeaderValue::from_static("/")),
+    );
     if let Some(c) = session.headers().get(header::SET_COOKIE) {
         h.append(header::SET_COOKIE, c.clone());
     }
     h.append(header::SET_COOKIE, state_cookie(state, "", 0)?);
+    h.append(header::SET_COOKIE, login_cookie(state, NEXT_COOKIE, "", 0)?);
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
 }

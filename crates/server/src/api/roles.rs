@@ -7,7 +7,7 @@ use crate::audit;
 use crate::audit::action::Action;
 use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::state::AppState;
-use crate::store::roles::{Guarded, Role, RoleAssignment};
+use crate::store::roles::{Guarded, Role, RoleAssignment, RoleChange};
 use crate::validate;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -133,12 +133,15 @@ async fn update_role(
         Some(&id),
         json!({"name": name, "permissions": perms}),
     );
-    if !state
+    match state
         .store
         .update_role(&state.tenant_id, &id, &name, &desc, &perms, &entry)
         .await?
     {
-        return Err(AppError::NotFound("role"));
+        RoleChange::Updated => {}
+        RoleChange::NotFound => return Err(AppError::NotFound("role")),
+        // Taken by a concurrent rename after the check above.
+        RoleChange::NameTaken => return Err(named::name_taken("role")),
     }
     crate::sessions::revoke::rights_changed(&state).await?;
     named::found(state.store.role(&state.tenant_id, &id).await?, "role")

@@ -1,5 +1,5 @@
 //! Remote help sessions over HTTP: create (helper), join by code (sharer), request a mode
-//! (helper), consent (sharer), end (either), chat history. Only the two participants see a
+//! (helper), consent (sharer), take control back (sharer), end (either), chat history. Only the two participants see a
 //! session: anyone else gets 404.
 
 use super::{Json, Path, Query};
@@ -38,6 +38,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_session))
         .routes(routes!(request_mode))
         .routes(routes!(consent))
+        .routes(routes!(stop_control))
         .routes(routes!(end_session))
         .routes(routes!(get_chat, post_chat))
 }
@@ -639,6 +640,45 @@ async fn consent(
                 action,
                 Some(&id),
                 json!({"mode": r.machine.mode(), "unattended": unattended}),
+            ))
+        },
+    )
+    .await?;
+    Ok(Json(view::view(&state, &row, role).await?))
+}
+
+#[utoipa::path(post, path = "/api/sessions/{id}/stop-control", tag = "sessions", params(("id" = String, Path)),
+    responses((status = 200, body = SessionView, description = "The session, in view only (also when control had already stopped)"),
+              (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+async fn stop_control(
+    State(state): State<AppState>,
+    who: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SessionView>> {
+    let (_, role) = load_for(&state, &id, &who).await?;
+    if !Event::StopControl.may_be_sent_by(role) {
+        return Err(AppError::forbidden(
+            ErrorCode::SharerOnly,
+            "only the sharer takes control back",
+        ));
+    }
+    let row = service::update_audited(
+        &state,
+        &id,
+        |r, now| match r.machine.apply(Event::StopControl, now) {
+            Ok(_) => Ok(()),
+            // Pressed twice, or the helper did not control (any more): what the sharer wants is
+            // already so, and nothing is saved or audited.
+            Err(e) if !e.from.is_terminal() => Ok(()),
+            Err(e) => Err(service::transition_error(e)),
+        },
+        |_| {
+            Some(audit::entry(
+                &who,
+                Action::SessionControlStopped,
+                Some(&id),
+                json!({"mode": Mode::View}),
             ))
         },
     )

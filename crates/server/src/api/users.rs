@@ -10,14 +10,14 @@ use crate::error::{ApiResult, AppError, ErrorCode};
 use crate::limits::*;
 use crate::state::AppState;
 use crate::store::roles::Guarded;
-use crate::store::users::{NewUser, User, UserUpdate};
+use crate::store::users::{NewUser, Removal, User, UserUpdate};
 use crate::validate;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -234,15 +234,28 @@ async fn update_user(
         .ok_or(AppError::NotFound("user"))
 }
 
+/// The answer of a `DELETE /api/users/{id}` that kept the account (disabled) rather than
+/// deleting it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UserKept {
+    /// `disabled`: the user took part in sessions, which the audit log and reports name.
+    pub outcome: &'static str,
+    /// What happened, for people.
+    pub message: &'static str,
+    /// The account as it is now (disabled).
+    pub user: User,
+}
+
 #[utoipa::path(delete, path = "/api/users/{id}", tag = "users", params(("id" = String, Path)),
-    responses((status = 204, description = "Deleted, or disabled when the user took part in sessions"),
+    responses((status = 204, description = "Deleted"),
+              (status = 200, body = UserKept, description = "Only disabled: the user took part in sessions"),
               (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody, description = "Deleting the last administrator")))]
 async fn delete_user(
     State(state): State<AppState>,
     who: Need<perm::ManageUsers>,
     Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<Response> {
     validate::id("id", &id)?;
     if id == who.user.id {
         return Err(AppError::conflict(
@@ -251,14 +264,30 @@ async fn delete_user(
         ));
     }
     let entry = audit::entry(&who, Action::UserDeleted, Some(&id), json!({}));
-    guarded(
+    let removal = guarded(
         state
             .store
             .delete_user(&state.tenant_id, &id, &entry)
             .await?,
     )?;
     crate::sessions::revoke::user_disabled(&state, &id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    match removal {
+        Removal::Deleted => Ok(StatusCode::NO_CONTENT.into_response()),
+        Removal::Disabled => {
+            let user = state
+                .store
+                .user(&state.tenant_id, &id)
+                .await?
+                .ok_or(AppError::NotFound("user"))?;
+            Ok(Json(UserKept {
+                outcome: "disabled",
+                message: "the user took part in sessions, so the account was disabled (kept for \
+                          the audit log and reports) rather than deleted",
+                user,
+            })
+            .into_response())
+        }
+    }
 }
 
 /// The answer to a change that may not remove the last administrator.

@@ -105,6 +105,8 @@ audit_actions! {
     SessionAllowed = "session.allowed",
     /// A chat message was sent in a session (its text is not in the log).
     SessionChatSent = "session.chat_sent",
+    /// The sharer took control back; the session went on as view only.
+    SessionControlStopped = "session.control_stopped",
     /// A helper created a session (and its code).
     SessionCreated = "session.created",
     /// The sharer denied the helper's request.

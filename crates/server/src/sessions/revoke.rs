@@ -57,14 +57,27 @@ pub async fn signed_out(state: &impl Context, user_id: &str, credential: &str) -
 
 /// A person's password changed: every sign-in of theirs ends but `keep` (the one that made the
 /// change, when they changed their own), and the live connections opened with those close.
-/// API tokens (an agent's) are not tied to the password and stay.
+/// A password reset by someone else (`keep` is `None`: whoever knew the old password may have
+/// made tokens with it) also revokes every API token of theirs, an agent's sign-in included, and
+/// closes the connections opened with them; changing one's own password keeps one's tokens.
 pub async fn password_changed(
     state: &impl Context,
     user_id: &str,
     keep: Option<&str>,
 ) -> ApiResult<()> {
-    state.store().end_web_sessions_except(user_id, keep).await?;
-    let scope = RevokeScope::CookiesExcept(keep.map(str::to_owned));
+    let scope = match keep {
+        Some(keep) => {
+            state
+                .store()
+                .end_web_sessions_except(user_id, Some(keep))
+                .await?;
+            RevokeScope::CookiesExcept(Some(keep.to_owned()))
+        }
+        None => {
+            state.store().revoke_credentials_of(user_id).await?;
+            RevokeScope::All
+        }
+    };
     for id in state
         .store()
         .running_sessions_of(state.tenant_id(), user_id)

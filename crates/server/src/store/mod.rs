@@ -206,6 +206,11 @@ async fn checkpoints(pool: AnyPool) {
     }
 }
 
+/// Whether a statement failed on a unique index (a name or key already taken).
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
 /// A new random identifier (UUID v4, simple form).
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()

@@ -82,6 +82,17 @@ pub(super) async fn keeps_an_administrator(
 }
 
 /// Inserts a role inside `tx` and reads it back; `None` if the name is taken.
+/// What [`Store::update_role`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleChange {
+    /// Changed, and audited.
+    Updated,
+    /// No such custom role.
+    NotFound,
+    /// Another role has the name (nothing changed).
+    NameTaken,
+}
+
 async fn insert_role(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     tenant_id: &str,
@@ -218,8 +229,9 @@ impl Store {
         Ok(Some(role))
     }
 
-    /// Changes a custom role (built-in roles are not changed here), with its audit entry; false
-    /// when there is no such custom role.
+    /// Changes a custom role (built-in roles are not changed here), with its audit entry.
+    /// Another role that took the name meanwhile (a concurrent rename) is
+    /// [`RoleChange::NameTaken`], not a fault.
     pub async fn update_role(
         &self,
         tenant_id: &str,
@@ -228,7 +240,7 @@ impl Store {
         description: &str,
         permissions: &[Permission],
         audit: &AuditEntry,
-    ) -> sqlx::Result<bool> {
+    ) -> sqlx::Result<RoleChange> {
         let mut w = self.audited(tenant_id).await?;
         let done = sqlx::query(
             "UPDATE roles SET name = $1, description = $2, permissions = $3 WHERE tenant_id = $4 AND id = $5 AND builtin = 0",
@@ -239,12 +251,16 @@ impl Store {
         .bind(tenant_id)
         .bind(id)
         .execute(crate::store::counting(&mut **w.tx()))
-        .await?;
+        .await;
+        let done = match done {
+            Err(e) if crate::store::is_unique_violation(&e) => return Ok(RoleChange::NameTaken),
+            other => other?,
+        };
         if done.rows_affected() == 0 {
-            return Ok(false);
+            return Ok(RoleChange::NotFound);
         }
         w.commit(audit).await?;
-        Ok(true)
+        Ok(RoleChange::Updated)
     }
 
     /// Deletes a custom role and its assignments, with its audit entry; false when there is no

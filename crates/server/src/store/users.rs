@@ -408,7 +408,8 @@ impl Store {
         Ok(Guarded::Done(removal))
     }
 
-    /// Sets a new password hash and ends the user's sign-in sessions, with its audit entry.
+    /// Sets a new password hash, ends the user's sign-in sessions and revokes their API tokens
+    /// (an agent's sign-in included), with its audit entry.
     pub async fn reset_password(
         &self,
         tenant_id: &str,
@@ -428,6 +429,13 @@ impl Store {
             .bind(id)
             .execute(crate::store::counting(&mut **w.tx()))
             .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .execute(crate::store::counting(&mut **w.tx()))
+        .await?;
         w.commit(audit).await?;
         Ok(true)
     }

@@ -240,18 +240,65 @@ impl Tr {
                     };
                     let key = m.id.name;
                     let vars = message_variables(&m);
-                    let mut args = FluentArgs::new();
-                    for v in &vars {
-                        args.set(v.clone(), FluentValue::from(format!("{{{v}}}")));
-                    }
-                    if let Some(text) = format(bundle, key, Some(&args)) {
+                    let args = |count: Option<i64>| {
+                        let mut args = FluentArgs::new();
+                        for v in &vars {
+                            match count {
+                                Some(n) if v == PLURAL_VARIABLE => args.set(v.clone(), n),
+                                _ => args.set(v.clone(), FluentValue::from(format!("{{{v}}}"))),
+                            }
+                        }
+                        args
+                    };
+                    if let Some(text) = format(bundle, key, Some(&args(None))) {
                         out.insert(key.to_owned(), text);
+                        // This language's own forms replace English's (it may have none).
+                        for n in PLURAL_SAMPLES {
+                            out.remove(&format!("{key}[{n}]"));
+                        }
+                    }
+                    if vars.contains(PLURAL_VARIABLE) {
+                        out.extend(plural_samples(bundle, key, args));
                     }
                 }
             }
         }
         out
     }
+}
+
+/// The variable whose number chooses a message's plural form (`{ $count -> [one] ... }`).
+pub const PLURAL_VARIABLE: &str = "count";
+
+/// Numbers that reach every plural category of the supported languages (CLDR cardinal rules:
+/// Arabic's zero, two, few and many, the Slavic and Baltic few and many, Slovenian's two and
+/// few of 102 and 103, Romanian's few of 0 and 101...).
+pub const PLURAL_SAMPLES: [i64; 20] = [
+    0, 1, 2, 3, 4, 5, 7, 10, 11, 12, 20, 21, 22, 25, 100, 101, 102, 103, 111, 1000,
+];
+
+/// A plural message for scripts: `key[n]` → the text for the number `n` of
+/// [`PLURAL_SAMPLES`], with the number left as `{count}`, so that a script picks the sample of
+/// the same plural category (`Intl.PluralRules`) as its own number. Nothing when every number
+/// reads the same (no plural selector).
+fn plural_samples(
+    bundle: &Bundle,
+    key: &str,
+    args: impl Fn(Option<i64>) -> FluentArgs<'static>,
+) -> Vec<(String, String)> {
+    let samples: Vec<(String, String)> = PLURAL_SAMPLES
+        .iter()
+        .filter_map(|&n| {
+            let text = format(bundle, key, Some(&args(Some(n))))?;
+            let number = format!("\u{2068}{n}\u{2069}");
+            let text = text.replace(&number, &format!("\u{2068}{{{PLURAL_VARIABLE}}}\u{2069}"));
+            Some((format!("{key}[{n}]"), text))
+        })
+        .collect();
+    if samples.windows(2).all(|w| w[0].1 == w[1].1) {
+        return Vec::new();
+    }
+    samples
 }
 
 /// The variables (`$name`) a message uses, sorted.
@@ -430,5 +477,31 @@ mod tests {
         assert_eq!(ja.t("no-such-key-anywhere"), "no-such-key-anywhere");
         let scripts = Tr::new(Lang::EN).all_for_scripts();
         assert!(scripts.contains_key("signin-title"));
+    }
+
+    /// A plural message reaches scripts as one text per sample number, the number left as
+    /// `{count}`; a message without plural forms does not.
+    #[test]
+    fn plural_messages_reach_scripts_with_their_forms() {
+        let strip = |s: &str| s.replace(['\u{2068}', '\u{2069}'], "");
+        let en = Tr::new(Lang::EN).all_for_scripts();
+        assert_eq!(strip(&en["ui-rows[1]"]), "{count} row");
+        assert_eq!(strip(&en["ui-rows[5]"]), "{count} rows");
+        assert_eq!(strip(&en["ui-rows[0]"]), "{count} rows");
+        assert!(
+            !en.contains_key("ui-page[1]"),
+            "no plural forms, no samples"
+        );
+        let ru = Tr::new(Lang::exact("ru").unwrap()).all_for_scripts();
+        assert_eq!(strip(&ru["ui-rows[1]"]), "{count} строка");
+        assert_eq!(strip(&ru["ui-rows[3]"]), "{count} строки");
+        assert_eq!(strip(&ru["ui-rows[11]"]), "{count} строк");
+        assert_eq!(strip(&ru["ui-rows[21]"]), "{count} строка");
+        let ar = Tr::new(Lang::exact("ar").unwrap()).all_for_scripts();
+        assert_eq!(strip(&ar["ui-rows[2]"]), "صفان");
+        assert_eq!(strip(&ar["ui-rows[3]"]), "{count} صفوف");
+        // A language without plural forms gives none.
+        let ja = Tr::new(Lang::exact("ja").unwrap()).all_for_scripts();
+        assert!(!ja.contains_key("ui-rows[1]"), "not English's forms either");
     }
 }

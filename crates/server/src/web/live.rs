@@ -130,6 +130,7 @@ const SCRIPT_KEYS_WITH_VALUE: &[(&str, &str)] = &[
     ("join-error-rate_limited-wait", "when"),
     ("offer-offline", "when"),
     ("summary-duration", "duration"),
+    ("control-taken-back", "name"),
 ];
 
 /// One script string: the attribute name (without `data-`) and its text.

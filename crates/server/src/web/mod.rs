@@ -201,22 +201,7 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
-/// A `next` target that stays on this site: a path starting with one `/` (not `//` nor `/\`),
-/// without control characters; anything else becomes `/`.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && n.len() <= 2000
-                && !n.chars().any(|c| c.is_control() || c == '\\') =>
-        {
-            n.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
-}
+pub use crate::validate::safe_next;
 
 /// Renders a template as an HTML answer (a template error is a fault of the server).
 pub fn render<T: Template>(t: &T) -> Response {

@@ -37,6 +37,8 @@ struct SigninPage {
     next: String,
     /// The single sign-on button's label, when single sign-on is enabled.
     sso_label: Option<String>,
+    /// Where the single sign-on button leads: the login, coming back to `next`.
+    sso_href: String,
 }
 
 async fn signin_page(
@@ -55,6 +57,7 @@ async fn signin_page(
     let page = v.page("signin-title");
     render(&SigninPage {
         sso_label: sso_label.map(|label| button_text(&page, &label)),
+        sso_href: format!("/auth/oidc/login?next={}", super::url_encode(&next)),
         page,
         next,
     })

@@ -18,6 +18,7 @@ mod openapi;
 mod outage;
 mod rate_limits;
 mod revocation;
+mod security;
 mod sessions;
 mod transfers;
 mod unattended;

@@ -1232,6 +1232,68 @@ async fn refusals_are_pages_for_people_and_the_label_is_kept(db: Db) {
         html.contains("cancelled or refused at your identity provider"),
         "{html}"
     );
+    // Signing in from a page (the sharer's link) comes back to it, code and all; a `next` off
+    // this site is refused for `/`.
+    for (next, back) in [
+        ("/rh?passcode=abcd2345", "/rh?passcode=abcd2345"),
+        ("//evil.example/x", "/"),
+    ] {
+        let html = browser()
+            .get(s.url(&format!(
+                "/signin?next={}",
+                assist_server::web::url_encode(next)
+            )))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let at = html.find("href=\"/auth/oidc/login").expect("the button") + "href=\"".len();
+        let href = html[at..at + html[at..].find('"').unwrap()].replace("&amp;", "&");
+        let b = browser();
+        let cb = through_provider_from(&s, &b, &s.url(&href), "alice").await;
+        let res = callback(&s, &b, &cb).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(res.headers()["location"], back, "{href}");
+    }
+    let alice = {
+        let b = browser();
+        let cb = through_provider(&s, &b, "alice").await;
+        assert_eq!(callback(&s, &b, &cb).await.status(), StatusCode::SEE_OTHER);
+        signed_in(&s, &b).get_json("/api/me").await["user"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // Each refusal a person can meet is a sentence in a page with a way back: a domain that
+    // is not allowed, a disabled account.
+    let mut only_example = base.clone();
+    only_example["allowed_domains"] = json!(["example.com"]);
+    configure(&admin, only_example).await;
+    let res = admin
+        .patch(&format!("/api/users/{alice}"), json!({"disabled": true}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    for (login, status, says) in [
+        ("carol", StatusCode::FORBIDDEN, "may not sign in here"),
+        ("alice", StatusCode::FORBIDDEN, "Your account is turned off"),
+    ] {
+        let b = browser();
+        let cb = through_provider(&s, &b, login).await;
+        let res = b
+            .get(&cb)
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status, "{login}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains(says), "{login}: {html}");
+        assert!(html.contains("href=\"/\""), "a way back: {html}");
+        assert!(!html.contains("\"error\""), "no JSON: {html}");
+    }
+
     // Single sign-on turned off: starting it is a page too.
     let mut off = base.clone();
     off["enabled"] = json!(false);

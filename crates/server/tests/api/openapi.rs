@@ -80,6 +80,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/sessions/{id}"),
     ("post", "/api/sessions/{id}/request"),
     ("post", "/api/sessions/{id}/consent"),
+    ("post", "/api/sessions/{id}/stop-control"),
     ("post", "/api/sessions/{id}/end"),
     ("get", "/api/sessions/{id}/chat"),
     ("post", "/api/sessions/{id}/chat"),

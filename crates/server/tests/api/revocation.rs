@@ -259,12 +259,14 @@ async fn signing_out_closes_the_sockets_of_that_sign_in(db: Db) {
     );
 }
 
-/// A new password ends the person's other sign-ins and closes the sockets opened with them; the
-/// administrator who set it keeps their own sign-in, and API tokens (an agent's) stay.
+/// A password reset by an administrator ends the person's sign-ins, revokes their API tokens
+/// (an agent's sign-in is one) and closes every socket opened with them; the administrator who
+/// set it keeps their own sign-in, and the session goes on for the person to come back to.
 async fn a_password_change_ends_the_other_sign_ins(db: Db) {
     let w = world(db).await;
     let (id, _hl, _sl) = joined(&w).await;
     let token = w.sharer.with_token().await;
+    assert_eq!(token.get("/api/me").await.status(), StatusCode::OK);
     let first = sign_in_cookie(&w.s, "sam@other.org", "password-12345").await;
     let second = sign_in_cookie(&w.s, "sam@other.org", "password-12345").await;
     // The web app's socket takes over from the sharer's token socket.
@@ -285,13 +287,25 @@ async fn a_password_change_ends_the_other_sign_ins(db: Db) {
     for cookie in [&first, &second] {
         assert_eq!(me_with_cookie(&w.s, cookie).await, StatusCode::UNAUTHORIZED);
     }
+    // Every API token is revoked, and a socket opened with one is refused.
+    expect_error(
+        token.get("/api/me").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
+    assert_eq!(Live::try_connect(&token, &id).await.err(), Some(401));
     assert_eq!(w.admin.get("/api/me").await.status(), StatusCode::OK);
-    // The session goes on: the sharer comes back with the API token, which the change left alone.
-    let mut again = Live::connect(&token, &id).await;
+    // The session goes on: the sharer signs in with the new password and comes back.
+    let fresh =
+        w.s.sign_in("sam@other.org", "another-password-678")
+            .await
+            .with_token()
+            .await;
+    let mut again = Live::connect(&fresh, &id).await;
     assert_eq!(
         again.expect("hello", 3.0).await["session"]["state"],
         "joined"
     );
     still_open(&mut again).await;
-    w.s.sign_in("sam@other.org", "another-password-678").await;
 }

@@ -788,8 +788,82 @@ async fn device_sessions(db: Db) {
         .unwrap();
     assert_eq!(v["state"], "active");
     assert_eq!(v["active_mode"], "control");
+    assert_eq!(v["control_stopped_at"], Value::Null);
+
+    // The sharer takes control back without ending: the helper is told at once, view goes on.
+    let ht = w.helper.with_token().await;
+    let mut hl = Live::connect(&ht, &id).await;
+    hl.expect("hello", 5.0).await;
+    let stop = format!("/api/sessions/{id}/stop-control");
+    expect_error(
+        w.helper.post(&stop, json!({})).await,
+        StatusCode::FORBIDDEN,
+        "sharer_only",
+    )
+    .await;
+    let res = w.sharer.post(&stop, json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["state"], "active");
+    assert_eq!(v["active_mode"], "view");
+    assert!(v["control_stopped_at"].is_i64(), "{v}");
+    let told = hl
+        .expect_where("state", 3.0, |m| m["session"]["active_mode"] == "view")
+        .await;
+    assert_eq!(told["session"]["state"], "active");
+    assert_eq!(
+        told["session"]["control_stopped_at"],
+        v["control_stopped_at"]
+    );
+    // Pressed twice: the same answer, nothing more recorded.
+    let again: Value = w.sharer.post(&stop, json!({})).await.json().await.unwrap();
+    assert_eq!(again["active_mode"], "view");
+    assert_eq!(again["control_stopped_at"], v["control_stopped_at"]);
+    let audit = w
+        .admin
+        .get_json("/api/audit?action=session.control_stopped&limit=10")
+        .await;
+    let entries = audit["items"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{audit}");
+    assert_eq!(entries[0]["actor_id"], w.sharer_id.as_str());
+    assert_eq!(entries[0]["target"], id.as_str());
+    // The helper may ask again; allowing clears the mark.
+    let res = w
+        .helper
+        .post(
+            &format!("/api/sessions/{id}/request"),
+            json!({"mode": "control"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let v: Value = w
+        .sharer
+        .post(
+            &format!("/api/sessions/{id}/consent"),
+            json!({"allow": true}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["active_mode"], "control");
+    assert_eq!(v["control_stopped_at"], Value::Null);
+    hl.close().await;
+
     let report = w.admin.get_json("/api/reports/sessions").await;
     assert_eq!(report[0]["mode"], "control");
     assert_eq!(report[0]["sharer_kind"], "agent");
+    // Once over, there is no control to take back.
+    let res = w
+        .sharer
+        .post(&format!("/api/sessions/{id}/end"), json!({}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    expect_error(
+        w.sharer.post(&stop, json!({})).await,
+        StatusCode::CONFLICT,
+        "already_ended",
+    )
+    .await;
     w.s.stop().await;
 }

@@ -77,6 +77,12 @@ export function helperLines(m, t) {
     if (m.paused) {
       out.status = t(`sharer-${m.paused}`);
       out.tone = 'warning';
+    } else if (v.active_mode === 'view' && v.control_stopped_at) {
+      // The sharer took control back: say so, rather than a plain "viewing" the helper might
+      // read as their own request's outcome. Request control stays offered.
+      const name = (v.sharer && v.sharer.full_name) || t('role-sharer');
+      out.status = t('control-taken-back', { name });
+      out.tone = 'warning';
     } else {
       out.status = t(v.active_mode === 'control' ? 'state-active-control' : 'state-active-view');
     }

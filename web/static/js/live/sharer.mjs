@@ -1,4 +1,5 @@
-// The sharer web app `/rh`: the code box (`?passcode=` pre-fills it), sign-in when needed, the
+// The sharer web app `/rh`: the code box (`?passcode=` pre-fills it and joins, also after the
+// sign-in it may need first), sign-in when needed, the
 // helper's trust screen, Allow / Deny of the mode the helper asks for, then the screen shared
 // with getDisplayMedia over WebRTC, an always-visible "you are sharing — Stop" bar, chat, and a
 // notice when the session ends. The web app is view only.
@@ -284,7 +285,7 @@ function joinError(e) {
 }
 
 async function join(ev) {
-  ev.preventDefault();
+  ev?.preventDefault();
   setText(els.joinError, '');
   const code = els.codeInput.value.trim();
   if (!code) {
@@ -336,6 +337,15 @@ async function main() {
   }
   show(els.joinForm, true);
   els.codeInput.focus();
+  if (passcode) {
+    // The link's whole point is that nobody types the code: join at once (also after signing
+    // in, which comes back here with the link). Dropped from the address so that a reload does
+    // not try the used code again.
+    const url = new URL(location.href);
+    url.searchParams.delete('passcode');
+    history.replaceState(null, '', url.pathname + url.search + url.hash);
+    await join();
+  }
 }
 
 main().catch(showError);

@@ -18,12 +18,8 @@ pub use inventory::{
 
 use super::Store;
 use super::audit::AuditEntry;
+use super::is_unique_violation;
 use sqlx::AssertSqlSafe;
-
-/// Whether a statement failed on a unique index (a name or key already taken).
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
-}
 
 impl Store {
     /// Sets the time column `column` of the tenant's row `id` of `table` to `now`, once (a
