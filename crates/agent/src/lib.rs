@@ -2,6 +2,7 @@
 pub mod backend;
 pub mod channel;
 pub mod checkin;
+pub mod clipboard;
 pub mod control;
 pub mod doctor;
 pub mod enroll;

@@ -257,7 +257,7 @@ async fn permission_and_scope(db: Db) {
         .unwrap();
     assert!(csv.lines().next().unwrap().contains(",consent,"), "{csv}");
     assert!(
-        csv.lines().nth(2).unwrap().ends_with(",unattended"),
+        csv.lines().nth(2).unwrap().ends_with(",unattended,0,0,0"),
         "{csv}"
     );
 
