@@ -2,7 +2,8 @@
 // private Xvfb, the helper in real Chromium on the helper page, and an X application on the
 // sharer's desktop (`crates/agent/examples/clipboard_probe.rs`) that copies and pastes CLIPBOARD.
 //
-// Checked: while the session is view only nothing goes either way (a copy on the sharer's side
+// The helper's Chromium runs on an X display of its own (on X11 its clipboard is its display's
+// CLIPBOARD). Checked: while the session is view only nothing goes either way (a copy on the sharer's side
 // does not reach the page, clipboard text sent on the data channel is not set by the agent); in
 // control, the helper's "Send clipboard" puts the helper's clipboard text on the sharer's
 // CLIPBOARD (the probe pastes it), and a copy on the sharer's side, short or long (pieces), lands
@@ -42,6 +43,7 @@ if (!inNamespace && hasOutside) {
   });
 } else {
   let xvfb;
+  let helperXvfb;
   let server;
   let helper;
   let enrolled;
@@ -59,7 +61,10 @@ if (!inNamespace && hasOutside) {
     enrolled = await enrollAgent(server, { bin, email: sharer.email, password: sharer.password, name: 'e2e-laptop' });
     probe = proc(examples.clipboard_probe, [], { env: { ...process.env, DISPLAY: xvfb.display } });
     await probe.waitLine((l) => l === 'READY', 10_000, 'READY');
-    browser = await launch({ display: xvfb.display, loopback: true, args: ['--window-position=640,0', '--window-size=640,720'] });
+    // The helper's browser on a display of its own: Chromium's clipboard on X11 is its display's
+    // CLIPBOARD, which must not be the sharer's.
+    helperXvfb = await startXvfb(1280, 720);
+    browser = await launch({ display: helperXvfb.display, loopback: true });
   });
 
   after(async () => {
@@ -67,6 +72,7 @@ if (!inNamespace && hasOutside) {
     await probe?.stop();
     await server?.stop();
     await xvfb?.stop();
+    await helperXvfb?.stop();
     enrolled?.remove();
   });
 
