@@ -2,6 +2,8 @@
 pub mod backend;
 pub mod channel;
 pub mod checkin;
+pub mod clipboard;
+pub mod clipboard_session;
 pub mod control;
 pub mod doctor;
 pub mod enroll;

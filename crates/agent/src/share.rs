@@ -34,6 +34,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::backend::{self, BackendError, BackendKind, SessionEnv};
+use crate::clipboard_session::{self, ClipboardSession, Received};
 use crate::control::{ControlGate, Outcome};
 use crate::http::{Client, HttpError, Signer};
 use crate::identity::Identity;
@@ -560,6 +561,13 @@ async fn join_front(
         env.kind()
     ));
     let mut gate = ControlGate::new(desktop.injector);
+    // Clipboard text with the helper (X11 only for now), while in control.
+    let clipboard = match kind {
+        BackendKind::X11 => ClipboardSession::open(opts.display.as_deref())
+            .map_err(|e| tracing::warn!(error = %e, "no clipboard sharing"))
+            .ok(),
+        _ => None,
+    };
 
     let api = Api {
         client: Client::new(&identity.server, &identity.tls)?,
@@ -629,6 +637,7 @@ async fn join_front(
                 }
                 other => other.name().to_owned(),
             },
+            clipboard,
         },
     )
     .await;
@@ -666,7 +675,8 @@ async fn join_front(
     Ok(finish)
 }
 
-/// The session loop's surroundings: where the video goes from, its largest size, and Ctrl-C.
+/// The session loop's surroundings: where the video goes from, its largest size, Ctrl-C and the
+/// clipboard.
 struct Media {
     webrtc_ip: IpAddr,
     width: u32,
@@ -674,6 +684,31 @@ struct Media {
     /// Where input goes, for errors (`display :N`, or the Wayland backend's name).
     display: String,
     interrupt: Interrupt,
+    /// The sharer's clipboard, when the backend has one.
+    clipboard: Option<ClipboardSession>,
+}
+
+/// Whether the organisation allows clipboard sharing in this session now (the server's answer;
+/// `false` when it cannot be asked).
+async fn clipboard_allowed(api: &Api, id: &str) -> bool {
+    let path = format!("/api/sessions/{id}/transfers");
+    match api
+        .client
+        .send::<(), assist_proto::transfer::SessionTransfers>(
+            "GET",
+            &path,
+            None,
+            Some(&api.signer),
+            Some(&api.token),
+        )
+        .await
+    {
+        Ok(t) => t.clipboard_allowed,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not ask whether the clipboard may be shared");
+            false
+        }
+    }
 }
 
 /// Sends the sharer's answer; `unattended`: allowed without asking.
@@ -754,6 +789,7 @@ async fn run_loop(
         height,
         display,
         mut interrupt,
+        mut clipboard,
     } = out;
     // The machine's clock: milliseconds since the share started.
     let started = tokio::time::Instant::now();
@@ -819,6 +855,17 @@ async fn run_loop(
                         })?
                     {
                         front.say("Control ended: the helper's keys and buttons were released.");
+                    }
+                    if let Some(c) = clipboard.as_mut() {
+                        let allowed = gate.in_control() && clipboard_allowed(api, id).await;
+                        if allowed != c.allowed() {
+                            front.say(if allowed {
+                                "Clipboard: text you copy now goes to the helper, and the helper can put text on your clipboard, while they are in control."
+                            } else {
+                                "Clipboard: no longer shared with the helper."
+                            });
+                        }
+                        c.set_allowed(allowed);
                     }
                 }
                 Action::StartMedia(offer) => {
@@ -918,6 +965,19 @@ async fn run_loop(
                 }
             },
             _ = timer => sharer.handle_timeout(now()),
+            parts = clipboard_session::next_copy(&mut clipboard) => {
+                let allowed = clipboard.as_ref().is_some_and(ClipboardSession::allowed);
+                if let Some(m) = media.as_ref().filter(|_| {
+                    clipboard_session::may_flow(gate.in_control(), paused, allowed)
+                }) {
+                    for part in parts {
+                        if let Err(e) = m.send_data(part) {
+                            tracing::warn!(error = %e, "sending clipboard text");
+                            break;
+                        }
+                    }
+                }
+            }
             msg = async { match socket.as_mut() { Some(s) => s.recv().await, None => std::future::pending().await } } => {
                 let input = match msg {
                     Some(Ok(m)) => Input::Message(Box::new(m)),
@@ -944,6 +1004,18 @@ async fn run_loop(
                     // click) and while paused.
                     Some(SessionEvent::Data(_)) if paused || sharer.asking().is_some() => {
                         gate.dropped += 1;
+                    }
+                    Some(SessionEvent::Data(text)) if clipboard_session::transfer_message(&text).is_some() => {
+                        let msg = clipboard_session::transfer_message(&text);
+                        if let (Some(c), Some(msg)) = (clipboard.as_mut(), msg) {
+                            match c.on_message(&msg, gate.in_control(), paused) {
+                                Ok(Received::Set(chars)) => front.say(&format!(
+                                    "The helper put text on your clipboard ({chars} characters)."
+                                )),
+                                Ok(Received::Partial | Received::Ignored) => {}
+                                Err(e) => tracing::warn!(error = %e, "setting the clipboard"),
+                            }
+                        }
                     }
                     Some(SessionEvent::Data(text)) => {
                         match gate.on_message(&text, Instant::now()) {

@@ -26,6 +26,12 @@ const _: () = assert!(ACK_EVERY_CHUNKS <= WINDOW_CHUNKS);
 pub const MAX_NAME_BYTES: usize = 255;
 /// Largest clipboard text carried, in bytes of UTF-8 (1 MiB); longer text is not sent.
 pub const MAX_CLIPBOARD_BYTES: usize = 1 << 20;
+/// Largest piece of clipboard text in one data-channel message, in bytes of UTF-8 (32 KiB): even
+/// written with JSON escapes a piece stays under the 256 KiB a data-channel message may have.
+/// Longer text goes in several [`TransferMessage::Clipboard`] messages, all but the last with
+/// `more: true`.
+pub const CLIPBOARD_PART_BYTES: usize = 32 * 1024;
+const _: () = assert!(CLIPBOARD_PART_BYTES * 6 + 1024 < 256 * 1024);
 /// Length of a SHA-256 in hexadecimal.
 pub const SHA256_HEX_CHARS: usize = 64;
 /// Highest number tried for a free name (`name (1).ext` ... `name (999).ext`).
@@ -189,12 +195,15 @@ pub enum Selection {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TransferMessage {
-    /// Clipboard text copied on the sending side.
+    /// Clipboard text copied on the sending side, or a piece of it ([`clipboard_parts`]).
     Clipboard {
         /// Which selection.
         selection: Selection,
-        /// The text (at most [`MAX_CLIPBOARD_BYTES`]).
+        /// The text, or this piece of it (at most [`CLIPBOARD_PART_BYTES`]).
         text: String,
+        /// More pieces of the same text follow.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        more: bool,
     },
     /// The sharer turned clipboard sharing on or off for this session.
     ClipboardSharing {
@@ -248,6 +257,63 @@ pub enum TransferMessage {
         /// The transfer.
         id: String,
     },
+}
+
+/// The messages that carry `text`: pieces of at most [`CLIPBOARD_PART_BYTES`] cut on character
+/// boundaries, all but the last with `more: true`; `None` when the text is longer than
+/// [`MAX_CLIPBOARD_BYTES`].
+pub fn clipboard_parts(selection: Selection, text: &str) -> Option<Vec<TransferMessage>> {
+    if text.len() > MAX_CLIPBOARD_BYTES {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut rest = text;
+    loop {
+        let mut cut = rest.len().min(CLIPBOARD_PART_BYTES);
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let (piece, after) = rest.split_at(cut);
+        parts.push(TransferMessage::Clipboard {
+            selection,
+            text: piece.to_owned(),
+            more: !after.is_empty(),
+        });
+        if after.is_empty() {
+            return Some(parts);
+        }
+        rest = after;
+    }
+}
+
+/// Puts clipboard pieces back together on the receiving side: [`ClipboardJoiner::piece`] gives
+/// the whole text with its last piece. A text that grows past [`MAX_CLIPBOARD_BYTES`], or whose
+/// pieces change selection midway, is dropped (what follows starts a new text).
+#[derive(Debug, Default, Clone)]
+pub struct ClipboardJoiner {
+    pending: Option<(Selection, String)>,
+    too_long: bool,
+}
+
+impl ClipboardJoiner {
+    /// One piece; the whole text when it was the last piece of a text within the limit.
+    pub fn piece(&mut self, selection: Selection, text: &str, more: bool) -> Option<String> {
+        let mut whole = match self.pending.take() {
+            Some((s, t)) if s == selection => t,
+            _ => String::new(),
+        };
+        if self.too_long || whole.len() + text.len() > MAX_CLIPBOARD_BYTES {
+            self.too_long = more;
+            return None;
+        }
+        whole.push_str(text);
+        if more {
+            self.pending = Some((selection, whole));
+            None
+        } else {
+            Some(whole)
+        }
+    }
 }
 
 /// Length of the transfer-id field at the start of a binary chunk message.
@@ -691,8 +757,13 @@ mod tests {
             c,
             TransferMessage::Clipboard {
                 selection: Selection::Primary,
-                text: "hi".into()
+                text: "hi".into(),
+                more: false,
             }
+        );
+        assert_eq!(
+            serde_json::to_value(&c).unwrap(),
+            serde_json::json!({"type": "clipboard", "selection": "primary", "text": "hi"})
         );
         assert_eq!(Direction::parse("to_helper"), Some(Direction::ToHelper));
         assert_eq!(
@@ -700,5 +771,67 @@ mod tests {
             Some(Outcome::Cancelled)
         );
         assert!(is_sha256_hex(&"a".repeat(64)) && !is_sha256_hex(&"g".repeat(64)));
+    }
+
+    #[test]
+    fn clipboard_text_goes_in_pieces_and_comes_back_whole() {
+        let text: String = "ü✓a\u{1F600}"
+            .chars()
+            .cycle()
+            .take(MAX_CLIPBOARD_BYTES / 3)
+            .collect();
+        let text = &text[..text.floor_char_boundary(MAX_CLIPBOARD_BYTES)];
+        let parts = clipboard_parts(Selection::Clipboard, text).unwrap();
+        assert!(parts.len() > 1);
+        let mut joiner = ClipboardJoiner::default();
+        let mut whole = None;
+        for (i, p) in parts.iter().enumerate() {
+            let json = serde_json::to_string(p).unwrap();
+            assert!(json.len() < 256 * 1024);
+            let TransferMessage::Clipboard {
+                selection,
+                text,
+                more,
+            } = serde_json::from_str(&json).unwrap()
+            else {
+                panic!("not clipboard")
+            };
+            assert!(text.len() <= CLIPBOARD_PART_BYTES);
+            assert_eq!(more, i + 1 < parts.len());
+            let got = joiner.piece(selection, &text, more);
+            assert_eq!(got.is_some(), !more);
+            whole = whole.or(got);
+        }
+        assert_eq!(whole.as_deref(), Some(text));
+        // Short and empty text: one message.
+        assert_eq!(clipboard_parts(Selection::Primary, "").unwrap().len(), 1);
+        assert_eq!(
+            joiner.piece(Selection::Primary, "", false).as_deref(),
+            Some("")
+        );
+        // Too long: not sent, and not taken when pieces add up past the limit.
+        assert!(
+            clipboard_parts(Selection::Clipboard, &"x".repeat(MAX_CLIPBOARD_BYTES + 1)).is_none()
+        );
+        let piece = "y".repeat(CLIPBOARD_PART_BYTES);
+        for _ in 0..MAX_CLIPBOARD_BYTES / CLIPBOARD_PART_BYTES {
+            assert_eq!(joiner.piece(Selection::Clipboard, &piece, true), None);
+        }
+        assert_eq!(joiner.piece(Selection::Clipboard, "z", true), None);
+        assert_eq!(
+            joiner.piece(Selection::Clipboard, "end", false),
+            None,
+            "dropped whole"
+        );
+        assert_eq!(
+            joiner.piece(Selection::Clipboard, "next", false).as_deref(),
+            Some("next")
+        );
+        // A text whose pieces change selection starts again.
+        assert_eq!(joiner.piece(Selection::Clipboard, "a", true), None);
+        assert_eq!(
+            joiner.piece(Selection::Primary, "b", false).as_deref(),
+            Some("b")
+        );
     }
 }

@@ -151,3 +151,11 @@ live-sharing-stopped = أوقفت مشاركة شاشتك. الجلسة مستم
 live-screen-tools = عرض الشاشة
 live-fullscreen = ملء الشاشة
 live-actual-size = الحجم الفعلي
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = إرسال الحافظة
+live-clipboard-sent = أصبح نص حافظتك الآن في حافظة الشخص الذي تساعده.
+live-clipboard-copied = نُسخ من الشخص الذي تساعده: النص في حافظتك.
+live-clipboard-read-failed = لم يسمح المتصفح لهذه الصفحة بقراءة حافظتك.
+live-clipboard-write-failed = نسخ الشخص الذي تساعده نصًا، لكن المتصفح لم يسمح لهذه الصفحة بوضعه في حافظتك.
+live-clipboard-too-long = نص حافظتك أطول من أن يُرسل (1 ميبيبايت على الأكثر).

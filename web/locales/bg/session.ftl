@@ -158,3 +158,11 @@ live-sharing-stopped = Спряхте споделянето на екрана. 
 live-screen-tools = Изглед на екрана
 live-fullscreen = Цял екран
 live-actual-size = Действителен размер
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Изпрати клипборда
+live-clipboard-sent = Текстът от вашия клипборд вече е в клипборда на подпомагания.
+live-clipboard-copied = Копирано от подпомагания: текстът е във вашия клипборд.
+live-clipboard-read-failed = Браузърът не позволи на тази страница да прочете клипборда ви.
+live-clipboard-write-failed = Подпомаганият копира текст, но браузърът не позволи на тази страница да го постави във вашия клипборд.
+live-clipboard-too-long = Текстът в клипборда ви е твърде дълъг за изпращане (най-много 1 MiB).

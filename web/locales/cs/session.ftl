@@ -158,3 +158,11 @@ live-sharing-stopped = Přestali jste sdílet obrazovku. Relace pokračuje.
 live-screen-tools = Zobrazení obrazovky
 live-fullscreen = Celá obrazovka
 live-actual-size = Skutečná velikost
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Odeslat schránku
+live-clipboard-sent = Text z vaší schránky je nyní ve schránce podporovaného.
+live-clipboard-copied = Zkopírováno od podporovaného: text je ve vaší schránce.
+live-clipboard-read-failed = Prohlížeč této stránce nedovolil číst vaši schránku.
+live-clipboard-write-failed = Podporovaný zkopíroval text, ale prohlížeč této stránce nedovolil vložit ho do vaší schránky.
+live-clipboard-too-long = Text ve vaší schránce je příliš dlouhý na odeslání (nejvýše 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Du er stoppet med at dele din skærm. Sessionen fortsætt
 live-screen-tools = Skærmvisning
 live-fullscreen = Fuld skærm
 live-actual-size = Faktisk størrelse
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Send udklipsholder
+live-clipboard-sent = Teksten fra din udklipsholder ligger nu i den hjulpnes udklipsholder.
+live-clipboard-copied = Kopieret fra den hjulpne: teksten ligger i din udklipsholder.
+live-clipboard-read-failed = Browseren lod ikke denne side læse din udklipsholder.
+live-clipboard-write-failed = Den hjulpne kopierede tekst, men browseren lod ikke denne side lægge den i din udklipsholder.
+live-clipboard-too-long = Teksten i din udklipsholder er for lang til at sende (højst 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Sie haben die Bildschirmfreigabe beendet. Die Sitzung lä
 live-screen-tools = Bildschirmansicht
 live-fullscreen = Vollbild
 live-actual-size = Originalgröße
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Zwischenablage senden
+live-clipboard-sent = Der Text Ihrer Zwischenablage liegt jetzt in der Zwischenablage der freigebenden Person.
+live-clipboard-copied = Von der freigebenden Person kopiert: Der Text liegt in Ihrer Zwischenablage.
+live-clipboard-read-failed = Der Browser hat dieser Seite das Lesen Ihrer Zwischenablage nicht erlaubt.
+live-clipboard-write-failed = Die freigebende Person hat Text kopiert, aber der Browser hat dieser Seite nicht erlaubt, ihn in Ihre Zwischenablage zu legen.
+live-clipboard-too-long = Der Text Ihrer Zwischenablage ist zu lang zum Senden (höchstens 1 MiB).

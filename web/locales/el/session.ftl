@@ -158,3 +158,11 @@ live-sharing-stopped = Σταματήσατε την κοινή χρήση τη�
 live-screen-tools = Προβολή οθόνης
 live-fullscreen = Πλήρης οθόνη
 live-actual-size = Πραγματικό μέγεθος
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Αποστολή προχείρου
+live-clipboard-sent = Το κείμενο του προχείρου σας βρίσκεται τώρα στο πρόχειρο του ατόμου που βοηθάτε.
+live-clipboard-copied = Αντιγράφηκε από το άτομο που βοηθάτε: το κείμενο είναι στο πρόχειρό σας.
+live-clipboard-read-failed = Το πρόγραμμα περιήγησης δεν επέτρεψε σε αυτή τη σελίδα να διαβάσει το πρόχειρό σας.
+live-clipboard-write-failed = Το άτομο που βοηθάτε αντέγραψε κείμενο, αλλά το πρόγραμμα περιήγησης δεν επέτρεψε σε αυτή τη σελίδα να το βάλει στο πρόχειρό σας.
+live-clipboard-too-long = Το κείμενο του προχείρου σας είναι πολύ μεγάλο για αποστολή (έως 1 MiB).

@@ -159,3 +159,11 @@ live-sharing-stopped = You stopped sharing your screen. The session goes on.
 live-screen-tools = Screen view
 live-fullscreen = Full screen
 live-actual-size = Actual size
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Send clipboard
+live-clipboard-sent = Your clipboard text is now on the sharer’s clipboard.
+live-clipboard-copied = Copied from the sharer: the text is on your clipboard.
+live-clipboard-read-failed = The browser did not let this page read your clipboard.
+live-clipboard-write-failed = The sharer copied text, but the browser did not let this page put it on your clipboard.
+live-clipboard-too-long = Your clipboard text is too long to send (at most 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Has dejado de compartir tu pantalla. La sesión continúa
 live-screen-tools = Vista de la pantalla
 live-fullscreen = Pantalla completa
 live-actual-size = Tamaño real
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Enviar portapapeles
+live-clipboard-sent = El texto de su portapapeles ya está en el portapapeles de la persona asistida.
+live-clipboard-copied = Copiado de la persona asistida: el texto está en su portapapeles.
+live-clipboard-read-failed = El navegador no permitió que esta página leyera su portapapeles.
+live-clipboard-write-failed = La persona asistida copió texto, pero el navegador no permitió que esta página lo pusiera en su portapapeles.
+live-clipboard-too-long = El texto de su portapapeles es demasiado largo para enviarlo (como máximo 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Lõpetasid ekraani jagamise. Seanss jätkub.
 live-screen-tools = Ekraanivaade
 live-fullscreen = Täisekraan
 live-actual-size = Tegelik suurus
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Saada lõikelaud
+live-clipboard-sent = Teie lõikelaua tekst on nüüd abisaaja lõikelaual.
+live-clipboard-copied = Kopeeritud abisaajalt: tekst on teie lõikelaual.
+live-clipboard-read-failed = Brauser ei lubanud sellel lehel teie lõikelauda lugeda.
+live-clipboard-write-failed = Abisaaja kopeeris teksti, kuid brauser ei lubanud sellel lehel seda teie lõikelauale panna.
+live-clipboard-too-long = Teie lõikelaua tekst on saatmiseks liiga pikk (kõige rohkem 1 MiB).

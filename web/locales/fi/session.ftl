@@ -158,3 +158,11 @@ live-sharing-stopped = Lopetit näytön jakamisen. Istunto jatkuu.
 live-screen-tools = Näyttönäkymä
 live-fullscreen = Koko näyttö
 live-actual-size = Todellinen koko
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Lähetä leikepöytä
+live-clipboard-sent = Leikepöytäsi teksti on nyt autettavan leikepöydällä.
+live-clipboard-copied = Kopioitu autettavalta: teksti on leikepöydälläsi.
+live-clipboard-read-failed = Selain ei antanut tämän sivun lukea leikepöytääsi.
+live-clipboard-write-failed = Autettava kopioi tekstiä, mutta selain ei antanut tämän sivun laittaa sitä leikepöydällesi.
+live-clipboard-too-long = Leikepöytäsi teksti on liian pitkä lähetettäväksi (enintään 1 MiB).

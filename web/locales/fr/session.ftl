@@ -158,3 +158,11 @@ live-sharing-stopped = Vous avez arrêté de partager votre écran. La session c
 live-screen-tools = Affichage de l’écran
 live-fullscreen = Plein écran
 live-actual-size = Taille réelle
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Envoyer le presse-papiers
+live-clipboard-sent = Le texte de votre presse-papiers est maintenant dans celui du bénéficiaire.
+live-clipboard-copied = Copié depuis le bénéficiaire : le texte est dans votre presse-papiers.
+live-clipboard-read-failed = Le navigateur n’a pas permis à cette page de lire votre presse-papiers.
+live-clipboard-write-failed = Le bénéficiaire a copié du texte, mais le navigateur n’a pas permis à cette page de le mettre dans votre presse-papiers.
+live-clipboard-too-long = Le texte de votre presse-papiers est trop long pour être envoyé (1 Mio au plus).

@@ -158,3 +158,11 @@ live-sharing-stopped = הפסקת לשתף את המסך. ההפעלה נמשכ�
 live-screen-tools = תצוגת מסך
 live-fullscreen = מסך מלא
 live-actual-size = גודל אמיתי
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = שליחת הלוח
+live-clipboard-sent = הטקסט מהלוח שלך נמצא עכשיו בלוח של מי שאתה עוזר לו.
+live-clipboard-copied = הועתק ממי שאתה עוזר לו: הטקסט נמצא בלוח שלך.
+live-clipboard-read-failed = הדפדפן לא אפשר לדף הזה לקרוא את הלוח שלך.
+live-clipboard-write-failed = מי שאתה עוזר לו העתיק טקסט, אבל הדפדפן לא אפשר לדף הזה לשים אותו בלוח שלך.
+live-clipboard-too-long = הטקסט בלוח שלך ארוך מכדי לשלוח אותו (עד 1 MiB).

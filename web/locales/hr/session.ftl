@@ -158,3 +158,11 @@ live-sharing-stopped = Prestali ste dijeliti zaslon. Sesija se nastavlja.
 live-screen-tools = Prikaz zaslona
 live-fullscreen = Cijeli zaslon
 live-actual-size = Stvarna veličina
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Pošalji međuspremnik
+live-clipboard-sent = Tekst iz vašeg međuspremnika sada je u međuspremniku osobe kojoj pomažete.
+live-clipboard-copied = Kopirano od osobe kojoj pomažete: tekst je u vašem međuspremniku.
+live-clipboard-read-failed = Preglednik ovoj stranici nije dopustio čitanje vašeg međuspremnika.
+live-clipboard-write-failed = Osoba kojoj pomažete kopirala je tekst, ali preglednik ovoj stranici nije dopustio da ga stavi u vaš međuspremnik.
+live-clipboard-too-long = Tekst u vašem međuspremniku predug je za slanje (najviše 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Befejezte a képernyő megosztását. A munkamenet folyta
 live-screen-tools = Képernyőnézet
 live-fullscreen = Teljes képernyő
 live-actual-size = Tényleges méret
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Vágólap küldése
+live-clipboard-sent = A vágólapja szövege most a támogatott személy vágólapján van.
+live-clipboard-copied = A támogatott személytől másolva: a szöveg a vágólapján van.
+live-clipboard-read-failed = A böngésző nem engedte, hogy ez az oldal olvassa a vágólapját.
+live-clipboard-write-failed = A támogatott személy szöveget másolt, de a böngésző nem engedte, hogy ez az oldal a vágólapjára tegye.
+live-clipboard-too-long = A vágólapja szövege túl hosszú a küldéshez (legfeljebb 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Hai smesso di condividere lo schermo. La sessione continu
 live-screen-tools = Visualizzazione schermo
 live-fullscreen = Schermo intero
 live-actual-size = Dimensioni reali
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Invia appunti
+live-clipboard-sent = Il testo dei tuoi appunti ora è negli appunti della persona assistita.
+live-clipboard-copied = Copiato dalla persona assistita: il testo è nei tuoi appunti.
+live-clipboard-read-failed = Il browser non ha permesso a questa pagina di leggere i tuoi appunti.
+live-clipboard-write-failed = La persona assistita ha copiato del testo, ma il browser non ha permesso a questa pagina di metterlo nei tuoi appunti.
+live-clipboard-too-long = Il testo dei tuoi appunti è troppo lungo per essere inviato (al massimo 1 MiB).

@@ -151,3 +151,11 @@ live-sharing-stopped = 画面の共有を停止しました。セッションは
 live-screen-tools = 画面表示
 live-fullscreen = 全画面
 live-actual-size = 実際のサイズ
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = クリップボードを送信
+live-clipboard-sent = あなたのクリップボードのテキストが共有者のクリップボードに入りました。
+live-clipboard-copied = 共有者からコピーしました: テキストはあなたのクリップボードにあります。
+live-clipboard-read-failed = ブラウザーがこのページにクリップボードの読み取りを許可しませんでした。
+live-clipboard-write-failed = 共有者がテキストをコピーしましたが、ブラウザーがこのページにクリップボードへの書き込みを許可しませんでした。
+live-clipboard-too-long = クリップボードのテキストが長すぎて送信できません (最大 1 MiB)。

@@ -158,3 +158,11 @@ live-sharing-stopped = 화면 공유를 중지했습니다. 세션은 계속됩�
 live-screen-tools = 화면 보기
 live-fullscreen = 전체 화면
 live-actual-size = 실제 크기
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = 클립보드 보내기
+live-clipboard-sent = 내 클립보드의 텍스트가 이제 상대방의 클립보드에 있습니다.
+live-clipboard-copied = 상대방에게서 복사됨: 텍스트가 내 클립보드에 있습니다.
+live-clipboard-read-failed = 브라우저가 이 페이지의 클립보드 읽기를 허용하지 않았습니다.
+live-clipboard-write-failed = 상대방이 텍스트를 복사했지만 브라우저가 이 페이지에서 클립보드에 넣는 것을 허용하지 않았습니다.
+live-clipboard-too-long = 클립보드의 텍스트가 너무 길어 보낼 수 없습니다(최대 1MiB).

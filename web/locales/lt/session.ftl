@@ -158,3 +158,11 @@ live-sharing-stopped = Nustojote bendrinti ekraną. Seansas tęsiasi.
 live-screen-tools = Ekrano rodinys
 live-fullscreen = Visas ekranas
 live-actual-size = Tikrasis dydis
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Siųsti iškarpinę
+live-clipboard-sent = Jūsų iškarpinės tekstas dabar yra pagalbos gavėjo iškarpinėje.
+live-clipboard-copied = Nukopijuota iš pagalbos gavėjo: tekstas yra jūsų iškarpinėje.
+live-clipboard-read-failed = Naršyklė neleido šiam puslapiui perskaityti jūsų iškarpinės.
+live-clipboard-write-failed = Pagalbos gavėjas nukopijavo tekstą, bet naršyklė neleido šiam puslapiui įdėti jo į jūsų iškarpinę.
+live-clipboard-too-long = Jūsų iškarpinės tekstas per ilgas siųsti (daugiausia 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Jūs pārtraucāt ekrāna kopīgošanu. Sesija turpinās.
 live-screen-tools = Ekrāna skats
 live-fullscreen = Pilnekrāns
 live-actual-size = Faktiskais izmērs
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Sūtīt starpliktuvi
+live-clipboard-sent = Jūsu starpliktuves teksts tagad ir palīdzības saņēmēja starpliktuvē.
+live-clipboard-copied = Nokopēts no palīdzības saņēmēja: teksts ir jūsu starpliktuvē.
+live-clipboard-read-failed = Pārlūks neļāva šai lapai nolasīt jūsu starpliktuvi.
+live-clipboard-write-failed = Palīdzības saņēmējs nokopēja tekstu, bet pārlūks neļāva šai lapai to ievietot jūsu starpliktuvē.
+live-clipboard-too-long = Jūsu starpliktuves teksts ir par garu sūtīšanai (ne vairāk kā 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Du har sluttet å dele skjermen. Økten fortsetter.
 live-screen-tools = Skjermvisning
 live-fullscreen = Fullskjerm
 live-actual-size = Faktisk størrelse
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Send utklippstavle
+live-clipboard-sent = Teksten på utklippstavlen din ligger nå på utklippstavlen til den som får hjelp.
+live-clipboard-copied = Kopiert fra den som får hjelp: teksten ligger på utklippstavlen din.
+live-clipboard-read-failed = Nettleseren lot ikke denne siden lese utklippstavlen din.
+live-clipboard-write-failed = Den som får hjelp kopierte tekst, men nettleseren lot ikke denne siden legge den på utklippstavlen din.
+live-clipboard-too-long = Teksten på utklippstavlen din er for lang til å sendes (høyst 1 MiB).

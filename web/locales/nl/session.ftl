@@ -158,3 +158,11 @@ live-sharing-stopped = Je bent gestopt met het delen van je scherm. De sessie ga
 live-screen-tools = Schermweergave
 live-fullscreen = Volledig scherm
 live-actual-size = Werkelijke grootte
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Klembord versturen
+live-clipboard-sent = De tekst van uw klembord staat nu op het klembord van de geholpen persoon.
+live-clipboard-copied = Gekopieerd van de geholpen persoon: de tekst staat op uw klembord.
+live-clipboard-read-failed = De browser liet deze pagina uw klembord niet lezen.
+live-clipboard-write-failed = De geholpen persoon heeft tekst gekopieerd, maar de browser liet deze pagina die niet op uw klembord zetten.
+live-clipboard-too-long = De tekst op uw klembord is te lang om te versturen (hoogstens 1 MiB).

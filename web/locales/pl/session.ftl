@@ -158,3 +158,11 @@ live-sharing-stopped = Przestałeś udostępniać ekran. Sesja trwa dalej.
 live-screen-tools = Widok ekranu
 live-fullscreen = Pełny ekran
 live-actual-size = Rzeczywisty rozmiar
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Wyślij schowek
+live-clipboard-sent = Tekst z Twojego schowka jest teraz w schowku udostępniającego.
+live-clipboard-copied = Skopiowano od udostępniającego: tekst jest w Twoim schowku.
+live-clipboard-read-failed = Przeglądarka nie pozwoliła tej stronie odczytać Twojego schowka.
+live-clipboard-write-failed = Udostępniający skopiował tekst, ale przeglądarka nie pozwoliła tej stronie umieścić go w Twoim schowku.
+live-clipboard-too-long = Tekst w Twoim schowku jest za długi do wysłania (najwyżej 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Deixou de partilhar o ecrã. A sessão continua.
 live-screen-tools = Vista do ecrã
 live-fullscreen = Ecrã inteiro
 live-actual-size = Tamanho real
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Enviar área de transferência
+live-clipboard-sent = O texto da sua área de transferência está agora na área de transferência da pessoa assistida.
+live-clipboard-copied = Copiado da pessoa assistida: o texto está na sua área de transferência.
+live-clipboard-read-failed = O navegador não permitiu que esta página lesse a sua área de transferência.
+live-clipboard-write-failed = A pessoa assistida copiou texto, mas o navegador não permitiu que esta página o colocasse na sua área de transferência.
+live-clipboard-too-long = O texto da sua área de transferência é longo demais para enviar (no máximo 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Ați oprit partajarea ecranului. Sesiunea continuă.
 live-screen-tools = Vizualizare ecran
 live-fullscreen = Ecran complet
 live-actual-size = Dimensiune reală
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Trimite clipboardul
+live-clipboard-sent = Textul din clipboardul dvs. este acum în clipboardul persoanei ajutate.
+live-clipboard-copied = Copiat de la persoana ajutată: textul este în clipboardul dvs.
+live-clipboard-read-failed = Browserul nu a permis acestei pagini să vă citească clipboardul.
+live-clipboard-write-failed = Persoana ajutată a copiat text, dar browserul nu a permis acestei pagini să îl pună în clipboardul dvs.
+live-clipboard-too-long = Textul din clipboardul dvs. este prea lung pentru a fi trimis (cel mult 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Вы прекратили демонстрацию экр
 live-screen-tools = Просмотр экрана
 live-fullscreen = Во весь экран
 live-actual-size = Фактический размер
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Отправить буфер обмена
+live-clipboard-sent = Текст из вашего буфера обмена теперь в буфере обмена получателя помощи.
+live-clipboard-copied = Скопировано у получателя помощи: текст в вашем буфере обмена.
+live-clipboard-read-failed = Браузер не разрешил этой странице прочитать ваш буфер обмена.
+live-clipboard-write-failed = Получатель помощи скопировал текст, но браузер не разрешил этой странице поместить его в ваш буфер обмена.
+live-clipboard-too-long = Текст в вашем буфере обмена слишком длинный для отправки (не более 1 МиБ).

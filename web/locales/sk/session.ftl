@@ -158,3 +158,11 @@ live-sharing-stopped = Prestali ste zdieľať obrazovku. Relácia pokračuje.
 live-screen-tools = Zobrazenie obrazovky
 live-fullscreen = Celá obrazovka
 live-actual-size = Skutočná veľkosť
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Odoslať schránku
+live-clipboard-sent = Text z vašej schránky je teraz v schránke podporovaného.
+live-clipboard-copied = Skopírované od podporovaného: text je vo vašej schránke.
+live-clipboard-read-failed = Prehliadač tejto stránke nedovolil čítať vašu schránku.
+live-clipboard-write-failed = Podporovaný skopíroval text, ale prehliadač tejto stránke nedovolil vložiť ho do vašej schránky.
+live-clipboard-too-long = Text vo vašej schránke je príliš dlhý na odoslanie (najviac 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Prenehali ste deliti zaslon. Seja se nadaljuje.
 live-screen-tools = Pogled zaslona
 live-fullscreen = Celoten zaslon
 live-actual-size = Dejanska velikost
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Pošlji odložišče
+live-clipboard-sent = Besedilo iz vašega odložišča je zdaj v odložišču osebe, ki ji pomagate.
+live-clipboard-copied = Kopirano od osebe, ki ji pomagate: besedilo je v vašem odložišču.
+live-clipboard-read-failed = Brskalnik tej strani ni dovolil brati vašega odložišča.
+live-clipboard-write-failed = Oseba, ki ji pomagate, je kopirala besedilo, vendar brskalnik tej strani ni dovolil, da ga postavi v vaše odložišče.
+live-clipboard-too-long = Besedilo v vašem odložišču je predolgo za pošiljanje (največ 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Престали сте да делите екран. С�
 live-screen-tools = Приказ екрана
 live-fullscreen = Цео екран
 live-actual-size = Стварна величина
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Пошаљи оставу
+live-clipboard-sent = Текст из ваше оставе сада је у остави особе којој помажете.
+live-clipboard-copied = Копирано од особе којој помажете: текст је у вашој остави.
+live-clipboard-read-failed = Прегледач није дозволио овој страници да чита вашу оставу.
+live-clipboard-write-failed = Особа којој помажете копирала је текст, али прегледач није дозволио овој страници да га стави у вашу оставу.
+live-clipboard-too-long = Текст у вашој остави је предугачак за слање (највише 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Du har slutat dela skärmen. Sessionen fortsätter.
 live-screen-tools = Skärmvy
 live-fullscreen = Helskärm
 live-actual-size = Verklig storlek
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Skicka urklipp
+live-clipboard-sent = Texten i ditt urklipp finns nu i den hjälptes urklipp.
+live-clipboard-copied = Kopierat från den hjälpte: texten finns i ditt urklipp.
+live-clipboard-read-failed = Webbläsaren lät inte den här sidan läsa ditt urklipp.
+live-clipboard-write-failed = Den hjälpte kopierade text, men webbläsaren lät inte den här sidan lägga den i ditt urklipp.
+live-clipboard-too-long = Texten i ditt urklipp är för lång för att skickas (högst 1 MiB).

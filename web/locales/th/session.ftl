@@ -158,3 +158,11 @@ live-sharing-stopped = คุณหยุดแชร์หน้าจอแล
 live-screen-tools = มุมมองหน้าจอ
 live-fullscreen = เต็มหน้าจอ
 live-actual-size = ขนาดจริง
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = ส่งคลิปบอร์ด
+live-clipboard-sent = ข้อความในคลิปบอร์ดของคุณอยู่ในคลิปบอร์ดของผู้ที่คุณช่วยเหลือแล้ว
+live-clipboard-copied = คัดลอกจากผู้ที่คุณช่วยเหลือแล้ว: ข้อความอยู่ในคลิปบอร์ดของคุณ
+live-clipboard-read-failed = เบราว์เซอร์ไม่อนุญาตให้หน้านี้อ่านคลิปบอร์ดของคุณ
+live-clipboard-write-failed = ผู้ที่คุณช่วยเหลือคัดลอกข้อความ แต่เบราว์เซอร์ไม่อนุญาตให้หน้านี้ใส่ข้อความลงในคลิปบอร์ดของคุณ
+live-clipboard-too-long = ข้อความในคลิปบอร์ดของคุณยาวเกินกว่าจะส่งได้ (ไม่เกิน 1 MiB)

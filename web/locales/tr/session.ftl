@@ -158,3 +158,11 @@ live-sharing-stopped = Ekranınızı paylaşmayı bıraktınız. Oturum sürüyo
 live-screen-tools = Ekran görünümü
 live-fullscreen = Tam ekran
 live-actual-size = Gerçek boyut
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Panoyu gönder
+live-clipboard-sent = Panonuzdaki metin artık yardım ettiğiniz kişinin panosunda.
+live-clipboard-copied = Yardım ettiğiniz kişiden kopyalandı: metin panonuzda.
+live-clipboard-read-failed = Tarayıcı bu sayfanın panonuzu okumasına izin vermedi.
+live-clipboard-write-failed = Yardım ettiğiniz kişi metin kopyaladı, ancak tarayıcı bu sayfanın onu panonuza koymasına izin vermedi.
+live-clipboard-too-long = Panonuzdaki metin gönderilemeyecek kadar uzun (en fazla 1 MiB).

@@ -158,3 +158,11 @@ live-sharing-stopped = Ви припинили демонстрацію екра
 live-screen-tools = Перегляд екрана
 live-fullscreen = На весь екран
 live-actual-size = Фактичний розмір
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = Надіслати буфер обміну
+live-clipboard-sent = Текст із вашого буфера обміну тепер у буфері обміну користувача, якому ви допомагаєте.
+live-clipboard-copied = Скопійовано в користувача: текст у вашому буфері обміну.
+live-clipboard-read-failed = Браузер не дозволив цій сторінці прочитати ваш буфер обміну.
+live-clipboard-write-failed = Користувач скопіював текст, але браузер не дозволив цій сторінці помістити його у ваш буфер обміну.
+live-clipboard-too-long = Текст у вашому буфері обміну задовгий для надсилання (не більше 1 МіБ).

@@ -158,3 +158,11 @@ live-sharing-stopped = 你已停止共享屏幕。会话仍在继续。
 live-screen-tools = 屏幕视图
 live-fullscreen = 全屏
 live-actual-size = 实际大小
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = 发送剪贴板
+live-clipboard-sent = 你剪贴板中的文本现已放到对方的剪贴板中。
+live-clipboard-copied = 已从对方复制：文本已在你的剪贴板中。
+live-clipboard-read-failed = 浏览器不允许此页面读取你的剪贴板。
+live-clipboard-write-failed = 对方复制了文本，但浏览器不允许此页面将其放入你的剪贴板。
+live-clipboard-too-long = 你剪贴板中的文本太长，无法发送（最多 1 MiB）。

@@ -158,3 +158,11 @@ live-sharing-stopped = 你已停止分享畫面。工作階段仍在繼續。
 live-screen-tools = 畫面檢視
 live-fullscreen = 全螢幕
 live-actual-size = 實際大小
+
+# Clipboard text with the sharer (helper page)
+live-clipboard-send = 傳送剪貼簿
+live-clipboard-sent = 你剪貼簿中的文字現已放到對方的剪貼簿中。
+live-clipboard-copied = 已從對方複製：文字已在你的剪貼簿中。
+live-clipboard-read-failed = 瀏覽器不允許此頁面讀取你的剪貼簿。
+live-clipboard-write-failed = 對方複製了文字，但瀏覽器不允許此頁面將其放入你的剪貼簿。
+live-clipboard-too-long = 你剪貼簿中的文字太長，無法傳送（最多 1 MiB）。

@@ -539,7 +539,13 @@ impl SharerPeer {
         Ok(true)
     }
 
-    /// Sends a text message on the `"input"` channel. Returns `Ok(false)` when it is not open.
+    /// Whether the `"input"` channel is open.
+    pub fn data_channel_open(&self) -> bool {
+        self.input.is_some()
+    }
+
+    /// Sends a text message on the `"input"` channel. Returns `Ok(false)` when it is not open,
+    /// or when its send buffer has no room for the message now.
     pub fn send_data(&mut self, text: &str) -> Result<bool, MediaError> {
         let Some(id) = self.input else {
             return Ok(false);

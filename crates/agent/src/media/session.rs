@@ -19,6 +19,7 @@
 //!   relayed address through that relay and unwraps what the TURN servers send
 //!   ([`super::turn::RelaySet`]); refreshes run on the same timer.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -252,6 +253,8 @@ impl MediaSession {
             policy,
             last_keyframe_request: None,
             first_frame_sent: false,
+            unsent: VecDeque::new(),
+            unsent_bytes: 0,
         };
         tokio::spawn(task.run(encoded_rx, commands_rx));
         let session = MediaSession {
@@ -463,12 +466,37 @@ struct NetworkTask {
     policy: BitratePolicy,
     last_keyframe_request: Option<Instant>,
     first_frame_sent: bool,
+    /// Data-channel messages waiting for room in the channel's send buffer, oldest first.
+    unsent: VecDeque<String>,
+    unsent_bytes: usize,
 }
+
+/// Most bytes of data-channel messages held waiting for room in the channel's send buffer (a
+/// clipboard text in pieces is larger than that buffer); messages beyond it are dropped.
+pub const MAX_UNSENT_DATA_BYTES: usize = 4 << 20;
 
 /// Keyframe requests closer together than this are answered once.
 const KEYFRAME_REQUEST_GAP: Duration = Duration::from_millis(300);
 
 impl NetworkTask {
+    /// Sends the waiting data-channel messages, in order, while the channel's buffer has room.
+    fn send_unsent(&mut self) {
+        if !self.peer.data_channel_open() {
+            self.unsent.clear();
+            self.unsent_bytes = 0;
+            return;
+        }
+        while let Some(text) = self.unsent.front() {
+            match self.peer.send_data(text) {
+                Ok(false) => return,
+                Ok(true) => {}
+                Err(e) => warn!("sending data failed: {e}"),
+            }
+            self.unsent_bytes -= text.len();
+            self.unsent.pop_front();
+        }
+    }
+
     async fn run(
         mut self,
         mut encoded: mpsc::Receiver<Encoded>,
@@ -476,6 +504,7 @@ impl NetworkTask {
     ) {
         let mut buf = vec![0u8; 2048];
         loop {
+            self.send_unsent();
             let Some(deadline) = self.drain().await else {
                 break;
             };
@@ -508,11 +537,16 @@ impl NetworkTask {
                     }
                 }
                 command = commands.recv() => match command {
-                    Some(Command::SendData(text)) => match self.peer.send_data(&text) {
-                        Ok(true) => {}
-                        Ok(false) => debug!("data channel not open, message dropped"),
-                        Err(e) => warn!("sending data failed: {e}"),
-                    },
+                    Some(Command::SendData(text)) => {
+                        if !self.peer.data_channel_open() {
+                            debug!("data channel not open, message dropped");
+                        } else if self.unsent_bytes + text.len() > MAX_UNSENT_DATA_BYTES {
+                            warn!("data channel send queue full, message dropped");
+                        } else {
+                            self.unsent_bytes += text.len();
+                            self.unsent.push_back(text);
+                        }
+                    }
                     Some(Command::Close) | None => self.peer.close(),
                 },
                 () = tokio::time::sleep_until(deadline.into()) => {

@@ -122,6 +122,11 @@ const SCRIPT_KEYS: &[&str] = &[
     "sharer-stopped",
     "sharing-paused",
     "sharing-stopped",
+    "clipboard-sent",
+    "clipboard-copied",
+    "clipboard-read-failed",
+    "clipboard-write-failed",
+    "clipboard-too-long",
 ];
 
 /// Script strings with one variable: (key, variable). The page holds the text with `{variable}`

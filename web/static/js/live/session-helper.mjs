@@ -10,6 +10,7 @@ import { renderProfile, renderWarnings } from './trust.mjs';
 import { errorText, setText, show, t } from './text.mjs';
 import { readCode, renderCode, saveCode } from './code.mjs';
 import { helperLines, helperModel } from './helper-view.mjs';
+import { ClipboardLink } from './clipboard.mjs';
 
 const root = document.getElementById('live-session');
 const sessionId = root.dataset.sessionId;
@@ -47,6 +48,9 @@ let socket = null;
 let peer = null;
 let chat = null;
 let remoteControl = null;
+let clipboard = null;
+// Whether the server allows clipboard sharing in this session (asked when control starts).
+let clipboardAllowed = { channel: null, allowed: false };
 const DISCONNECTED_GRACE_MS = 2000;
 
 function showError(e) {
@@ -116,6 +120,34 @@ function render(v) {
   }
   maybeOffer();
   syncControl();
+  syncClipboard();
+}
+
+/**
+ * Clipboard text with the sharer: while in control, with `remote_help.clipboard`, when the server
+ * allows it for this session (asked once per control and data channel).
+ */
+async function syncClipboard() {
+  if (!clipboard) return;
+  const channel = peer?.input || null;
+  clipboard.setChannel(channel);
+  const inControl = !!view && view.state === 'active' && view.active_mode === 'control';
+  if (!inControl || !channel || !permissions.has('remote_help.clipboard')) {
+    clipboardAllowed = { channel: null, allowed: false };
+    clipboard.setEnabled(false);
+    return;
+  }
+  if (clipboardAllowed.channel !== channel) {
+    const asked = { channel, allowed: false };
+    clipboardAllowed = asked;
+    try {
+      const r = await api('GET', `/api/sessions/${encodeURIComponent(sessionId)}/transfers`);
+      asked.allowed = !!r.clipboard_allowed;
+    } catch {
+      asked.allowed = false;
+    }
+  }
+  clipboard.setEnabled(clipboardAllowed.channel === channel && clipboardAllowed.allowed && view.active_mode === 'control');
 }
 
 function renderPresence(status) {
@@ -279,8 +311,12 @@ async function main() {
         }, DISCONNECTED_GRACE_MS);
       }
     },
-    onInputChannel: () => syncControl(),
+    onInputChannel: () => {
+      syncControl();
+      syncClipboard();
+    },
   });
+  clipboard = new ClipboardLink({ button: $('clipboard-send'), note: $('clipboard-note'), t });
   chat = new ChatPanel({ root: els.chat, sessionId, role: 'helper', send: (m) => socket.send(m) });
   els.requestView.addEventListener('click', () => post('request', { mode: 'view' }));
   els.requestControl.addEventListener('click', () => post('request', { mode: 'control' }));

@@ -48,6 +48,11 @@ const FALLBACK = {
   'error': 'Something went wrong:',
   'video-waiting': 'Waiting for the sharer’s screen…',
   'video-paused': 'The sharer’s screen is paused.',
+  'clipboard-sent': 'Your clipboard text is now on the sharer’s clipboard.',
+  'clipboard-copied': 'Copied from the sharer: the text is on your clipboard.',
+  'clipboard-read-failed': 'The browser did not let this page read your clipboard.',
+  'clipboard-write-failed': 'The sharer copied text, but the browser did not let this page put it on your clipboard.',
+  'clipboard-too-long': 'Your clipboard text is too long to send (at most 1 MiB).',
 };
 
 let cache = null;
