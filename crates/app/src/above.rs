@@ -12,8 +12,25 @@ const ADD: u32 = 1;
 /// The source of the request: an application.
 const FROM_APPLICATION: u32 = 1;
 
+/// When the request is made again after the window is mapped: a window manager may still be
+/// taking the window when it is first made (and then ignores a request for a window it does not
+/// manage yet).
+pub const ABOVE_AGAIN_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Asks the window manager to keep `window` above the others, now (it has just been mapped) and
+/// again after [`ABOVE_AGAIN_AFTER`].
+pub fn keep_above_when_mapped(window: &gtk::Window) {
+    keep_above(window);
+    let w = window.clone();
+    gtk::glib::timeout_add_local_once(ABOVE_AGAIN_AFTER, move || {
+        if w.is_mapped() {
+            keep_above(&w);
+        }
+    });
+}
+
 /// Asks the window manager to keep `window` (mapped) above the others.
-pub fn keep_above(window: &gtk::Window) {
+fn keep_above(window: &gtk::Window) {
     let Some(surface) = window.surface() else {
         return;
     };

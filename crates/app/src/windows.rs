@@ -233,7 +233,7 @@ impl Ui {
         ibox.append(&ibuttons);
         indicator.set_child(Some(&ibox));
         indicator.connect_close_request(|_| glib::Propagation::Stop);
-        indicator.connect_map(crate::above::keep_above);
+        indicator.connect_map(crate::above::keep_above_when_mapped);
 
         // The chat.
         let chat = gtk::Window::builder()
