@@ -15,12 +15,20 @@
 // field has an accessible name. Screenshots of each window in both languages are kept in
 // tests/e2e/artifacts/app/ (not tracked).
 //
+// Background mode (issue 16, "Launch to the device"): the app started as the autostart entry
+// says (`packaging/assist-app-background.desktop`) shows no window and keeps the device channel;
+// the helper starts a session for the device (`POST /api/sessions {device_id}`); a desktop
+// notification (a real notification daemon on the session bus) and the app's window name the
+// helper; Accept (through AT-SPI) joins without a code and the helper sees the screen; a second
+// offer is declined with the keyboard only and the helper's page says "declined".
+//
 // The test re-runs itself inside a D-Bus session (`dbus-run-session`, for the accessibility bus)
 // and, when this machine has a non-loopback address, in a loopback-only network namespace
 // (`unshare --net`, needs root), as agent.test.mjs does.
 //
 // Run: cd tests/e2e && npm ci && node --test app.test.mjs
-//   (needs Xvfb, openbox, at-spi2-core, python3-pyatspi, libgtk-4-dev, /usr/bin/chromium)
+//   (needs Xvfb, openbox, at-spi2-core, python3-pyatspi, libgtk-4-dev, /usr/bin/chromium,
+//    notification-daemon, dbus-monitor; desktop-file-validate if installed)
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,6 +58,8 @@ const H = 720;
 const PROBE = [0, 0, 300, 720];
 const WINDOW_ARGS = ['--window-position=900,0', '--window-size=380,720'];
 /** Where each of the app's windows goes, by its title's key: [x, y]. */
+const AUTOSTART = path.join(ROOT, 'packaging', 'assist-app-background.desktop');
+const NOTIFICATION_DAEMON = '/usr/lib/notification-daemon/notification-daemon';
 const PLACES = { 'app-title': [310, 0], 'app-consent-title': [310, 360], 'app-sharing-title': [310, 540], 'app-chat-title': [560, 330] };
 
 const inner = process.env.ASSIST_E2E_APP_INNER === '1';
@@ -120,6 +130,9 @@ if (!inner) {
   let bins;
   let app;
   let wmConfig;
+  let notifier;
+  let notifications;
+  let deviceId;
 
   const run = promisify(execFile);
   /** One command of lib/atspi.py; its JSON answer. */
@@ -150,9 +163,20 @@ if (!inner) {
     const r = await atspi('shot', path.join(ARTIFACTS, `${name}.png`));
     assert.ok(r.ok);
   }
-  /** Every push button and field that shows has an accessible name. */
+  /** Presses Tab until the push button `name` has the keyboard focus. */
+  async function tabTo(name) {
+    let focused;
+    for (let i = 0; i < 12; i++) {
+      await atspi('keys', 'Tab');
+      focused = await atspi('focused', APP);
+      if (focused.ok && focused.role === 'push button' && focused.name === name) return;
+    }
+    assert.fail(`"${name}" not reached with Tab; the focus is on ${JSON.stringify(focused)}`);
+  }
+  /** Every window, push button, field, picture and list that shows has an accessible name. */
   async function allNamed() {
-    const unnamed = (await atspi('tree', APP)).filter((c) => c.showing && ['push button', 'text', 'entry', 'toggle button', 'check box'].includes(c.role) && !c.name);
+    const roles = ['frame', 'dialog', 'push button', 'text', 'entry', 'password text', 'toggle button', 'check box', 'image', 'list', 'list box'];
+    const unnamed = (await atspi('tree', APP)).filter((c) => c.showing && roles.includes(c.role) && !c.name);
     assert.deepEqual(unnamed, [], 'controls without an accessible name');
   }
 
@@ -164,12 +188,18 @@ if (!inner) {
     wmConfig = openboxConfig();
     wm = proc('openbox', ['--sm-disable', '--config-file', wmConfig], { env });
     a11y = proc('/usr/libexec/at-spi-bus-launcher', ['--launch-immediately'], { env });
+    // A real notification daemon (it draws the notifications on the screen), and a watch on the
+    // notifications the app sends it.
+    notifier = proc(NOTIFICATION_DAEMON, [], { env });
+    notifications = proc('dbus-monitor', ['--session', "interface='org.freedesktop.Notifications'"], { env });
     server = await startServer({ timeoutMs: 60_000 });
     await server.admin.put('/api/settings', { remote_help_enabled: true });
     await server.admin.post('/api/domains', { domain: 'example.com' });
     helper = await createUser(server, HELPER);
     const sharer = await createUser(server, SHARER);
     enrolled = await enrollAgent(server, { bin: bins.bin, email: sharer.email, password: sharer.password, name: 'e2e-desktop' });
+    const devices = await server.admin.get('/api/devices');
+    deviceId = (Array.isArray(devices) ? devices : devices.items).find((d) => d.name === 'e2e-desktop').id;
     probe = proc(bins.examples.probe_window, PROBE.map(String), { env });
     await probe.waitLine((l) => l.startsWith('READY'), 10_000, 'READY');
     browser = await launch({ display: xvfb.display, loopback: true, args: WINDOW_ARGS });
@@ -181,14 +211,16 @@ if (!inner) {
     await probe?.stop();
     await server?.stop();
     await a11y?.stop();
+    await notifications?.stop();
+    await notifier?.stop();
     await wm?.stop();
     await xvfb?.stop();
     enrolled?.remove();
     if (wmConfig) rmSync(wmConfig, { force: true });
   });
 
-  function startApp(lang) {
-    return proc(bins.app, [], {
+  function startApp(lang, args = []) {
+    return proc(bins.app, args, {
       env: {
         ...process.env,
         DISPLAY: xvfb.display,
@@ -204,8 +236,9 @@ if (!inner) {
     });
   }
 
-  function helperSession() {
+  function helperSession(create = {}) {
     return openHelperSession(browser, server.url, helper, {
+      create,
       viewport: { width: 620, height: 600 },
       init: () => {
         const create = RTCPeerConnection.prototype.createDataChannel;
@@ -244,9 +277,12 @@ if (!inner) {
     const field = t('live-code-input');
     await shot('en-1-code-entry');
 
-    // A code that cannot be one: a sentence, no request.
+    // A code that cannot be one: a sentence, no request. With the keyboard only: the focus starts
+    // in the field and Enter connects.
+    const start = await atspi('focused', APP);
+    assert.deepEqual([start.role, start.name], ['text', field], `the focus starts in the code field: ${JSON.stringify(start)}`);
     await type(field, 'abc');
-    await press(t('live-join'));
+    await atspi('keys', 'Return');
     await shows('alert', t('live-join-error-invalid_code'));
 
     // The helper's code, typed with a dash in capitals: shown grouped, and it joins.
@@ -286,7 +322,11 @@ if (!inner) {
     const windows = spawnSync('xwininfo', ['-root', '-tree'], { encoding: 'utf8', env: xenv }).stdout;
     const xid = windows.split('\n').find((l) => l.includes(`"${t('app-sharing-title')}"`))?.trim().split(' ')[0];
     assert.ok(xid, `the indicator's X window in:\n${windows}`);
-    await waitFor(() => spawnSync('xprop', ['-id', xid, '_NET_WM_STATE'], { encoding: 'utf8', env: xenv }).stdout.includes('_NET_WM_STATE_ABOVE'), 5_000, 'the indicator above other windows');
+    await waitFor(() => spawnSync('xprop', ['-id', xid, '_NET_WM_STATE'], { encoding: 'utf8', env: xenv }).stdout.includes('_NET_WM_STATE_ABOVE'), 5_000, 'the indicator above other windows')
+      .catch((e) => {
+        const props = spawnSync('xprop', ['-id', xid], { encoding: 'utf8', env: xenv }).stdout;
+        throw new Error(`${e.message}; window ${xid}:\n${props}\n${windows}\napp:\n${app.errLines.slice(-30).join('\n')}`);
+      });
     await shot('en-4-indicator-view');
 
     // Control: allowed in the dialog; the helper's pointer, click and keys reach the probe.
@@ -319,7 +359,10 @@ if (!inner) {
     await probe.waitLine((l) => /^KEY \S+ i$/.test(l), 5_000, 'typed text', from);
 
     // Stop control: the helper's input stops at once; the video goes on.
+    // (AT-SPI answers a click before GTK runs it: the indicator's new words say it has run.)
     await press(t('app-stop-control'), t('app-sharing-title'));
+    await shows('label', t('app-sharing-view', name), 'the indicator back to view only');
+    await shows('label', t('app-control-stopped'));
     const stopped = probe.lines.length;
     const q = await videoPoint(h.page, 0.05, 0.8);
     for (let i = 0; i < 5; i++) {
@@ -328,8 +371,6 @@ if (!inner) {
     await h.page.mouse.down();
     await h.page.mouse.up();
     await h.page.keyboard.type('no');
-    await shows('label', t('app-sharing-view', name), 'the indicator back to view only');
-    await shows('label', t('app-control-stopped'));
     const framesThen = await frames(h.page);
     await framesArrive(h.page, 2, framesThen);
     assert.deepEqual(inputLines(stopped), [], 'no input reaches the desktop after Stop control');
@@ -389,7 +430,12 @@ if (!inner) {
     await shows('frame', t('app-consent-title'), 'the Arabic consent dialog');
     await allNamed();
     await shot('ar-3-consent-control');
-    await press(t('live-allow'), t('app-consent-title'));
+    // With the keyboard only: the focus starts on the question (no button), Tab reaches Allow,
+    // Space presses it.
+    const first = await atspi('focused', APP);
+    assert.ok(!first.ok || first.role !== 'push button', `no button focused at first: ${JSON.stringify(first)}`);
+    await tabTo(t('live-allow'));
+    await atspi('keys', 'space');
     await framesArrive(h.page);
     await shows('label', t('app-sharing-control', name), 'the Arabic indicator');
     await shot('ar-4-indicator-control');
@@ -409,5 +455,80 @@ if (!inner) {
     const end = await waitFor(async () => { const s = await h.state(); return s.state === 'ended' && s; }, 10_000, 'the session ended');
     assert.equal(end.end_reason, 'sharer_ended');
     await h.context.close();
+  });
+
+  test('Background mode: the helper starts a session from the device; notification, Accept, video; Decline by keyboard', async () => {
+    const t = catalogue('en');
+    const name = HELPER.fullName;
+    await app?.stop();
+    // The autostart entry is valid and is what starts the app.
+    if (spawnSync('which', ['desktop-file-validate']).status === 0) {
+      const v = spawnSync('desktop-file-validate', [AUTOSTART, path.join(ROOT, 'packaging', 'org.assist.App.desktop')], { encoding: 'utf8' });
+      assert.equal(v.status, 0, `desktop-file-validate: ${v.stdout}${v.stderr}`);
+    }
+    const exec = /^Exec=(.*)$/m.exec(readFileSync(AUTOSTART, 'utf8'))[1].split(' ');
+    assert.equal(exec[0], APP);
+    app = startApp('en_US.UTF-8', exec.slice(1));
+    await app.waitErr((l) => l.includes('device channel open'), 30_000, 'the device channel');
+    // No window until a helper offers a session.
+    const before = (await atspi('tree', APP)).filter((c) => c.role === 'frame' && c.showing);
+    assert.deepEqual(before, [], 'no window in background mode');
+
+    // The helper starts a session for the device: offered on its channel.
+    const notified = notifications.lines.length;
+    const h = await helperSession({ device_id: deviceId });
+    assert.equal(h.created.device_channel?.status, 'offered');
+    const heading = t('app-offer-heading', name);
+    await shows('label', heading, 'the offer in the app\'s window');
+    await shows('label', name);
+    await shows('label', HELPER.jobTitle);
+    await shows('label', HELPER.company);
+    await shows('label', HELPER.email);
+    await shows('image', t('app-helper-picture', name));
+    await allNamed();
+    // The desktop notification names the helper, with Accept and Decline.
+    const plain = (l) => l.replace(/[\u2066-\u2069]/g, '');
+    await notifications.waitLine((l) => plain(l).includes(`"${heading}"`), 10_000, 'the notification', notified);
+    const sent = plain(notifications.lines.slice(notified).join('\n'));
+    assert.ok(sent.includes(`"${t('app-offer-accept')}"`) && sent.includes(`"${t('app-offer-decline')}"`), `the notification's buttons in:\n${sent}`);
+    // The helper's page: the person is asked.
+    await h.page.waitForFunction(() => /asked to accept/.test(document.querySelector('#session-status')?.textContent || ''), null, { timeout: 15_000 });
+    // No button is focused at first: a key press in flight answers nothing.
+    const focus = await atspi('focused', APP);
+    assert.ok(!focus.ok || focus.role !== 'push button', `nothing to press by accident: ${JSON.stringify(focus)}`);
+    await shot('en-9-offer');
+
+    // Accept: joined without a code; the helper asks to see, the sharer allows, video arrives.
+    await press(t('app-offer-accept'), t('app-title'));
+    await shows('label', `✔ ${t('live-verified-domain')}: example.com`, 'the trust screen');
+    await waitFor(async () => (await h.state()).state === 'joined', 15_000, 'the sharer joined');
+    await h.request('view');
+    await shows('frame', t('app-consent-title'), 'the consent dialog');
+    await press(t('live-allow'), t('app-consent-title'));
+    await framesArrive(h.page);
+    await shows('label', t('app-sharing-view', name), 'the sharing indicator');
+    await shot('en-10-offer-accepted');
+    await press(t('live-leave'), t('app-sharing-title'));
+    await shows('alert', t('live-you-ended'));
+    await waitFor(async () => (await h.state()).state === 'ended', 10_000, 'the session ended');
+    await h.context.close();
+
+    // A second offer, declined with the keyboard: Tab to Decline, Space. The helper's new browser
+    // window has the focus and the window manager does not let a window already shown take it:
+    // the person clicks the app's window first (on its words, which answer nothing).
+    const h2 = await helperSession({ device_id: deviceId });
+    assert.equal(h2.created.device_channel?.status, 'offered', JSON.stringify(h2.created.device_channel));
+    await shows('label', heading, 'the second offer');
+    const [wx, wy] = PLACES['app-title'];
+    await atspi('click', String(wx + 60), String(wy + 60));
+    await tabTo(t('app-offer-decline'));
+    await atspi('keys', 'space');
+    await shows('alert', t('app-offer-declined'), 'the declined sentence');
+    await h2.page.waitForFunction(() => /declined the session/.test(document.querySelector('#session-status')?.textContent || ''), null, { timeout: 15_000 });
+    assert.equal((await h2.state()).device_offer?.status, 'declined');
+    await shot('en-11-offer-declined');
+    await h2.context.close();
+    // The app stays in the background for the next offer.
+    assert.equal(app.child.exitCode, null, 'the app is still running');
   });
 }

@@ -1,7 +1,7 @@
-//! The sharer's windows (GTK 4): the main window (code entry, then the trust screen), the consent
-//! dialog, the sharing indicator and the chat. They show what the agent library reports
-//! ([`AppEvent`]) and forward the sharer's choices ([`ShareCommand`]); every decision about the
-//! session is the library's.
+//! The sharer's windows (GTK 4): the main window (code entry or a helper's offer, then the trust
+//! screen), the consent dialog, the sharing indicator and the chat. They show what the agent
+//! library reports ([`AppEvent`]) and forward the sharer's choices ([`ShareCommand`]); every
+//! decision about the session is the library's.
 //!
 //! Every control has an accessible name (AT-SPI on Linux): a button's is its label, a field's is
 //! set from the catalogue, a window's is its title.
@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 use crate::bridge::{self, AppEvent, Settings};
 use crate::code::{CODE_FIELD_MAX_CHARS, grouped, local_error};
 use crate::i18n::Tr;
+use crate::offers::{self, Channel, ChannelEvent, Offer};
 
 /// The space between a window's parts, in pixels.
 const SPACING: i32 = 12;
@@ -62,7 +63,20 @@ pub struct Ui {
     chat_entry: gtk::Entry,
     chat_buttons: [gtk::Button; 2],
     share: RefCell<Share>,
+    /// The device channel (background mode).
+    channel: RefCell<Option<Channel>>,
+    /// The offer the window shows, until the person answers it.
+    offer: RefCell<Option<Offer>>,
+    offer_heading: gtk::Label,
+    offer_avatar: gtk::Box,
+    offer_name: gtk::Label,
+    offer_job: gtk::Label,
+    offer_company: gtk::Label,
+    offer_email: gtk::Label,
 }
+
+/// The notification of a helper's offer (one at a time: a new one replaces it).
+const OFFER_NOTIFICATION: &str = "offer";
 
 fn label(text: &str) -> gtk::Label {
     let l = gtk::Label::new(Some(text));
@@ -119,6 +133,39 @@ fn accessible_as<T: IsA<glib::Object>>(
         .expect("a UI definition of one widget")
 }
 
+/// The helper's picture: their initials (pictures are not fetched yet), named for screen readers.
+fn picture(tr: &Tr, name: &str) -> gtk::Box {
+    let picture: gtk::Box = accessible_as(
+        "GtkBox",
+        Some("img"),
+        &tr.t1("app-helper-picture", "helper", name),
+        None,
+    );
+    picture.set_size_request(64, 64);
+    let letters = gtk::Label::new(None);
+    letters.set_markup(&format!(
+        "<span size='xx-large' weight='bold'>{}</span>",
+        glib::markup_escape_text(&initials(name))
+    ));
+    picture.append(&letters);
+    picture
+}
+
+/// Replaces what `holder` shows with `child`.
+fn replace_child(holder: &gtk::Box, child: &impl IsA<gtk::Widget>) {
+    while let Some(old) = holder.first_child() {
+        holder.remove(&old);
+    }
+    holder.append(child);
+}
+
+/// Shows `value` in `l`, or hides `l` when there is none.
+fn shown(l: &gtk::Label, v: Option<&str>) {
+    let v = v.unwrap_or("").trim();
+    l.set_text(v);
+    l.set_visible(!v.is_empty());
+}
+
 fn initials(name: &str) -> String {
     name.split_whitespace()
         .filter_map(|w| w.chars().next())
@@ -128,12 +175,14 @@ fn initials(name: &str) -> String {
 }
 
 impl Ui {
-    /// Builds the windows and shows the code entry.
-    pub fn new(app: &gtk::Application, tr: Tr, settings: Settings) -> Rc<Ui> {
+    /// Builds the windows (none shown yet: [`Ui::show`]). In `background` mode closing the
+    /// window hides it and the app stays.
+    pub fn new(app: &gtk::Application, tr: Tr, settings: Settings, background: bool) -> Rc<Ui> {
         let main = gtk::ApplicationWindow::builder()
             .application(app)
             .title(tr.t("app-title"))
             .default_width(440)
+            .hide_on_close(background)
             .build();
         let stack = gtk::Stack::new();
 
@@ -208,6 +257,38 @@ impl Ui {
             page.append(w);
         }
         stack.add_named(&page, Some("trust"));
+
+        // A helper's offer (background mode): who they are, Accept or Decline.
+        let page = vbox();
+        let offer_heading = label("");
+        let row = hbox();
+        let offer_avatar = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+        let details = gtk::Box::new(gtk::Orientation::Vertical, SPACING / 2);
+        let offer_name = label("");
+        let offer_job = label("");
+        let offer_company = label("");
+        let offer_email = label("");
+        for w in [&offer_name, &offer_job, &offer_company, &offer_email] {
+            details.append(w);
+        }
+        row.append(&offer_avatar);
+        row.append(&details);
+        let offer_help = label(&tr.t("app-offer-help"));
+        let offer_buttons = hbox();
+        offer_buttons.set_halign(gtk::Align::End);
+        let decline = button(&tr.t("app-offer-decline"));
+        let accept = button(&tr.t("app-offer-accept"));
+        offer_buttons.append(&decline);
+        offer_buttons.append(&accept);
+        for w in [
+            offer_heading.upcast_ref::<gtk::Widget>(),
+            row.upcast_ref(),
+            offer_help.upcast_ref(),
+            offer_buttons.upcast_ref(),
+        ] {
+            page.append(w);
+        }
+        stack.add_named(&page, Some("offer"));
         main.set_child(Some(&stack));
         main.set_default_widget(Some(&connect));
 
@@ -233,7 +314,7 @@ impl Ui {
         ibox.append(&ibuttons);
         indicator.set_child(Some(&ibox));
         indicator.connect_close_request(|_| glib::Propagation::Stop);
-        indicator.connect_map(crate::above::keep_above);
+        indicator.connect_map(crate::above::keep_above_when_mapped);
 
         // The chat.
         let chat = gtk::Window::builder()
@@ -288,7 +369,34 @@ impl Ui {
             chat_entry,
             chat_buttons: [chat_open, chat_open2],
             share: RefCell::new(Share::default()),
+            channel: RefCell::new(None),
+            offer: RefCell::new(None),
+            offer_heading,
+            offer_avatar,
+            offer_name,
+            offer_job,
+            offer_company,
+            offer_email,
         });
+
+        // The offer's answers, from the window or from the notification's buttons (by session
+        // id: a late click on an old notification answers nothing).
+        let u = ui.clone();
+        accept.connect_clicked(move |_| u.clone().accept_offer(None));
+        let u = ui.clone();
+        decline.connect_clicked(move |_| u.decline_offer(None));
+        let answer = gio::SimpleAction::new("offer-accept", Some(glib::VariantTy::STRING));
+        let u = ui.clone();
+        answer.connect_activate(move |_, id| u.clone().accept_offer(id.and_then(|v| v.str())));
+        app.add_action(&answer);
+        let answer = gio::SimpleAction::new("offer-decline", Some(glib::VariantTy::STRING));
+        let u = ui.clone();
+        answer.connect_activate(move |_, id| u.decline_offer(id.and_then(|v| v.str())));
+        app.add_action(&answer);
+        let show = gio::SimpleAction::new("offer-show", None);
+        let u = ui.clone();
+        show.connect_activate(move |_, _| u.show());
+        app.add_action(&show);
 
         let u = ui.clone();
         ui.code_entry.connect_changed(move |e| {
@@ -339,8 +447,116 @@ impl Ui {
             u.command(ShareCommand::End);
             glib::Propagation::Proceed
         });
-        ui.main.present();
         ui
+    }
+
+    /// Shows the main window.
+    pub fn show(&self) {
+        self.main.present();
+    }
+
+    /// Opens the device channel (background mode): offers arrive in the window.
+    pub fn open_channel(self: Rc<Self>) {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        *self.channel.borrow_mut() = Some(offers::start(&self.settings, tx));
+        glib::spawn_future_local(async move {
+            while let Some(event) = rx.recv().await {
+                match event {
+                    ChannelEvent::Offer(offer) => self.on_offer(offer),
+                    // Logged by the channel; codes can still be typed.
+                    ChannelEvent::Stopped => *self.channel.borrow_mut() = None,
+                }
+            }
+        });
+    }
+
+    /// A helper's offer: the window names them (a notification says so too), Accept or Decline.
+    /// While a share runs, or while another offer waits for an answer, a new one is not shown
+    /// (the helper's page says "asked" until its code expires).
+    fn on_offer(&self, offer: Offer) {
+        if self.share.borrow().commands.is_some() {
+            tracing::info!(session = %offer.session_id, "an offer arrived during a share; not shown");
+            return;
+        }
+        if let Some(shown) = self.offer.borrow().as_ref() {
+            if shown.session_id != offer.session_id {
+                tracing::info!(session = %offer.session_id, "an offer arrived while another waits; not shown");
+            }
+            return;
+        }
+        let tr = &self.tr;
+        let h = &offer.helper;
+        let heading = tr.t1("app-offer-heading", "helper", &h.name);
+        self.offer_heading.set_markup(&format!(
+            "<big><b>{}</b></big>",
+            glib::markup_escape_text(&heading)
+        ));
+        self.offer_heading.set_selectable(true);
+        replace_child(&self.offer_avatar, &picture(tr, &h.name));
+        self.offer_name
+            .set_markup(&format!("<b>{}</b>", glib::markup_escape_text(&h.name)));
+        shown(&self.offer_job, h.title.as_deref());
+        shown(&self.offer_company, h.company.as_deref());
+        shown(&self.offer_email, Some(&h.email));
+
+        let n = gio::Notification::new(&heading);
+        n.set_body(Some(&tr.t("app-offer-notification")));
+        n.set_priority(gio::NotificationPriority::High);
+        n.set_default_action("app.offer-show");
+        let id = offer.session_id.to_variant();
+        n.add_button_with_target_value(&tr.t("app-offer-decline"), "app.offer-decline", Some(&id));
+        n.add_button_with_target_value(&tr.t("app-offer-accept"), "app.offer-accept", Some(&id));
+        self.app.send_notification(Some(OFFER_NOTIFICATION), &n);
+
+        *self.offer.borrow_mut() = Some(offer);
+        self.code_status.set_text("");
+        self.stack.set_visible_child_name("offer");
+        // As in the consent dialog: no default button, the focus on the words, so that a key
+        // press in flight answers nothing.
+        self.main.set_default_widget(None::<&gtk::Widget>);
+        self.main.present();
+        self.offer_heading.select_region(0, 0);
+        GtkWindowExt::set_focus(&self.main, Some(&self.offer_heading));
+    }
+
+    /// Takes the offer shown, if it is `id` (any, for `None`), and withdraws its notification.
+    fn take_offer(&self, id: Option<&str>) -> Option<Offer> {
+        let mut offer = self.offer.borrow_mut();
+        if id.is_some_and(|id| offer.as_ref().is_none_or(|o| o.session_id != id)) {
+            return None;
+        }
+        let taken = offer.take()?;
+        self.app.withdraw_notification(OFFER_NOTIFICATION);
+        self.main.set_default_widget(Some(&self.connect));
+        Some(taken)
+    }
+
+    /// Accept: the session is joined with the offer's code, as if the person had typed it.
+    fn accept_offer(self: Rc<Self>, id: Option<&str>) {
+        let Some(offer) = self.take_offer(id) else {
+            return;
+        };
+        self.stack.set_visible_child_name("code");
+        self.main.present();
+        self.start_share(offer.code);
+    }
+
+    /// Decline: the helper's page says so at once (through the device channel).
+    fn decline_offer(&self, id: Option<&str>) {
+        let Some(offer) = self.take_offer(id) else {
+            return;
+        };
+        let told = self
+            .channel
+            .borrow()
+            .as_ref()
+            .is_some_and(|c| c.decline(&offer.session_id));
+        if !told {
+            tracing::warn!(session = %offer.session_id, "the decline could not be sent");
+        }
+        self.stack.set_visible_child_name("code");
+        self.code_status.set_text(&self.tr.t("app-offer-declined"));
+        self.code_entry.grab_focus();
     }
 
     fn command(&self, c: ShareCommand) {
@@ -356,11 +572,16 @@ impl Ui {
             self.code_entry.grab_focus();
             return;
         }
+        self.start_share(typed.to_string());
+    }
+
+    /// Joins the session with `code` (typed, or an accepted offer's).
+    fn start_share(self: Rc<Self>, code: String) {
         self.code_status.set_text(&self.tr.t("app-connecting"));
         self.connect.set_sensitive(false);
         self.code_entry.set_sensitive(false);
         let (tx, mut rx) = mpsc::unbounded_channel();
-        let commands = bridge::start(&self.settings, typed.to_string(), tx);
+        let commands = bridge::start(&self.settings, code, tx);
         *self.share.borrow_mut() = Share {
             commands: Some(commands),
             ..Share::default()
@@ -421,32 +642,11 @@ impl Ui {
             domain_verified: false,
         });
         self.share.borrow_mut().helper = helper.full_name.clone();
-        // The helper's initials stand for the picture (pictures are not fetched yet).
-        while let Some(old) = self.avatar.first_child() {
-            self.avatar.remove(&old);
-        }
-        let picture: gtk::Box = accessible_as(
-            "GtkBox",
-            Some("img"),
-            &tr.t1("app-helper-picture", "helper", &helper.full_name),
-            None,
-        );
-        let letters = gtk::Label::new(None);
-        letters.set_markup(&format!(
-            "<span size='xx-large' weight='bold'>{}</span>",
-            glib::markup_escape_text(&initials(&helper.full_name))
-        ));
-        picture.append(&letters);
-        self.avatar.append(&picture);
+        replace_child(&self.avatar, &picture(tr, &helper.full_name));
         self.name.set_markup(&format!(
             "<big><b>{}</b></big>",
             glib::markup_escape_text(&helper.full_name)
         ));
-        let shown = |l: &gtk::Label, v: Option<&str>| {
-            let v = v.unwrap_or("").trim();
-            l.set_text(v);
-            l.set_visible(!v.is_empty());
-        };
         shown(&self.job, helper.job_title.as_deref());
         shown(&self.company, helper.company.as_deref());
         let domain = match (helper.email_domain.as_str(), helper.domain_verified) {

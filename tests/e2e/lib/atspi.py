@@ -11,6 +11,9 @@ accessibility bus up. One command per call; the answer is one JSON line on stand
   atspi.py type APP NAME TEXT                sets the text of the field with this name
   atspi.py text APP ROLE NAME                the text of a control
   atspi.py extents APP ROLE NAME             a control's box in its window: [x, y, width, height]
+  atspi.py focused APP                       the control that has the keyboard focus: {role, name, frame}
+  atspi.py click X Y                         a click of the first mouse button at a point of the screen
+  atspi.py keys KEY...                       presses and releases keys (X keysym names: Tab, space, Return)
   atspi.py shot PATH                         a PNG of the whole screen (GDK 3, X11)
 NAME matches when equal after removing Unicode isolation marks; FRAME narrows to one window.
 """
@@ -107,7 +110,29 @@ def main(argv):
         pb = Gdk.pixbuf_get_from_window(root, 0, 0, root.get_width(), root.get_height())
         pb.savev(argv[2], "png", [], [])
         return {"ok": True}
+    if cmd == "click":
+        pyatspi.Registry.generateMouseEvent(int(argv[2]), int(argv[3]), "b1c")
+        return {"ok": True}
+    if cmd == "keys":
+        import gi
+        gi.require_version("Gdk", "3.0")
+        from gi.repository import Gdk
+        for name in argv[2:]:
+            sym = Gdk.keyval_from_name(name)
+            if sym == 0:
+                return {"ok": False, "why": f"no key {name}"}
+            pyatspi.Registry.generateKeyboardEvent(sym, None, pyatspi.KEY_SYM)
+            time.sleep(0.15)
+        return {"ok": True}
     app = argv[2]
+    if cmd == "focused":
+        for c in controls(app_named(app)):
+            try:
+                if c["showing"] and c["acc"].getState().contains(pyatspi.STATE_FOCUSED):
+                    return {"ok": True, "role": c["role"], "name": c["name"], "frame": c["frame"]}
+            except Exception:
+                continue
+        return {"ok": False}
     if cmd == "tree":
         return [{k: v for k, v in c.items() if k != "acc"} for c in controls(app_named(app))]
     if cmd in ("wait", "gone"):

@@ -76,17 +76,19 @@ export async function videoPixels(page, { points = [], every = 0 } = {}) {
 /**
  * The helper's side of a session: a browser context signed in as `user` (`{email, password}`) on
  * the server at `url`, a new session, and the live helper page (`/sessions/{id}`) open on it.
- * `init`: a function run in each page before its own scripts. Resolves with
- * `{context, page, id, code, request(mode), state()}`.
+ * `init`: a function run in each page before its own scripts; `create`: the body of
+ * `POST /api/sessions` (`{device_id}` offers the session to a device). Resolves with
+ * `{context, page, id, code, created, request(mode), state()}`.
  */
-export async function helperSession(browser, url, user, { viewport, init } = {}) {
+export async function helperSession(browser, url, user, { viewport, init, create = {} } = {}) {
   const context = await browser.newContext({ viewport });
   if (init) await context.addInitScript(init);
   const login = await context.request.post(`${url}/api/auth/login`, { data: { email: user.email, password: user.password } });
   assert.equal(login.status(), 200);
-  const created = await context.request.post(`${url}/api/sessions`, { data: {} });
+  const created = await context.request.post(`${url}/api/sessions`, { data: create });
   assert.equal(created.status(), 201);
-  const { id, code } = await created.json();
+  const createdBody = await created.json();
+  const { id, code } = createdBody;
   const page = await context.newPage();
   await page.goto(`${url}/sessions/${id}`);
   /** Asks the sharer for `mode` ('view' or 'control'). */
@@ -95,7 +97,7 @@ export async function helperSession(browser, url, user, { viewport, init } = {})
     assert.equal(r.status(), 200, await r.text());
   };
   const state = async () => (await (await context.request.get(`${url}/api/sessions/${id}`)).json());
-  return { context, page, id, code, request, state };
+  return { context, page, id, code, created: createdBody, request, state };
 }
 
 /** Polls `fn` every 25 ms until it returns something truthy (resolved with it), for up to `ms`. */
