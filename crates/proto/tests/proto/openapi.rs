@@ -95,12 +95,14 @@ fn session_view_schema_has_every_json_field() {
     let properties = schemas["SessionView"]["properties"].as_object().unwrap();
     let mut in_schema: Vec<&String> = properties.keys().collect();
     in_schema.sort();
-    // Every field present: `device_offer` is left out of the JSON when there is none.
+    // Every field present: `device_offer` and `control_stopped_at` are left out of the JSON when
+    // there is none.
     let mut view = SessionView::new("s1", &Session::new(0, CODE_TTL_MS, None));
     view.device_offer = Some(assist_proto::wire::DeviceOffer {
         status: "offered".into(),
         since: Some(1),
     });
+    view.control_stopped_at = Some(2);
     let json = serde_json::to_value(view).unwrap();
     let mut in_json: Vec<&String> = json.as_object().unwrap().keys().collect();
     in_json.sort();
