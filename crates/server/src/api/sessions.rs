@@ -718,7 +718,8 @@ async fn get_chat(
 
 #[utoipa::path(post, path = "/api/sessions/{id}/chat", tag = "sessions", params(("id" = String, Path)), request_body = PostChat,
     responses((status = 201, body = ChatRecord), (status = 400, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, description = "The session is over: chat is closed (`session_over`).", body = crate::error::ErrorBody)))]
 async fn post_chat(
     State(state): State<AppState>,
     who: Authed,
