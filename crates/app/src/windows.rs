@@ -668,7 +668,10 @@ impl Ui {
         };
         self.trust_state.set_text(&state);
         if view.active_mode != Some(Mode::Control) {
-            self.share.borrow_mut().control_stopped = false;
+            // Back to view because the sharer took control back (the server's word), or control
+            // is over for another reason.
+            self.share.borrow_mut().control_stopped =
+                view.active_mode == Some(Mode::View) && view.control_stopped_at.is_some();
         }
         let asked = (view.state == StateName::Requested && !view.is_over())
             .then(|| view.mode.unwrap_or(Mode::View));
@@ -723,7 +726,9 @@ impl Ui {
                 if let Some(tx) = &tx {
                     let _ = tx.send(ShareCommand::Answer(allow));
                 }
-                d.destroy();
+                // Hidden now, destroyed once by `close_consent` when the session moves on: a
+                // window destroyed here and again there upset GTK 4.8's accessibility bridge.
+                d.set_visible(false);
             });
         }
         dialog.present();

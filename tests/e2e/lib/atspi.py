@@ -23,6 +23,7 @@ import sys
 import time
 
 import pyatspi
+from gi.repository import GLib
 
 ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"), None)
 
@@ -92,7 +93,12 @@ def find(app_name, role, name, frame=None):
 def wait(pred, seconds):
     deadline = time.time() + seconds
     while True:
-        v = pred()
+        try:
+            v = pred()
+        except GLib.GError:
+            # An object went away while it was read (a window closed, or the app's bridge
+            # registered again): look again from the top.
+            v = None
         if v:
             return v
         if time.time() > deadline:
