@@ -16,7 +16,6 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, createUser } from './lib/server.mjs';
 import { launch, waitFor } from './lib/browser.mjs';
 import { startXvfb } from './lib/xvfb.mjs';
 import { FIREFOX, hasFirefox, launchFirefox } from './lib/firefox.mjs';
@@ -28,6 +27,7 @@ import {
   helperFramesIn,
   helperVideo,
   recordPeerConnections,
+  serverWithPair,
   sharerJoinsWithCode,
   signInThroughPage,
   waitPath,
@@ -47,16 +47,7 @@ const figures = {};
 
 before(async () => {
   if (skip) return;
-  server = await startServer();
-  await server.admin.put('/api/settings', { remote_help_enabled: true, allow_unenrolled_devices: true });
-  helper = await createUser(server, {
-    email: 'hana@example.com',
-    fullName: 'Hana Kato',
-    jobTitle: 'Service desk',
-    company: 'Example Ltd',
-    role: 'Help Desk Operator',
-  });
-  sharer = await createUser(server, { email: 'sami@example.com', fullName: 'Sami Haddad', company: 'Example Ltd' });
+  ({ server, helper, sharer } = await serverWithPair());
   xvfb = await startXvfb(1280, 800);
   const started = Date.now();
   firefox = await launchFirefox({ display: xvfb.display });

@@ -16,13 +16,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, createUser } from './lib/server.mjs';
 import { launch, waitFor } from './lib/browser.mjs';
 import { startXvfb } from './lib/xvfb.mjs';
 import { WEBKIT_DRIVER, hasWebKit, startWebKitDriver } from './lib/webdriver.mjs';
 import {
   chromiumPage,
   helperOpens,
+  serverWithPair,
   sharerJoinsWithCode,
   signInThroughPage,
   waitPath,
@@ -42,16 +42,7 @@ const figures = {};
 
 before(async () => {
   if (skip) return;
-  server = await startServer();
-  await server.admin.put('/api/settings', { remote_help_enabled: true, allow_unenrolled_devices: true });
-  helper = await createUser(server, {
-    email: 'hana@example.com',
-    fullName: 'Hana Kato',
-    jobTitle: 'Service desk',
-    company: 'Example Ltd',
-    role: 'Help Desk Operator',
-  });
-  sharer = await createUser(server, { email: 'sami@example.com', fullName: 'Sami Haddad', company: 'Example Ltd' });
+  ({ server, helper, sharer } = await serverWithPair());
   xvfb = await startXvfb(1280, 800);
   driver = await startWebKitDriver({ display: xvfb.display });
   chromium = await launch({ media: true });

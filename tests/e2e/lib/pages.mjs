@@ -10,6 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { SCREENSHOTS, waitFor } from './browser.mjs';
+import { createUser, startServer } from './server.mjs';
 
 const TIMEOUT = 15_000;
 
@@ -184,4 +185,20 @@ export async function candidateAddresses(p) {
     }
     return out;
   });
+}
+
+/** The server of a browser test: Remote Help on (web sharers allowed), a helper with a full
+ * trust-screen profile and a sharer. */
+export async function serverWithPair() {
+  const server = await startServer();
+  await server.admin.put('/api/settings', { remote_help_enabled: true, allow_unenrolled_devices: true });
+  const helper = await createUser(server, {
+    email: 'hana@example.com',
+    fullName: 'Hana Kato',
+    jobTitle: 'Service desk',
+    company: 'Example Ltd',
+    role: 'Help Desk Operator',
+  });
+  const sharer = await createUser(server, { email: 'sami@example.com', fullName: 'Sami Haddad', company: 'Example Ltd' });
+  return { server, helper, sharer };
 }
